@@ -1,0 +1,169 @@
+// Plain TypeScript elementwise primitives: the oracle the fast kernels are tested against.
+
+import type { DType, TypedArray } from '../../core/dtype.js';
+import { heap } from '../../core/heap.js';
+import type { BinaryOp, Strided, UnaryOp } from '../backend.js';
+
+/** A typed view of the whole heap for a dtype (element index = byte address / item size). */
+export function heapView(dtype: DType): TypedArray {
+  const h = heap();
+  return dtype === 'float32' ? h.f32 : dtype === 'int32' ? h.i32 : h.u8;
+}
+
+export function elemIndex(ptr: number, dtype: DType): number {
+  return dtype === 'bool' ? ptr : ptr >> 2;
+}
+
+/**
+ * Calls `visit(i, offsets)` for each element of `shape` in row-major order, with the element
+ * offset of that position in each strided argument.
+ */
+export function forEachIndex(shape: readonly number[], args: readonly (readonly number[])[], visit: (i: number, offs: number[]) => void): void {
+  const rank = shape.length;
+  const n = shape.reduce((a, b) => a * b, 1);
+  if (n === 0) return;
+  const idx = new Array<number>(rank).fill(0);
+  const offs = new Array<number>(args.length).fill(0);
+  for (let i = 0; i < n; i++) {
+    visit(i, offs);
+    for (let d = rank - 1; d >= 0; d--) {
+      idx[d]++;
+      for (let a = 0; a < args.length; a++) offs[a] += args[a][d];
+      if (idx[d] < shape[d]) break;
+      for (let a = 0; a < args.length; a++) offs[a] -= args[a][d] * shape[d];
+      idx[d] = 0;
+    }
+  }
+}
+
+/** erf with |error| < 1.2e-7 (Numerical Recipes erfc, Chebyshev). */
+export function erf(x: number): number {
+  const z = Math.abs(x);
+  const t = 1 / (1 + 0.5 * z);
+  const r =
+    t *
+    Math.exp(
+      -z * z - 1.26551223 +
+        t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
+    );
+  return x >= 0 ? 1 - r : r - 1;
+}
+
+/** The scalar definition of every unary op; `a` is the alpha of leakyRelu/elu. */
+export function unaryScalar(op: UnaryOp, x: number, a: number): number {
+  switch (op) {
+    case 'neg': return -x;
+    case 'exp': return Math.exp(x);
+    case 'log': return Math.log(x);
+    case 'log1p': return Math.log1p(x);
+    case 'expm1': return Math.expm1(x);
+    case 'sqrt': return Math.sqrt(x);
+    case 'rsqrt': return 1 / Math.sqrt(x);
+    case 'abs': return Math.abs(x);
+    case 'sign': return x > 0 ? 1 : x < 0 ? -1 : x === 0 ? 0 : Number.NaN;
+    case 'sin': return Math.sin(x);
+    case 'cos': return Math.cos(x);
+    case 'tanh': return Math.tanh(x);
+    case 'sigmoid': return x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
+    case 'relu': return x > 0 ? x : 0;
+    case 'leakyRelu': return x > 0 ? x : a * x;
+    case 'elu': return x > 0 ? x : a * Math.expm1(x);
+    case 'gelu': return 0.5 * x * (1 + erf(x / Math.SQRT2));
+    case 'geluGrad': return 0.5 * (1 + erf(x / Math.SQRT2)) + (x * Math.exp(-0.5 * x * x)) / Math.sqrt(2 * Math.PI);
+    case 'silu': return x / (1 + Math.exp(-x));
+    case 'softplus': return x > 20 ? x : Math.log1p(Math.exp(x));
+    case 'reciprocal': return 1 / x;
+    case 'square': return x * x;
+    case 'floor': return Math.floor(x);
+    case 'ceil': return Math.ceil(x);
+    case 'round': {
+      // round half to even, as PyTorch does
+      const r = Math.round(x);
+      return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+    }
+    case 'not': return x ? 0 : 1;
+    case 'isnan': return Number.isNaN(x) ? 1 : 0;
+  }
+}
+
+/** The scalar definition of every binary op. */
+export function binaryScalar(op: BinaryOp, x: number, y: number): number {
+  switch (op) {
+    case 'add': return x + y;
+    case 'sub': return x - y;
+    case 'mul': return x * y;
+    case 'div': return x / y;
+    case 'pow': return x ** y;
+    case 'maximum': return Number.isNaN(x) || Number.isNaN(y) ? Number.NaN : Math.max(x, y);
+    case 'minimum': return Number.isNaN(x) || Number.isNaN(y) ? Number.NaN : Math.min(x, y);
+    case 'eq': return x === y ? 1 : 0;
+    case 'ne': return x !== y ? 1 : 0;
+    case 'lt': return x < y ? 1 : 0;
+    case 'le': return x <= y ? 1 : 0;
+    case 'gt': return x > y ? 1 : 0;
+    case 'ge': return x >= y ? 1 : 0;
+    case 'and': return x && y ? 1 : 0;
+    case 'or': return x || y ? 1 : 0;
+    case 'xor': return !x !== !y ? 1 : 0;
+    case 'reluGrad': return x > 0 ? y : 0; // x: forward input, y: upstream gradient
+  }
+}
+
+function intDivFix(op: BinaryOp, dtype: DType, v: number): number {
+  // integer results of int32 arithmetic wrap like PyTorch's int32
+  return dtype === 'int32' && op !== 'div' ? v | 0 : v;
+}
+
+export function refUnary(op: UnaryOp, x: Strided, out: number, outDtype: DType, alpha: number): void {
+  const xs = heapView(x.dtype);
+  const os = heapView(outDtype);
+  const xb = elemIndex(x.ptr, x.dtype);
+  const ob = elemIndex(out, outDtype);
+  forEachIndex(x.shape, [x.strides], (i, [o]) => {
+    os[ob + i] = unaryScalar(op, xs[xb + o], alpha);
+  });
+}
+
+export function refBinary(op: BinaryOp, a: Strided, b: Strided, out: number, outDtype: DType): void {
+  const as = heapView(a.dtype);
+  const bs = heapView(b.dtype);
+  const os = heapView(outDtype);
+  const ab = elemIndex(a.ptr, a.dtype);
+  const bb = elemIndex(b.ptr, b.dtype);
+  const ob = elemIndex(out, outDtype);
+  forEachIndex(a.shape, [a.strides, b.strides], (i, [oa, obb]) => {
+    os[ob + i] = intDivFix(op, outDtype, binaryScalar(op, as[ab + oa], bs[bb + obb]));
+  });
+}
+
+export function refWhere(c: Strided, a: Strided, b: Strided, out: number, outDtype: DType): void {
+  const cs = heapView(c.dtype);
+  const as = heapView(a.dtype);
+  const bs = heapView(b.dtype);
+  const os = heapView(outDtype);
+  const cb = elemIndex(c.ptr, c.dtype);
+  const ab = elemIndex(a.ptr, a.dtype);
+  const bb = elemIndex(b.ptr, b.dtype);
+  const ob = elemIndex(out, outDtype);
+  forEachIndex(a.shape, [c.strides, a.strides, b.strides], (i, [oc, oa, obb]) => {
+    os[ob + i] = cs[cb + oc] ? as[ab + oa] : bs[bb + obb];
+  });
+}
+
+export function refCopy(src: Strided, dst: Strided): void {
+  const ss = heapView(src.dtype);
+  const ds = heapView(dst.dtype);
+  const sb = elemIndex(src.ptr, src.dtype);
+  const db = elemIndex(dst.ptr, dst.dtype);
+  const toBool = dst.dtype === 'bool';
+  const toInt = dst.dtype === 'int32' && src.dtype === 'float32';
+  forEachIndex(src.shape, [src.strides, dst.strides], (_i, [os, od]) => {
+    const v = ss[sb + os];
+    ds[db + od] = toBool ? (v ? 1 : 0) : toInt ? Math.trunc(v) : v;
+  });
+}
+
+export function refFill(out: number, dtype: DType, n: number, value: number): void {
+  const s = elemIndex(out, dtype);
+  heapView(dtype).fill(dtype === 'bool' ? (value ? 1 : 0) : value, s, s + n);
+}

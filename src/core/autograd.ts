@@ -1,0 +1,146 @@
+// Reverse-mode automatic differentiation on a dynamic graph, with PyTorch's semantics.
+//
+// Every differentiable op builds its output and, when any input requires a gradient and grad
+// mode is on, attaches a Node holding its inputs and a closure that maps the output's gradient to
+// the inputs' gradients (micrograd style: forward and backward of an op sit side by side in its
+// ops/ file). `backward()` walks the graph in reverse topological order, sums gradients that
+// meet, accumulates into leaves' `.grad`, and then frees the graph (closures and saved tensors).
+
+import type { Tensor } from './tensor.js';
+import { fmt } from './shape.js';
+
+/** One recorded op: its name, its inputs, and the gradient rule (null once the graph is freed). */
+export interface Node {
+  readonly name: string;
+  readonly inputs: readonly Tensor[];
+  backward: ((grad: Tensor) => readonly (Tensor | null | undefined)[]) | null;
+}
+
+let gradEnabled = true;
+
+/** Whether ops currently record the graph. */
+export function isGradEnabled(): boolean {
+  return gradEnabled;
+}
+
+/**
+ * Runs `fn` without recording gradients (inference, parameter updates), like `torch.no_grad()`.
+ * @example const y = noGrad(() => model(x));
+ */
+export function noGrad<T>(fn: () => T): T {
+  const prev = gradEnabled;
+  gradEnabled = false;
+  try {
+    return fn();
+  } finally {
+    gradEnabled = prev;
+  }
+}
+
+/** Runs `fn` with gradient recording switched on (inside a `noGrad`). */
+export function enableGrad<T>(fn: () => T): T {
+  const prev = gradEnabled;
+  gradEnabled = true;
+  try {
+    return fn();
+  } finally {
+    gradEnabled = prev;
+  }
+}
+
+/**
+ * Records `out = name(inputs)` with its gradient rule when any input requires a gradient.
+ * `backward` returns one gradient per input (null for inputs that get none), each of the
+ * input's shape.
+ */
+export function attach(out: Tensor, name: string, inputs: readonly Tensor[], backward: (grad: Tensor) => readonly (Tensor | null | undefined)[]): Tensor {
+  if (!gradEnabled) return out;
+  let needed = false;
+  for (const t of inputs) if (t.requiresGrad) needed = true;
+  if (!needed) return out;
+  out.requiresGrad = true;
+  out.gradFn = { name, inputs, backward };
+  return out;
+}
+
+export interface BackwardOptions {
+  /** Keep the graph so backward can run through it again. Default false. */
+  retainGraph?: boolean;
+}
+
+/** Nodes reachable from `root`, inputs before the outputs that use them. */
+function topoOrder(root: Tensor): Tensor[] {
+  const order: Tensor[] = [];
+  const seen = new Set<Tensor>();
+  const stack: [Tensor, number][] = [[root, 0]];
+  seen.add(root);
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1];
+    const [t, i] = top;
+    const inputs = t.gradFn?.inputs ?? [];
+    if (i < inputs.length) {
+      top[1]++;
+      const child = inputs[i];
+      if (child.requiresGrad && !seen.has(child)) {
+        seen.add(child);
+        stack.push([child, 0]);
+      }
+    } else {
+      stack.pop();
+      order.push(t);
+    }
+  }
+  return order;
+}
+
+/** Implements `Tensor.backward`. */
+export function runBackward(root: Tensor, gradient: Tensor | undefined, options: BackwardOptions, ones: (like: Tensor) => Tensor): void {
+  if (!root.requiresGrad) {
+    throw new Error('backward: this tensor does not require grad (no input had requiresGrad, or it was computed under noGrad)');
+  }
+  let seed: Tensor;
+  if (gradient === undefined) {
+    if (root.size !== 1) {
+      throw new Error(`backward: a gradient can be created implicitly only for a one-element output; got shape ${fmt(root.shape)}. Pass a gradient of that shape: y.backward(grad)`);
+    }
+    seed = ones(root);
+  } else {
+    if (gradient.shape.length !== root.shape.length || gradient.shape.some((d, i) => d !== root.shape[i])) {
+      throw new RangeError(`backward: gradient shape ${fmt(gradient.shape)} does not match output shape ${fmt(root.shape)}`);
+    }
+    seed = gradient;
+  }
+  const order = topoOrder(root);
+  const grads = new Map<Tensor, Tensor>([[root, seed]]);
+  const prev = gradEnabled;
+  gradEnabled = false;
+  try {
+    for (let i = order.length - 1; i >= 0; i--) {
+      const t = order[i];
+      const g = grads.get(t);
+      if (g === undefined) continue;
+      grads.delete(t);
+      const node = t.gradFn;
+      if (node === null) {
+        // A leaf: accumulate into .grad, like PyTorch.
+        t.grad = t.grad === null ? g.detach() : t.grad.add(g);
+        continue;
+      }
+      if (t.retainsGrad) t.grad = t.grad === null ? g.detach() : t.grad.add(g);
+      if (node.backward === null) {
+        throw new Error(`backward: the graph through '${node.name}' was already freed by an earlier backward(); pass { retainGraph: true } to the first call to go through it twice`);
+      }
+      const inGrads = node.backward(g);
+      if (!options.retainGraph) node.backward = null;
+      for (let k = 0; k < node.inputs.length; k++) {
+        const input = node.inputs[k];
+        const ig = inGrads[k];
+        if (!input.requiresGrad || ig === null || ig === undefined) continue;
+        const have = grads.get(input);
+        grads.set(input, have === undefined ? ig : have.add(ig));
+      }
+    }
+  } finally {
+    gradEnabled = prev;
+  }
+}

@@ -1,0 +1,275 @@
+// The tensor heap: one WebAssembly.Memory that every backend computes in, with a size-class
+// allocator and automatic lifetimes, so users never call dispose().
+//
+// Lifetimes. A tensor's bytes live in a Block of the heap. A Block is freed
+//  1. when its Storage is garbage collected (FinalizationRegistry), which works whenever the
+//     event loop turns (async training, servers);
+//  2. on an explicit `dispose()` (an optimisation, never required);
+//  3. by spilling, which keeps a synchronous loop flat: FinalizationRegistry callbacks never run
+//     while synchronous code runs, so when resident bytes pass the budget, the least recently
+//     used blocks are copied out to ordinary JS memory and their heap space is reused. A spilled
+//     block that is used again is uploaded back transparently; a dead one is reclaimed by the
+//     JS garbage collector with its Storage. The budget doubles when live data is seen to thrash.
+// Nothing is ever lost: a block leaves the heap only by being freed when unreachable, or copied.
+
+/** A region of the heap holding one storage's bytes, or (when spilled) a JS copy of them. */
+export class Block {
+  /** Byte address in the heap; meaningful only while `resident`. */
+  ptr = 0;
+  /** Bytes reserved in the heap (the size class), >= `nbytes`. */
+  reserved = 0;
+  resident = false;
+  /** The bytes while spilled. */
+  spilled: Uint8Array | null = null;
+  /** Last operation epoch that used this block; blocks of the running op are never spilled. */
+  epoch = 0;
+  prev: Block | null = null;
+  next: Block | null = null;
+  /** Explicitly released; any later use is a bug reported clearly. */
+  released = false;
+  constructor(readonly nbytes: number) {}
+}
+
+/** Holds a Block for the tensors that view it; when the last view is collected, the Block is freed. */
+export class Storage {
+  constructor(readonly block: Block) {}
+}
+
+const PAGE = 65536;
+/** The first MiB is left to the kernel module's static data and stack. */
+const HEAP_BASE = 1 << 20;
+const ALIGN = 64;
+const MIN_BUDGET = 64 * 1024 * 1024;
+
+/** Size classes: 64-byte multiples up to 1 KiB, then four classes per power of two (< 19% waste). */
+function sizeClass(nbytes: number): number {
+  if (nbytes <= 1024) return Math.max(ALIGN, Math.ceil(nbytes / ALIGN) * ALIGN);
+  const p = 2 ** Math.floor(Math.log2(nbytes));
+  const step = p / 4;
+  return Math.ceil(nbytes / step) * step;
+}
+
+export interface HeapStats {
+  /** Bytes held by live blocks in the heap. */
+  residentBytes: number;
+  /** Size of the WebAssembly memory. */
+  heapBytes: number;
+  /** Blocks copied out under memory pressure, and bytes copied, since start. */
+  spills: number;
+  spilledBytes: number;
+  /** Spilled blocks that were used again and uploaded back. */
+  uploads: number;
+  budgetBytes: number;
+}
+
+export class Heap {
+  readonly memory: WebAssembly.Memory;
+  readonly shared: boolean;
+  /** Views over the whole memory, refreshed after growth. */
+  u8!: Uint8Array;
+  f32!: Float32Array;
+  i32!: Int32Array;
+  private top = HEAP_BASE;
+  private readonly free = new Map<number, number[]>();
+  private resident = 0;
+  private budget = MIN_BUDGET;
+  private lruHead: Block | null = null;
+  private lruTail: Block | null = null;
+  private epoch = 1;
+  private readonly registry = new FinalizationRegistry<Block>((b) => this.release(b));
+  private stats = { spills: 0, spilledBytes: 0, uploads: 0 };
+  private recentUploads = 0;
+
+  constructor() {
+    const canShare = typeof SharedArrayBuffer !== 'undefined';
+    let memory: WebAssembly.Memory | undefined;
+    if (canShare) {
+      try {
+        memory = new WebAssembly.Memory({ initial: 256, maximum: 65536, shared: true });
+      } catch {
+        memory = undefined;
+      }
+    }
+    this.shared = memory !== undefined;
+    this.memory = memory ?? new WebAssembly.Memory({ initial: 256, maximum: 65536 });
+    this.refreshViews();
+  }
+
+  private refreshViews(): void {
+    const buf = this.memory.buffer;
+    this.u8 = new Uint8Array(buf);
+    this.f32 = new Float32Array(buf);
+    this.i32 = new Int32Array(buf);
+  }
+
+  /** Starts a new operation: blocks touched from now on are pinned until the next call. */
+  beginOp(): void {
+    this.epoch++;
+  }
+
+  /** A new resident block of `nbytes`, owned by the returned Storage. */
+  allocate(nbytes: number): Storage {
+    const block = new Block(nbytes);
+    this.place(block);
+    const storage = new Storage(block);
+    this.registry.register(storage, block, block);
+    return storage;
+  }
+
+  /** The heap address of a block's bytes, uploading it back if it was spilled. Marks it used. */
+  ptr(block: Block): number {
+    if (!block.resident) {
+      if (block.released) throw new Error('tensor used after dispose(): its memory was released');
+      const data = block.spilled as Uint8Array;
+      this.place(block);
+      this.u8.set(data, block.ptr);
+      block.spilled = null;
+      this.stats.uploads++;
+      this.recentUploads++;
+      return block.ptr;
+    }
+    block.epoch = this.epoch;
+    if (block !== this.lruTail) {
+      this.unlink(block);
+      this.append(block);
+    }
+    return block.ptr;
+  }
+
+  /** Frees a storage now (an optimisation; the garbage collector does it otherwise). */
+  dispose(storage: Storage): void {
+    this.registry.unregister(storage.block);
+    this.release(storage.block);
+    storage.block.released = true;
+  }
+
+  /** Scratch memory for kernels (packing buffers, worker stacks): never spilled, freed explicitly. */
+  allocateScratch(nbytes: number): number {
+    const size = sizeClass(nbytes);
+    const ptr = this.take(size);
+    return ptr;
+  }
+
+  freeScratch(ptr: number, nbytes: number): void {
+    this.giveBack(ptr, sizeClass(nbytes));
+  }
+
+  /** Sets the number of resident bytes above which least-recently-used blocks are spilled. */
+  setBudget(bytes: number): void {
+    if (!(bytes > 0)) throw new RangeError(`setMemoryBudget: bytes must be positive, got ${bytes}`);
+    this.budget = bytes;
+  }
+
+  getStats(): HeapStats {
+    return {
+      residentBytes: this.resident,
+      heapBytes: this.memory.buffer.byteLength,
+      budgetBytes: this.budget,
+      ...this.stats,
+    };
+  }
+
+  private place(block: Block): void {
+    const size = sizeClass(block.nbytes);
+    if (this.resident + size > this.budget) this.spill(size);
+    block.ptr = this.take(size);
+    block.reserved = size;
+    block.resident = true;
+    block.epoch = this.epoch;
+    this.resident += size;
+    this.append(block);
+  }
+
+  private release(block: Block): void {
+    if (!block.resident) {
+      block.spilled = null;
+      return;
+    }
+    this.unlink(block);
+    block.resident = false;
+    this.resident -= block.reserved;
+    this.giveBack(block.ptr, block.reserved);
+  }
+
+  /** Copies least-recently-used blocks out of the heap until `incoming` more bytes fit in half the budget. */
+  private spill(incoming: number): void {
+    // Live data came back since the last spill: the working set is bigger than the budget.
+    if (this.recentUploads > 0) {
+      this.budget *= 2;
+      this.recentUploads = 0;
+      if (this.resident + incoming <= this.budget) return;
+    }
+    const target = this.budget / 2 - incoming;
+    let b = this.lruHead;
+    while (b !== null && this.resident > target && b.epoch !== this.epoch) {
+      const next = b.next;
+      const copy = new Uint8Array(b.nbytes);
+      copy.set(this.u8.subarray(b.ptr, b.ptr + b.nbytes));
+      this.release(b);
+      b.spilled = copy;
+      this.stats.spills++;
+      this.stats.spilledBytes += b.nbytes;
+      b = next;
+    }
+    // Everything left is in use by the current op: let the budget grow rather than fail.
+    if (this.resident + incoming > this.budget) this.budget = this.resident + incoming;
+  }
+
+  private take(size: number): number {
+    const list = this.free.get(size);
+    if (list !== undefined && list.length > 0) return list.pop() as number;
+    const ptr = this.top;
+    const end = ptr + size;
+    const have = this.memory.buffer.byteLength;
+    if (end > have) {
+      const need = Math.ceil((end - have) / PAGE);
+      const grow = Math.max(need, Math.ceil(have / PAGE / 4));
+      try {
+        this.memory.grow(grow);
+      } catch {
+        try {
+          this.memory.grow(need);
+        } catch {
+          throw new RangeError(`out of memory: cannot grow the tensor heap from ${have} to ${end} bytes`);
+        }
+      }
+      this.refreshViews();
+    }
+    this.top = end;
+    return ptr;
+  }
+
+  private giveBack(ptr: number, size: number): void {
+    let list = this.free.get(size);
+    if (list === undefined) {
+      list = [];
+      this.free.set(size, list);
+    }
+    list.push(ptr);
+  }
+
+  private append(b: Block): void {
+    b.prev = this.lruTail;
+    b.next = null;
+    if (this.lruTail !== null) this.lruTail.next = b;
+    else this.lruHead = b;
+    this.lruTail = b;
+  }
+
+  private unlink(b: Block): void {
+    if (b.prev !== null) b.prev.next = b.next;
+    else if (this.lruHead === b) this.lruHead = b.next;
+    if (b.next !== null) b.next.prev = b.prev;
+    else if (this.lruTail === b) this.lruTail = b.prev;
+    b.prev = null;
+    b.next = null;
+  }
+}
+
+let theHeap: Heap | null = null;
+
+/** The process-wide heap, created on first use. */
+export function heap(): Heap {
+  if (theHeap === null) theHeap = new Heap();
+  return theHeap;
+}

@@ -1,0 +1,264 @@
+// The Tensor: a strided view (shape, strides, offset, dtype) of a Storage on the tensor heap,
+// plus its place in the autograd graph. Ops live in src/ops/; the methods here only forward to
+// them, so each op is defined once and reachable both as `add(a, b)` and as `a.add(b)`.
+
+import * as conv from '../ops/conv.js';
+import * as ew from '../ops/elementwise.js';
+import * as idx from '../ops/indexing.js';
+import * as la from '../ops/linalg.js';
+import * as mv from '../ops/movement.js';
+import * as nnf from '../ops/nn.js';
+import * as red from '../ops/reduce.js';
+import { type BackwardOptions, type Node, runBackward } from './autograd.js';
+import { type DType, itemSize, type TypedArray, typedArray } from './dtype.js';
+import { heap, type Storage } from './heap.js';
+import { fmt, isContiguous, type Shape, sizeOf } from './shape.js';
+
+export type Scalar = number | boolean;
+/** A tensor or a number standing for a tensor of that value. */
+export type TensorLike = Tensor | Scalar;
+/** Nested arrays of numbers or booleans, as returned by `toArray()`. */
+export type NestedArray = number | boolean | NestedArray[];
+
+/**
+ * An n-dimensional array of float32, int32 or bool values, with reverse-mode autograd.
+ * Create one with `tensor`, `zeros`, `randn`, ...; memory is managed for you.
+ *
+ * @example
+ * const x = tensor([[1, 2], [3, 4]], { requiresGrad: true });
+ * const y = x.mul(x).sum();
+ * y.backward();
+ * x.grad?.toArray(); // [[2, 4], [6, 8]]
+ */
+export class Tensor {
+  /** Whether gradients flow to this tensor. Set on leaves with `requiresGrad_()` or the creation option. */
+  requiresGrad = false;
+  /** The accumulated gradient after `backward()` (leaves, and tensors that called `retainGrad()`). */
+  grad: Tensor | null = null;
+  /** The op that produced this tensor (null for leaves and outside grad mode). */
+  gradFn: Node | null = null;
+  /** Set by `retainGrad()`. */
+  retainsGrad = false;
+
+  constructor(
+    readonly storage: Storage,
+    readonly shape: readonly number[],
+    readonly strides: readonly number[],
+    /** Offset of element 0 in the storage, in elements. */
+    readonly offset: number,
+    readonly dtype: DType,
+  ) {}
+
+  /** Number of elements. */
+  get size(): number {
+    return sizeOf(this.shape);
+  }
+
+  /** Number of dimensions. */
+  get ndim(): number {
+    return this.shape.length;
+  }
+
+  /** Number of elements (PyTorch's name). */
+  numel(): number {
+    return this.size;
+  }
+
+  /** True for leaves: tensors not produced by a recorded op. */
+  get isLeaf(): boolean {
+    return this.gradFn === null;
+  }
+
+  /** Byte address of element 0 on the heap (uploads the data back if it was spilled). */
+  ptr(): number {
+    return heap().ptr(this.storage.block) + this.offset * itemSize(this.dtype);
+  }
+
+  isContiguous(): boolean {
+    return isContiguous(this.shape, this.strides);
+  }
+
+  // ---- read back --------------------------------------------------------------------------
+
+  /** The single value of a one-element tensor. */
+  item(): number {
+    if (this.size !== 1) throw new RangeError(`item: only one-element tensors can be converted to a number, got shape ${fmt(this.shape)}`);
+    return this.toTypedArray()[0];
+  }
+
+  /** A flat row-major copy of the values. */
+  toTypedArray(): TypedArray {
+    const c = mv.contiguous(this);
+    const n = this.size;
+    const out = typedArray(this.dtype, n);
+    if (n === 0) return out;
+    const p = c.ptr();
+    const h = heap();
+    if (this.dtype === 'float32') out.set(h.f32.subarray(p >> 2, (p >> 2) + n));
+    else if (this.dtype === 'int32') out.set(h.i32.subarray(p >> 2, (p >> 2) + n));
+    else out.set(h.u8.subarray(p, p + n));
+    return out;
+  }
+
+  /** The values as nested arrays (numbers, or booleans for bool tensors); a number for a scalar. */
+  toArray(): NestedArray {
+    const flat = this.toTypedArray();
+    const asBool = this.dtype === 'bool';
+    const build = (dim: number, start: number): NestedArray => {
+      if (dim === this.shape.length) return asBool ? flat[start] !== 0 : flat[start];
+      const step = sizeOf(this.shape.slice(dim + 1));
+      const out: NestedArray[] = [];
+      for (let i = 0; i < this.shape[dim]; i++) out.push(build(dim + 1, start + i * step));
+      return out;
+    };
+    return build(0, 0);
+  }
+
+  toString(): string {
+    const grad = this.gradFn ? `, gradFn=${this.gradFn.name}` : this.requiresGrad ? ', requiresGrad=true' : '';
+    const body = this.size <= 1000 ? JSON.stringify(this.toArray()) : `<${this.size} values>`;
+    return `tensor(${body}, shape=${fmt(this.shape)}, dtype=${this.dtype}${grad})`;
+  }
+
+  // ---- autograd ---------------------------------------------------------------------------
+
+  /**
+   * Computes gradients of this tensor with respect to every leaf that requires grad, accumulating
+   * them into `.grad`. A non-scalar output needs the upstream `gradient` of its shape.
+   */
+  backward(gradient?: Tensor, options: BackwardOptions = {}): void {
+    runBackward(this, gradient, options, (like) => ew.onesOf(like.shape, like.dtype));
+  }
+
+  /** Sets `requiresGrad` on a leaf (float32 only) and returns this tensor. */
+  requiresGrad_(flag = true): this {
+    if (flag && this.dtype !== 'float32') throw new TypeError(`requiresGrad_: only float32 tensors can require gradients, got ${this.dtype}`);
+    if (!flag && this.gradFn !== null) throw new Error('requiresGrad_: cannot switch off gradients of a non-leaf tensor; use detach()');
+    this.requiresGrad = flag;
+    return this;
+  }
+
+  /** Keeps `.grad` for this non-leaf tensor during backward. */
+  retainGrad(): this {
+    this.retainsGrad = true;
+    return this;
+  }
+
+  /** A view sharing this tensor's data, cut from the graph. */
+  detach(): Tensor {
+    return new Tensor(this.storage, this.shape, this.strides, this.offset, this.dtype);
+  }
+
+  /** Releases this tensor's memory now. Optional: memory is reclaimed automatically. */
+  dispose(): void {
+    heap().dispose(this.storage);
+  }
+
+  // ---- elementwise ------------------------------------------------------------------------
+  add(other: TensorLike): Tensor { return ew.add(this, other); }
+  sub(other: TensorLike): Tensor { return ew.sub(this, other); }
+  mul(other: TensorLike): Tensor { return ew.mul(this, other); }
+  div(other: TensorLike): Tensor { return ew.div(this, other); }
+  pow(exponent: TensorLike): Tensor { return ew.pow(this, exponent); }
+  minimum(other: TensorLike): Tensor { return ew.minimum(this, other); }
+  maximum(other: TensorLike): Tensor { return ew.maximum(this, other); }
+  neg(): Tensor { return ew.neg(this); }
+  exp(): Tensor { return ew.exp(this); }
+  log(): Tensor { return ew.log(this); }
+  log1p(): Tensor { return ew.log1p(this); }
+  expm1(): Tensor { return ew.expm1(this); }
+  sqrt(): Tensor { return ew.sqrt(this); }
+  rsqrt(): Tensor { return ew.rsqrt(this); }
+  abs(): Tensor { return ew.abs(this); }
+  sign(): Tensor { return ew.sign(this); }
+  sin(): Tensor { return ew.sin(this); }
+  cos(): Tensor { return ew.cos(this); }
+  tanh(): Tensor { return ew.tanh(this); }
+  sigmoid(): Tensor { return ew.sigmoid(this); }
+  relu(): Tensor { return ew.relu(this); }
+  leakyRelu(negativeSlope = 0.01): Tensor { return ew.leakyRelu(this, negativeSlope); }
+  elu(alpha = 1): Tensor { return ew.elu(this, alpha); }
+  gelu(): Tensor { return ew.gelu(this); }
+  silu(): Tensor { return ew.silu(this); }
+  softplus(): Tensor { return ew.softplus(this); }
+  reciprocal(): Tensor { return ew.reciprocal(this); }
+  square(): Tensor { return ew.square(this); }
+  floor(): Tensor { return ew.floor(this); }
+  ceil(): Tensor { return ew.ceil(this); }
+  round(): Tensor { return ew.round(this); }
+  clamp(min?: number | null, max?: number | null): Tensor { return ew.clamp(this, min, max); }
+  eq(other: TensorLike): Tensor { return ew.eq(this, other); }
+  ne(other: TensorLike): Tensor { return ew.ne(this, other); }
+  lt(other: TensorLike): Tensor { return ew.lt(this, other); }
+  le(other: TensorLike): Tensor { return ew.le(this, other); }
+  gt(other: TensorLike): Tensor { return ew.gt(this, other); }
+  ge(other: TensorLike): Tensor { return ew.ge(this, other); }
+  logicalAnd(other: TensorLike): Tensor { return ew.logicalAnd(this, other); }
+  logicalOr(other: TensorLike): Tensor { return ew.logicalOr(this, other); }
+  logicalXor(other: TensorLike): Tensor { return ew.logicalXor(this, other); }
+  logicalNot(): Tensor { return ew.logicalNot(this); }
+  isNaN(): Tensor { return ew.isNaN(this); }
+  where(condition: TensorLike, other: TensorLike): Tensor { return ew.where(condition, this, other); }
+  maskedFill(mask: TensorLike, value: number): Tensor { return ew.maskedFill(this, mask, value); }
+  /** A copy converted to `dtype` (this tensor itself when it already has it). */
+  to(dtype: DType): Tensor { return ew.cast(this, dtype); }
+  float(): Tensor { return ew.cast(this, 'float32'); }
+  int(): Tensor { return ew.cast(this, 'int32'); }
+  bool(): Tensor { return ew.cast(this, 'bool'); }
+  clone(): Tensor { return ew.clone(this); }
+
+  // ---- in place (no gradient tracking through them) ---------------------------------------
+  /** Copies `src` (broadcast) into this tensor's memory and returns this tensor. */
+  copy_(src: TensorLike): this { ew.copyInPlace(this, src); return this; }
+  add_(other: TensorLike, alpha = 1): this { ew.copyInPlace(this, ew.add(this, alpha === 1 ? other : ew.mul(ew.toTensor(other, this), alpha))); return this; }
+  sub_(other: TensorLike, alpha = 1): this { ew.copyInPlace(this, ew.sub(this, alpha === 1 ? other : ew.mul(ew.toTensor(other, this), alpha))); return this; }
+  mul_(other: TensorLike): this { ew.copyInPlace(this, ew.mul(this, other)); return this; }
+  fill_(value: number): this { ew.copyInPlace(this, value); return this; }
+  zero_(): this { return this.fill_(0); }
+
+  // ---- reductions -------------------------------------------------------------------------
+  sum(dim?: number | number[], keepDim = false): Tensor { return red.sum(this, dim, keepDim); }
+  mean(dim?: number | number[], keepDim = false): Tensor { return red.mean(this, dim, keepDim); }
+  max(dim?: number | number[], keepDim = false): Tensor { return red.max(this, dim, keepDim); }
+  min(dim?: number | number[], keepDim = false): Tensor { return red.min(this, dim, keepDim); }
+  prod(dim?: number | number[], keepDim = false): Tensor { return red.prod(this, dim, keepDim); }
+  argmax(dim?: number, keepDim = false): Tensor { return red.argmax(this, dim, keepDim); }
+  argmin(dim?: number, keepDim = false): Tensor { return red.argmin(this, dim, keepDim); }
+  var(dim?: number | number[], options?: red.VarOptions): Tensor { return red.variance(this, dim, options); }
+  std(dim?: number | number[], options?: red.VarOptions): Tensor { return red.std(this, dim, options); }
+  logSumExp(dim?: number | number[], keepDim = false): Tensor { return red.logSumExp(this, dim, keepDim); }
+
+  // ---- movement ---------------------------------------------------------------------------
+  reshape(...shape: (number | number[])[]): Tensor { return mv.reshape(this, mv.shapeArgs(shape)); }
+  view(...shape: (number | number[])[]): Tensor { return mv.view(this, mv.shapeArgs(shape)); }
+  flatten(startDim = 0, endDim = -1): Tensor { return mv.flatten(this, startDim, endDim); }
+  squeeze(dim?: number | number[]): Tensor { return mv.squeeze(this, dim); }
+  unsqueeze(dim: number): Tensor { return mv.unsqueeze(this, dim); }
+  transpose(dim0 = -2, dim1 = -1): Tensor { return mv.transpose(this, dim0, dim1); }
+  /** The transpose of a matrix (last two dims). */
+  get T(): Tensor { return mv.transpose(this, -2, -1); }
+  permute(...dims: (number | number[])[]): Tensor { return mv.permute(this, mv.shapeArgs(dims)); }
+  expand(...shape: (number | number[])[]): Tensor { return mv.expand(this, mv.shapeArgs(shape)); }
+  expandAs(other: Tensor): Tensor { return mv.expand(this, other.shape); }
+  slice(...specs: mv.SliceSpec[]): Tensor { return mv.slice(this, ...specs); }
+  narrow(dim: number, start: number, length: number): Tensor { return mv.narrow(this, dim, start, length); }
+  select(dim: number, index: number): Tensor { return mv.select(this, dim, index); }
+  contiguous(): Tensor { return mv.contiguous(this); }
+  split(sizeOrSections: number | number[], dim = 0): Tensor[] { return mv.split(this, sizeOrSections, dim); }
+  chunk(chunks: number, dim = 0): Tensor[] { return mv.chunk(this, chunks, dim); }
+  pad(padding: readonly number[], value = 0): Tensor { return mv.pad(this, padding, value); }
+
+  // ---- indexing, linear algebra, nn -------------------------------------------------------
+  gather(dim: number, index: Tensor): Tensor { return idx.gather(this, dim, index); }
+  indexSelect(dim: number, index: Tensor): Tensor { return idx.indexSelect(this, dim, index); }
+  matmul(other: Tensor): Tensor { return la.matmul(this, other); }
+  softmax(dim = -1): Tensor { return nnf.softmax(this, dim); }
+  logSoftmax(dim = -1): Tensor { return nnf.logSoftmax(this, dim); }
+  dropout(p = 0.5, training = true): Tensor { return nnf.dropout(this, p, training); }
+  conv2d(weight: Tensor, bias?: Tensor | null, options?: conv.Conv2dOptions): Tensor { return conv.conv2d(this, weight, bias, options); }
+}
+
+/** Shape of a tensor-like value (numbers are scalars). */
+export function shapeOf(x: TensorLike): Shape {
+  return x instanceof Tensor ? x.shape : [];
+}

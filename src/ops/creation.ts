@@ -1,0 +1,173 @@
+// Creating tensors: from data, constants, ranges, identity, and random values from the seedable
+// default generator (manualSeed).
+
+import { assertDType, type DType } from '../core/dtype.js';
+import { filled, fromArray } from '../core/exec.js';
+import { checkShape, sizeOf } from '../core/shape.js';
+import { defaultGenerator, type Generator } from '../core/random.js';
+import { type NestedArray, Tensor } from '../core/tensor.js';
+
+export interface TensorOptions {
+  /** Element type. Default float32 (bool for boolean data, int32 for Int32Array data). */
+  dtype?: DType;
+  /** Track gradients for this leaf. Default false. */
+  requiresGrad?: boolean;
+}
+
+export interface RandomOptions extends TensorOptions {
+  /** Generator to draw from; defaults to the global one seeded by manualSeed. */
+  generator?: Generator;
+}
+
+type ShapeArg = number | readonly number[];
+
+function finish(t: Tensor, options: TensorOptions): Tensor {
+  if (options.requiresGrad) t.requiresGrad_(true);
+  return t;
+}
+
+function dtypeOf(options: TensorOptions, fallback: DType = 'float32'): DType {
+  return options.dtype === undefined ? fallback : assertDType('tensor', 'dtype', options.dtype);
+}
+
+function toShape(op: string, shape: ShapeArg): number[] {
+  const s = typeof shape === 'number' ? [shape] : Array.isArray(shape) ? [...shape] : null;
+  if (s === null) throw new TypeError(`${op}: shape must be a number or an array of numbers, got ${String(shape)}`);
+  return checkShape(op, s);
+}
+
+/**
+ * A tensor from a number, boolean, (nested) array or typed array.
+ * @example tensor([[1, 2], [3, 4]]) // float32, shape [2, 2]
+ * @example tensor([0, 2, 1], { dtype: 'int32' })
+ */
+export function tensor(data: NestedArray | Float32Array | Int32Array | Uint8Array | readonly number[] | readonly boolean[], options: TensorOptions = {}): Tensor {
+  if (data instanceof Tensor) throw new TypeError('tensor: data is already a Tensor; use .clone() or .detach()');
+  const shape: number[] = [];
+  let flat: ArrayLike<number>;
+  let inferred: DType = 'float32';
+  if (ArrayBuffer.isView(data)) {
+    shape.push(data.length);
+    flat = data as ArrayLike<number>;
+    if (data instanceof Int32Array) inferred = 'int32';
+  } else {
+    for (let v: unknown = data; Array.isArray(v); v = v[0]) shape.push(v.length);
+    const out: number[] = [];
+    let sawBool = false;
+    let sawNum = false;
+    const walk = (v: unknown, d: number, path: string) => {
+      if (d === shape.length) {
+        if (typeof v === 'number') sawNum = true;
+        else if (typeof v === 'boolean') sawBool = true;
+        else throw new TypeError(`tensor: expected numbers or booleans, got ${v === null ? 'null' : typeof v} at ${path || 'top level'}`);
+        out.push(Number(v));
+        return;
+      }
+      if (!Array.isArray(v) || v.length !== shape[d]) {
+        throw new RangeError(`tensor: ragged nested array: expected length ${shape[d]} at ${path || 'top level'}, got ${Array.isArray(v) ? v.length : typeof v}`);
+      }
+      for (let i = 0; i < v.length; i++) walk(v[i], d + 1, `${path}[${i}]`);
+    };
+    walk(data, 0, '');
+    if (sawBool && !sawNum) inferred = 'bool';
+    flat = out;
+  }
+  return finish(fromArray(shape, flat, dtypeOf(options, inferred)), options);
+}
+
+/** A tensor of zeros. @example zeros([2, 3]) */
+export function zeros(shape: ShapeArg, options: TensorOptions = {}): Tensor {
+  return finish(filled(toShape('zeros', shape), 0, dtypeOf(options)), options);
+}
+
+/** A tensor of ones. @example ones([4]) */
+export function ones(shape: ShapeArg, options: TensorOptions = {}): Tensor {
+  return finish(filled(toShape('ones', shape), 1, dtypeOf(options)), options);
+}
+
+/** A tensor filled with `value`. @example full([2, 2], 7) */
+export function full(shape: ShapeArg, value: number | boolean, options: TensorOptions = {}): Tensor {
+  if (typeof value !== 'number' && typeof value !== 'boolean') throw new TypeError(`full: value must be a number or boolean, got ${typeof value}`);
+  const dtype = dtypeOf(options, typeof value === 'boolean' ? 'bool' : 'float32');
+  return finish(filled(toShape('full', shape), Number(value), dtype), options);
+}
+
+/**
+ * Values from `start` to `end` (exclusive) by `step`; `arange(n)` is 0..n-1.
+ * @example arange(5).toArray() // [0, 1, 2, 3, 4]
+ */
+export function arange(start: number, end?: number, step = 1, options: TensorOptions = {}): Tensor {
+  const [s, e] = end === undefined ? [0, start] : [start, end];
+  if (![s, e, step].every(Number.isFinite) || step === 0) throw new RangeError(`arange: start, end and step must be finite and step nonzero, got ${s}, ${e}, ${step}`);
+  const n = Math.max(0, Math.ceil((e - s) / step));
+  const data = new Float64Array(n);
+  for (let i = 0; i < n; i++) data[i] = s + i * step;
+  return finish(fromArray([n], data, dtypeOf(options)), options);
+}
+
+/** `steps` evenly spaced values from `start` to `end` inclusive. @example linspace(0, 1, 5) */
+export function linspace(start: number, end: number, steps: number, options: TensorOptions = {}): Tensor {
+  if (!Number.isInteger(steps) || steps < 0) throw new RangeError(`linspace: steps must be a non-negative integer, got ${steps}`);
+  const data = new Float64Array(steps);
+  const step = steps > 1 ? (end - start) / (steps - 1) : 0;
+  // symmetric evaluation, as PyTorch does, so the last value is exactly `end`
+  for (let i = 0; i < steps; i++) data[i] = i < steps / 2 ? start + i * step : end - (steps - 1 - i) * step;
+  return finish(fromArray([steps], data, dtypeOf(options)), options);
+}
+
+/** An identity matrix (n, m). @example eye(3) */
+export function eye(n: number, m = n, options: TensorOptions = {}): Tensor {
+  const [rows, cols] = toShape('eye', [n, m]);
+  const data = new Float32Array(rows * cols);
+  for (let i = 0; i < Math.min(rows, cols); i++) data[i * cols + i] = 1;
+  return finish(fromArray([rows, cols], data, dtypeOf(options)), options);
+}
+
+function random(op: string, shape: ShapeArg, options: RandomOptions, draw: (g: Generator) => number): Tensor {
+  const s = toShape(op, shape);
+  const g = options.generator ?? defaultGenerator;
+  const data = new Float32Array(sizeOf(s));
+  for (let i = 0; i < data.length; i++) data[i] = draw(g);
+  const dtype = dtypeOf(options);
+  if (dtype !== 'float32') throw new TypeError(`${op}: dtype must be float32, got ${dtype}`);
+  return finish(fromArray(s, data), options);
+}
+
+/** Uniform values in [0, 1). @example manualSeed(0); rand([2, 2]) */
+export function rand(shape: ShapeArg, options: RandomOptions = {}): Tensor {
+  return random('rand', shape, options, (g) => g.uniform());
+}
+
+/** Standard normal values. @example randn([3, 4]) */
+export function randn(shape: ShapeArg, options: RandomOptions = {}): Tensor {
+  return random('randn', shape, options, (g) => g.normal());
+}
+
+/** Uniform integers in [low, high), int32. @example randint(0, 10, [5]) */
+export function randint(low: number, high: number, shape: ShapeArg, options: RandomOptions = {}): Tensor {
+  if (!Number.isInteger(low) || !Number.isInteger(high) || high <= low) throw new RangeError(`randint: need integers low < high, got ${low}, ${high}`);
+  const s = toShape('randint', shape);
+  const g = options.generator ?? defaultGenerator;
+  const data = new Int32Array(sizeOf(s));
+  for (let i = 0; i < data.length; i++) data[i] = g.int(low, high);
+  return finish(fromArray(s, data, 'int32'), { ...options, dtype: 'int32' });
+}
+
+const like = (t: Tensor, options: TensorOptions): TensorOptions => ({ dtype: t.dtype, ...options });
+/** Zeros of `t`'s shape and dtype. */
+export const zerosLike = (t: Tensor, options: TensorOptions = {}): Tensor => zeros(t.shape, like(t, options));
+/** Ones of `t`'s shape and dtype. */
+export const onesLike = (t: Tensor, options: TensorOptions = {}): Tensor => ones(t.shape, like(t, options));
+/** `value` in `t`'s shape and dtype. */
+export const fullLike = (t: Tensor, value: number, options: TensorOptions = {}): Tensor => full(t.shape, value, like(t, options));
+/** Uniform [0, 1) values of `t`'s shape. */
+export const randLike = (t: Tensor, options: RandomOptions = {}): Tensor => rand(t.shape, options);
+/** Standard normal values of `t`'s shape. */
+export const randnLike = (t: Tensor, options: RandomOptions = {}): Tensor => randn(t.shape, options);
+/** Integers in [low, high) of `t`'s shape. */
+export const randintLike = (t: Tensor, low: number, high: number, options: RandomOptions = {}): Tensor => randint(low, high, t.shape, options);
+
+/** A 0-d tensor. @example scalar(3.5) */
+export function scalar(value: number, options: TensorOptions = {}): Tensor {
+  return finish(fromArray([], [value], dtypeOf(options)), options);
+}

@@ -1,0 +1,303 @@
+// Elementwise ops: unary math and activations, broadcasting arithmetic, comparisons, logic,
+// where/maskedFill and casts. Each op states its forward and its gradient side by side.
+
+import type { BinaryOp, UnaryOp } from '../backend/backend.js';
+import { attach, isGradEnabled } from '../core/autograd.js';
+import { assertDType, type DType, promoteTypes } from '../core/dtype.js';
+import { copyInto, copyOf, emptyTensor, filled, launch, strided } from '../core/exec.js';
+import { broadcastShapes, type Shape } from '../core/shape.js';
+import { Tensor, type TensorLike } from '../core/tensor.js';
+import { sumTo } from './reduce.js';
+
+// ---- helpers ------------------------------------------------------------------------------
+
+/** `x` as a tensor; numbers become scalars of `like`'s dtype (float32 when non-integral). */
+export function toTensor(x: TensorLike, like?: Tensor): Tensor {
+  if (x instanceof Tensor) return x;
+  if (typeof x === 'boolean') return filled([], x ? 1 : 0, 'bool');
+  if (typeof x !== 'number') throw new TypeError(`expected a Tensor or a number, got ${describe(x)}`);
+  let dtype: DType = like?.dtype ?? 'float32';
+  if (dtype === 'bool' || (dtype === 'int32' && !Number.isInteger(x))) dtype = 'float32';
+  return filled([], x, dtype);
+}
+
+function describe(x: unknown): string {
+  if (x === null) return 'null';
+  if (Array.isArray(x)) return 'an array (wrap it with tensor(...))';
+  return typeof x;
+}
+
+/** A float32 (or `dtype`) tensor of ones of `shape`. */
+export function onesOf(shape: Shape, dtype: DType = 'float32'): Tensor {
+  return filled(shape, 1, dtype);
+}
+
+function requireFloat(op: string, t: Tensor): void {
+  if (t.dtype !== 'float32') throw new TypeError(`${op}: expected a float32 tensor, got ${t.dtype} (convert with .float())`);
+}
+
+function unaryRaw(op: UnaryOp, x: Tensor, alpha = 0, outDtype: DType = x.dtype): Tensor {
+  return launch((b) => {
+    const sx = strided(x);
+    const out = emptyTensor(x.shape, outDtype);
+    b.unary(op, sx, out.ptr(), outDtype, alpha);
+    return out;
+  });
+}
+
+function binaryRaw(name: string, op: BinaryOp, a: Tensor, b: Tensor, outDtype: DType): Tensor {
+  const shape = broadcastShapes(name, a.shape, b.shape);
+  return launch((be) => {
+    const sa = strided(a, shape);
+    const sb = strided(b, shape);
+    const out = emptyTensor(shape, outDtype);
+    be.binary(op, sa, sb, out.ptr(), outDtype);
+    return out;
+  });
+}
+
+// ---- unary math ---------------------------------------------------------------------------
+
+/** Defines a float unary op whose gradient is `g * dydx(x, y)`. */
+function unaryOp(op: UnaryOp, dydx: (x: Tensor, y: Tensor, alpha: number) => Tensor) {
+  return (x: Tensor, alpha = 0): Tensor => {
+    if (!(x instanceof Tensor)) throw new TypeError(`${op}: expected a Tensor, got ${describe(x)}`);
+    const input = x.dtype === 'float32' ? x : copyOf(x, 'float32');
+    const y = unaryRaw(op, input, alpha);
+    return attach(y, op, [x], (g) => [mul(g, dydx(input, y, alpha))]);
+  };
+}
+
+/** -x */
+export const neg = (x: Tensor): Tensor => {
+  if (x.dtype === 'bool') throw new TypeError('neg: not defined for bool tensors; use logicalNot');
+  const y = unaryRaw('neg', x);
+  return attach(y, 'neg', [x], (g) => [neg(g)]);
+};
+/** e^x */
+export const exp = unaryOp('exp', (_x, y) => y);
+/** Natural logarithm. */
+export const log = unaryOp('log', (x) => reciprocal(x));
+/** log(1 + x), accurate near 0. */
+export const log1p = unaryOp('log1p', (x) => reciprocal(add(x, 1)));
+/** e^x - 1, accurate near 0. */
+export const expm1 = unaryOp('expm1', (_x, y) => add(y, 1));
+/** Square root. */
+export const sqrt = unaryOp('sqrt', (_x, y) => div(0.5, y));
+/** 1 / sqrt(x). */
+export const rsqrt = unaryOp('rsqrt', (_x, y) => mul(pow(y, 3), -0.5));
+/** |x| (gradient 0 at 0, like PyTorch). */
+export const abs = unaryOp('abs', (x) => sign(x));
+/** -1, 0 or 1 (NaN for NaN); zero gradient. */
+export const sign = (x: Tensor): Tensor => unaryRaw('sign', x.dtype === 'bool' ? copyOf(x, 'float32') : x);
+export const sin = unaryOp('sin', (x) => cos(x));
+export const cos = unaryOp('cos', (x) => neg(sin(x)));
+export const tanh = unaryOp('tanh', (_x, y) => sub(1, mul(y, y)));
+/** 1 / (1 + e^-x) */
+export const sigmoid = unaryOp('sigmoid', (_x, y) => mul(y, sub(1, y)));
+/** 1 / x */
+export const reciprocal = unaryOp('reciprocal', (_x, y) => neg(mul(y, y)));
+/** x * x */
+export const square = unaryOp('square', (x) => mul(x, 2));
+/** Rounding ops have zero gradient almost everywhere. */
+export const floor = unaryOp('floor', (x) => filled(x.shape, 0));
+export const ceil = unaryOp('ceil', (x) => filled(x.shape, 0));
+/** Round half to even. */
+export const round = unaryOp('round', (x) => filled(x.shape, 0));
+
+// ---- activations --------------------------------------------------------------------------
+
+/** max(x, 0) */
+export function relu(x: Tensor): Tensor {
+  requireFloat('relu', x);
+  const y = unaryRaw('relu', x);
+  return attach(y, 'relu', [x], (g) => [binaryRaw('relu', 'reluGrad', x, g, 'float32')]);
+}
+const leakyReluOp = unaryOp('leakyRelu', (x, _y, a) => where(gt(x, 0), 1, a));
+/** x for x > 0, negativeSlope * x otherwise. */
+export const leakyRelu = (x: Tensor, negativeSlope = 0.01): Tensor => leakyReluOp(x, negativeSlope);
+const eluOp = unaryOp('elu', (x, y, a) => where(gt(x, 0), 1, add(y, a)));
+/** x for x > 0, alpha * (e^x - 1) otherwise. */
+export const elu = (x: Tensor, alpha = 1): Tensor => eluOp(x, alpha);
+/** Gaussian error linear unit, exact (erf) form as PyTorch's default. */
+export const gelu = unaryOp('gelu', (x) => unaryRaw('geluGrad', x));
+/** x * sigmoid(x) */
+export const silu = unaryOp('silu', (x) => {
+  const s = sigmoid(x);
+  return mul(s, add(1, mul(x, sub(1, s))));
+});
+/** log(1 + e^x) */
+export const softplus = unaryOp('softplus', (x) => sigmoid(x));
+
+// ---- binary arithmetic --------------------------------------------------------------------
+
+function arith(name: BinaryOp, a: TensorLike, b: TensorLike): [Tensor, Tensor, DType] {
+  if (!(a instanceof Tensor) && !(b instanceof Tensor)) {
+    throw new TypeError(`${name}: at least one argument must be a Tensor, got ${describe(a)} and ${describe(b)}`);
+  }
+  const ta = toTensor(a, b instanceof Tensor ? b : undefined);
+  const tb = toTensor(b, ta);
+  return [ta, tb, promoteTypes(ta.dtype, tb.dtype)];
+}
+
+/**
+ * a + b with NumPy broadcasting.
+ * @example add(tensor([[1, 2]]), tensor([[10], [20]])).toArray() // [[11, 12], [21, 22]]
+ */
+export function add(a: TensorLike, b: TensorLike): Tensor {
+  const [ta, tb, dt] = arith('add', a, b);
+  const y = binaryRaw('add', 'add', ta, tb, dt === 'bool' ? 'int32' : dt);
+  return attach(y, 'add', [ta, tb], (g) => [sumTo(g, ta.shape), sumTo(g, tb.shape)]);
+}
+
+/** a - b with broadcasting. */
+export function sub(a: TensorLike, b: TensorLike): Tensor {
+  const [ta, tb, dt] = arith('sub', a, b);
+  if (dt === 'bool') throw new TypeError('sub: not defined for two bool tensors; use logicalXor');
+  const y = binaryRaw('sub', 'sub', ta, tb, dt);
+  return attach(y, 'sub', [ta, tb], (g) => [sumTo(g, ta.shape), tb.requiresGrad ? sumTo(neg(g), tb.shape) : null]);
+}
+
+/** a * b with broadcasting. */
+export function mul(a: TensorLike, b: TensorLike): Tensor {
+  const [ta, tb, dt] = arith('mul', a, b);
+  const y = binaryRaw('mul', 'mul', ta, tb, dt === 'bool' ? 'int32' : dt);
+  return attach(y, 'mul', [ta, tb], (g) => [
+    ta.requiresGrad ? sumTo(mul(g, tb), ta.shape) : null,
+    tb.requiresGrad ? sumTo(mul(g, ta), tb.shape) : null,
+  ]);
+}
+
+/** a / b with broadcasting (always a float result, like PyTorch's true division). */
+export function div(a: TensorLike, b: TensorLike): Tensor {
+  const [ta, tb] = arith('div', a, b);
+  const y = binaryRaw('div', 'div', ta, tb, 'float32');
+  return attach(y, 'div', [ta, tb], (g) => [
+    ta.requiresGrad ? sumTo(div(g, tb), ta.shape) : null,
+    tb.requiresGrad ? sumTo(neg(mul(g, div(y, tb))), tb.shape) : null,
+  ]);
+}
+
+/** a ** b with broadcasting. */
+export function pow(a: TensorLike, b: TensorLike): Tensor {
+  const [ta, tb] = arith('pow', a, b);
+  const fa = ta.dtype === 'float32' ? ta : copyOf(ta, 'float32');
+  const y = binaryRaw('pow', 'pow', fa, tb, 'float32');
+  return attach(y, 'pow', [ta, tb], (g) => [
+    ta.requiresGrad ? sumTo(mul(g, mul(tb, pow(fa, sub(tb, 1)))), ta.shape) : null,
+    // d/db a^b = a^b ln a, taken as 0 where a == 0 (PyTorch's convention)
+    tb.requiresGrad ? sumTo(mul(g, where(eq(fa, 0), 0, mul(y, log(fa)))), tb.shape) : null,
+  ]);
+}
+
+function minmax(op: 'minimum' | 'maximum', a: TensorLike, b: TensorLike): Tensor {
+  const [ta, tb, dt] = arith(op, a, b);
+  const y = binaryRaw(op, op, ta, tb, dt);
+  return attach(y, op, [ta, tb], (g) => {
+    // ties split the gradient evenly, as PyTorch does
+    const pick = op === 'maximum' ? gt(ta, tb) : lt(ta, tb);
+    const tie = mul(eq(ta, tb), 0.5);
+    const wa = add(pick, tie);
+    return [
+      ta.requiresGrad ? sumTo(mul(g, wa), ta.shape) : null,
+      tb.requiresGrad ? sumTo(mul(g, sub(1, wa)), tb.shape) : null,
+    ];
+  });
+}
+/** Elementwise minimum (NaN propagates). */
+export const minimum = (a: TensorLike, b: TensorLike): Tensor => minmax('minimum', a, b);
+/** Elementwise maximum (NaN propagates). */
+export const maximum = (a: TensorLike, b: TensorLike): Tensor => minmax('maximum', a, b);
+
+/** Limits values to [min, max]; either bound may be omitted. Gradient passes where not clipped. */
+export function clamp(x: Tensor, min?: number | null, max?: number | null): Tensor {
+  if ((min === undefined || min === null) && (max === undefined || max === null)) {
+    throw new TypeError('clamp: at least one of min and max must be given');
+  }
+  if (min != null && max != null && min > max) throw new RangeError(`clamp: min (${min}) must not exceed max (${max})`);
+  let y = x;
+  if (min != null) y = where(lt(x, min), min, y);
+  if (max != null) y = where(gt(x, max), max, y);
+  return y;
+}
+
+// ---- comparisons and logic (no gradient) --------------------------------------------------
+
+function compare(op: BinaryOp) {
+  return (a: TensorLike, b: TensorLike): Tensor => {
+    const [ta, tb] = arith(op, a, b);
+    return binaryRaw(op, op, ta, tb, 'bool');
+  };
+}
+export const eq = compare('eq');
+export const ne = compare('ne');
+export const lt = compare('lt');
+export const le = compare('le');
+export const gt = compare('gt');
+export const ge = compare('ge');
+export const logicalAnd = compare('and');
+export const logicalOr = compare('or');
+export const logicalXor = compare('xor');
+export const logicalNot = (x: Tensor): Tensor => unaryRaw('not', x, 0, 'bool');
+export const isNaN = (x: Tensor): Tensor => unaryRaw('isnan', x, 0, 'bool');
+
+// ---- selection ----------------------------------------------------------------------------
+
+/**
+ * `a` where `condition` is true, else `b`, all broadcast together.
+ * @example where(gt(x, 0), x, 0)
+ */
+export function where(condition: TensorLike, a: TensorLike, b: TensorLike): Tensor {
+  const c = toTensor(condition);
+  if (c.dtype !== 'bool') throw new TypeError(`where: condition must be a bool tensor, got ${c.dtype} (compare with gt/eq/... first)`);
+  const ta = toTensor(a, b instanceof Tensor ? b : undefined);
+  const tb = toTensor(b, ta);
+  const dt = promoteTypes(ta.dtype, tb.dtype);
+  const shape = broadcastShapes('where', broadcastShapes('where', c.shape, ta.shape), tb.shape);
+  const y = launch((be) => {
+    const sc = strided(c, shape);
+    const sa = strided(ta, shape);
+    const sb = strided(tb, shape);
+    const out = emptyTensor(shape, dt);
+    be.where(sc, sa, sb, out.ptr(), dt);
+    return out;
+  });
+  return attach(y, 'where', [ta, tb], (g) => {
+    const zero = filled([], 0);
+    return [ta.requiresGrad ? sumTo(where(c, g, zero), ta.shape) : null, tb.requiresGrad ? sumTo(where(c, zero, g), tb.shape) : null];
+  });
+}
+
+/** `x` with `value` where `mask` (bool, broadcastable) is true. */
+export function maskedFill(x: Tensor, mask: TensorLike, value: number): Tensor {
+  const m = toTensor(mask);
+  if (m.dtype !== 'bool') throw new TypeError(`maskedFill: mask must be a bool tensor, got ${m.dtype}`);
+  broadcastShapes('maskedFill', x.shape, m.shape);
+  const out = where(m, toTensor(value, x), x);
+  return out.dtype === x.dtype ? out : cast(out, x.dtype);
+}
+
+// ---- dtype and copies ---------------------------------------------------------------------
+
+/** `x` converted to `dtype` (float -> int truncates toward zero; nonzero -> true). */
+export function cast(x: Tensor, dtype: DType): Tensor {
+  assertDType('to', 'dtype', dtype);
+  if (x.dtype === dtype) return x;
+  return copyOf(x, dtype);
+}
+
+/** A contiguous copy that stays in the graph. */
+export function clone(x: Tensor): Tensor {
+  const y = copyOf(x);
+  return attach(y, 'clone', [x], (g) => [g]);
+}
+
+/** Writes `src` (broadcast) into `dst`'s memory. Refuses leaves that require grad in grad mode. */
+export function copyInPlace(dst: Tensor, src: TensorLike): void {
+  const s = toTensor(src, dst);
+  broadcastShapes('copy_', dst.shape, s.shape);
+  if (dst.requiresGrad && dst.isLeaf && isGradEnabled()) {
+    throw new Error('in-place op on a leaf tensor that requires grad: wrap the update in noGrad(() => ...)');
+  }
+  copyInto(s, dst);
+}

@@ -1,0 +1,90 @@
+// Matrix products: matmul with NumPy semantics (1-D operands, batched and broadcast leading
+// dims). Transposed operands (views from .T / transpose) are passed to the kernel as such,
+// without a copy.
+
+import type { MatArg } from '../backend/backend.js';
+import { attach } from '../core/autograd.js';
+import { emptyTensor, launch } from '../core/exec.js';
+import { broadcastShapes, broadcastStrides, fmt, sizeOf } from '../core/shape.js';
+import type { Tensor } from '../core/tensor.js';
+import { contiguous, reshape, squeeze, transpose, unsqueeze } from './movement.js';
+import { sumTo } from './reduce.js';
+
+/** Can the last two dims be read as a (possibly transposed) row-major matrix? */
+function matrixLayout(t: Tensor): { ld: number; trans: boolean } | null {
+  const r = t.shape[t.ndim - 2];
+  const c = t.shape[t.ndim - 1];
+  const rs = t.strides[t.ndim - 2];
+  const cs = t.strides[t.ndim - 1];
+  if ((cs === 1 || c === 1) && (r === 1 || rs >= c)) return { ld: r === 1 ? Math.max(c, 1) : rs, trans: false };
+  if ((rs === 1 || r === 1) && (c === 1 || cs >= r)) return { ld: c === 1 ? Math.max(r, 1) : cs, trans: true };
+  return null;
+}
+
+/**
+ * Matrix product with broadcasting over leading (batch) dims, like torch.matmul.
+ * Shapes: (m, k) @ (k, n) -> (m, n); (B..., m, k) @ (B..., k, n) -> (B..., m, n); 1-D operands
+ * are treated as a row (left) or column (right) vector and that dim is removed from the result.
+ * @example matmul(randn([32, 784]), randn([784, 10])).shape // [32, 10]
+ */
+export function matmul(a: Tensor, b: Tensor): Tensor {
+  if (a.ndim === 0 || b.ndim === 0) throw new RangeError(`matmul: both operands need at least 1 dim, got ${fmt(a.shape)} @ ${fmt(b.shape)}`);
+  if (a.dtype !== 'float32' || b.dtype !== 'float32') throw new TypeError(`matmul: expected float32 operands, got ${a.dtype} @ ${b.dtype}`);
+  if (a.ndim === 1) return squeeze(matmul(unsqueeze(a, 0), b), -2);
+  if (b.ndim === 1) return squeeze(matmul(a, unsqueeze(b, 1)), -1);
+  const [m, k] = a.shape.slice(-2);
+  const [k2, n] = b.shape.slice(-2);
+  if (k !== k2) throw new RangeError(`matmul: inner dimensions differ: ${fmt(a.shape)} @ ${fmt(b.shape)}`);
+  const batch = broadcastShapes('matmul', a.shape.slice(0, -2), b.shape.slice(0, -2));
+  const y = matmulRaw(a, b, batch, m, n, k);
+  return attach(y, 'matmul', [a, b], (g) => [
+    a.requiresGrad ? sumTo(matmul(g, transpose(b, -2, -1)), a.shape) : null,
+    b.requiresGrad ? sumTo(matmul(transpose(a, -2, -1), g), b.shape) : null,
+  ]);
+}
+
+function matmulRaw(a0: Tensor, b0: Tensor, batch: number[], m: number, n: number, k: number): Tensor {
+  const a = matrixLayout(a0) ? a0 : contiguous(a0);
+  const b = matrixLayout(b0) ? b0 : contiguous(b0);
+  const la = matrixLayout(a) as { ld: number; trans: boolean };
+  const lb = matrixLayout(b) as { ld: number; trans: boolean };
+  const nb = sizeOf(batch);
+  const aStr = broadcastStrides(a.shape.slice(0, -2), a.strides.slice(0, -2), batch);
+  const bStr = broadcastStrides(b.shape.slice(0, -2), b.strides.slice(0, -2), batch);
+  return launch((be) => {
+    const pa = a.ptr();
+    const pb = b.ptr();
+    const out = emptyTensor([...batch, m, n]);
+    const pc = out.ptr();
+    const idx = new Array<number>(batch.length).fill(0);
+    for (let i = 0; i < nb; i++) {
+      let oa = 0;
+      let ob = 0;
+      for (let d = 0; d < batch.length; d++) {
+        oa += idx[d] * aStr[d];
+        ob += idx[d] * bStr[d];
+      }
+      const A: MatArg = { ptr: pa + 4 * oa, ld: la.ld, trans: la.trans };
+      const B: MatArg = { ptr: pb + 4 * ob, ld: lb.ld, trans: lb.trans };
+      if (k === 0) be.fill(pc + 4 * i * m * n, 'float32', m * n, 0);
+      else be.matmul(m, n, k, A, B, pc + 4 * i * m * n, n, false);
+      for (let d = batch.length - 1; d >= 0; d--) {
+        if (++idx[d] < batch[d]) break;
+        idx[d] = 0;
+      }
+    }
+    return out;
+  });
+}
+
+/** Inner product of two 1-D tensors. */
+export function dot(a: Tensor, b: Tensor): Tensor {
+  if (a.ndim !== 1 || b.ndim !== 1) throw new RangeError(`dot: expected two 1-D tensors, got ${fmt(a.shape)} and ${fmt(b.shape)}`);
+  return matmul(a, b);
+}
+
+/** The outer product of two 1-D tensors: (m) x (n) -> (m, n). */
+export function outer(a: Tensor, b: Tensor): Tensor {
+  if (a.ndim !== 1 || b.ndim !== 1) throw new RangeError(`outer: expected two 1-D tensors, got ${fmt(a.shape)} and ${fmt(b.shape)}`);
+  return matmul(reshape(a, [a.size, 1]), reshape(b, [1, b.size]));
+}

@@ -1,0 +1,150 @@
+// Neural-network functions: softmax, logSoftmax, dropout and a fused, numerically stable
+// cross-entropy whose gradient is computed in one step (softmax - target).
+
+import { attach, noGrad } from '../core/autograd.js';
+import { emptyTensor, fromArray, launch } from '../core/exec.js';
+import { fmt, normAxis } from '../core/shape.js';
+import type { Tensor } from '../core/tensor.js';
+import { rand } from './creation.js';
+import { div, exp, lt, mul, sub } from './elementwise.js';
+import { contiguous, permute, reshape, transpose } from './movement.js';
+import { sum } from './reduce.js';
+
+/** Row-wise softmax or log-softmax over the last dim of a contiguous tensor. */
+function softmaxLast(x: Tensor, log: boolean): Tensor {
+  const cx = contiguous(x);
+  const cols = x.shape[x.ndim - 1];
+  const rows = cols === 0 ? 0 : x.size / cols;
+  return launch((b) => {
+    const p = cx.ptr();
+    const out = emptyTensor(x.shape);
+    if (rows > 0) b.softmax(p, rows, cols, out.ptr(), log);
+    return out;
+  });
+}
+
+function softmaxAny(name: string, x: Tensor, dim: number, log: boolean): Tensor {
+  if (x.dtype !== 'float32') throw new TypeError(`${name}: expected a float32 tensor, got ${x.dtype}`);
+  if (x.ndim === 0) throw new RangeError(`${name}: expected at least 1 dim, got a scalar`);
+  const d = normAxis(name, dim, x.ndim);
+  const last = x.ndim - 1;
+  const y = d === last ? softmaxLast(x, log) : transpose(softmaxLast(transpose(x, d, last), log), d, last);
+  return attach(y, name, [x], (g) =>
+    log ? [sub(g, mul(exp(y), sum(g, d, true)))] : [mul(y, sub(g, sum(mul(g, y), d, true)))],
+  );
+}
+
+/**
+ * exp(x) / sum(exp(x)) along `dim`, computed stably.
+ * @example softmax(logits, -1) // rows sum to 1
+ */
+export const softmax = (x: Tensor, dim = -1): Tensor => softmaxAny('softmax', x, dim, false);
+/** log(softmax(x)) along `dim`, computed stably. */
+export const logSoftmax = (x: Tensor, dim = -1): Tensor => softmaxAny('logSoftmax', x, dim, true);
+
+/**
+ * Zeroes each element with probability `p` and scales the rest by 1/(1-p) when `training`.
+ * @example dropout(h, 0.2, model.training)
+ */
+export function dropout(x: Tensor, p = 0.5, training = true): Tensor {
+  if (!(p >= 0 && p <= 1)) throw new RangeError(`dropout: p must be in [0, 1], got ${p}`);
+  if (!training || p === 0) return x;
+  if (p === 1) return mul(x, 0);
+  const keep = lt(rand(x.shape), 1 - p);
+  return mul(x, div(keep, 1 - p));
+}
+
+export interface CrossEntropyOptions {
+  /** 'mean' (default; weighted mean when `weight` is given), 'sum' or 'none'. */
+  reduction?: 'mean' | 'sum' | 'none';
+  /** Per-class weights (C). */
+  weight?: Tensor;
+  /** Target value that contributes no loss and no gradient. Default -100. */
+  ignoreIndex?: number;
+  /** Mixes the targets with the uniform distribution: q = (1 - s) onehot + s / C. Default 0. */
+  labelSmoothing?: number;
+}
+
+/**
+ * Cross-entropy between logits and targets, fused with log-softmax (like torch.nn.functional.cross_entropy).
+ * Shapes: logits (N, C) or (N, C, d...); target int32 class indices (N) or (N, d...), or float32
+ * class probabilities of the logits' shape.
+ * @example crossEntropy(model(x), labels).backward()
+ */
+export function crossEntropy(logits: Tensor, target: Tensor, options: CrossEntropyOptions = {}): Tensor {
+  const { reduction = 'mean', weight, ignoreIndex = -100, labelSmoothing = 0 } = options;
+  if (logits.ndim < 2) throw new RangeError(`crossEntropy: logits must be (N, C) or (N, C, d...), got shape ${fmt(logits.shape)}`);
+  if (!(labelSmoothing >= 0 && labelSmoothing <= 1)) throw new RangeError(`crossEntropy: labelSmoothing must be in [0, 1], got ${labelSmoothing}`);
+  if (reduction !== 'mean' && reduction !== 'sum' && reduction !== 'none') throw new RangeError(`crossEntropy: reduction must be 'mean', 'sum' or 'none', got ${String(reduction)}`);
+  const c = logits.shape[1];
+  if (weight !== undefined && (weight.ndim !== 1 || weight.shape[0] !== c)) throw new RangeError(`crossEntropy: weight must have shape [${c}], got ${fmt(weight.shape)}`);
+  // (N, C, d...) -> (N*d, C)
+  const spatial = logits.shape.slice(2);
+  const order = [0, ...spatial.map((_, i) => i + 2), 1];
+  const x2 = logits.ndim === 2 ? logits : reshape(permute(logits, order), [-1, c]);
+  const probs = target.dtype === 'float32';
+  if (probs) {
+    if (target.shape.some((d, i) => d !== logits.shape[i]) || target.ndim !== logits.ndim) {
+      throw new RangeError(`crossEntropy: probability targets must match logits shape ${fmt(logits.shape)}, got ${fmt(target.shape)}`);
+    }
+  } else if (target.dtype !== 'int32') {
+    throw new TypeError(`crossEntropy: target must be int32 class indices or float32 probabilities, got ${target.dtype}`);
+  } else if (target.ndim !== logits.ndim - 1 || target.shape[0] !== logits.shape[0] || target.shape.slice(1).some((d, i) => d !== spatial[i])) {
+    throw new RangeError(`crossEntropy: target shape ${fmt(target.shape)} does not match logits ${fmt(logits.shape)} (expected ${fmt([logits.shape[0], ...spatial])})`);
+  }
+  const rows = x2.shape[0];
+  const lsm = softmaxLast(x2, true);
+  const lsmv = lsm.toTypedArray() as Float32Array;
+  const w = weight ? (weight.toTypedArray() as Float32Array) : null;
+  // q: the target distribution per row, scaled by the row's weight (zero for ignored rows)
+  const q = new Float32Array(rows * c);
+  const rowLoss = new Float32Array(rows);
+  let denom = 0;
+  if (probs) {
+    const t2 = logits.ndim === 2 ? target : reshape(permute(target, order), [-1, c]);
+    const tv = t2.toTypedArray();
+    for (let r = 0; r < rows; r++) {
+      for (let k = 0; k < c; k++) {
+        const qk = ((1 - labelSmoothing) * tv[r * c + k] + labelSmoothing / c) * (w ? w[k] : 1);
+        q[r * c + k] = qk;
+        rowLoss[r] -= qk * lsmv[r * c + k];
+      }
+    }
+    denom = rows;
+  } else {
+    const tv = target.toTypedArray();
+    for (let r = 0; r < rows; r++) {
+      const t = tv[r];
+      if (t === ignoreIndex) continue;
+      if (t < 0 || t >= c) throw new RangeError(`crossEntropy: target ${t} is out of range for ${c} classes (row ${r})`);
+      const wr = w ? w[t] : 1;
+      denom += wr;
+      for (let k = 0; k < c; k++) {
+        const qk = (labelSmoothing / c) * (w ? w[k] : 1) + (k === t ? (1 - labelSmoothing) * wr : 0);
+        q[r * c + k] = qk;
+        rowLoss[r] -= qk * lsmv[r * c + k];
+      }
+    }
+  }
+  const scale = reduction === 'mean' ? 1 / denom : 1;
+  let y: Tensor;
+  if (reduction === 'none') y = fromArray(probs ? [rows] : target.shape, rowLoss);
+  else {
+    let s = 0;
+    for (let r = 0; r < rows; r++) s += rowLoss[r];
+    y = fromArray([], [s * scale]);
+  }
+  if (reduction === 'none' && probs) y = reshape(y, [logits.shape[0], ...spatial]);
+  const qt = fromArray([rows, c], q);
+  return attach(y, 'crossEntropy', [logits], (g) =>
+    noGrad(() => {
+      // d loss_r / d x_r = softmax(x_r) * sum(q_r) - q_r
+      const qsum = sum(qt, 1, true);
+      let gx = sub(mul(exp(lsm), qsum), qt);
+      gx = reduction === 'none' ? mul(gx, reshape(g, [rows, 1])) : mul(gx, mul(g, scale));
+      if (logits.ndim === 2) return [gx];
+      const inv = order.map((_, i) => order.indexOf(i));
+      return [contiguous(permute(reshape(gx, [logits.shape[0], ...spatial, c]), inv))];
+    }),
+  );
+}

@@ -1,0 +1,170 @@
+// Reductions along any set of axes, with keepDim: sum, mean, max, min, prod, argmax, argmin,
+// var, std, logSumExp; and sumTo, which folds a broadcast gradient back to an input's shape.
+
+import type { ReduceOp } from '../backend/backend.js';
+import { attach } from '../core/autograd.js';
+import type { DType } from '../core/dtype.js';
+import { emptyTensor, filled, launch } from '../core/exec.js';
+import { fmt, normAxes, normAxis, type Shape, sizeOf } from '../core/shape.js';
+import type { Tensor } from '../core/tensor.js';
+import { add, div, eq, exp, log, mul, sqrt, sub, where } from './elementwise.js';
+import { contiguous, expand, permute, reshape } from './movement.js';
+
+type Dims = number | readonly number[] | undefined;
+
+/** Shape after reducing `axes` (kept as size-1 dims when keepDim). */
+function reducedShape(shape: Shape, axes: readonly number[], keepDim: boolean): number[] {
+  const out: number[] = [];
+  shape.forEach((d, i) => {
+    if (!axes.includes(i)) out.push(d);
+    else if (keepDim) out.push(1);
+  });
+  return out;
+}
+
+/**
+ * Lays `x` out as contiguous (outer, r, inner) with the reduced axes as the middle block,
+ * permuting them to the end first when they are not adjacent.
+ */
+function asBlock(x: Tensor, axes: readonly number[]): [Tensor, number, number, number] {
+  const adjacent = axes.length === 0 || axes[axes.length - 1] - axes[0] === axes.length - 1;
+  if (adjacent && x.isContiguous()) {
+    const a = axes.length === 0 ? x.ndim : axes[0];
+    const outer = sizeOf(x.shape.slice(0, a));
+    const r = sizeOf(axes.map((i) => x.shape[i]));
+    return [x, outer, r, sizeOf(x.shape.slice(a + axes.length))];
+  }
+  const kept = x.shape.map((_, i) => i).filter((i) => !axes.includes(i));
+  const px = contiguous(permute(x, [...kept, ...axes]));
+  return [px, sizeOf(kept.map((i) => x.shape[i])), sizeOf(axes.map((i) => x.shape[i])), 1];
+}
+
+function reduceRaw(name: string, op: ReduceOp, x: Tensor, axes: readonly number[], keepDim: boolean): Tensor {
+  const outShape = reducedShape(x.shape, axes, keepDim);
+  const [bx, outer, r, inner] = asBlock(x, axes);
+  if (r === 0 && (op === 'max' || op === 'min')) {
+    throw new RangeError(`${name}: cannot reduce over an empty dimension (shape ${fmt(x.shape)}, dims ${fmt(axes)})`);
+  }
+  const outDtype: DType = x.dtype === 'bool' ? (op === 'sum' || op === 'prod' ? 'int32' : 'bool') : x.dtype;
+  return launch((b) => {
+    const p = bx.ptr();
+    const out = emptyTensor(outShape, outDtype);
+    b.reduce(op, p, bx.dtype, outer, r, inner, out.ptr());
+    return out;
+  });
+}
+
+/**
+ * Sum over `dim` (all dims when omitted).
+ * @example sum(tensor([[1, 2], [3, 4]]), 0).toArray() // [4, 6]
+ */
+export function sum(x: Tensor, dim?: Dims, keepDim = false): Tensor {
+  const axes = normAxes('sum', dim, x.ndim);
+  const y = reduceRaw('sum', 'sum', x, axes, keepDim);
+  return attach(y, 'sum', [x], (g) => [expand(reshape(g, reducedShape(x.shape, axes, true)), x.shape)]);
+}
+
+/** Mean over `dim` (all dims when omitted). */
+export function mean(x: Tensor, dim?: Dims, keepDim = false): Tensor {
+  if (x.dtype !== 'float32') throw new TypeError(`mean: expected a float32 tensor, got ${x.dtype} (convert with .float())`);
+  const axes = normAxes('mean', dim, x.ndim);
+  const n = sizeOf(axes.map((i) => x.shape[i]));
+  return div(sum(x, axes, keepDim), n);
+}
+
+function extremum(op: 'max' | 'min', x: Tensor, dim: Dims, keepDim: boolean): Tensor {
+  const axes = normAxes(op, dim, x.ndim);
+  const y = reduceRaw(op, op, x, axes, keepDim);
+  return attach(y, op, [x], (g) => {
+    // the gradient is shared evenly among the elements equal to the extremum
+    const keep = reducedShape(x.shape, axes, true);
+    const hit = eq(x, reshape(y, keep));
+    const count = sum(hit, axes, true);
+    return [mul(hit, div(reshape(g, keep), count))];
+  });
+}
+/** Maximum over `dim` (all dims when omitted). Use `argmax` for positions. */
+export const max = (x: Tensor, dim?: Dims, keepDim = false): Tensor => extremum('max', x, dim, keepDim);
+/** Minimum over `dim` (all dims when omitted). */
+export const min = (x: Tensor, dim?: Dims, keepDim = false): Tensor => extremum('min', x, dim, keepDim);
+
+/** Product over `dim` (all dims when omitted); the gradient is exact with zeros present. */
+export function prod(x: Tensor, dim?: Dims, keepDim = false): Tensor {
+  const axes = normAxes('prod', dim, x.ndim);
+  const y = reduceRaw('prod', 'prod', x, axes, keepDim);
+  return attach(y, 'prod', [x], (g) => {
+    const keep = reducedShape(x.shape, axes, true);
+    const yk = reshape(y, keep);
+    const gk = reshape(g, keep);
+    const zero = eq(x, 0);
+    // for a zero element, the product of the others: nonzero only when it is the only zero
+    const others = mul(prod(where(zero, 1, x), axes, true), eq(sum(zero, axes, true), 1));
+    return [mul(gk, where(zero, others, div(yk, x)))];
+  });
+}
+
+function argReduce(op: 'argmax' | 'argmin', x: Tensor, dim: number | undefined, keepDim: boolean): Tensor {
+  if (x.size === 0) throw new RangeError(`${op}: cannot take ${op} of an empty tensor (shape ${fmt(x.shape)})`);
+  const flat = dim === undefined;
+  const src = flat ? reshape(x, [x.size]) : x;
+  const axis = flat ? 0 : normAxis(op, dim, x.ndim);
+  const [bx, outer, r, inner] = asBlock(src, [axis]);
+  const shape = flat ? (keepDim ? x.shape.map(() => 1) : []) : reducedShape(x.shape, [axis], keepDim);
+  return launch((b) => {
+    const p = bx.ptr();
+    const out = emptyTensor(shape, 'int32');
+    b.argReduce(op, p, bx.dtype, outer, r, inner, out.ptr());
+    return out;
+  });
+}
+/** Index of the maximum along `dim` (of the flattened tensor when omitted), int32. */
+export const argmax = (x: Tensor, dim?: number, keepDim = false): Tensor => argReduce('argmax', x, dim, keepDim);
+/** Index of the minimum along `dim` (of the flattened tensor when omitted), int32. */
+export const argmin = (x: Tensor, dim?: number, keepDim = false): Tensor => argReduce('argmin', x, dim, keepDim);
+
+export interface VarOptions {
+  /** Subtracted from the count in the divisor: 1 (default) is Bessel's unbiased estimate. */
+  correction?: number;
+  keepDim?: boolean;
+}
+
+/** Variance over `dim` (all dims when omitted), with Bessel's correction by default. */
+export function variance(x: Tensor, dim?: Dims, options: VarOptions = {}): Tensor {
+  const { correction = 1, keepDim = false } = options;
+  const axes = normAxes('var', dim, x.ndim);
+  const n = sizeOf(axes.map((i) => x.shape[i]));
+  const d = sub(x, mean(x, axes, true));
+  return div(sum(mul(d, d), axes, keepDim), Math.max(0, n - correction));
+}
+
+/** Standard deviation over `dim`, with Bessel's correction by default. */
+export function std(x: Tensor, dim?: Dims, options: VarOptions = {}): Tensor {
+  return sqrt(variance(x, dim, options));
+}
+
+/** log(sum(exp(x))) over `dim`, computed stably. */
+export function logSumExp(x: Tensor, dim?: Dims, keepDim = false): Tensor {
+  const axes = normAxes('logSumExp', dim, x.ndim);
+  const m = max(x, axes, true).detach();
+  const safe = where(eq(m, Number.POSITIVE_INFINITY), 0, where(eq(m, Number.NEGATIVE_INFINITY), 0, m));
+  const s = log(sum(exp(sub(x, safe)), axes, true));
+  const y = add(s, safe);
+  return keepDim ? y : reshape(y, reducedShape(x.shape, axes, false));
+}
+
+/** Sums a broadcast gradient `g` back down to `shape` (the inverse of broadcasting). */
+export function sumTo(g: Tensor, shape: Shape): Tensor {
+  if (g.ndim === shape.length && g.shape.every((d, i) => d === shape[i])) return g;
+  const lead = g.ndim - shape.length;
+  const axes: number[] = [];
+  for (let i = 0; i < g.ndim; i++) {
+    if (i < lead || (shape[i - lead] === 1 && g.shape[i] !== 1)) axes.push(i);
+  }
+  const s = axes.length > 0 ? sum(g, axes, true) : g;
+  return reshape(s, shape);
+}
+
+/** A zero tensor (helper for gradients of index ops). */
+export function zerosOf(shape: Shape): Tensor {
+  return filled(shape, 0);
+}
