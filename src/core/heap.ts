@@ -2,8 +2,8 @@
 // allocator and automatic lifetimes, so users never call dispose().
 //
 // Lifetimes. A tensor's bytes live in a Block of the heap. A Block is freed
-//  1. when its Storage is garbage collected (FinalizationRegistry), which works whenever the
-//     event loop turns (async training, servers);
+//  1. when its Storage is garbage collected (FinalizationRegistry, blocks of 1 KiB and up), which
+//     works whenever the event loop turns (async training, servers);
 //  2. on an explicit `dispose()` (an optimisation, never required);
 //  3. by spilling, which keeps a synchronous loop flat: FinalizationRegistry callbacks never run
 //     while synchronous code runs, so when resident bytes pass the budget, the least recently
@@ -40,6 +40,8 @@ const PAGE = 65536;
 const HEAP_BASE = 1 << 20;
 const ALIGN = 64;
 const MIN_BUDGET = 64 * 1024 * 1024;
+/** Blocks at least this large are freed by the garbage collector's finalizers. */
+const FINALIZE_MIN_BYTES = 1024;
 
 /** Size classes: 64-byte multiples up to 1 KiB, then four classes per power of two (< 19% waste). */
 function sizeClass(nbytes: number): number {
@@ -112,18 +114,26 @@ export class Heap {
     const block = new Block(nbytes);
     this.place(block);
     const storage = new Storage(block);
-    this.registry.register(storage, block, block);
+    this.watch(storage);
     return storage;
   }
 
-  /** The heap address of a block's bytes, uploading it back if it was spilled. Marks it used. */
-  ptr(block: Block): number {
+  /** Frees the block when the storage is collected. Registration costs about as much as spilling
+   * a small block, so small blocks rely on spilling alone. */
+  private watch(storage: Storage): void {
+    if (storage.block.nbytes >= FINALIZE_MIN_BYTES) this.registry.register(storage, storage.block, storage.block);
+  }
+
+  /** The heap address of a storage's bytes, uploading them back if they were spilled. Marks it used. */
+  ptr(storage: Storage): number {
+    const block = storage.block;
     if (!block.resident) {
       if (block.released) throw new Error('tensor used after dispose(): its memory was released');
       const data = block.spilled as Uint8Array;
       this.place(block);
       this.u8.set(data, block.ptr);
       block.spilled = null;
+      this.watch(storage);
       this.stats.uploads++;
       this.recentUploads++;
       return block.ptr;
@@ -203,9 +213,11 @@ export class Heap {
     let b = this.lruHead;
     while (b !== null && this.resident > target && b.epoch !== this.epoch) {
       const next = b.next;
-      const copy = new Uint8Array(b.nbytes);
-      copy.set(this.u8.subarray(b.ptr, b.ptr + b.nbytes));
+      const copy = this.u8.slice(b.ptr, b.ptr + b.nbytes);
       this.release(b);
+      // The registry holds its blocks strongly until finalizers run, which never happens inside
+      // a synchronous loop: a spilled block must belong to its Storage alone, to die with it.
+      this.registry.unregister(b);
       b.spilled = copy;
       this.stats.spills++;
       this.stats.spilledBytes += b.nbytes;

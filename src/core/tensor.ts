@@ -71,7 +71,7 @@ export class Tensor {
 
   /** Byte address of element 0 on the heap (uploads the data back if it was spilled). */
   ptr(): number {
-    return heap().ptr(this.storage.block) + this.offset * itemSize(this.dtype);
+    return heap().ptr(this.storage) + this.offset * itemSize(this.dtype);
   }
 
   isContiguous(): boolean {
