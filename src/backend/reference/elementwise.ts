@@ -65,7 +65,7 @@ export function unaryScalar(op: UnaryOp, x: number, a: number): number {
     case 'cos': return Math.cos(x);
     case 'tanh': return Math.tanh(x);
     case 'sigmoid': return x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
-    case 'relu': return x > 0 ? x : 0;
+    case 'relu': return Math.max(x, 0); // NaN stays NaN, as in PyTorch
     case 'leakyRelu': return x > 0 ? x : a * x;
     case 'elu': return x > 0 ? x : a * Math.expm1(x);
     case 'gelu': return 0.5 * x * (1 + erf(x / Math.SQRT2));
