@@ -70,7 +70,7 @@ export function filled(shape: Shape, value: number, dtype: DType = 'float32'): T
 
 /** A contiguous tensor holding `data` (converted to `dtype`). */
 export function fromArray(shape: Shape, data: ArrayLike<number>, dtype: DType = 'float32'): Tensor {
-  const out = emptyTensor(shape, dtype);
+  const out = launch(() => emptyTensor(shape, dtype));
   const h = heap();
   const p = out.ptr();
   const view = dtype === 'float32' ? h.f32 : dtype === 'int32' ? h.i32 : h.u8;
