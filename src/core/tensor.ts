@@ -210,10 +210,10 @@ export class Tensor {
   // ---- in place (no gradient tracking through them) ---------------------------------------
   /** Copies `src` (broadcast) into this tensor's memory and returns this tensor. */
   copy_(src: TensorLike): this { ew.copyInPlace(this, src); return this; }
-  add_(other: TensorLike, alpha = 1): this { ew.copyInPlace(this, ew.add(this, alpha === 1 ? other : ew.mul(ew.toTensor(other, this), alpha))); return this; }
-  sub_(other: TensorLike, alpha = 1): this { ew.copyInPlace(this, ew.sub(this, alpha === 1 ? other : ew.mul(ew.toTensor(other, this), alpha))); return this; }
-  mul_(other: TensorLike): this { ew.copyInPlace(this, ew.mul(this, other)); return this; }
-  fill_(value: number): this { ew.copyInPlace(this, value); return this; }
+  add_(other: TensorLike, alpha = 1): this { ew.copyInPlace(this, ew.add(this, alpha === 1 ? other : ew.mul(ew.toTensor(other, this), alpha)), 'add_'); return this; }
+  sub_(other: TensorLike, alpha = 1): this { ew.copyInPlace(this, ew.sub(this, alpha === 1 ? other : ew.mul(ew.toTensor(other, this), alpha)), 'sub_'); return this; }
+  mul_(other: TensorLike): this { ew.copyInPlace(this, ew.mul(this, other), 'mul_'); return this; }
+  fill_(value: number): this { ew.copyInPlace(this, value, 'fill_'); return this; }
   zero_(): this { return this.fill_(0); }
 
   // ---- reductions -------------------------------------------------------------------------
@@ -256,6 +256,18 @@ export class Tensor {
   logSoftmax(dim = -1): Tensor { return nnf.logSoftmax(this, dim); }
   dropout(p = 0.5, training = true): Tensor { return nnf.dropout(this, p, training); }
   conv2d(weight: Tensor, bias?: Tensor | null, options?: conv.Conv2dOptions): Tensor { return conv.conv2d(this, weight, bias, options); }
+}
+
+/** How a non-tensor argument is named in error messages. */
+export function describeValue(x: unknown): string {
+  if (x === null) return 'null';
+  if (Array.isArray(x)) return 'an array (wrap it with tensor(...))';
+  return typeof x;
+}
+
+/** Throws a TypeError naming `op` and `arg` unless `value` is a Tensor. */
+export function assertTensor(op: string, value: unknown, arg = 'input'): asserts value is Tensor {
+  if (!(value instanceof Tensor)) throw new TypeError(`${op}: ${arg} must be a Tensor, got ${describeValue(value)}`);
 }
 
 /** Shape of a tensor-like value (numbers are scalars). */

@@ -5,7 +5,7 @@ import type { Conv2dGeom, Pool2dGeom } from '../backend/backend.js';
 import { attach } from '../core/autograd.js';
 import { emptyTensor, launch } from '../core/exec.js';
 import { fmt } from '../core/shape.js';
-import type { Tensor } from '../core/tensor.js';
+import { assertTensor, type Tensor } from '../core/tensor.js';
 import { add } from './elementwise.js';
 import { contiguous, reshape, squeeze, unsqueeze } from './movement.js';
 
@@ -41,6 +41,9 @@ function outSize(op: string, inp: number, k: number, s: number, p: number, d: nu
  * @example conv2d(x, w, b, { stride: 1, padding: 1 })
  */
 export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, options: Conv2dOptions = {}): Tensor {
+  assertTensor('conv2d', x);
+  assertTensor('conv2d', weight, 'weight');
+  if (bias != null) assertTensor('conv2d', bias, 'bias');
   if (x.ndim !== 4) throw new RangeError(`conv2d: input must be 4-D (N, C, H, W), got shape ${fmt(x.shape)}`);
   if (weight.ndim !== 4) throw new RangeError(`conv2d: weight must be 4-D (O, C/groups, KH, KW), got shape ${fmt(weight.shape)}`);
   if (x.dtype !== 'float32' || weight.dtype !== 'float32') throw new TypeError(`conv2d: expected float32 input and weight, got ${x.dtype} and ${weight.dtype}`);
@@ -114,6 +117,8 @@ export interface Conv1dOptions {
  * 1-D convolution. Shapes: x (N, C, L), weight (O, C/groups, K), bias (O) -> (N, O, LOut).
  */
 export function conv1d(x: Tensor, weight: Tensor, bias?: Tensor | null, options: Conv1dOptions = {}): Tensor {
+  assertTensor('conv1d', x);
+  assertTensor('conv1d', weight, 'weight');
   if (x.ndim !== 3) throw new RangeError(`conv1d: input must be 3-D (N, C, L), got shape ${fmt(x.shape)}`);
   if (weight.ndim !== 3) throw new RangeError(`conv1d: weight must be 3-D (O, C/groups, K), got shape ${fmt(weight.shape)}`);
   const padding = options.padding ?? 0;
@@ -138,6 +143,7 @@ export interface Pool2dOptions {
 }
 
 function poolGeom(op: string, x: Tensor, kernelSize: Pair, options: Pool2dOptions): Pool2dGeom {
+  assertTensor(op, x);
   if (x.ndim !== 4) throw new RangeError(`${op}: input must be 4-D (N, C, H, W), got shape ${fmt(x.shape)}`);
   if (x.dtype !== 'float32') throw new TypeError(`${op}: expected a float32 input, got ${x.dtype}`);
   const [kh, kw] = pair(op, 'kernelSize', kernelSize, 1);
@@ -215,6 +221,7 @@ export function avgPool2d(x: Tensor, kernelSize: Pair, options: Pool2dOptions = 
 
 /** 1-D max pooling. x (N, C, L) -> (N, C, LOut). */
 export function maxPool1d(x: Tensor, kernelSize: number, options: { stride?: number; padding?: number } = {}): Tensor {
+  assertTensor('maxPool1d', x);
   if (x.ndim !== 3) throw new RangeError(`maxPool1d: input must be 3-D (N, C, L), got shape ${fmt(x.shape)}`);
   const y = maxPool2d(unsqueeze(x, 2), [1, kernelSize], { stride: [1, options.stride ?? kernelSize], padding: [0, options.padding ?? 0] });
   return squeeze(y, 2);
@@ -222,6 +229,7 @@ export function maxPool1d(x: Tensor, kernelSize: number, options: { stride?: num
 
 /** 1-D average pooling. x (N, C, L) -> (N, C, LOut). */
 export function avgPool1d(x: Tensor, kernelSize: number, options: { stride?: number; padding?: number } = {}): Tensor {
+  assertTensor('avgPool1d', x);
   if (x.ndim !== 3) throw new RangeError(`avgPool1d: input must be 3-D (N, C, L), got shape ${fmt(x.shape)}`);
   const y = avgPool2d(unsqueeze(x, 2), [1, kernelSize], { stride: [1, options.stride ?? kernelSize], padding: [0, options.padding ?? 0] });
   return squeeze(y, 2);

@@ -5,7 +5,7 @@ import { assertDType, type DType } from '../core/dtype.js';
 import { filled, fromArray } from '../core/exec.js';
 import { checkShape, sizeOf } from '../core/shape.js';
 import { defaultGenerator, type Generator } from '../core/random.js';
-import { type NestedArray, Tensor } from '../core/tensor.js';
+import { assertTensor, type NestedArray, Tensor } from '../core/tensor.js';
 
 export interface TensorOptions {
   /** Element type. Default float32 (bool for boolean data, int32 for Int32Array data). */
@@ -26,8 +26,8 @@ function finish(t: Tensor, options: TensorOptions): Tensor {
   return t;
 }
 
-function dtypeOf(options: TensorOptions, fallback: DType = 'float32'): DType {
-  return options.dtype === undefined ? fallback : assertDType('tensor', 'dtype', options.dtype);
+function dtypeOf(options: TensorOptions, fallback: DType = 'float32', op = 'tensor'): DType {
+  return options.dtype === undefined ? fallback : assertDType(op, 'dtype', options.dtype);
 }
 
 function toShape(op: string, shape: ShapeArg): number[] {
@@ -77,18 +77,18 @@ export function tensor(data: NestedArray | Float32Array | Int32Array | Uint8Arra
 
 /** A tensor of zeros. @example zeros([2, 3]) */
 export function zeros(shape: ShapeArg, options: TensorOptions = {}): Tensor {
-  return finish(filled(toShape('zeros', shape), 0, dtypeOf(options)), options);
+  return finish(filled(toShape('zeros', shape), 0, dtypeOf(options, 'float32', 'zeros')), options);
 }
 
 /** A tensor of ones. @example ones([4]) */
 export function ones(shape: ShapeArg, options: TensorOptions = {}): Tensor {
-  return finish(filled(toShape('ones', shape), 1, dtypeOf(options)), options);
+  return finish(filled(toShape('ones', shape), 1, dtypeOf(options, 'float32', 'ones')), options);
 }
 
 /** A tensor filled with `value`. @example full([2, 2], 7) */
 export function full(shape: ShapeArg, value: number | boolean, options: TensorOptions = {}): Tensor {
   if (typeof value !== 'number' && typeof value !== 'boolean') throw new TypeError(`full: value must be a number or boolean, got ${typeof value}`);
-  const dtype = dtypeOf(options, typeof value === 'boolean' ? 'bool' : 'float32');
+  const dtype = dtypeOf(options, typeof value === 'boolean' ? 'bool' : 'float32', 'full');
   return finish(filled(toShape('full', shape), Number(value), dtype), options);
 }
 
@@ -153,19 +153,28 @@ export function randint(low: number, high: number, shape: ShapeArg, options: Ran
   return finish(fromArray(s, data, 'int32'), { ...options, dtype: 'int32' });
 }
 
-const like = (t: Tensor, options: TensorOptions): TensorOptions => ({ dtype: t.dtype, ...options });
+const shapeOfArg = (op: string, t: Tensor): readonly number[] => {
+  assertTensor(op, t);
+  return t.shape;
+};
+const like = (op: string, t: Tensor, options: TensorOptions): TensorOptions => {
+  assertTensor(op, t);
+  return { dtype: t.dtype, ...options };
+};
 /** Zeros of `t`'s shape and dtype. */
-export const zerosLike = (t: Tensor, options: TensorOptions = {}): Tensor => zeros(t.shape, like(t, options));
+export const zerosLike = (t: Tensor, options: TensorOptions = {}): Tensor => zeros(t.shape, like('zerosLike', t, options));
 /** Ones of `t`'s shape and dtype. */
-export const onesLike = (t: Tensor, options: TensorOptions = {}): Tensor => ones(t.shape, like(t, options));
+export const onesLike = (t: Tensor, options: TensorOptions = {}): Tensor => ones(t.shape, like('onesLike', t, options));
 /** `value` in `t`'s shape and dtype. */
-export const fullLike = (t: Tensor, value: number, options: TensorOptions = {}): Tensor => full(t.shape, value, like(t, options));
+export const fullLike = (t: Tensor, value: number, options: TensorOptions = {}): Tensor =>
+  full(t.shape, value, like('fullLike', t, options));
 /** Uniform [0, 1) values of `t`'s shape. */
-export const randLike = (t: Tensor, options: RandomOptions = {}): Tensor => rand(t.shape, options);
+export const randLike = (t: Tensor, options: RandomOptions = {}): Tensor => rand(shapeOfArg('randLike', t), options);
 /** Standard normal values of `t`'s shape. */
-export const randnLike = (t: Tensor, options: RandomOptions = {}): Tensor => randn(t.shape, options);
+export const randnLike = (t: Tensor, options: RandomOptions = {}): Tensor => randn(shapeOfArg('randnLike', t), options);
 /** Integers in [low, high) of `t`'s shape. */
-export const randintLike = (t: Tensor, low: number, high: number, options: RandomOptions = {}): Tensor => randint(low, high, t.shape, options);
+export const randintLike = (t: Tensor, low: number, high: number, options: RandomOptions = {}): Tensor =>
+  randint(low, high, shapeOfArg('randintLike', t), options);
 
 /** A 0-d tensor. @example scalar(3.5) */
 export function scalar(value: number, options: TensorOptions = {}): Tensor {

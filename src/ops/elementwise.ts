@@ -4,18 +4,18 @@
 import type { BinaryOp, UnaryOp } from '../backend/backend.js';
 import { attach, isGradEnabled } from '../core/autograd.js';
 import { assertDType, type DType, promoteTypes } from '../core/dtype.js';
-import { copyInto, copyOf, emptyTensor, filled, launch, strided } from '../core/exec.js';
-import { broadcastShapes, type Shape } from '../core/shape.js';
-import { Tensor, type TensorLike } from '../core/tensor.js';
+import { copyInto, copyOf, emptyTensor, filled, launch, sameShape, strided } from '../core/exec.js';
+import { broadcastShapes, fmt, type Shape } from '../core/shape.js';
+import { assertTensor, Tensor, type TensorLike } from '../core/tensor.js';
 import { sumTo } from './reduce.js';
 
 // ---- helpers ------------------------------------------------------------------------------
 
 /** `x` as a tensor; numbers become scalars of `like`'s dtype (float32 when non-integral). */
-export function toTensor(x: TensorLike, like?: Tensor): Tensor {
+export function toTensor(x: TensorLike, like?: Tensor, op?: string): Tensor {
   if (x instanceof Tensor) return x;
   if (typeof x === 'boolean') return filled([], x ? 1 : 0, 'bool');
-  if (typeof x !== 'number') throw new TypeError(`expected a Tensor or a number, got ${describe(x)}`);
+  if (typeof x !== 'number') throw new TypeError(`${op === undefined ? '' : `${op}: `}expected a Tensor or a number, got ${describe(x)}`);
   let dtype: DType = like?.dtype ?? 'float32';
   if (dtype === 'bool' || (dtype === 'int32' && !Number.isInteger(x))) dtype = 'float32';
   return filled([], x, dtype);
@@ -70,6 +70,7 @@ function unaryOp(op: UnaryOp, dydx: (x: Tensor, y: Tensor, alpha: number) => Ten
 
 /** -x */
 export const neg = (x: Tensor): Tensor => {
+  assertTensor('neg', x);
   if (x.dtype === 'bool') throw new TypeError('neg: not defined for bool tensors; use logicalNot');
   const y = unaryRaw('neg', x);
   return attach(y, 'neg', [x], (g) => [neg(g)]);
@@ -89,7 +90,11 @@ export const rsqrt = unaryOp('rsqrt', (_x, y) => mul(pow(y, 3), -0.5));
 /** |x| (gradient 0 at 0, like PyTorch). */
 export const abs = unaryOp('abs', (x) => sign(x));
 /** -1, 0 or 1 (NaN for NaN); zero gradient. */
-export const sign = (x: Tensor): Tensor => unaryRaw('sign', x.dtype === 'bool' ? copyOf(x, 'float32') : x);
+export const sign = (x: Tensor): Tensor => {
+  assertTensor('sign', x);
+  const y = unaryRaw('sign', x.dtype === 'bool' ? copyOf(x, 'float32') : x);
+  return attach(y, 'sign', [x], () => [filled(x.shape, 0)]);
+};
 export const sin = unaryOp('sin', (x) => cos(x));
 export const cos = unaryOp('cos', (x) => neg(sin(x)));
 export const tanh = unaryOp('tanh', (_x, y) => sub(1, mul(y, y)));
@@ -109,6 +114,7 @@ export const round = unaryOp('round', (x) => filled(x.shape, 0));
 
 /** max(x, 0) */
 export function relu(x: Tensor): Tensor {
+  assertTensor('relu', x);
   requireFloat('relu', x);
   const y = unaryRaw('relu', x);
   return attach(y, 'relu', [x], (g) => [binaryRaw('relu', 'reluGrad', x, g, 'float32')]);
@@ -131,12 +137,12 @@ export const softplus = unaryOp('softplus', (x) => sigmoid(x));
 
 // ---- binary arithmetic --------------------------------------------------------------------
 
-function arith(name: BinaryOp, a: TensorLike, b: TensorLike): [Tensor, Tensor, DType] {
+function arith(name: string, a: TensorLike, b: TensorLike): [Tensor, Tensor, DType] {
   if (!(a instanceof Tensor) && !(b instanceof Tensor)) {
     throw new TypeError(`${name}: at least one argument must be a Tensor, got ${describe(a)} and ${describe(b)}`);
   }
-  const ta = toTensor(a, b instanceof Tensor ? b : undefined);
-  const tb = toTensor(b, ta);
+  const ta = toTensor(a, b instanceof Tensor ? b : undefined, name);
+  const tb = toTensor(b, ta, name);
   return [ta, tb, promoteTypes(ta.dtype, tb.dtype)];
 }
 
@@ -211,6 +217,7 @@ export const maximum = (a: TensorLike, b: TensorLike): Tensor => minmax('maximum
 
 /** Limits values to [min, max]; either bound may be omitted. Gradient passes where not clipped. */
 export function clamp(x: Tensor, min?: number | null, max?: number | null): Tensor {
+  assertTensor('clamp', x);
   if ((min === undefined || min === null) && (max === undefined || max === null)) {
     throw new TypeError('clamp: at least one of min and max must be given');
   }
@@ -223,10 +230,10 @@ export function clamp(x: Tensor, min?: number | null, max?: number | null): Tens
 
 // ---- comparisons and logic (no gradient) --------------------------------------------------
 
-function compare(op: BinaryOp) {
+function compare(op: BinaryOp, name: string = op) {
   return (a: TensorLike, b: TensorLike): Tensor => {
-    const [ta, tb] = arith(op, a, b);
-    return binaryRaw(op, op, ta, tb, 'bool');
+    const [ta, tb] = arith(name, a, b);
+    return binaryRaw(name, op, ta, tb, 'bool');
   };
 }
 export const eq = compare('eq');
@@ -235,11 +242,17 @@ export const lt = compare('lt');
 export const le = compare('le');
 export const gt = compare('gt');
 export const ge = compare('ge');
-export const logicalAnd = compare('and');
-export const logicalOr = compare('or');
-export const logicalXor = compare('xor');
-export const logicalNot = (x: Tensor): Tensor => unaryRaw('not', x, 0, 'bool');
-export const isNaN = (x: Tensor): Tensor => unaryRaw('isnan', x, 0, 'bool');
+export const logicalAnd = compare('and', 'logicalAnd');
+export const logicalOr = compare('or', 'logicalOr');
+export const logicalXor = compare('xor', 'logicalXor');
+export const logicalNot = (x: Tensor): Tensor => {
+  assertTensor('logicalNot', x);
+  return unaryRaw('not', x, 0, 'bool');
+};
+export const isNaN = (x: Tensor): Tensor => {
+  assertTensor('isNaN', x);
+  return unaryRaw('isnan', x, 0, 'bool');
+};
 
 // ---- selection ----------------------------------------------------------------------------
 
@@ -248,10 +261,10 @@ export const isNaN = (x: Tensor): Tensor => unaryRaw('isnan', x, 0, 'bool');
  * @example where(gt(x, 0), x, 0)
  */
 export function where(condition: TensorLike, a: TensorLike, b: TensorLike): Tensor {
-  const c = toTensor(condition);
+  const c = toTensor(condition, undefined, 'where');
   if (c.dtype !== 'bool') throw new TypeError(`where: condition must be a bool tensor, got ${c.dtype} (compare with gt/eq/... first)`);
-  const ta = toTensor(a, b instanceof Tensor ? b : undefined);
-  const tb = toTensor(b, ta);
+  const ta = toTensor(a, b instanceof Tensor ? b : undefined, 'where');
+  const tb = toTensor(b, ta, 'where');
   const dt = promoteTypes(ta.dtype, tb.dtype);
   const shape = broadcastShapes('where', broadcastShapes('where', c.shape, ta.shape), tb.shape);
   const y = launch((be) => {
@@ -270,7 +283,8 @@ export function where(condition: TensorLike, a: TensorLike, b: TensorLike): Tens
 
 /** `x` with `value` where `mask` (bool, broadcastable) is true. */
 export function maskedFill(x: Tensor, mask: TensorLike, value: number): Tensor {
-  const m = toTensor(mask);
+  assertTensor('maskedFill', x);
+  const m = toTensor(mask, undefined, 'maskedFill');
   if (m.dtype !== 'bool') throw new TypeError(`maskedFill: mask must be a bool tensor, got ${m.dtype}`);
   broadcastShapes('maskedFill', x.shape, m.shape);
   const out = where(m, toTensor(value, x), x);
@@ -281,6 +295,7 @@ export function maskedFill(x: Tensor, mask: TensorLike, value: number): Tensor {
 
 /** `x` converted to `dtype` (float -> int truncates toward zero; nonzero -> true). */
 export function cast(x: Tensor, dtype: DType): Tensor {
+  assertTensor('to', x);
   assertDType('to', 'dtype', dtype);
   if (x.dtype === dtype) return x;
   return copyOf(x, dtype);
@@ -288,16 +303,27 @@ export function cast(x: Tensor, dtype: DType): Tensor {
 
 /** A contiguous copy that stays in the graph. */
 export function clone(x: Tensor): Tensor {
+  assertTensor('clone', x);
   const y = copyOf(x);
   return attach(y, 'clone', [x], (g) => [g]);
 }
 
-/** Writes `src` (broadcast) into `dst`'s memory. Refuses leaves that require grad in grad mode. */
-export function copyInPlace(dst: Tensor, src: TensorLike): void {
-  const s = toTensor(src, dst);
-  broadcastShapes('copy_', dst.shape, s.shape);
+/**
+ * Writes `src` (broadcast to dst's shape) into `dst`'s memory; `op` names the in-place method in
+ * errors. Refuses leaves that require grad in grad mode, and expanded (stride 0) destinations.
+ */
+export function copyInPlace(dst: Tensor, src: TensorLike, op = 'copy_'): void {
+  const s = toTensor(src, dst, op);
+  if (!sameShape(broadcastShapes(op, dst.shape, s.shape), dst.shape)) {
+    throw new RangeError(`${op}: a source of shape ${fmt(s.shape)} cannot be broadcast to the destination's shape ${fmt(dst.shape)}`);
+  }
   if (dst.requiresGrad && dst.isLeaf && isGradEnabled()) {
-    throw new Error('in-place op on a leaf tensor that requires grad: wrap the update in noGrad(() => ...)');
+    throw new Error(`${op}: in-place update of a leaf tensor that requires grad; wrap the update in noGrad(() => ...)`);
+  }
+  if (dst.size > 0 && dst.shape.some((n, i) => n > 1 && dst.strides[i] === 0)) {
+    throw new Error(
+      `${op}: the destination is an expanded view (elements of shape ${fmt(dst.shape)} share memory); write into a .clone() instead`,
+    );
   }
   copyInto(s, dst);
 }

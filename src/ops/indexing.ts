@@ -3,7 +3,7 @@
 import { attach } from '../core/autograd.js';
 import { emptyTensor, filled, fromArray, launch } from '../core/exec.js';
 import { fmt, normAxis, sizeOf } from '../core/shape.js';
-import type { Tensor } from '../core/tensor.js';
+import { assertTensor, type Tensor } from '../core/tensor.js';
 import { contiguous, reshape } from './movement.js';
 import { max, min } from './reduce.js';
 
@@ -28,6 +28,8 @@ function checkIndex(op: string, index: Tensor, n: number, dim: number): Tensor {
  * @example indexSelect(x, 0, tensor([2, 0], { dtype: 'int32' }))
  */
 export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
+  assertTensor('indexSelect', x);
+  assertTensor('indexSelect', index, 'index');
   const d = normAxis('indexSelect', dim, x.ndim);
   if (index.ndim !== 1) throw new RangeError(`indexSelect: index must be 1-D, got shape ${fmt(index.shape)}`);
   const idx = checkIndex('indexSelect', index, x.shape[d], d);
@@ -56,6 +58,8 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
  * `index` is int32 with x's rank; its size may be smaller than x's in any dim.
  */
 export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
+  assertTensor('gather', x);
+  assertTensor('gather', index, 'index');
   const d = normAxis('gather', dim, x.ndim);
   if (index.ndim !== x.ndim) throw new RangeError(`gather: index must have the same rank as input (${x.ndim}), got shape ${fmt(index.shape)}`);
   index.shape.forEach((n, k) => {
@@ -84,7 +88,10 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
  * @example embedding(tensor([[1, 3]], { dtype: 'int32' }), weight) // (1, 2, dim)
  */
 export function embedding(indices: Tensor, weight: Tensor): Tensor {
+  assertTensor('embedding', indices, 'indices');
+  assertTensor('embedding', weight, 'weight');
   if (weight.ndim !== 2) throw new RangeError(`embedding: weight must be 2-D (numEmbeddings, dim), got shape ${fmt(weight.shape)}`);
+  checkIndex('embedding', indices, weight.shape[0], 0);
   const flat = reshape(indices, [indices.size]);
   const rows = indexSelect(weight, 0, flat);
   return reshape(rows, [...indices.shape, weight.shape[1]]);

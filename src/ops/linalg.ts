@@ -6,7 +6,7 @@ import type { MatArg } from '../backend/backend.js';
 import { attach } from '../core/autograd.js';
 import { emptyTensor, launch } from '../core/exec.js';
 import { broadcastShapes, broadcastStrides, fmt, sizeOf } from '../core/shape.js';
-import type { Tensor } from '../core/tensor.js';
+import { assertTensor, type Tensor } from '../core/tensor.js';
 import { contiguous, reshape, squeeze, transpose, unsqueeze } from './movement.js';
 import { sumTo } from './reduce.js';
 
@@ -28,14 +28,19 @@ function matrixLayout(t: Tensor): { ld: number; trans: boolean } | null {
  * @example matmul(randn([32, 784]), randn([784, 10])).shape // [32, 10]
  */
 export function matmul(a: Tensor, b: Tensor): Tensor {
+  assertTensor('matmul', a, 'a');
+  assertTensor('matmul', b, 'b');
   if (a.ndim === 0 || b.ndim === 0) throw new RangeError(`matmul: both operands need at least 1 dim, got ${fmt(a.shape)} @ ${fmt(b.shape)}`);
   if (a.dtype !== 'float32' || b.dtype !== 'float32') throw new TypeError(`matmul: expected float32 operands, got ${a.dtype} @ ${b.dtype}`);
+  if (a.shape[a.ndim - 1] !== b.shape[b.ndim === 1 ? 0 : b.ndim - 2]) {
+    throw new RangeError(`matmul: inner dimensions differ: ${fmt(a.shape)} @ ${fmt(b.shape)}`);
+  }
+  if (a.ndim === 1 && b.ndim === 1) return reshape(matmul(unsqueeze(a, 0), unsqueeze(b, 1)), []);
   if (a.ndim === 1) return squeeze(matmul(unsqueeze(a, 0), b), -2);
   if (b.ndim === 1) return squeeze(matmul(a, unsqueeze(b, 1)), -1);
   const [m, k] = a.shape.slice(-2);
-  const [k2, n] = b.shape.slice(-2);
-  if (k !== k2) throw new RangeError(`matmul: inner dimensions differ: ${fmt(a.shape)} @ ${fmt(b.shape)}`);
-  const batch = broadcastShapes('matmul', a.shape.slice(0, -2), b.shape.slice(0, -2));
+  const n = b.shape[b.ndim - 1];
+  const batch = broadcastShapes(`matmul ${fmt(a.shape)} @ ${fmt(b.shape)}: batch dims`, a.shape.slice(0, -2), b.shape.slice(0, -2));
   const y = matmulRaw(a, b, batch, m, n, k);
   return attach(y, 'matmul', [a, b], (g) => [
     a.requiresGrad ? sumTo(matmul(g, transpose(b, -2, -1)), a.shape) : null,
@@ -79,12 +84,16 @@ function matmulRaw(a0: Tensor, b0: Tensor, batch: number[], m: number, n: number
 
 /** Inner product of two 1-D tensors. */
 export function dot(a: Tensor, b: Tensor): Tensor {
+  assertTensor('dot', a, 'a');
+  assertTensor('dot', b, 'b');
   if (a.ndim !== 1 || b.ndim !== 1) throw new RangeError(`dot: expected two 1-D tensors, got ${fmt(a.shape)} and ${fmt(b.shape)}`);
   return matmul(a, b);
 }
 
 /** The outer product of two 1-D tensors: (m) x (n) -> (m, n). */
 export function outer(a: Tensor, b: Tensor): Tensor {
+  assertTensor('outer', a, 'a');
+  assertTensor('outer', b, 'b');
   if (a.ndim !== 1 || b.ndim !== 1) throw new RangeError(`outer: expected two 1-D tensors, got ${fmt(a.shape)} and ${fmt(b.shape)}`);
   return matmul(reshape(a, [a.size, 1]), reshape(b, [1, b.size]));
 }

@@ -4,7 +4,7 @@
 import { attach } from '../core/autograd.js';
 import { copyInto, copyOf, filled } from '../core/exec.js';
 import { checkShape, contiguousStrides, fmt, normAxis, type Shape, sizeOf } from '../core/shape.js';
-import { Tensor } from '../core/tensor.js';
+import { assertTensor, describeValue, Tensor } from '../core/tensor.js';
 import { cast } from './elementwise.js';
 import { sumTo } from './reduce.js';
 import { promoteTypes } from '../core/dtype.js';
@@ -22,6 +22,7 @@ export function shapeArgs(args: readonly (number | readonly number[])[]): number
 
 /** Resolves one -1 in a requested shape and checks the element count. */
 function inferShape(op: string, x: Tensor, shape: readonly number[]): number[] {
+  if (!Array.isArray(shape)) throw new TypeError(`${op}: shape must be an array of integers, got ${describeValue(shape)}`);
   const out = [...shape];
   const free = out.indexOf(-1);
   if (free !== out.lastIndexOf(-1)) throw new RangeError(`${op}: only one dimension can be -1, got ${fmt(shape)}`);
@@ -39,6 +40,7 @@ function inferShape(op: string, x: Tensor, shape: readonly number[]): number[] {
 
 /** `x` itself when its layout is dense row-major, else a contiguous copy (gradient passes). */
 export function contiguous(x: Tensor): Tensor {
+  assertTensor('contiguous', x);
   if (x.isContiguous()) return x;
   const y = copyOf(x);
   return attach(y, 'contiguous', [x], (g) => [g]);
@@ -49,6 +51,7 @@ export function contiguous(x: Tensor): Tensor {
  * @example reshape(arange(6), [2, -1]).shape // [2, 3]
  */
 export function reshape(x: Tensor, shape: readonly number[]): Tensor {
+  assertTensor('reshape', x);
   const target = inferShape('reshape', x, shape);
   const src = contiguous(x);
   const y = viewOf(src, target, contiguousStrides(target));
@@ -57,6 +60,7 @@ export function reshape(x: Tensor, shape: readonly number[]): Tensor {
 
 /** Like `reshape`, but only as a view: throws when `x` is not contiguous. */
 export function view(x: Tensor, shape: readonly number[]): Tensor {
+  assertTensor('view', x);
   if (!x.isContiguous()) {
     throw new Error(`view: tensor of shape ${fmt(x.shape)} is not contiguous (a transpose or slice?); use reshape() or contiguous().view()`);
   }
@@ -65,6 +69,7 @@ export function view(x: Tensor, shape: readonly number[]): Tensor {
 
 /** Merges dims startDim..endDim into one. */
 export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
+  assertTensor('flatten', x);
   if (x.ndim === 0) return reshape(x, [1]);
   const s = normAxis('flatten', startDim, x.ndim, 'startDim');
   const e = normAxis('flatten', endDim, x.ndim, 'endDim');
@@ -75,6 +80,7 @@ export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
 
 /** Removes size-1 dims (all of them, or those in `dim`). */
 export function squeeze(x: Tensor, dim?: number | readonly number[]): Tensor {
+  assertTensor('squeeze', x);
   const dims = dim === undefined ? null : (typeof dim === 'number' ? [dim] : dim).map((d) => normAxis('squeeze', d, x.ndim));
   const keep = x.shape.map((d, i) => !(d === 1 && (dims === null || dims.includes(i))));
   const y = viewOf(
@@ -87,6 +93,7 @@ export function squeeze(x: Tensor, dim?: number | readonly number[]): Tensor {
 
 /** Inserts a size-1 dim at `dim` (which may be `ndim`). */
 export function unsqueeze(x: Tensor, dim: number): Tensor {
+  assertTensor('unsqueeze', x);
   const d = normAxis('unsqueeze', dim, x.ndim + 1);
   const shape = [...x.shape];
   const strides = [...x.strides];
@@ -98,6 +105,8 @@ export function unsqueeze(x: Tensor, dim: number): Tensor {
 
 /** Reorders dims: output dim i is input dim `dims[i]`. A view. */
 export function permute(x: Tensor, dims: readonly number[]): Tensor {
+  assertTensor('permute', x);
+  if (!Array.isArray(dims)) throw new TypeError(`permute: dims must be an array of integers, got ${describeValue(dims)}`);
   if (dims.length !== x.ndim) throw new RangeError(`permute: expected ${x.ndim} dims for shape ${fmt(x.shape)}, got ${fmt(dims)}`);
   const order = dims.map((d) => normAxis('permute', d, x.ndim));
   if (new Set(order).size !== order.length) throw new RangeError(`permute: dims ${fmt(dims)} repeat a dimension`);
@@ -115,6 +124,7 @@ export function permute(x: Tensor, dims: readonly number[]): Tensor {
 
 /** Swaps two dims. A view. */
 export function transpose(x: Tensor, dim0 = -2, dim1 = -1): Tensor {
+  assertTensor('transpose', x);
   if (x.ndim < 2 && dim0 === -2 && dim1 === -1) return x;
   const a = normAxis('transpose', dim0, x.ndim, 'dim0');
   const b = normAxis('transpose', dim1, x.ndim, 'dim1');
@@ -126,6 +136,8 @@ export function transpose(x: Tensor, dim0 = -2, dim1 = -1): Tensor {
 
 /** Repeats size-1 dims (and adds leading dims) to reach `shape`, without copying. -1 keeps a dim. */
 export function expand(x: Tensor, shape: readonly number[]): Tensor {
+  assertTensor('expand', x);
+  if (!Array.isArray(shape)) throw new TypeError(`expand: shape must be an array of integers, got ${describeValue(shape)}`);
   if (shape.length < x.ndim) throw new RangeError(`expand: target ${fmt(shape)} has fewer dims than the tensor's ${fmt(x.shape)}`);
   const lead = shape.length - x.ndim;
   const target = shape.map((d, i) => (d === -1 && i >= lead ? x.shape[i - lead] : d));
@@ -149,6 +161,7 @@ export type SliceSpec = number | null | readonly [start?: number | null, end?: n
  * @example x.slice(0, [1, null], [null, null, 2]) // x[0, 1:, ::2]
  */
 export function slice(x: Tensor, ...specs: SliceSpec[]): Tensor {
+  assertTensor('slice', x);
   if (specs.length > x.ndim) throw new RangeError(`slice: ${specs.length} specs for a tensor of rank ${x.ndim}`);
   const shape: number[] = [];
   const strides: number[] = [];
@@ -180,6 +193,7 @@ export function slice(x: Tensor, ...specs: SliceSpec[]): Tensor {
 
 /** The `length` elements of `dim` from `start`. A view. */
 export function narrow(x: Tensor, dim: number, start: number, length: number): Tensor {
+  assertTensor('narrow', x);
   const d = normAxis('narrow', dim, x.ndim);
   const n = x.shape[d];
   const s = start < 0 ? start + n : start;
@@ -193,7 +207,12 @@ export function narrow(x: Tensor, dim: number, start: number, length: number): T
 
 /** The slice at `index` along `dim`, with that dim removed. A view. */
 export function select(x: Tensor, dim: number, index: number): Tensor {
+  assertTensor('select', x);
   const d = normAxis('select', dim, x.ndim);
+  const n = x.shape[d];
+  if (!Number.isInteger(index) || index < -n || index >= n) {
+    throw new RangeError(`select: index ${index} is out of range for dim ${dim} of size ${n}`);
+  }
   const specs: SliceSpec[] = x.shape.map(() => null);
   specs[d] = index;
   return slice(x, ...specs);
@@ -205,13 +224,15 @@ export function select(x: Tensor, dim: number, index: number): Tensor {
  */
 export function concat(tensors: readonly Tensor[], dim = 0): Tensor {
   if (!Array.isArray(tensors) || tensors.length === 0) throw new RangeError('concat: expected a non-empty array of tensors');
+  tensors.forEach((t, i) => {
+    assertTensor('concat', t, `tensors[${i}]`);
+  });
   const first = tensors[0];
   const d = normAxis('concat', dim, first.ndim);
   const dtype = tensors.reduce((t, x) => promoteTypes(t, x.dtype), first.dtype);
   let total = 0;
   tensors.forEach((t, i) => {
-    if (!(t instanceof Tensor)) throw new TypeError(`concat: tensors[${i}] is not a Tensor`);
-    if (t.ndim !== first.ndim || t.shape.some((n, k) => k !== d && n !== first.shape[k])) {
+    if (t.ndim !== first.ndim || t.shape.some((n: number, k: number) => k !== d && n !== first.shape[k])) {
       throw new RangeError(`concat: tensors[${i}] has shape ${fmt(t.shape)}, expected ${fmt(first.shape.map((n: number, k: number) => (k === d ? '*' : n)) as unknown as number[])} to join along dim ${d}`);
     }
     total += t.shape[d];
@@ -237,6 +258,9 @@ export function concat(tensors: readonly Tensor[], dim = 0): Tensor {
 /** Joins same-shaped tensors along a new dim. */
 export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
   if (!Array.isArray(tensors) || tensors.length === 0) throw new RangeError('stack: expected a non-empty array of tensors');
+  tensors.forEach((t, i) => {
+    assertTensor('stack', t, `tensors[${i}]`);
+  });
   const d = normAxis('stack', dim, tensors[0].ndim + 1);
   tensors.forEach((t, i) => {
     if (t.ndim !== tensors[0].ndim || t.shape.some((n: number, k: number) => n !== tensors[0].shape[k])) {
@@ -251,6 +275,7 @@ export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
 
 /** Cuts `x` along `dim` into pieces of `size` (the last may be smaller) or of the given sizes. Views. */
 export function split(x: Tensor, sizeOrSections: number | readonly number[], dim = 0): Tensor[] {
+  assertTensor('split', x);
   const d = normAxis('split', dim, x.ndim);
   const n = x.shape[d];
   let sizes: number[];
@@ -273,6 +298,7 @@ export function split(x: Tensor, sizeOrSections: number | readonly number[], dim
 
 /** Cuts `x` into `chunks` nearly equal pieces along `dim`. */
 export function chunk(x: Tensor, chunks: number, dim = 0): Tensor[] {
+  assertTensor('chunk', x);
   if (!Number.isInteger(chunks) || chunks <= 0) throw new RangeError(`chunk: chunks must be a positive integer, got ${chunks}`);
   const n = x.shape[normAxis('chunk', dim, x.ndim)];
   return split(x, Math.max(1, Math.ceil(n / chunks)), dim);
@@ -283,6 +309,7 @@ export function chunk(x: Tensor, chunks: number, dim = 0): Tensor[] {
  * like torch.nn.functional.pad (negative values crop).
  */
 export function pad(x: Tensor, padding: readonly number[], value = 0): Tensor {
+  assertTensor('pad', x);
   if (padding.length % 2 !== 0 || padding.length / 2 > x.ndim || padding.some((p) => !Number.isInteger(p))) {
     throw new RangeError(`pad: padding must hold an even number of integers, at most 2 per dim (${2 * x.ndim}), got ${fmt(padding)}`);
   }

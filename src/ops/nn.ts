@@ -4,7 +4,7 @@
 import { attach, noGrad } from '../core/autograd.js';
 import { emptyTensor, fromArray, launch } from '../core/exec.js';
 import { fmt, normAxis } from '../core/shape.js';
-import type { Tensor } from '../core/tensor.js';
+import { assertTensor, type Tensor } from '../core/tensor.js';
 import { rand } from './creation.js';
 import { div, exp, lt, mul, sub } from './elementwise.js';
 import { contiguous, permute, reshape, transpose } from './movement.js';
@@ -24,6 +24,7 @@ function softmaxLast(x: Tensor, log: boolean): Tensor {
 }
 
 function softmaxAny(name: string, x: Tensor, dim: number, log: boolean): Tensor {
+  assertTensor(name, x);
   if (x.dtype !== 'float32') throw new TypeError(`${name}: expected a float32 tensor, got ${x.dtype}`);
   if (x.ndim === 0) throw new RangeError(`${name}: expected at least 1 dim, got a scalar`);
   const d = normAxis(name, dim, x.ndim);
@@ -47,6 +48,7 @@ export const logSoftmax = (x: Tensor, dim = -1): Tensor => softmaxAny('logSoftma
  * @example dropout(h, 0.2, model.training)
  */
 export function dropout(x: Tensor, p = 0.5, training = true): Tensor {
+  assertTensor('dropout', x);
   if (!(p >= 0 && p <= 1)) throw new RangeError(`dropout: p must be in [0, 1], got ${p}`);
   if (!training || p === 0) return x;
   if (p === 1) return mul(x, 0);
@@ -73,6 +75,9 @@ export interface CrossEntropyOptions {
  */
 export function crossEntropy(logits: Tensor, target: Tensor, options: CrossEntropyOptions = {}): Tensor {
   const { reduction = 'mean', weight, ignoreIndex = -100, labelSmoothing = 0 } = options;
+  assertTensor('crossEntropy', logits, 'logits');
+  assertTensor('crossEntropy', target, 'target');
+  if (weight !== undefined) assertTensor('crossEntropy', weight, 'weight');
   if (logits.ndim < 2) throw new RangeError(`crossEntropy: logits must be (N, C) or (N, C, d...), got shape ${fmt(logits.shape)}`);
   if (!(labelSmoothing >= 0 && labelSmoothing <= 1)) throw new RangeError(`crossEntropy: labelSmoothing must be in [0, 1], got ${labelSmoothing}`);
   if (reduction !== 'mean' && reduction !== 'sum' && reduction !== 'none') throw new RangeError(`crossEntropy: reduction must be 'mean', 'sum' or 'none', got ${String(reduction)}`);

@@ -6,7 +6,7 @@ import { attach } from '../core/autograd.js';
 import type { DType } from '../core/dtype.js';
 import { emptyTensor, filled, launch } from '../core/exec.js';
 import { fmt, normAxes, normAxis, type Shape, sizeOf } from '../core/shape.js';
-import type { Tensor } from '../core/tensor.js';
+import { assertTensor, type Tensor } from '../core/tensor.js';
 import { add, div, eq, exp, log, mul, sqrt, sub, where } from './elementwise.js';
 import { contiguous, expand, permute, reshape } from './movement.js';
 
@@ -59,6 +59,7 @@ function reduceRaw(name: string, op: ReduceOp, x: Tensor, axes: readonly number[
  * @example sum(tensor([[1, 2], [3, 4]]), 0).toArray() // [4, 6]
  */
 export function sum(x: Tensor, dim?: Dims, keepDim = false): Tensor {
+  assertTensor('sum', x);
   const axes = normAxes('sum', dim, x.ndim);
   const y = reduceRaw('sum', 'sum', x, axes, keepDim);
   return attach(y, 'sum', [x], (g) => [expand(reshape(g, reducedShape(x.shape, axes, true)), x.shape)]);
@@ -66,6 +67,7 @@ export function sum(x: Tensor, dim?: Dims, keepDim = false): Tensor {
 
 /** Mean over `dim` (all dims when omitted). */
 export function mean(x: Tensor, dim?: Dims, keepDim = false): Tensor {
+  assertTensor('mean', x);
   if (x.dtype !== 'float32') throw new TypeError(`mean: expected a float32 tensor, got ${x.dtype} (convert with .float())`);
   const axes = normAxes('mean', dim, x.ndim);
   const n = sizeOf(axes.map((i) => x.shape[i]));
@@ -73,6 +75,7 @@ export function mean(x: Tensor, dim?: Dims, keepDim = false): Tensor {
 }
 
 function extremum(op: 'max' | 'min', x: Tensor, dim: Dims, keepDim: boolean): Tensor {
+  assertTensor(op, x);
   const axes = normAxes(op, dim, x.ndim);
   const y = reduceRaw(op, op, x, axes, keepDim);
   return attach(y, op, [x], (g) => {
@@ -90,6 +93,7 @@ export const min = (x: Tensor, dim?: Dims, keepDim = false): Tensor => extremum(
 
 /** Product over `dim` (all dims when omitted); the gradient is exact with zeros present. */
 export function prod(x: Tensor, dim?: Dims, keepDim = false): Tensor {
+  assertTensor('prod', x);
   const axes = normAxes('prod', dim, x.ndim);
   const y = reduceRaw('prod', 'prod', x, axes, keepDim);
   return attach(y, 'prod', [x], (g) => {
@@ -104,10 +108,13 @@ export function prod(x: Tensor, dim?: Dims, keepDim = false): Tensor {
 }
 
 function argReduce(op: 'argmax' | 'argmin', x: Tensor, dim: number | undefined, keepDim: boolean): Tensor {
-  if (x.size === 0) throw new RangeError(`${op}: cannot take ${op} of an empty tensor (shape ${fmt(x.shape)})`);
+  assertTensor(op, x);
   const flat = dim === undefined;
   const src = flat ? reshape(x, [x.size]) : x;
   const axis = flat ? 0 : normAxis(op, dim, x.ndim);
+  if (src.shape[axis] === 0) {
+    throw new RangeError(`${op}: cannot take ${op} over an empty dimension (shape ${fmt(x.shape)}${flat ? '' : `, dim ${dim}`})`);
+  }
   const [bx, outer, r, inner] = asBlock(src, [axis]);
   const shape = flat ? (keepDim ? x.shape.map(() => 1) : []) : reducedShape(x.shape, [axis], keepDim);
   return launch((b) => {
@@ -130,6 +137,8 @@ export interface VarOptions {
 
 /** Variance over `dim` (all dims when omitted), with Bessel's correction by default. */
 export function variance(x: Tensor, dim?: Dims, options: VarOptions = {}): Tensor {
+  assertTensor('var', x);
+  if (x.dtype !== 'float32') throw new TypeError(`var: expected a float32 tensor, got ${x.dtype} (convert with .float())`);
   const { correction = 1, keepDim = false } = options;
   const axes = normAxes('var', dim, x.ndim);
   const n = sizeOf(axes.map((i) => x.shape[i]));
@@ -139,11 +148,13 @@ export function variance(x: Tensor, dim?: Dims, options: VarOptions = {}): Tenso
 
 /** Standard deviation over `dim`, with Bessel's correction by default. */
 export function std(x: Tensor, dim?: Dims, options: VarOptions = {}): Tensor {
+  assertTensor('std', x);
   return sqrt(variance(x, dim, options));
 }
 
 /** log(sum(exp(x))) over `dim`, computed stably. */
 export function logSumExp(x: Tensor, dim?: Dims, keepDim = false): Tensor {
+  assertTensor('logSumExp', x);
   const axes = normAxes('logSumExp', dim, x.ndim);
   const m = max(x, axes, true).detach();
   const safe = where(eq(m, Number.POSITIVE_INFINITY), 0, where(eq(m, Number.NEGATIVE_INFINITY), 0, m));

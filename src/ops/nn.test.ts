@@ -1,0 +1,110 @@
+// softmax, logSoftmax, dropout and crossEntropy values pinned against PyTorch's definitions.
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { crossEntropy, dropout, logSoftmax, manualSeed, ones, softmax, sum, tensor } from '../index.js';
+
+const close = (a: number, b: number, tol = 1e-6) =>
+  assert.ok(Math.abs(a - b) <= tol * Math.max(1, Math.abs(b)), `${a} is not close to ${b}`);
+const int = (v: number[]) => tensor(v, { dtype: 'int32' });
+// -log softmax([1, 2, 3])
+const NLL = [2.4076059644443806, 1.4076059644443806, 0.40760596444438063];
+
+test('softmax sums to 1 along its dim; logSoftmax is stable for large logits', () => {
+  const x = tensor([
+    [1, 2, 3],
+    [1000, 1000, 1000],
+  ]);
+  for (const v of sum(softmax(x), 1).toArray() as number[]) close(v, 1);
+  for (const v of sum(softmax(x, 0), 0).toArray() as number[]) close(v, 1);
+  const l = logSoftmax(tensor([1000, 0])).toArray() as number[];
+  assert.equal(l[0], 0);
+  assert.equal(l[1], -1000);
+});
+
+test('crossEntropy with class indices: mean, sum, none', () => {
+  const x = tensor([
+    [1, 2, 3],
+    [0, 0, 0],
+  ]);
+  const t = int([2, 0]);
+  close(crossEntropy(x, t).item(), (NLL[2] + Math.log(3)) / 2);
+  close(crossEntropy(x, t, { reduction: 'sum' }).item(), NLL[2] + Math.log(3));
+  const none = crossEntropy(x, t, { reduction: 'none' });
+  assert.deepEqual(none.shape, [2]);
+  close((none.toArray() as number[])[1], Math.log(3));
+});
+
+test('crossEntropy weight gives a weighted mean', () => {
+  const x = tensor([
+    [1, 2, 3],
+    [1, 2, 3],
+  ]);
+  close(crossEntropy(x, int([0, 2]), { weight: tensor([1, 1, 2]) }).item(), (NLL[0] + 2 * NLL[2]) / 3);
+});
+
+test('crossEntropy labelSmoothing mixes in the uniform distribution', () => {
+  const x = tensor([[1, 2, 3]]);
+  const mean = (NLL[0] + NLL[1] + NLL[2]) / 3;
+  close(crossEntropy(x, int([2]), { labelSmoothing: 0.1 }).item(), 0.9 * NLL[2] + 0.1 * mean);
+});
+
+test('crossEntropy ignoreIndex rows add no loss, no gradient and do not count in the mean', () => {
+  const x = tensor(
+    [
+      [1, 2, 3],
+      [0, 5, 0],
+    ],
+    { requiresGrad: true },
+  );
+  const loss = crossEntropy(x, int([2, -100]));
+  close(loss.item(), NLL[2]);
+  loss.backward();
+  assert.ok(x.grad);
+  assert.deepEqual((x.grad.toArray() as number[][])[1], [0, 0, 0]);
+  close(crossEntropy(x, int([2, 1]), { ignoreIndex: 1 }).item(), NLL[2]);
+});
+
+test('crossEntropy with one-hot probabilities equals class indices; (N, C, d) layout', () => {
+  const x = tensor([
+    [1, 2, 3],
+    [3, 1, 0],
+  ]);
+  close(
+    crossEntropy(
+      x,
+      tensor([
+        [0, 0, 1],
+        [1, 0, 0],
+      ]),
+    ).item(),
+    crossEntropy(x, int([2, 0])).item(),
+  );
+  const x3 = tensor([
+    [
+      [1, 3],
+      [2, 1],
+      [3, 0],
+    ],
+  ]); // (N=1, C=3, d=2): column k holds row k of x
+  close(crossEntropy(x3, tensor([[2, 0]], { dtype: 'int32' })).item(), crossEntropy(x, int([2, 0])).item());
+  assert.deepEqual(crossEntropy(x3, tensor([[2, 0]], { dtype: 'int32' }), { reduction: 'none' }).shape, [1, 2]);
+});
+
+test('crossEntropy gradient is (softmax - onehot) / N', () => {
+  const x = tensor([[0, 0]], { requiresGrad: true });
+  crossEntropy(x, int([1])).backward();
+  assert.deepEqual(x.grad?.toArray(), [[0.5, -0.5]]);
+});
+
+test('dropout scales kept values by 1 / (1 - p) and is the identity when not training', () => {
+  const x = ones([1000]);
+  assert.equal(dropout(x, 0.3, false), x);
+  assert.equal(dropout(x, 0), x);
+  manualSeed(0);
+  const y = dropout(x, 0.25).toTypedArray();
+  const kept = y.filter((v) => v !== 0);
+  assert.ok(kept.every((v) => Math.abs(v - 1 / 0.75) < 1e-6));
+  assert.ok(Math.abs(kept.length / 1000 - 0.75) < 0.05);
+  assert.deepEqual(Array.from(dropout(tensor([1, 2]), 1).toTypedArray()), [0, 0]);
+});

@@ -1,0 +1,110 @@
+// Reduction semantics pinned: keepDim shapes, Bessel's correction, ties, empty inputs, stable
+// logSumExp.
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { argmax, argmin, logSumExp, max, mean, min, prod, std, sum, tensor, variance, zeros } from '../index.js';
+
+const close = (a: number, b: number, tol = 1e-6) =>
+  assert.ok(Math.abs(a - b) <= tol * Math.max(1, Math.abs(b)), `${a} is not close to ${b}`);
+
+test('keepDim keeps reduced dims as size 1; negative and listed dims work', () => {
+  const x = zeros([2, 3, 4]);
+  assert.deepEqual(sum(x, 1).shape, [2, 4]);
+  assert.deepEqual(sum(x, -1, true).shape, [2, 3, 1]);
+  assert.deepEqual(sum(x, [0, 2]).shape, [3]);
+  assert.deepEqual(mean(x, [2, 0], true).shape, [1, 3, 1]);
+  assert.deepEqual(sum(x).shape, []);
+  assert.deepEqual(sum(x, [], false).shape, [2, 3, 4], 'an empty dim list reduces nothing');
+  assert.deepEqual(argmax(x, 1, true).shape, [2, 1, 4]);
+  assert.deepEqual(argmax(x, undefined, true).shape, [1, 1, 1]);
+});
+
+test('values over non-adjacent dims', () => {
+  const x = tensor([
+    [
+      [1, 2],
+      [3, 4],
+    ],
+    [
+      [5, 6],
+      [7, 8],
+    ],
+  ]);
+  assert.deepEqual(sum(x, [0, 2]).toArray(), [14, 22]);
+  assert.deepEqual(max(x, [0, 2]).toArray(), [6, 8]);
+  assert.deepEqual(prod(x, 1).toArray(), [
+    [3, 8],
+    [35, 48],
+  ]);
+});
+
+test('var and std use Bessel correction by default', () => {
+  const x = tensor([1, 2, 3, 4]);
+  close(variance(x).item(), 5 / 3);
+  close(variance(x, 0, { correction: 0 }).item(), 1.25);
+  close(std(x).item(), Math.sqrt(5 / 3));
+  assert.deepEqual(
+    variance(
+      tensor([
+        [1, 3],
+        [2, 2],
+      ]),
+      1,
+      { keepDim: true },
+    ).toArray(),
+    [[2], [0]],
+  );
+  assert.ok(Number.isNaN(variance(tensor([1])).item()), 'one sample with correction 1 is NaN, as in PyTorch');
+});
+
+test('max/min share the gradient evenly between ties; argmax/argmin pick the first', () => {
+  const x = tensor([1, 3, 3, 0, 0], { requiresGrad: true });
+  max(x).backward();
+  assert.deepEqual(x.grad?.toArray(), [0, 0.5, 0.5, 0, 0]);
+  assert.equal(argmax(x).item(), 1);
+  assert.equal(argmin(x).item(), 3);
+  const y = tensor(
+    [
+      [2, 2],
+      [1, 5],
+    ],
+    { requiresGrad: true },
+  );
+  min(y, 1).sum().backward();
+  assert.deepEqual(y.grad?.toArray(), [
+    [0.5, 0.5],
+    [1, 0],
+  ]);
+});
+
+test('prod gradient is exact with zeros', () => {
+  const x = tensor([2, 0, 3], { requiresGrad: true });
+  prod(x).backward();
+  assert.deepEqual(x.grad?.toArray(), [0, 6, 0]);
+  const z = tensor([0, 0, 3], { requiresGrad: true });
+  prod(z).backward();
+  assert.deepEqual(z.grad?.toArray(), [0, 0, 0]);
+});
+
+test('empty inputs: sum 0, prod 1, mean NaN; max over an empty dim throws', () => {
+  assert.equal(sum(zeros([0])).item(), 0);
+  assert.equal(prod(zeros([2, 0]), 1).shape[0], 2);
+  assert.deepEqual(prod(zeros([2, 0]), 1).toArray(), [1, 1]);
+  assert.ok(Number.isNaN(mean(zeros([0])).item()));
+  assert.deepEqual(max(zeros([0, 3]), 1).shape, [0], 'reducing a non-empty dim of an empty tensor is fine');
+  assert.deepEqual(argmax(zeros([0, 3]), 1).shape, [0]);
+  assert.throws(() => max(zeros([3, 0]), 1), /max: cannot reduce over an empty dimension/);
+});
+
+test('logSumExp is stable and handles infinities', () => {
+  close(logSumExp(tensor([1000, 1000])).item(), 1000 + Math.log(2));
+  close(logSumExp(tensor([-1000, -1000])).item(), -1000 + Math.log(2));
+  assert.equal(logSumExp(tensor([Number.NEGATIVE_INFINITY, Number.NEGATIVE_INFINITY])).item(), Number.NEGATIVE_INFINITY);
+  assert.equal(logSumExp(tensor([Number.POSITIVE_INFINITY, 1])).item(), Number.POSITIVE_INFINITY);
+  assert.deepEqual(logSumExp(zeros([2, 3]), 1, true).shape, [2, 1]);
+});
+
+test('sum of a broadcast view counts repeated elements', () => {
+  assert.equal(sum(tensor([[1, 2]]).expand([3, 2])).item(), 9);
+});
