@@ -14,13 +14,22 @@ export { manualSeed, getRngState, setRngState, Generator } from './core/random.j
 export { Tensor } from './core/tensor.js';
 export type { NestedArray, TensorLike } from './core/tensor.js';
 export * from './ops/creation.js';
-export * from './ops/elementwise.js';
-export * from './ops/reduce.js';
-export { variance as var } from './ops/reduce.js';
-export * from './ops/movement.js';
-export { concat as cat } from './ops/movement.js';
-export * from './ops/indexing.js';
-export * from './ops/linalg.js';
-export * from './ops/conv.js';
-export * from './ops/nn.js';
+export {
+  abs, add, cast, ceil, clamp, clone, cos, div, elu, eq, exp, expm1, floor, ge, gelu, gt, isNaN, le, leakyRelu, log, log1p,
+  logicalAnd, logicalNot, logicalOr, logicalXor, lt, maskedFill, maximum, minimum, mul, ne, neg, pow, reciprocal, relu,
+  round, rsqrt, sigmoid, sign, silu, sin, softplus, sqrt, square, sub, tanh, where,
+} from './ops/elementwise.js';
+export { argmax, argmin, logSumExp, max, mean, min, prod, std, sum, variance, variance as var } from './ops/reduce.js';
+export type { VarOptions } from './ops/reduce.js';
+export {
+  chunk, concat, concat as cat, contiguous, expand, flatten, narrow, pad, permute, reshape, select, slice, split, squeeze, stack,
+  transpose, unsqueeze, view,
+} from './ops/movement.js';
+export type { SliceSpec } from './ops/movement.js';
+export { embedding, gather, indexSelect } from './ops/indexing.js';
+export { dot, matmul, outer } from './ops/linalg.js';
+export { avgPool1d, avgPool2d, conv1d, conv2d, maxPool1d, maxPool2d } from './ops/conv.js';
+export type { Conv1dOptions, Conv2dOptions, Pool2dOptions } from './ops/conv.js';
+export { crossEntropy, dropout, logSoftmax, softmax } from './ops/nn.js';
+export type { CrossEntropyOptions } from './ops/nn.js';
 export { memoryStats, setMemoryBudget } from './core/memory.js';

@@ -18,14 +18,7 @@ import { type DType, type NestedArray, Tensor, type TensorLike } from '../src/in
  * Cases that fail because of a known bug in tessera, with the reason. The lead removes an entry
  * once the bug is fixed; these cases still run (as todo) so their current error stays visible.
  */
-const KNOWN_FAILURES: Record<string, string> = {
-  'pow/int32': 'pow always returns float32 (src/ops/elementwise.ts pow: binaryRaw(..., "float32")); torch keeps int for int ** int',
-  'sign/basic':
-    'sign attaches no autograd node, so sign(x).backward(g) throws; torch tracks it with a zero gradient (floor/ceil/round do attach one)',
-  'sign/transposed': 'sign attaches no autograd node (see sign/basic)',
-  'sign/0d': 'sign attaches no autograd node (see sign/basic)',
-  'sign/at_zero': 'sign attaches no autograd node (see sign/basic)',
-};
+const KNOWN_FAILURES: Record<string, string> = {};
 
 /** float32 against float64 references: |got - want| <= atol + rtol * |want|. */
 const DEFAULT_TOL: Tol = { rtol: 1e-4, atol: 1e-5 };

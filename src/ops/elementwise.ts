@@ -7,7 +7,7 @@ import { assertDType, type DType, promoteTypes } from '../core/dtype.js';
 import { copyInto, copyOf, emptyTensor, filled, launch, sameShape, strided } from '../core/exec.js';
 import { broadcastShapes, fmt, type Shape } from '../core/shape.js';
 import { assertTensor, Tensor, type TensorLike } from '../core/tensor.js';
-import { sumTo } from './reduce.js';
+import { min, sumTo } from './reduce.js';
 
 // ---- helpers ------------------------------------------------------------------------------
 
@@ -58,10 +58,14 @@ function binaryRaw(name: string, op: BinaryOp, a: Tensor, b: Tensor, outDtype: D
 
 // ---- unary math ---------------------------------------------------------------------------
 
-/** Defines a float unary op whose gradient is `g * dydx(x, y)`. */
-function unaryOp(op: UnaryOp, dydx: (x: Tensor, y: Tensor, alpha: number) => Tensor) {
+/**
+ * Defines a unary op whose gradient is `g * dydx(x, y)`. Integer inputs give float results,
+ * except for ops marked `keepsInt` (abs, square, rounding), which stay int32 like PyTorch's.
+ */
+function unaryOp(op: UnaryOp, dydx: (x: Tensor, y: Tensor, alpha: number) => Tensor, keepsInt = false) {
   return (x: Tensor, alpha = 0): Tensor => {
     if (!(x instanceof Tensor)) throw new TypeError(`${op}: expected a Tensor, got ${describe(x)}`);
+    if (keepsInt && x.dtype === 'int32') return unaryRaw(op, x);
     const input = x.dtype === 'float32' ? x : copyOf(x, 'float32');
     const y = unaryRaw(op, input, alpha);
     return attach(y, op, [x], (g) => [mul(g, dydx(input, y, alpha))]);
@@ -88,7 +92,7 @@ export const sqrt = unaryOp('sqrt', (_x, y) => div(0.5, y));
 /** 1 / sqrt(x). */
 export const rsqrt = unaryOp('rsqrt', (_x, y) => mul(pow(y, 3), -0.5));
 /** |x| (gradient 0 at 0, like PyTorch). */
-export const abs = unaryOp('abs', (x) => sign(x));
+export const abs = unaryOp('abs', (x) => sign(x), true);
 /** -1, 0 or 1 (NaN for NaN); zero gradient. */
 export const sign = (x: Tensor): Tensor => {
   assertTensor('sign', x);
@@ -103,12 +107,12 @@ export const sigmoid = unaryOp('sigmoid', (_x, y) => mul(y, sub(1, y)));
 /** 1 / x */
 export const reciprocal = unaryOp('reciprocal', (_x, y) => neg(mul(y, y)));
 /** x * x */
-export const square = unaryOp('square', (x) => mul(x, 2));
+export const square = unaryOp('square', (x) => mul(x, 2), true);
 /** Rounding ops have zero gradient almost everywhere. */
-export const floor = unaryOp('floor', (x) => filled(x.shape, 0));
-export const ceil = unaryOp('ceil', (x) => filled(x.shape, 0));
+export const floor = unaryOp('floor', (x) => filled(x.shape, 0), true);
+export const ceil = unaryOp('ceil', (x) => filled(x.shape, 0), true);
 /** Round half to even. */
-export const round = unaryOp('round', (x) => filled(x.shape, 0));
+export const round = unaryOp('round', (x) => filled(x.shape, 0), true);
 
 // ---- activations --------------------------------------------------------------------------
 
@@ -186,7 +190,12 @@ export function div(a: TensorLike, b: TensorLike): Tensor {
 
 /** a ** b with broadcasting. */
 export function pow(a: TensorLike, b: TensorLike): Tensor {
-  const [ta, tb] = arith('pow', a, b);
+  const [ta, tb, dt] = arith('pow', a, b);
+  if (dt !== 'float32' && ta.dtype !== 'bool' && tb.dtype !== 'bool') {
+    // integer powers stay integers, as in PyTorch, which refuses negative exponents
+    if (tb.size > 0 && min(tb).item() < 0) throw new RangeError('pow: integers to negative integer powers are not allowed (convert with .float())');
+    return binaryRaw('pow', 'pow', ta, tb, 'int32');
+  }
   const fa = ta.dtype === 'float32' ? ta : copyOf(ta, 'float32');
   const y = binaryRaw('pow', 'pow', fa, tb, 'float32');
   return attach(y, 'pow', [ta, tb], (g) => [

@@ -81,7 +81,7 @@ export function unaryScalar(op: UnaryOp, x: number, a: number): number {
       const r = Math.round(x);
       return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
     }
-    case 'not': return x ? 0 : 1;
+    case 'not': return x !== 0 ? 0 : 1; // NaN counts as true, as in PyTorch
     case 'isnan': return Number.isNaN(x) ? 1 : 0;
   }
 }
@@ -102,9 +102,9 @@ export function binaryScalar(op: BinaryOp, x: number, y: number): number {
     case 'le': return x <= y ? 1 : 0;
     case 'gt': return x > y ? 1 : 0;
     case 'ge': return x >= y ? 1 : 0;
-    case 'and': return x && y ? 1 : 0;
-    case 'or': return x || y ? 1 : 0;
-    case 'xor': return !x !== !y ? 1 : 0;
+    case 'and': return x !== 0 && y !== 0 ? 1 : 0;
+    case 'or': return x !== 0 || y !== 0 ? 1 : 0;
+    case 'xor': return (x !== 0) !== (y !== 0) ? 1 : 0;
     case 'reluGrad': return x > 0 ? y : 0; // x: forward input, y: upstream gradient
   }
 }
@@ -146,7 +146,7 @@ export function refWhere(c: Strided, a: Strided, b: Strided, out: number, outDty
   const bb = elemIndex(b.ptr, b.dtype);
   const ob = elemIndex(out, outDtype);
   forEachIndex(a.shape, [c.strides, a.strides, b.strides], (i, [oc, oa, obb]) => {
-    os[ob + i] = cs[cb + oc] ? as[ab + oa] : bs[bb + obb];
+    os[ob + i] = cs[cb + oc] !== 0 ? as[ab + oa] : bs[bb + obb];
   });
 }
 
@@ -159,11 +159,11 @@ export function refCopy(src: Strided, dst: Strided): void {
   const toInt = dst.dtype === 'int32' && src.dtype === 'float32';
   forEachIndex(src.shape, [src.strides, dst.strides], (_i, [os, od]) => {
     const v = ss[sb + os];
-    ds[db + od] = toBool ? (v ? 1 : 0) : toInt ? Math.trunc(v) : v;
+    ds[db + od] = toBool ? (v !== 0 ? 1 : 0) : toInt ? Math.trunc(v) : v;
   });
 }
 
 export function refFill(out: number, dtype: DType, n: number, value: number): void {
   const s = elemIndex(out, dtype);
-  heapView(dtype).fill(dtype === 'bool' ? (value ? 1 : 0) : value, s, s + n);
+  heapView(dtype).fill(dtype === 'bool' ? (value !== 0 ? 1 : 0) : value, s, s + n);
 }
