@@ -1,0 +1,202 @@
+// tessera's benchmarks beside its peers (TensorFlow.js cpu and wasm, PyTorch CPU), in one run,
+// on the same inputs: GEMM, conv2d forward/backward, elementwise, softmax and per-op overhead.
+//
+//   npm run bench                        # build, then the full run (several minutes)
+//   npm run bench -- --quick             # fewer sizes and repeats (about a minute)
+//   node dist/bench/run.js --only=gemm,conv --threads=2
+//
+// Flags: --quick; --only=GROUP|ID,... (gemm, conv, elementwise, softmax, overhead, or case ids
+// such as gemm-1024, conv2-fwdbwd, exp); --threads=N (tessera and PyTorch; default tessera's own);
+// --backend=NAME (tessera backend); --peers=tfjs-cpu,tfjs-wasm,torch; --python=PATH.
+// Prints medians and ratios (tessera speed / peer speed) and writes bench/results/latest.json.
+
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { allCases, type CaseSpec, selectCases } from './cases.js';
+import { makeInputs } from './data.js';
+import { FULL_POLICY, plannedCalls, QUICK_POLICY } from './harness.js';
+import { TesseraRunner, calibrateGemmRate, tesseraThreads } from './peers/tessera.js';
+import { TfjsRunner } from './peers/tfjs.js';
+import { TorchRunner } from './peers/torch.js';
+import { cellNotes, cellText, formatTable, type Row, toJson } from './report.js';
+import type { Result, Runner } from './runner.js';
+
+/** Command-line options, with their defaults. */
+interface Options {
+  /** Smaller set of cases and a shorter timing budget. */
+  quick: boolean;
+  /** Groups or case ids to run; empty = all. */
+  only: string[];
+  /** Threads for tessera and PyTorch; undefined = tessera's default. */
+  threads?: number;
+  /** tessera backend; undefined = tessera's default. */
+  backend?: string;
+  /** Peer columns to run. */
+  peers: string[];
+  /** Python interpreter for the PyTorch peer; undefined = python3, then /usr/bin/python3. */
+  python?: string;
+}
+
+const PEERS = ['tfjs-cpu', 'tfjs-wasm', 'torch'];
+/** A tessera case is skipped when its estimated measurement time exceeds this (ms). */
+const SKIP_BUDGET_MS = { full: 30_000, quick: 8_000 };
+
+function usage(): string {
+  return 'usage: node dist/bench/run.js [--quick] [--only=gemm,conv,elementwise,softmax,overhead|CASE_ID,...] [--threads=N]\n'
+    + '       [--backend=NAME] [--peers=tfjs-cpu,tfjs-wasm,torch] [--python=PATH]';
+}
+
+function parseArgs(argv: readonly string[]): Options {
+  const o: Options = { quick: false, only: [], peers: [...PEERS] };
+  for (const arg of argv) {
+    const [key, value] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, ''];
+    const list = (): string[] => value.split(',').map((s) => s.trim()).filter(Boolean);
+    if (key === '--quick') o.quick = true;
+    else if (key === '--only') o.only = list();
+    else if (key === '--threads') {
+      const n = Number(value);
+      if (!Number.isInteger(n) || n < 1) throw new Error(`bench: --threads must be a positive integer, got '${value}'`);
+      o.threads = n;
+    } else if (key === '--backend') o.backend = value;
+    else if (key === '--peers') {
+      o.peers = list();
+      const bad = o.peers.filter((p) => !PEERS.includes(p));
+      if (bad.length > 0) throw new Error(`bench: unknown peer(s) ${bad.join(', ')}; choose from ${PEERS.join(', ')}`);
+    } else if (key === '--python') o.python = value;
+    else if (key === '--help' || key === '-h') {
+      console.log(usage());
+      process.exit(0);
+    } else throw new Error(`bench: unknown argument '${arg}'\n${usage()}`);
+  }
+  return o;
+}
+
+function gitCommit(): string {
+  try {
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return 'unknown';
+  }
+}
+
+const kv = (info: Record<string, string | number>): string => Object.entries(info).map(([k, v]) => `${k} ${v}`).join(', ');
+
+async function main(): Promise<void> {
+  const opts = parseArgs(process.argv.slice(2));
+  const policy = opts.quick ? QUICK_POLICY : FULL_POLICY;
+  const cases = selectCases(allCases(), opts.only, opts.quick);
+  if (cases.length === 0) throw new Error(`bench: --only=${opts.only.join(',')} matches no case; ids: ${allCases().map((c) => c.id).join(', ')}`);
+
+  // tessera first: its effective thread count is the one every peer gets.
+  const tessera = new TesseraRunner({ backend: opts.backend, threads: opts.threads });
+  const envInfo: Record<string, Record<string, string | number>> = { tessera: await tessera.setup() };
+  const threads = tesseraThreads();
+  const notes: string[] = [];
+  if (opts.threads !== undefined && opts.threads !== threads) {
+    notes.push(`--threads=${opts.threads} asked, but tessera (backend ${envInfo.tessera.backend}) computes with ${threads}; peers get ${threads} too, like for like.`);
+  }
+  const runners: Runner[] = [tessera];
+  const candidates: Runner[] = [
+    ...(opts.peers.includes('tfjs-cpu') ? [new TfjsRunner('cpu', threads)] : []),
+    ...(opts.peers.includes('tfjs-wasm') ? [new TfjsRunner('wasm', threads)] : []),
+    ...(opts.peers.includes('torch') ? [new TorchRunner(threads, opts.python)] : []),
+  ];
+  for (const r of candidates) {
+    try {
+      envInfo[r.name] = await r.setup();
+      runners.push(r);
+    } catch (e) {
+      const msg = e instanceof Error ? e.message : String(e);
+      envInfo[r.name] = { unavailable: msg };
+      notes.push(`${r.name} skipped: ${msg}`);
+    }
+  }
+  const columns = ['tessera', ...PEERS.filter((p) => opts.peers.includes(p))];
+  const gemmRate = calibrateGemmRate();
+
+  const cpus = os.cpus();
+  const machine = {
+    cpu: cpus[0]?.model ?? 'unknown', cores: os.availableParallelism(), memory: `${(os.totalmem() / 2 ** 30).toFixed(1)} GiB`,
+    platform: `${os.platform()} ${os.arch()}`, 'load average (1 min) at start': os.loadavg()[0].toFixed(2),
+  };
+  const header = [
+    `tessera benchmarks (${opts.quick ? 'quick' : 'full'} run), ${new Date().toISOString()}, commit ${gitCommit()}`,
+    `machine    ${kv(machine)}`,
+    `node       ${process.version} (V8 ${process.versions.v8})`,
+    ...Object.entries(envInfo).map(([name, info]) => `${name.padEnd(10)} ${kv(info)}`),
+    `yardstick  tessera matmul 128^3 at ${gemmRate.toFixed(2)} GFLOP/s: tessera cases estimated over ${(opts.quick ? SKIP_BUDGET_MS.quick : SKIP_BUDGET_MS.full) / 1000} s are skipped`,
+    `timing     median per call over ${policy.minSamples}-${policy.maxSamples} samples of >= ${policy.minSampleMs} ms (${policy.slowSamples} for calls > ${policy.targetMs} ms), after warm-up`,
+  ];
+  console.log(header.join('\n'));
+  console.log('');
+
+  const rows: Row[] = [];
+  for (const [i, spec] of cases.entries()) {
+    const inputs = makeInputs(spec.id, spec.inputs);
+    const results = new Map<string, Result>();
+    for (const runner of runners) {
+      const skip = runner === tessera ? skipReason(spec, gemmRate, envInfo.tessera.backend, opts.quick) : null;
+      results.set(runner.name, skip ?? (await runner.run(spec, inputs, policy)));
+    }
+    rows.push({ spec, results });
+    const cells = columns.map((c) => `${c} ${cellText(spec, results.get(c))}`).join(' | ');
+    process.stderr.write(`[${i + 1}/${cases.length}] ${spec.id} (${spec.metric}): ${cells}\n`);
+  }
+  for (const r of runners) await r.close();
+
+  notes.push(...staticNotes(envInfo), ...cellNotes(rows));
+  console.log('');
+  console.log(formatTable(rows, columns));
+  console.log('');
+  console.log('ratio "vs X" = tessera speed / X speed (X median time / tessera median time): > 1 means tessera is faster.');
+  console.log('* = noisy cell (interquartile range > 10% of the median). "results agree": sum |output| within 1e-3 of tessera\'s.');
+  for (const n of notes) console.log(`note: ${n}`);
+
+  const file = fileURLToPath(new URL('../../bench/results/latest.json', import.meta.url));
+  mkdirSync(fileURLToPath(new URL('../../bench/results/', import.meta.url)), { recursive: true });
+  const meta = {
+    date: new Date().toISOString(), commit: gitCommit(), argv: process.argv.slice(2), quick: opts.quick, threads, policy,
+    environment: { machine: { ...machine, 'load average (1 min) at end': os.loadavg()[0].toFixed(2) }, node: process.version, v8: process.versions.v8, ...envInfo, gemmYardstickGflops: gemmRate },
+    notes,
+  };
+  writeFileSync(file, `${JSON.stringify(toJson(rows, columns, meta), null, 2)}\n`);
+  console.log(`\nwrote ${file}`);
+}
+
+/**
+ * Why tessera should not run `spec` now, or null: the time estimated from the matmul yardstick
+ * (times the op's known slowdown on the reference backend) exceeds the budget.
+ */
+function skipReason(spec: CaseSpec, gemmRate: number, backend: string | number, quick: boolean): Result | null {
+  const estMs = (spec.flops * spec.refSlowdown) / (gemmRate * 1e6);
+  const totalMs = estMs * plannedCalls(estMs, quick ? QUICK_POLICY : FULL_POLICY);
+  if (totalMs <= (quick ? SKIP_BUDGET_MS.quick : SKIP_BUDGET_MS.full)) return null;
+  const reason = backend === 'reference' ? 'skipped (reference backend)' : `skipped (est. ${(totalMs / 1000).toFixed(0)} s)`;
+  return { status: 'skipped', reason };
+}
+
+/** Facts about the peers that qualify their numbers. */
+function staticNotes(envInfo: Record<string, Record<string, string | number>>): string[] {
+  const notes: string[] = [];
+  if (envInfo['tfjs-wasm'] && !('unavailable' in envInfo['tfjs-wasm'])) {
+    notes.push('tfjs-wasm runs single-threaded in Node (tfjs reports no multithread support there); setThreadsCount was called but has no effect.');
+  }
+  if (envInfo['tfjs-cpu'] && !('unavailable' in envInfo['tfjs-cpu'])) notes.push('tfjs-cpu is plain single-threaded JavaScript.');
+  const blas = String(envInfo.torch?.BLAS ?? '');
+  if (blas.startsWith('reference')) {
+    notes.push('torch is linked to the reference (netlib) BLAS on this machine, so its matmul figures are far below an OpenBLAS/MKL '
+      + "build (conv uses oneDNN and is unaffected); on Debian, 'apt-get install libopenblas0-pthread' switches libblas.so.3 to OpenBLAS.");
+  }
+  if (envInfo.tessera.backend === 'reference') {
+    notes.push("tessera ran on its 'reference' backend (plain TypeScript, single-threaded): figures are the fallback's, not the wasm kernels'.");
+  }
+  notes.push('conv2d: tessera and PyTorch take NCHW/OIHW; tfjs gets the same values permuted to its native NHWC/HWIO (outside timing).');
+  return notes;
+}
+
+main().catch((e) => {
+  console.error(e instanceof Error ? e.message : e);
+  process.exit(1);
+});
