@@ -33,3 +33,4 @@ export type { Conv1dOptions, Conv2dOptions, Pool2dOptions } from './ops/conv.js'
 export { crossEntropy, dropout, logSoftmax, softmax } from './ops/nn.js';
 export type { CrossEntropyOptions } from './ops/nn.js';
 export { memoryStats, setMemoryBudget } from './core/memory.js';
+export * from './nn/index.js';
