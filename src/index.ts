@@ -34,3 +34,4 @@ export { crossEntropy, dropout, logSoftmax, softmax } from './ops/nn.js';
 export type { CrossEntropyOptions } from './ops/nn.js';
 export { memoryStats, setMemoryBudget } from './core/memory.js';
 export * from './nn/index.js';
+export * from './optim/index.js';
