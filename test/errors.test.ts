@@ -499,7 +499,7 @@ const SHAPES: Row[] = [
     'add_ that would grow the tensor',
     () => T.zeros([3]).add_(T.ones([2, 1])),
     RangeError,
-    /^add_: a source of shape \[2, 3\] cannot be broadcast to the destination's shape \[3\]$/,
+    /^add_: a source of shape \[2, 1\] cannot be broadcast to the destination's shape \[3\]$/,
   ],
   ['fill_ of an expanded view', () => T.zeros([1, 3]).expand([2, 3]).fill_(1), Error, /^fill_: the destination is an expanded view/],
 ];

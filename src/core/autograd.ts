@@ -125,10 +125,10 @@ export function runBackward(root: Tensor, gradient: Tensor | undefined, options:
         // A leaf: accumulate into .grad, like PyTorch. The first gradient is copied: `g` may be a
         // view shared with other leaves' gradients or the caller's tensor (add passes it through,
         // sum expands it with stride 0), and .grad must be safe to update in place.
-        t.grad = t.grad === null ? g.clone() : t.grad.add(g);
+        t.grad = t.grad === null ? g.clone() : t.grad.add_(g);
         continue;
       }
-      if (t.retainsGrad) t.grad = t.grad === null ? g.clone() : t.grad.add(g);
+      if (t.retainsGrad) t.grad = t.grad === null ? g.clone() : t.grad.add_(g);
       if (node.backward === null) {
         throw new Error(`backward: the graph through '${node.name}' was already freed by an earlier backward(); pass { retainGraph: true } to the first call to go through it twice`);
       }

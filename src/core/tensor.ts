@@ -210,9 +210,9 @@ export class Tensor {
   // ---- in place (no gradient tracking through them) ---------------------------------------
   /** Copies `src` (broadcast) into this tensor's memory and returns this tensor. */
   copy_(src: TensorLike): this { ew.copyInPlace(this, src); return this; }
-  add_(other: TensorLike, alpha = 1): this { ew.copyInPlace(this, ew.add(this, alpha === 1 ? other : ew.mul(ew.toTensor(other, this), alpha)), 'add_'); return this; }
-  sub_(other: TensorLike, alpha = 1): this { ew.copyInPlace(this, ew.sub(this, alpha === 1 ? other : ew.mul(ew.toTensor(other, this), alpha)), 'sub_'); return this; }
-  mul_(other: TensorLike): this { ew.copyInPlace(this, ew.mul(this, other), 'mul_'); return this; }
+  add_(other: TensorLike, alpha = 1): this { ew.updateInPlace(this, 'add', alpha === 1 ? other : ew.mul(ew.toTensor(other, this), alpha), 'add_'); return this; }
+  sub_(other: TensorLike, alpha = 1): this { ew.updateInPlace(this, 'sub', alpha === 1 ? other : ew.mul(ew.toTensor(other, this), alpha), 'sub_'); return this; }
+  mul_(other: TensorLike): this { ew.updateInPlace(this, 'mul', other, 'mul_'); return this; }
   fill_(value: number): this { ew.copyInPlace(this, value, 'fill_'); return this; }
   zero_(): this { return this.fill_(0); }
 

@@ -323,6 +323,28 @@ export function clone(x: Tensor): Tensor {
  */
 export function copyInPlace(dst: Tensor, src: TensorLike, op = 'copy_'): void {
   const s = toTensor(src, dst, op);
+  checkInPlace(dst, s, op);
+  copyInto(s, dst);
+}
+
+/** dst = dst (op) src in dst's own memory: no temporary when dst is dense and src cannot overlap it. */
+export function updateInPlace(dst: Tensor, op: 'add' | 'sub' | 'mul', src: TensorLike, name: string): void {
+  const s = toTensor(src, dst, name);
+  checkInPlace(dst, s, name);
+  const direct = dst.isContiguous() && promoteTypes(dst.dtype, s.dtype) === dst.dtype && (s.storage !== dst.storage || s === dst);
+  if (!direct) {
+    copyInto(op === 'add' ? add(dst, s) : op === 'sub' ? sub(dst, s) : mul(dst, s), dst);
+    return;
+  }
+  launch((b) => {
+    const sd = strided(dst);
+    const ss = strided(s, dst.shape);
+    b.binary(op, sd, ss, sd.ptr, dst.dtype);
+  });
+}
+
+/** The checks every in-place write makes: shape, autograd leaf, expanded destination. */
+function checkInPlace(dst: Tensor, s: Tensor, op: string): void {
   if (!sameShape(broadcastShapes(op, dst.shape, s.shape), dst.shape)) {
     throw new RangeError(`${op}: a source of shape ${fmt(s.shape)} cannot be broadcast to the destination's shape ${fmt(dst.shape)}`);
   }
@@ -334,5 +356,4 @@ export function copyInPlace(dst: Tensor, src: TensorLike, op = 'copy_'): void {
       `${op}: the destination is an expanded view (elements of shape ${fmt(dst.shape)} share memory); write into a .clone() instead`,
     );
   }
-  copyInto(s, dst);
 }
