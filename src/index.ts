@@ -35,3 +35,5 @@ export type { CrossEntropyOptions } from './ops/nn.js';
 export { memoryStats, setMemoryBudget } from './core/memory.js';
 export * from './nn/index.js';
 export * from './optim/index.js';
+export * from './data/index.js';
+export * from './io/index.js';

@@ -1,0 +1,182 @@
+// Training checkpoints: everything needed to resume a run exactly (model and optimizer state,
+// scheduler state, epoch, step, RNG states, user extras), in a directory holding
+//
+//   checkpoint.json                  {format: "tessera-checkpoint", version: 1,
+//                                     tensors: {file, sha256, bytes}, state: <JSON tree>}
+//   tensors-<sha256 prefix>.safetensors   every tensor in the state, named by its path
+//
+// The state tree is JSON in which each tensor is {"$tensor": "optimizer.state.0.expAvg"} (see
+// tree.ts). The tensor file is named after its content and written before the manifest, both
+// atomically, so a crash at any point leaves the previous checkpoint or the new one readable, never a
+// mix; older tensor files are removed after the manifest is in place. Loading verifies the tensor
+// file's size and SHA-256 against the manifest and refuses a corrupted file with a clear error.
+
+import { Tensor } from '../core/tensor.js';
+import { writeFileAtomic } from './atomic.js';
+import { FileFormatError } from './errors.js';
+import { sha256Hex } from './hash.js';
+import { checkWeightsRecord, manifestPath, readExisting, verifyWeights } from './model.js';
+import { nodeModules } from './node.js';
+import { setOwn, type TensorMap, tensorEntries } from './records.js';
+import { decodeSafetensors, encodeSafetensors } from './safetensors.js';
+import { flattenTree, type Json, unflattenTree } from './tree.js';
+
+export const CHECKPOINT_FORMAT = 'tessera-checkpoint';
+export const CHECKPOINT_VERSION = 1;
+export const CHECKPOINT_JSON = 'checkpoint.json';
+
+/** What a checkpoint holds. Only `model` is required. */
+export interface CheckpointState {
+  /** The model's weights, e.g. `model.stateDict()`. */
+  model: TensorMap;
+  /** The optimizer's state, e.g. `optimizer.stateDict()`: nested JSON with tensors. */
+  optimizer?: unknown;
+  /** The learning-rate scheduler's state (JSON). */
+  scheduler?: unknown;
+  /** Epochs completed. */
+  epoch?: number;
+  /** Optimizer steps taken. */
+  step?: number;
+  /** Random states, e.g. `{ global: getRngState(), loader: loader.stateDict() }`. */
+  rng?: unknown;
+  /** Anything else to keep (history, best metric, config), JSON with tensors allowed. */
+  extra?: unknown;
+}
+
+/** A checkpoint as loaded: the same fields, with the model's weights as a plain object. */
+export interface LoadedCheckpoint extends Omit<CheckpointState, 'model'> {
+  model: Record<string, Tensor>;
+}
+
+const FIELDS = ['model', 'optimizer', 'scheduler', 'epoch', 'step', 'rng', 'extra'] as const;
+
+/** The contents of checkpoint.json. */
+export interface CheckpointManifest {
+  format: typeof CHECKPOINT_FORMAT;
+  version: number;
+  tensors: { file: string; sha256: string; bytes: number };
+  state: Json;
+}
+
+/**
+ * Serialises a checkpoint into its manifest and tensor file contents (browser-safe).
+ * @example const { json, tensors, tensorFile } = await encodeCheckpoint({ model: model.stateDict(), epoch: 3 });
+ */
+export async function encodeCheckpoint(
+  state: CheckpointState,
+): Promise<{ manifest: CheckpointManifest; json: string; tensors: Uint8Array; tensorFile: string }> {
+  if (state === null || typeof state !== 'object') throw new TypeError('saveCheckpoint: state must be an object {model, optimizer?, ...}');
+  for (const key of Object.keys(state)) {
+    if (!(FIELDS as readonly string[]).includes(key))
+      throw new TypeError(`saveCheckpoint: unknown field "${key}" (expected ${FIELDS.join(', ')}; put other data in "extra")`);
+  }
+  const model: Record<string, Tensor> = {};
+  for (const [name, t] of tensorEntries('saveCheckpoint', 'model', state.model)) setOwn(model, name, t);
+  for (const key of ['epoch', 'step'] as const) {
+    const v = state[key];
+    if (v !== undefined && !(Number.isInteger(v) && v >= 0))
+      throw new TypeError(`saveCheckpoint: ${key} must be a non-negative integer, got ${v}`);
+  }
+  const { json: tree, tensors } = flattenTree({ ...state, model }, '', 'saveCheckpoint');
+  const bytes = encodeSafetensors(tensors, { format: 'tessera' });
+  const sha256 = await sha256Hex(bytes);
+  const tensorFile = `tensors-${sha256.slice(0, 16)}.safetensors`;
+  const manifest: CheckpointManifest = {
+    format: CHECKPOINT_FORMAT,
+    version: CHECKPOINT_VERSION,
+    tensors: { file: tensorFile, sha256, bytes: bytes.byteLength },
+    state: tree,
+  };
+  return { manifest, json: `${JSON.stringify(manifest)}\n`, tensors: bytes, tensorFile };
+}
+
+/** Checks and parses checkpoint.json text; `file` names it in errors. */
+export function parseCheckpointManifest(text: string, file = CHECKPOINT_JSON): CheckpointManifest {
+  const fail = (problem: string) => new FileFormatError(file, problem);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw fail(`not valid JSON (${(e as Error).message}); the checkpoint is corrupted (an interrupted copy?)`);
+  }
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw fail('expected a JSON object');
+  const m = raw as Record<string, unknown>;
+  if (m.format !== CHECKPOINT_FORMAT)
+    throw fail(`field "format" must be "${CHECKPOINT_FORMAT}", got ${JSON.stringify(m.format)}: not a tessera checkpoint`);
+  if (!Number.isInteger(m.version) || (m.version as number) < 1)
+    throw fail(`field "version" must be a positive integer, got ${JSON.stringify(m.version)}`);
+  if ((m.version as number) > CHECKPOINT_VERSION) {
+    throw fail(
+      `written by a newer tessera (checkpoint format version ${m.version}); this version reads up to ${CHECKPOINT_VERSION}: upgrade tessera`,
+    );
+  }
+  const t = m.tensors as Record<string, unknown> | undefined;
+  if (t === null || typeof t !== 'object' || Array.isArray(t)) throw fail('field "tensors" must be an object {file, sha256, bytes}');
+  checkWeightsRecord(t, 'tensors', fail);
+  const s = m.state as Record<string, unknown> | undefined;
+  if (s === null || typeof s !== 'object' || Array.isArray(s)) throw fail('field "state" must be an object');
+  if (s.model === null || typeof s.model !== 'object') throw fail('field "state.model" must be an object of tensors');
+  return m as unknown as CheckpointManifest;
+}
+
+/**
+ * Rebuilds a checkpoint from its manifest text and tensor file bytes, verifying the bytes (browser-safe).
+ * @example const ckpt = await decodeCheckpoint(jsonText, tensorBytes);
+ */
+export async function decodeCheckpoint(
+  jsonText: string,
+  tensorBytes: Uint8Array,
+  names = { json: CHECKPOINT_JSON, tensors: 'tensors.safetensors' },
+): Promise<LoadedCheckpoint> {
+  const manifest = parseCheckpointManifest(jsonText, names.json);
+  await verifyWeights(tensorBytes, manifest.tensors, names.tensors, names.json);
+  const { tensors } = decodeSafetensors(tensorBytes, names.tensors);
+  const state = unflattenTree(manifest.state, new Map(Object.entries(tensors)), names.json) as Record<string, unknown>;
+  const model = state.model as Record<string, unknown>;
+  for (const [name, t] of Object.entries(model)) {
+    if (!(t instanceof Tensor)) throw new FileFormatError(names.json, `state.model["${name}"] is not a tensor`);
+  }
+  return state as unknown as LoadedCheckpoint;
+}
+
+/**
+ * Writes a checkpoint into directory `dir` (created if needed), atomically: after a crash, `dir`
+ * holds the previous checkpoint or this one. Returns the manifest's path.
+ *
+ * @example
+ * await saveCheckpoint('runs/last', {
+ *   model: model.stateDict(), optimizer: opt.stateDict(), scheduler: sched.stateDict(),
+ *   epoch, step, rng: { global: getRngState(), loader: loader.stateDict() },
+ * });
+ */
+export async function saveCheckpoint(dir: string, state: CheckpointState): Promise<string> {
+  const { fs, path } = await nodeModules('saveCheckpoint');
+  const { json, tensors, tensorFile } = await encodeCheckpoint(state);
+  await fs.mkdir(dir, { recursive: true });
+  await writeFileAtomic(path.join(dir, tensorFile), tensors);
+  const jsonPath = path.join(dir, CHECKPOINT_JSON);
+  await writeFileAtomic(jsonPath, json);
+  // the new manifest is in place: tensor files of earlier saves are no longer referenced
+  for (const name of await fs.readdir(dir)) {
+    if (name !== tensorFile && /^tensors-[0-9a-f]{16}\.safetensors$/.test(name)) await fs.rm(path.join(dir, name), { force: true });
+  }
+  return jsonPath;
+}
+
+/**
+ * Loads a checkpoint saved by `saveCheckpoint` (its directory or its checkpoint.json), verifying the
+ * tensor file's integrity.
+ *
+ * @example
+ * const ckpt = await loadCheckpoint('runs/last');
+ * model.loadStateDict(ckpt.model); opt.loadStateDict(ckpt.optimizer); setRngState(ckpt.rng.global);
+ */
+export async function loadCheckpoint(target: string): Promise<LoadedCheckpoint> {
+  const { fs, path } = await nodeModules('loadCheckpoint');
+  const jsonPath = await manifestPath(target, CHECKPOINT_JSON, 'loadCheckpoint', 'saveCheckpoint');
+  const text = await fs.readFile(jsonPath, 'utf8');
+  const manifest = parseCheckpointManifest(text, jsonPath);
+  const tensorPath = path.join(path.dirname(jsonPath), manifest.tensors.file);
+  const bytes = await readExisting(tensorPath, `loadCheckpoint: ${jsonPath} refers to ${manifest.tensors.file}, which is missing`);
+  return decodeCheckpoint(text, bytes, { json: jsonPath, tensors: tensorPath });
+}
