@@ -1,4 +1,4 @@
-// Run: npm start   (or: npm run build && node dist/examples/quickstart.js)
+// Run: npm run build && node dist/examples/spirals.js
 //
 // tessera's quick start: a two-layer network learns to separate two interleaved spirals, written
 // as a plain PyTorch-style loop (forward, loss, backward, update) on the engine alone. No data to
