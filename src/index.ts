@@ -37,3 +37,7 @@ export * from './nn/index.js';
 export * from './optim/index.js';
 export * from './data/index.js';
 export * from './io/index.js';
+export * from './train/index.js';
+// the model-level saveModel(model, dir) wins over the file-level one, which stays reachable
+export { saveModel } from './train/index.js';
+export { saveModel as saveModelFiles } from './io/index.js';

@@ -1,0 +1,83 @@
+// `tessera info <model-dir>`: a saved model's architecture with parameter counts, its metadata, and
+// its files with sizes, after verifying the weights' size and SHA-256 against model.json.
+
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { loadModelFiles, MODEL_JSON } from '../index.js';
+import { parseCommand } from './args.js';
+import { type DataSource, sourceToString } from './data.js';
+import { formatBytes, formatMetrics, print, table } from './format.js';
+import { INFO_HELP } from './help.js';
+import { openSavedModel } from './saved.js';
+
+/** Runs `tessera info`; returns the exit code. */
+export async function infoCommand(argv: string[]): Promise<number> {
+  const args = parseCommand({ command: 'info', options: { json: { type: 'boolean' } }, positionals: ['<model-dir>'] }, argv);
+  if (args.help) return print(INFO_HELP);
+  const dir = args.positionals[0];
+  const saved = await openSavedModel(dir, 'info');
+  const { manifest } = await loadModelFiles(dir); // throws if the weights' size or checksum is off
+  const files = await Promise.all(
+    [MODEL_JSON, manifest.weights.file].map(async (name) => ({ name, bytes: (await stat(join(dir, name))).size })),
+  );
+  const { model } = saved;
+  const info = {
+    dir,
+    format: `${manifest.format} v${manifest.version}`,
+    parameters: model.numParameters(),
+    trainableParameters: model.numParameters({ trainableOnly: true }),
+    architecture: model.toString(),
+    inputShape: saved.inputShape,
+    classes: saved.classes,
+    metadata: manifest.metadata,
+    files: files.map((f) =>
+      f.name === manifest.weights.file ? { ...f, sha256: manifest.weights.sha256, tensors: manifest.weights.tensors, verified: true } : f,
+    ),
+  };
+  if (args.values.json) return print(JSON.stringify(info, null, 2));
+  const lines = [`Model ${dir} (${info.format})`, '', 'Architecture:', model.toString(), ''];
+  const meta = Object.entries(manifest.metadata);
+  if (meta.length > 0) {
+    lines.push('Metadata:', table(meta.map(([k, v]) => [`  ${k}`, describeMeta(k, v)])), '');
+  }
+  lines.push(
+    'Files:',
+    table(
+      files.map((f) => [
+        `  ${f.name}`,
+        formatBytes(f.bytes),
+        f.name === manifest.weights.file
+          ? `${manifest.weights.tensors} tensors, sha256 ${manifest.weights.sha256.slice(0, 16)}... verified`
+          : '',
+      ]),
+    ),
+  );
+  return print(lines.join('\n'));
+}
+
+/** A metadata value on one line: names listed, metrics formatted, other JSON as is (cut when long). */
+function describeMeta(key: string, value: unknown): string {
+  if (key === 'config' && typeof value === 'object') return `the training config (${MODEL_JSON} has it in full)`;
+  const source = (value as { source?: { kind?: unknown } } | null)?.source;
+  if (key === 'data' && typeof source?.kind === 'string')
+    return `${sourceToString(source as DataSource)}${(value as { flatten?: boolean }).flatten ? ', flattened' : ''}`;
+  if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return value.join(', ');
+  if (isNumbers(value)) return formatMetrics(value);
+  if (
+    value !== null &&
+    typeof value === 'object' &&
+    !Array.isArray(value) &&
+    Object.values(value).every((v) => v === null || isNumbers(v))
+  ) {
+    return Object.entries(value)
+      .filter(([, v]) => v !== null)
+      .map(([k, v]) => `${k}: ${formatMetrics(v as Record<string, number>)}`)
+      .join('; ');
+  }
+  const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
+  return text.length > 100 ? `${text.slice(0, 97)}...` : text;
+}
+
+function isNumbers(value: unknown): value is Record<string, number> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) && Object.values(value).every((v) => typeof v === 'number');
+}

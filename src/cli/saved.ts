@@ -1,0 +1,90 @@
+// Saved models as the CLI uses them: open a model directory (written by `tessera train` or
+// saveModel), read what its metadata says about inputs and classes, fit inputs to the model's
+// input shape, and run it in batches without gradients.
+
+import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { noGrad } from '../core/autograd.js';
+import type { Tensor } from '../core/tensor.js';
+import { MODEL_JSON, type ModelManifest, parseModelManifest } from '../io/model.js';
+import type { Module } from '../nn/module.js';
+import { UsageError } from './errors.js';
+
+/** A loaded model with what its metadata tells about its inputs and outputs. */
+export interface SavedModel {
+  dir: string;
+  model: Module;
+  manifest: ModelManifest;
+  /** One sample's shape, e.g. [784] or [1, 28, 28]; null when neither metadata nor the first layer tells. */
+  inputShape: number[] | null;
+  /** Class names by index, when the metadata has them. */
+  classes: string[] | null;
+}
+
+/**
+ * Loads the model in `dir` (weights verified against model.json). A path that does not exist or
+ * holds no model.json is a UsageError (exit 2); a corrupted model an ordinary error (exit 1).
+ */
+export async function openSavedModel(dir: string, command: string): Promise<SavedModel> {
+  const info = await stat(dir).catch(() => null);
+  if (info === null)
+    throw new UsageError(`${dir} does not exist; expected a model directory written by 'tessera train' or saveModel`, command);
+  if (!info.isDirectory()) throw new UsageError(`${dir} is not a directory; expected a model directory holding ${MODEL_JSON}`, command);
+  if ((await stat(join(dir, MODEL_JSON)).catch(() => null)) === null) {
+    throw new UsageError(`${dir} has no ${MODEL_JSON}: not a model directory written by 'tessera train' or saveModel`, command);
+  }
+  const manifest = parseModelManifest(await readFile(join(dir, MODEL_JSON), 'utf8'), join(dir, MODEL_JSON));
+  const { loadModel } = await import('../train/index.js');
+  const model = await loadModel(dir);
+  model.eval();
+  const meta = manifest.metadata ?? {};
+  const shape = meta.inputShape;
+  const inputShape =
+    Array.isArray(shape) && shape.every((d) => Number.isInteger(d) && (d as number) > 0) ? (shape as number[]) : firstLayerInput(model);
+  const names = meta.classes;
+  const classes = Array.isArray(names) && names.every((n) => typeof n === 'string') ? (names as string[]) : null;
+  return { dir, model, manifest, inputShape, classes };
+}
+
+/** [inFeatures] when the first layer is a Linear, else null. */
+function firstLayerInput(model: Module): number[] | null {
+  const first = model.modules().find((m) => m.children().length === 0);
+  const config = first?.getConfig();
+  return first?.constructor.name === 'Linear' && typeof config?.inFeatures === 'number' ? [config.inFeatures] : null;
+}
+
+/**
+ * Reshapes inputs (N, ...) to (N, ...inputShape) when they hold the same number of values per
+ * sample (28x28 images for a 784-input model, or the reverse); otherwise explains the mismatch.
+ */
+export function fitInputs(x: Tensor, inputShape: readonly number[] | null, what: string): Tensor {
+  if (inputShape === null) return x;
+  const sample = x.shape.slice(1);
+  const size = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
+  if (sample.length === inputShape.length && sample.every((d, i) => d === inputShape[i])) return x;
+  if (size(sample) === size(inputShape)) return x.reshape([x.shape[0], ...inputShape]);
+  throw new Error(
+    `${what} gives samples of shape [${sample.join(', ')}] (${size(sample)} values), but the model takes [${inputShape.join(', ')}] (${size(inputShape)} values)`,
+  );
+}
+
+/**
+ * The model's outputs for `x`, batch by batch, in eval mode and without gradients.
+ * Returns the flat row-major values and the shape of one output row.
+ */
+export function runModel(model: Module, x: Tensor, batchSize: number): { values: Float32Array; rowShape: number[] } {
+  const n = x.shape[0];
+  let values = new Float32Array(0);
+  let rowShape: number[] = [];
+  noGrad(() => {
+    for (let start = 0; start < n; start += batchSize) {
+      const out = model.forward(x.narrow(0, start, Math.min(batchSize, n - start))); // (B, ...)
+      if (start === 0) {
+        rowShape = out.shape.slice(1);
+        values = new Float32Array(n * rowShape.reduce((a, b) => a * b, 1));
+      }
+      values.set(out.to('float32').toTypedArray() as Float32Array, start * (values.length / n));
+    }
+  });
+  return { values, rowShape };
+}

@@ -1,0 +1,108 @@
+// ModelCheckpoint: saves the run as it goes, into a directory holding
+//
+//   last/   after every epoch: a full training checkpoint (resumeTraining continues from it) and the
+//           model files (loadModel reads them)
+//   best/   the model files of the epoch with the best monitored value so far
+//
+// Every file is written atomically, so a crash leaves the previous save or the new one.
+
+import { saveTrainingCheckpoint } from '../checkpoint.js';
+import { saveModel } from '../model_io.js';
+import type { Trainer } from '../trainer.js';
+import type { Callback, Logs } from './callback.js';
+import { Monitor, type MonitorMode } from './monitor.js';
+
+export interface ModelCheckpointOptions {
+  /** The directory, when not given as the first argument. */
+  dir?: string;
+  /** The log value that decides the best epoch. Default 'val_loss'. */
+  monitor?: string;
+  /** 'min', 'max', or 'auto' (from the monitor's name). Default 'auto'. */
+  mode?: MonitorMode;
+  /** Only write best/ (no last/ each epoch). Default false. */
+  saveBestOnly?: boolean;
+  /** A value the monitored one must beat before best/ is first written. Default none. */
+  initialValueThreshold?: number;
+  /** 1: say when best/ is written. Default 0. */
+  verbose?: 0 | 1;
+}
+
+/**
+ * Saves `dir/last` every epoch (resumable) and `dir/best` when the monitored value improves.
+ *
+ * @example
+ * const ckpt = new ModelCheckpoint('runs/mlp', { monitor: 'val_accuracy' }); // or new ModelCheckpoint({ dir: 'runs/mlp', ... })
+ * await trainer.fit(x, y, { epochs: 20, validationSplit: 0.1, callbacks: [ckpt] });
+ * const best = await loadModel('runs/mlp/best');
+ * // later, in a new process: await resumeTraining('runs/mlp/last', trainer)
+ */
+export class ModelCheckpoint implements Callback {
+  readonly saveBestOnly: boolean;
+  readonly verbose: 0 | 1;
+  readonly initialValueThreshold: number | undefined;
+  /** The epoch of the model in best/ (-1 before any). */
+  bestEpoch = -1;
+  private readonly monitor: Monitor;
+  private trainer: Trainer | null = null;
+  readonly dir: string;
+
+  constructor(dir: string, options?: ModelCheckpointOptions);
+  constructor(options: ModelCheckpointOptions & { dir: string });
+  constructor(dirOrOptions: string | ModelCheckpointOptions, options: ModelCheckpointOptions = {}) {
+    if (typeof dirOrOptions === 'object' && dirOrOptions !== null) options = dirOrOptions;
+    const dir = typeof dirOrOptions === 'string' ? dirOrOptions : options.dir;
+    if (typeof dir !== 'string' || dir === '') throw new TypeError('ModelCheckpoint: dir must be a non-empty path');
+    this.dir = dir;
+    this.monitor = new Monitor('ModelCheckpoint', options.monitor ?? 'val_loss', options.mode);
+    this.saveBestOnly = options.saveBestOnly ?? false;
+    this.verbose = options.verbose ?? 0;
+    this.initialValueThreshold = options.initialValueThreshold;
+  }
+
+  /** The best monitored value saved so far. */
+  get best(): number {
+    return this.monitor.best;
+  }
+
+  /** Where the checkpoint of the last epoch goes. */
+  get lastDir(): string {
+    return `${this.dir.replace(/[\\/]+$/, '')}/last`;
+  }
+
+  /** Where the best model goes. */
+  get bestDir(): string {
+    return `${this.dir.replace(/[\\/]+$/, '')}/best`;
+  }
+
+  setTrainer(trainer: Trainer): void {
+    this.trainer = trainer;
+  }
+
+  onTrainBegin(): void {
+    this.monitor.reset();
+    if (this.initialValueThreshold !== undefined) this.monitor.best = this.initialValueThreshold;
+  }
+
+  async onEpochEnd(epoch: number, logs: Logs): Promise<void> {
+    const trainer = this.trainer;
+    if (trainer === null) throw new Error('ModelCheckpoint: used outside fit (no trainer)');
+    const metadata = { epoch, logs: finite(logs) };
+    if (!this.saveBestOnly) {
+      await saveTrainingCheckpoint(this.lastDir, trainer, { epoch: epoch + 1 });
+      await saveModel(trainer.model, this.lastDir, { metadata });
+    }
+    const current = this.monitor.read(logs);
+    if (current === undefined || !this.monitor.improves(current)) return;
+    if (this.verbose > 0) {
+      console.log(`Epoch ${epoch + 1}: ${this.monitor.monitor} improved from ${this.monitor.best} to ${current}, saving ${this.bestDir}`);
+    }
+    this.monitor.best = current;
+    this.bestEpoch = epoch;
+    await saveModel(trainer.model, this.bestDir, { metadata: { ...metadata, monitor: this.monitor.monitor, value: current } });
+  }
+}
+
+/** Logs with non-finite values as strings, since model metadata is plain JSON. */
+function finite(logs: Logs): Record<string, number | string> {
+  return Object.fromEntries(Object.entries(logs).map(([k, v]) => [k, Number.isFinite(v) ? v : String(v)]));
+}

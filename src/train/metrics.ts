@@ -1,0 +1,201 @@
+// Streaming metrics for training and evaluation, as Keras' `metrics=[...]`: each one accumulates
+// counts batch by batch (`update`) and gives its value over everything seen since `reset` (`result`),
+// so an epoch's accuracy is exact however the data is batched. Updates use a few tensor ops per batch
+// and read back only small results. Precision, recall and F1 are in classification_metrics.ts.
+
+import { noGrad } from '../core/autograd.js';
+import { fmt } from '../core/shape.js';
+import type { Tensor } from '../core/tensor.js';
+import { abs, eq, gt, lt, mul, sub } from '../ops/elementwise.js';
+import { gather } from '../ops/indexing.js';
+import { reshape } from '../ops/movement.js';
+import { argmax, sum } from '../ops/reduce.js';
+
+/**
+ * A streaming metric: `update` once per batch, `result` at any time, `reset` at each epoch start.
+ * @example
+ * const acc = new Accuracy();
+ * for (const [x, y] of batches) acc.update(model.forward(x), y);
+ * acc.result(); // e.g. 0.87
+ */
+export interface Metric {
+  /** The key in the logs: 'accuracy' (and 'val_accuracy' on validation data). */
+  readonly name: string;
+  /** Adds one batch: the model's output and the targets. */
+  update(pred: Tensor, target: Tensor): void;
+  /** The value over all batches since the last reset (0 before any update). */
+  result(): number;
+  reset(): void;
+}
+
+/** Whether `pred` holds one score per sample (binary / sigmoid output): shape (N) or (N, 1, ...). */
+export function isBinaryOutput(pred: Tensor): boolean {
+  return pred.ndim <= 1 || pred.shape[1] === 1;
+}
+
+/** `target` reshaped to `pred`'s shape when they hold the same number of values ((N) vs (N, 1)). */
+export function alignTarget(metric: string, pred: Tensor, target: Tensor): Tensor {
+  if (target.size !== pred.size) {
+    throw new RangeError(`${metric}: target shape ${fmt(target.shape)} does not match the output shape ${fmt(pred.shape)}`);
+  }
+  return fmt(target.shape) === fmt(pred.shape) ? target : reshape(target, pred.shape);
+}
+
+/**
+ * Class indices of a multi-class batch: `argmax(pred, 1)` and the target's classes, both int32 (N, ...).
+ * The target is class indices (N, ...) (int32, or float holding integers) or one-hot/probabilities of pred's shape.
+ */
+export function classesOf(metric: string, pred: Tensor, target: Tensor): { predicted: Tensor; actual: Tensor } {
+  const predicted = argmax(pred, 1);
+  let actual: Tensor;
+  if (target.ndim === pred.ndim && fmt(target.shape) === fmt(pred.shape)) actual = argmax(target, 1);
+  else if (fmt(target.shape) === fmt(predicted.shape)) actual = target.dtype === 'int32' ? target : target.to('int32');
+  else {
+    throw new RangeError(
+      `${metric}: target shape ${fmt(target.shape)} must be ${fmt(predicted.shape)} (class indices) or ${fmt(pred.shape)} (one-hot) for outputs of shape ${fmt(pred.shape)}`,
+    );
+  }
+  return { predicted, actual };
+}
+
+/** A metric that is a ratio of two running sums (correct / seen, error / count). */
+abstract class RatioMetric implements Metric {
+  protected num = 0;
+  protected den = 0;
+  constructor(readonly name: string) {}
+
+  abstract update(pred: Tensor, target: Tensor): void;
+
+  result(): number {
+    return this.den === 0 ? 0 : this.num / this.den;
+  }
+
+  reset(): void {
+    this.num = 0;
+    this.den = 0;
+  }
+}
+
+export interface AccuracyOptions {
+  /** Key in the logs. Default 'accuracy'. */
+  name?: string;
+  /** For binary outputs ((N) or (N, 1)): a score above it predicts class 1. Default 0.5 (probabilities; use 0 for logits). */
+  threshold?: number;
+}
+
+/**
+ * The fraction of correct predictions. Multi-class outputs (N, C, ...) are compared by argmax with
+ * class-index targets (N, ...) or one-hot targets; binary outputs (N) or (N, 1) are thresholded and
+ * compared with 0/1 targets.
+ * @example const acc = new Accuracy(); acc.update(tensor([[2, 1], [0, 3]]), tensor([0, 0], { dtype: 'int32' })); acc.result(); // 0.5
+ */
+export class Accuracy extends RatioMetric {
+  readonly threshold: number;
+
+  constructor(options: AccuracyOptions = {}) {
+    super(options.name ?? 'accuracy');
+    this.threshold = options.threshold ?? 0.5;
+  }
+
+  update(pred: Tensor, target: Tensor): void {
+    noGrad(() => {
+      let hits: Tensor;
+      if (isBinaryOutput(pred)) {
+        const t = alignTarget(this.name, pred, target);
+        hits = eq(gt(pred, this.threshold), gt(t, 0.5));
+      } else {
+        const { predicted, actual } = classesOf(this.name, pred, target);
+        hits = eq(predicted, actual);
+      }
+      this.num += sum(hits).item();
+      this.den += hits.size;
+    });
+  }
+}
+
+/**
+ * Top-k accuracy: the target class is among the k highest scores (ties count as in the top k).
+ * Shapes: pred (N, C), target int32 (N) or one-hot (N, C).
+ * @example new TopKAccuracy(5) // logged as 'top5'
+ */
+export class TopKAccuracy extends RatioMetric {
+  constructor(
+    readonly k: number,
+    options: { name?: string } = {},
+  ) {
+    super(options.name ?? `top${k}`);
+    if (!Number.isInteger(k) || k < 1) throw new RangeError(`TopKAccuracy: k must be a positive integer, got ${k}`);
+  }
+
+  update(pred: Tensor, target: Tensor): void {
+    noGrad(() => {
+      if (pred.ndim !== 2) throw new RangeError(`${this.name}: outputs must be (N, C), got shape ${fmt(pred.shape)}`);
+      const { actual } = classesOf(this.name, pred, target);
+      const n = pred.shape[0];
+      const score = gather(pred, 1, reshape(actual, [n, 1])); // (N, 1): the target class's score
+      const above = sum(gt(pred, score), 1); // (N): classes scoring strictly higher
+      this.num += sum(lt(above, this.k)).item();
+      this.den += n;
+    });
+  }
+}
+
+/**
+ * Mean absolute error |pred - target| over every element seen. Target: pred's shape or the same number of values.
+ * @example new MeanAbsoluteError() // logged as 'mae'
+ */
+export class MeanAbsoluteError extends RatioMetric {
+  constructor(options: { name?: string } = {}) {
+    super(options.name ?? 'mae');
+  }
+
+  update(pred: Tensor, target: Tensor): void {
+    noGrad(() => {
+      const t = alignTarget(this.name, pred, target).to('float32');
+      this.num += sum(abs(sub(pred, t))).item();
+      this.den += pred.size;
+    });
+  }
+}
+
+/**
+ * Mean squared error (pred - target)^2 over every element seen.
+ * @example new MeanSquaredError() // logged as 'mse'
+ */
+export class MeanSquaredError extends RatioMetric {
+  constructor(options: { name?: string } = {}) {
+    super(options.name ?? 'mse');
+  }
+
+  update(pred: Tensor, target: Tensor): void {
+    noGrad(() => {
+      const d = sub(pred, alignTarget(this.name, pred, target).to('float32'));
+      this.num += sum(mul(d, d)).item();
+      this.den += pred.size;
+    });
+  }
+}
+
+/**
+ * A running mean of numbers weighted by counts: the epoch loss from batch losses and batch sizes.
+ * @example const m = new Mean('loss'); m.add(0.5, 32); m.add(0.3, 8); m.result(); // 0.46
+ */
+export class Mean {
+  private total = 0;
+  private count = 0;
+  constructor(readonly name: string) {}
+
+  add(value: number, weight = 1): void {
+    this.total += value * weight;
+    this.count += weight;
+  }
+
+  result(): number {
+    return this.count === 0 ? 0 : this.total / this.count;
+  }
+
+  reset(): void {
+    this.total = 0;
+    this.count = 0;
+  }
+}

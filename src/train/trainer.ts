@@ -1,0 +1,301 @@
+// Keras-style training: compile a model with an optimizer, a loss and metrics, then fit, evaluate
+// and predict. One optimizer step per batch; per batch, one read of the loss and small reads for the
+// metrics; callbacks may be async and are awaited only when they return a Promise. The loop is the
+// ordinary PyTorch loop shown in the Trainer's documentation, so writing it by hand costs nothing.
+
+import { noGrad } from '../core/autograd.js';
+import { Tensor } from '../core/tensor.js';
+import type { DataLoader } from '../data/dataloader.js';
+import type { Module } from '../nn/module.js';
+import { mul } from '../ops/elementwise.js';
+import { concat, narrow } from '../ops/movement.js';
+import { clipGradNorm } from '../optim/clip_grad.js';
+import type { LRScheduler } from '../optim/lr_scheduler.js';
+import { Optimizer } from '../optim/optimizer.js';
+import type { ReduceLROnPlateau } from '../optim/reduce_lr_on_plateau.js';
+import { CallbackList, type Logs, type TrainingParams } from './callbacks/callback.js';
+import { History } from './callbacks/history.js';
+import { LearningRateScheduler } from './callbacks/lr_scheduler.js';
+import { Bar, ProgressBar } from './callbacks/progress_bar.js';
+import {
+  type Batches,
+  checkXY,
+  type DataSource,
+  EventLoopPause,
+  evaluationBatches,
+  positiveInt,
+  TensorBatches,
+  trainingData,
+  unpackBatch,
+} from './fit_data.js';
+import { type ClassWeight, classWeightTable, type ResolvedLoss, resolveLoss } from './losses.js';
+import { resolveMetric } from './metric_names.js';
+import { Mean, type Metric } from './metrics.js';
+import type { CompileOptions, EvaluateOptions, FitOptions, ResumeState } from './options.js';
+
+export type { CompileOptions, EvaluateOptions, FitOptions, ResumeState } from './options.js';
+
+/**
+ * Trains, evaluates and runs a model, Keras-style. Each training step is the PyTorch loop:
+ *
+ * ```ts
+ * const loader = new DataLoader(new TensorDataset(x, y), { batchSize: 32, shuffle: true });
+ * for (let epoch = 0; epoch < 10; epoch++) {
+ *   model.train();
+ *   for (const [xb, yb] of loader) {
+ *     opt.zeroGrad();
+ *     const loss = crossEntropy(model.forward(xb), yb);
+ *     loss.backward();
+ *     opt.step();
+ *   }
+ * }
+ * ```
+ *
+ * plus metrics, validation, callbacks and a progress bar.
+ *
+ * @example
+ * const model = new Sequential(new Linear(784, 64), new ReLU(), new Linear(64, 10));
+ * const trainer = new Trainer(model, { optimizer: new Adam(model.parameters(), { lr: 1e-3 }), loss: 'crossEntropy', metrics: ['accuracy'] });
+ * const history = await trainer.fit(images, labels, { epochs: 5, validationSplit: 0.1 }); // images (N, 784), labels int32 (N)
+ * await trainer.evaluate(testImages, testLabels); // { loss: 0.41, accuracy: 0.85 }
+ * trainer.predict(testImages).argmax(1);          // (N) predicted classes
+ */
+export class Trainer {
+  readonly model: Module;
+  readonly optimizer: Optimizer;
+  readonly scheduler: LRScheduler | ReduceLROnPlateau | null;
+  readonly schedulerInterval: 'epoch' | 'batch';
+  readonly loss: ResolvedLoss;
+  readonly metrics: readonly Metric[];
+  readonly clipGradNorm: number | undefined;
+  /** Set to true (by a callback) to end fit after the current batch. */
+  stopTraining = false;
+  /** Optimizer steps taken, over all fit calls. */
+  step = 0;
+  /** Epochs completed: the epoch index after the last one finished. */
+  epoch = 0;
+  /** The History of the last fit. */
+  history: History | null = null;
+  /** The logs of the epoch that ended last (callbacks see them before History records them). */
+  epochLogs: Logs | null = null;
+  /** The training loader of the last fit (its position goes into checkpoints). */
+  trainLoader: DataLoader<unknown, unknown> | null = null;
+  /** Set by resumeTraining; consumed by the next fit. */
+  resumeState: ResumeState | null = null;
+
+  constructor(model: Module, options: CompileOptions) {
+    if (model === null || typeof model !== 'object' || typeof model.forward !== 'function') {
+      throw new TypeError('Trainer: model must be a Module');
+    }
+    if (options === null || typeof options !== 'object') throw new TypeError('Trainer: expected options { optimizer, loss, metrics? }');
+    if (!(options.optimizer instanceof Optimizer))
+      throw new TypeError('Trainer: optimizer must be an Optimizer, e.g. new Adam(model.parameters())');
+    this.model = model;
+    this.optimizer = options.optimizer;
+    this.scheduler = options.scheduler ?? null;
+    this.schedulerInterval = options.schedulerInterval ?? 'epoch';
+    this.loss = resolveLoss(options.loss);
+    this.metrics = (options.metrics ?? []).map((m) => resolveMetric(m, this.loss.binaryThreshold));
+    const names = this.metrics.map((m) => m.name);
+    const dup = names.find((n, i) => n === 'loss' || n === 'learning_rate' || names.indexOf(n) !== i);
+    if (dup !== undefined) throw new RangeError(`Trainer: metric name '${dup}' is used twice or is reserved; name the metric differently`);
+    this.clipGradNorm = options.clipGradNorm;
+    if (this.clipGradNorm !== undefined && !(this.clipGradNorm > 0)) {
+      throw new RangeError(`Trainer: clipGradNorm must be a positive number, got ${this.clipGradNorm}`);
+    }
+    if (this.scheduler !== null) new LearningRateScheduler(this.scheduler, { interval: this.schedulerInterval }); // validates
+  }
+
+  /**
+   * Trains for `epochs` epochs on (x, y) or on a DataLoader/Dataset yielding [x, y] batches, and
+   * returns the History of epoch logs ('loss', metrics, 'val_' ones, 'learning_rate').
+   */
+  fit(x: Tensor, y: Tensor, options?: FitOptions): Promise<History>;
+  fit(data: DataSource, options?: FitOptions): Promise<History>;
+  async fit(a: Tensor | DataSource, b?: Tensor | FitOptions, c?: FitOptions): Promise<History> {
+    const tensors = a instanceof Tensor;
+    if (tensors) checkXY('fit', a, b);
+    const options = ((tensors ? c : b) ?? {}) as FitOptions;
+    const { epochs = 1, batchSize = 32, shuffle = true, verbose = 1 } = options;
+    positiveInt('fit', 'batchSize', batchSize);
+    const resume = this.resumeState;
+    const initialEpoch = options.initialEpoch ?? resume?.epoch ?? 0;
+    if (!Number.isInteger(epochs) || !Number.isInteger(initialEpoch) || initialEpoch < 0 || epochs < initialEpoch) {
+      throw new RangeError(`fit: epochs (${epochs}) and initialEpoch (${initialEpoch}) must be integers with 0 <= initialEpoch <= epochs`);
+    }
+    if (![0, 1, 2].includes(verbose)) throw new RangeError(`fit: verbose must be 0, 1 or 2, got ${verbose}`);
+    const data = tensors ? [a as Tensor, b as Tensor] : (a as DataSource);
+    const { train, validation } = trainingData(data, { ...options, batchSize, shuffle, resume: resume?.loader });
+    this.resumeState = null;
+    this.trainLoader = train;
+
+    const user = options.callbacks ?? [];
+    const history = (user.find((cb) => cb instanceof History) as History | undefined) ?? new History();
+    if (resume?.history) {
+      history.epoch = [...resume.history.epoch];
+      history.history = Object.fromEntries(Object.entries(resume.history.history).map(([k, v]) => [k, [...v]]));
+    }
+    const progress =
+      verbose === 0 || user.some((cb) => cb instanceof ProgressBar) ? [] : [new ProgressBar({ mode: verbose === 1 ? 'bar' : 'epoch' })];
+    const scheduler = this.scheduler ? [new LearningRateScheduler(this.scheduler, { interval: this.schedulerInterval })] : [];
+    const list = new CallbackList([...scheduler, ...progress, ...user.filter((cb) => cb !== history), history]);
+    const samples = train.dropLast ? train.length * train.batchSize : train.dataset.length;
+    const params: TrainingParams = {
+      epochs,
+      initialEpoch,
+      steps: train.length,
+      samples,
+      batchSize: train.batchSize,
+      verbose,
+      metrics: ['loss', ...this.metrics.map((m) => m.name)],
+    };
+    list.setTrainer(this, params);
+    this.history = history;
+    this.stopTraining = false;
+    const wasTraining = this.model.training;
+    let logs: Logs = {};
+    try {
+      await list.call('onTrainBegin', {});
+      for (let epoch = initialEpoch; epoch < epochs && !this.stopTraining; epoch++) {
+        await list.call('onEpochBegin', epoch, {});
+        logs = await this.trainEpoch(train, list, options.classWeight);
+        if (validation !== null) for (const [k, v] of Object.entries(await this.runEvaluation(validation))) logs[`val_${k}`] = v;
+        logs.learning_rate = this.optimizer.paramGroups[0].lr;
+        this.epoch = epoch + 1;
+        this.epochLogs = logs;
+        await list.call('onEpochEnd', epoch, logs);
+      }
+      await list.call('onTrainEnd', logs);
+    } finally {
+      this.model.train(wasTraining);
+    }
+    return history;
+  }
+
+  private async trainEpoch(loader: DataLoader<unknown, unknown>, list: CallbackList, classWeight?: ClassWeight): Promise<Logs> {
+    this.model.train();
+    const lossMean = new Mean('loss');
+    for (const m of this.metrics) m.reset();
+    const params = this.model.parameters();
+    const pause = new EventLoopPause();
+    let table: Tensor | null = null;
+    let b = 0;
+    for await (const raw of loader) {
+      const begin = list.call('onBatchBegin', b, {});
+      if (begin) await begin;
+      const { x, y, weights } = unpackBatch(raw);
+      this.optimizer.zeroGrad();
+      const pred = this.model.forward(x);
+      let w = weights;
+      if (classWeight !== undefined) {
+        table ??= classWeightTable(classWeight, pred.ndim >= 2 && pred.shape[1] > 1 ? pred.shape[1] : 2);
+        const cw = this.loss.classWeights(table, pred, y);
+        w = w === null ? cw : mul(w, cw);
+      }
+      const loss = this.loss.compute(pred, y, w);
+      loss.backward();
+      if (this.clipGradNorm !== undefined) clipGradNorm(params, this.clipGradNorm);
+      this.optimizer.step();
+      this.step++;
+      lossMean.add(loss.item(), x.shape[0]);
+      this.updateMetrics(pred, y);
+      const end = list.call('onBatchEnd', b++, this.logsOf(lossMean));
+      if (end) await end;
+      if (this.stopTraining) break;
+      const p = pause.maybe();
+      if (p) await p;
+    }
+    return this.logsOf(lossMean);
+  }
+
+  private updateMetrics(pred: Tensor, y: Tensor): void {
+    if (this.metrics.length === 0) return;
+    noGrad(() => {
+      for (const m of this.metrics) m.update(pred.detach(), y);
+    });
+  }
+
+  private logsOf(loss: Mean): Logs {
+    const logs: Logs = { loss: loss.result() };
+    for (const m of this.metrics) logs[m.name] = m.result();
+    return logs;
+  }
+
+  /** Loss and metrics over `batches`, in eval mode without gradients. */
+  private async runEvaluation(batches: Batches, bar?: Bar): Promise<Logs> {
+    const was = this.model.training;
+    this.model.eval();
+    try {
+      const lossMean = new Mean('loss');
+      for (const m of this.metrics) m.reset();
+      const pause = new EventLoopPause();
+      let done = 0;
+      for await (const raw of batches) {
+        const { x, y, weights } = unpackBatch(raw);
+        noGrad(() => {
+          const pred = this.model.forward(x);
+          lossMean.add(this.loss.compute(pred, y, weights).item(), x.shape[0]);
+          this.updateMetrics(pred, y);
+        });
+        bar?.update(++done, this.logsOf(lossMean));
+        const p = pause.maybe();
+        if (p) await p;
+      }
+      return this.logsOf(lossMean);
+    } finally {
+      this.model.train(was);
+    }
+  }
+
+  /**
+   * The loss and metrics on (x, y), or on a DataLoader/Dataset, in eval mode: `{ loss, accuracy, ... }`.
+   * @example const { loss, accuracy } = await trainer.evaluate(testImages, testLabels);
+   */
+  evaluate(x: Tensor, y: Tensor, options?: EvaluateOptions): Promise<Logs>;
+  evaluate(data: DataSource, options?: EvaluateOptions): Promise<Logs>;
+  async evaluate(a: Tensor | DataSource, b?: Tensor | EvaluateOptions, c?: EvaluateOptions): Promise<Logs> {
+    const tensors = a instanceof Tensor;
+    if (tensors) checkXY('evaluate', a, b);
+    const { batchSize = 32, verbose = 0 } = ((tensors ? c : b) ?? {}) as EvaluateOptions;
+    positiveInt('evaluate', 'batchSize', batchSize);
+    const batches = tensors
+      ? new TensorBatches(a as Tensor, b as Tensor, batchSize)
+      : evaluationBatches('evaluate', a as DataSource, batchSize);
+    const samples = tensors
+      ? (a as Tensor).shape[0]
+      : ((a as { dataset?: { length: number } }).dataset?.length ?? (a as { length: number }).length);
+    const bar = verbose === 1 ? new Bar({}, batches.length, samples) : undefined;
+    const logs = await this.runEvaluation(batches, bar);
+    bar?.finish(logs, 'evaluate: ');
+    return logs;
+  }
+
+  /**
+   * The model's outputs for `x`, batch by batch, in eval mode without gradients.
+   * @example trainer.predict(images).shape // [N, 10] for images (N, 784)
+   */
+  predict(x: Tensor, options: { batchSize?: number } = {}): Tensor {
+    const batchSize = positiveInt('predict', 'batchSize', options.batchSize ?? 32);
+    const was = this.model.training;
+    this.model.eval();
+    try {
+      return noGrad(() => {
+        const n = x.shape[0];
+        if (n <= batchSize) return this.model.forward(x);
+        const outs: Tensor[] = [];
+        for (let s = 0; s < n; s += batchSize) outs.push(this.model.forward(narrow(x, 0, s, Math.min(batchSize, n - s))));
+        return concat(outs, 0);
+      });
+    } finally {
+      this.model.train(was);
+    }
+  }
+}
+
+/**
+ * A Trainer for `model`, Keras' `model.compile(...)`.
+ * @example const trainer = compile(model, { optimizer: new Adam(model.parameters()), loss: 'crossEntropy', metrics: ['accuracy'] });
+ */
+export function compile(model: Module, options: CompileOptions): Trainer {
+  return new Trainer(model, options);
+}
