@@ -1,12 +1,8 @@
 // tessera's public surface: tensors, autograd, ops, backends and memory controls.
 // Importing this module starts nothing: the heap, the kernels and the threads start on first use.
 
-import { registerBackend } from './backend/backend.js';
-import { ReferenceBackend } from './backend/reference/index.js';
-
-registerBackend('reference', () => new ReferenceBackend());
-
 export { getBackend, listBackends, registerBackend, setBackend } from './backend/backend.js';
+export { getNumThreads, setNumThreads } from './backend/wasm/index.js';
 export type { Backend } from './backend/backend.js';
 export { enableGrad, isGradEnabled, noGrad } from './core/autograd.js';
 export type { DType } from './core/dtype.js';

@@ -6,6 +6,8 @@
 // Outputs are contiguous unless stated. Shapes arrive already validated and broadcast.
 
 import type { DType } from '../core/dtype.js';
+import { ReferenceBackend } from './reference/index.js';
+import { WasmBackend } from './wasm/index.js';
 
 /** A strided tensor argument: byte address of element 0, and per-dim sizes and element strides. */
 export interface Strided {
@@ -91,7 +93,11 @@ export interface Backend {
   scatterAdd(src: number, outShape: readonly number[], axis: number, index: number, xShape: readonly number[], out: number): void;
 }
 
-const registry = new Map<string, () => Backend>();
+// The built-in backends; each is created on first use, so importing starts nothing.
+const registry = new Map<string, () => Backend>([
+  ['wasm', () => new WasmBackend()],
+  ['reference', () => new ReferenceBackend()],
+]);
 let active: Backend | null = null;
 let defaultName = 'wasm';
 
@@ -117,7 +123,7 @@ function instantiate(name: string): Backend {
 
 /** The backend ops run on (created on first use). */
 export function backend(): Backend {
-  if (active === null) active = instantiate(registry.has(defaultName) ? defaultName : 'reference');
+  if (active === null) active = instantiate(defaultName);
   return active;
 }
 

@@ -6,6 +6,7 @@
 // ops/ file). `backward()` walks the graph in reverse topological order, sums gradients that
 // meet, accumulates into leaves' `.grad`, and then frees the graph (closures and saved tensors).
 
+import { heap, type Storage } from './heap.js';
 import type { Tensor } from './tensor.js';
 import { fmt } from './shape.js';
 
@@ -112,6 +113,19 @@ export function runBackward(root: Tensor, gradient: Tensor | undefined, options:
   }
   const order = topoOrder(root);
   const grads = new Map<Tensor, Tensor>([[root, seed]]);
+  // Gradients made during this pass are freed as soon as nothing pending shares their storage,
+  // so a synchronous training loop does not leave them for the heap to spill.
+  const firstSerial = heap().nextSerial();
+  const pending = new Map<Storage, number>([[seed.storage, 1]]);
+  const hold = (x: Tensor) => pending.set(x.storage, (pending.get(x.storage) ?? 0) + 1);
+  const drop = (x: Tensor) => {
+    const left = (pending.get(x.storage) ?? 1) - 1;
+    if (left > 0) pending.set(x.storage, left);
+    else {
+      pending.delete(x.storage);
+      if (x.storage.block.serial >= firstSerial) heap().dispose(x.storage);
+    }
+  };
   const prev = gradEnabled;
   gradEnabled = false;
   try {
@@ -125,7 +139,14 @@ export function runBackward(root: Tensor, gradient: Tensor | undefined, options:
         // A leaf: accumulate into .grad, like PyTorch. The first gradient is copied: `g` may be a
         // view shared with other leaves' gradients or the caller's tensor (add passes it through,
         // sum expands it with stride 0), and .grad must be safe to update in place.
-        t.grad = t.grad === null ? g.clone() : t.grad.add_(g);
+        if (t.grad !== null) t.grad.add_(g);
+        else if (pending.get(g.storage) === 1 && g.storage.block.serial >= firstSerial && g.isContiguous() && g.offset === 0) {
+          // made by this pass and shared with nothing: adopt it instead of copying
+          pending.delete(g.storage);
+          t.grad = g;
+          continue;
+        } else t.grad = g.clone();
+        drop(g);
         continue;
       }
       if (t.retainsGrad) t.grad = t.grad === null ? g.clone() : t.grad.add_(g);
@@ -139,8 +160,19 @@ export function runBackward(root: Tensor, gradient: Tensor | undefined, options:
         const ig = inGrads[k];
         if (!input.requiresGrad || ig === null || ig === undefined) continue;
         const have = grads.get(input);
-        grads.set(input, have === undefined ? ig : have.add(ig));
+        if (have === undefined) {
+          grads.set(input, ig);
+          hold(ig);
+        } else {
+          const sum = have.add(ig);
+          grads.set(input, sum);
+          hold(sum);
+          hold(ig);
+          drop(ig);
+          drop(have);
+        }
       }
+      drop(g);
     }
   } finally {
     gradEnabled = prev;

@@ -27,7 +27,11 @@ export class Block {
   next: Block | null = null;
   /** Explicitly released; any later use is a bug reported clearly. */
   released = false;
-  constructor(readonly nbytes: number) {}
+  constructor(
+    readonly nbytes: number,
+    /** Allocation order: tells which blocks were created after a given moment. */
+    readonly serial: number,
+  ) {}
 }
 
 /** Holds a Block for the tensors that view it; when the last view is collected, the Block is freed. */
@@ -78,6 +82,7 @@ export class Heap {
   private lruHead: Block | null = null;
   private lruTail: Block | null = null;
   private epoch = 1;
+  private serial = 0;
   private readonly registry = new FinalizationRegistry<Block>((b) => this.release(b));
   private stats = { spills: 0, spilledBytes: 0, uploads: 0 };
   private recentUploads = 0;
@@ -111,7 +116,7 @@ export class Heap {
 
   /** A new resident block of `nbytes`, owned by the returned Storage. */
   allocate(nbytes: number): Storage {
-    const block = new Block(nbytes);
+    const block = new Block(nbytes, this.serial++);
     this.place(block);
     const storage = new Storage(block);
     this.watch(storage);
@@ -144,6 +149,11 @@ export class Heap {
       this.append(block);
     }
     return block.ptr;
+  }
+
+  /** The serial number the next allocated block will get. */
+  nextSerial(): number {
+    return this.serial;
   }
 
   /** Frees a storage now (an optimisation; the garbage collector does it otherwise). */
