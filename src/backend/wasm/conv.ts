@@ -1,0 +1,140 @@
+// Convolution and pooling on the wasm kernels (im2col + GEMM; direct loops for pooling).
+// Threads take whole images when the batch divides well, else output positions (forward),
+// input channels (backward input) or weight rows/columns (backward weight), so no two threads
+// ever write the same output and results do not depend on the thread count.
+
+import { heap } from '../../core/heap.js';
+import type { Conv2dGeom, Pool2dGeom } from '../backend.js';
+import type { Kernels } from './loader.js';
+import { poolThreads, runParallel, threadScratch } from './pool.js';
+import { ranges } from './reduce.js';
+
+/** Multiply-adds from which a convolution is split across threads. */
+const PARALLEL_MIN_MACS = 1 << 18;
+/** Window taps from which pooling is split. */
+const PARALLEL_MIN_TAPS = 1 << 17;
+
+let geomPtr = 0;
+
+/** Writes a geometry struct for the kernels (16 i32, on the heap) and returns its address. */
+function writeGeom(values: readonly number[]): number {
+  if (geomPtr === 0) geomPtr = heap().allocateScratch(64);
+  heap().i32.set(values, geomPtr >> 2);
+  return geomPtr;
+}
+
+function convGeom(g: Conv2dGeom): number {
+  return writeGeom([g.n, g.c, g.h, g.w, g.o, g.kh, g.kw, g.oh, g.ow, g.strideH, g.strideW, g.padH, g.padW, g.dilH, g.dilW, g.groups]);
+}
+
+/** Per-thread scratch for a conv kernel: GEMM packing buffers, an im2col chunk of `rows` rows, `extra` floats. */
+function convScratch(kern: Kernels, t: number, rows: number, extra = 0): number {
+  const ex = kern.exports;
+  return threadScratch(t, ex.gemmScratchBytes() + 4 * (Math.max(ex.convColFloats(), 8 * rows) + extra));
+}
+
+/** Dims of a conv problem: im2col rows per group, output positions, multiply-adds. */
+function dims(g: Conv2dGeom): { ckk: number; ohw: number; macs: number; threads: number } {
+  const ckk = (g.c / g.groups) * g.kh * g.kw;
+  const ohw = g.oh * g.ow;
+  const macs = g.n * g.o * ohw * ckk;
+  return { ckk, ohw, macs, threads: macs >= PARALLEL_MIN_MACS ? poolThreads() : 1 };
+}
+
+/** Whether `n` items split evenly enough over `t` threads. */
+function splitsWell(n: number, t: number): boolean {
+  return n % t === 0 || n >= 4 * t;
+}
+
+/** y (N, O, OH, OW) = conv2d(x (N, C, H, W), w (O, C/groups, KH, KW)). */
+export function wasmConv2d(kern: Kernels, x: number, w: number, y: number, g: Conv2dGeom): void {
+  const { ckk, ohw, threads: t } = dims(g);
+  if (g.n === 0 || g.o === 0 || ohw === 0) return;
+  const gp = convGeom(g);
+  const parts = splitsWell(g.n, t)
+    ? ranges(g.n, t).map(([n0, nn], i) => [gp, x, w, y, n0, n0 + nn, 0, ohw, convScratch(kern, i, ckk)])
+    : ranges(ohw, t, 8).map(([s0, ns], i) => [gp, x, w, y, 0, g.n, s0, s0 + ns, convScratch(kern, i, ckk)]);
+  runParallel(kern, 'conv2dForward', parts);
+}
+
+/** gx (N, C, H, W) = gradient of conv2d with respect to x, given gy (N, O, OH, OW). */
+export function wasmConv2dBackwardInput(kern: Kernels, gy: number, w: number, gx: number, g: Conv2dGeom): void {
+  const { ckk, threads: t } = dims(g);
+  if (g.n === 0 || g.c === 0) return;
+  const gp = convGeom(g);
+  const parts =
+    splitsWell(g.n, t) || g.c < t
+      ? ranges(g.n, t).map(([n0, nn], i) => [gp, gy, w, gx, n0, n0 + nn, 0, g.c, convScratch(kern, i, ckk)])
+      : ranges(g.c, t).map(([c0, nc], i) => [gp, gy, w, gx, 0, g.n, c0, c0 + nc, convScratch(kern, i, ckk)]);
+  runParallel(kern, 'conv2dBackwardInput', parts);
+}
+
+/** gw (O, C/groups, KH, KW) = gradient of conv2d with respect to w, summed over the batch. */
+export function wasmConv2dBackwardWeight(kern: Kernels, x: number, gy: number, gw: number, g: Conv2dGeom): void {
+  const { ckk, threads: t } = dims(g);
+  if (g.o === 0 || ckk === 0) return;
+  const gp = convGeom(g);
+  if (ckk < 16) {
+    // few im2col rows (e.g. one input channel): compute gw^T, output channels split across threads
+    const parts = ranges(g.o, t).map(([o0, no], i) => [gp, x, gy, gw, o0, o0 + no, convScratch(kern, i, ckk, ckk * no)]);
+    runParallel(kern, 'conv2dBackwardWeightT', parts);
+    return;
+  }
+  const parts =
+    ckk >= 16 * t || g.o < t
+      ? ranges(ckk, t, 8).map(([q0, nq], i) => [gp, x, gy, gw, 0, g.o, q0, q0 + nq, convScratch(kern, i, nq)])
+      : ranges(g.o, t).map(([o0, no], i) => [gp, x, gy, gw, o0, o0 + no, 0, ckk, convScratch(kern, i, ckk)]);
+  runParallel(kern, 'conv2dBackwardWeight', parts);
+}
+
+function poolGeom(g: Pool2dGeom): number {
+  return writeGeom([g.n, g.c, g.h, g.w, g.oh, g.ow, g.kh, g.kw, g.strideH, g.strideW, g.padH, g.padW, g.countIncludePad ? 1 : 0]);
+}
+
+/** Thread shares of the (n, c) planes of a pooling op. */
+function planeParts(g: Pool2dGeom, make: (p0: number, p1: number) => number[]): number[][] {
+  const planes = g.n * g.c;
+  const taps = planes * g.oh * g.ow * g.kh * g.kw;
+  const t = taps >= PARALLEL_MIN_TAPS ? poolThreads() : 1;
+  return ranges(planes, t).map(([p0, np]) => make(p0, p0 + np));
+}
+
+/** y, indices (N, C, OH, OW) = max pooling of x (N, C, H, W). */
+export function wasmMaxPool2d(kern: Kernels, x: number, y: number, indices: number, g: Pool2dGeom): void {
+  const gp = poolGeom(g);
+  runParallel(
+    kern,
+    'maxPool2d',
+    planeParts(g, (p0, p1) => [gp, x, y, indices, p0, p1]),
+  );
+}
+
+/** gx (N, C, H, W) from gy (N, C, OH, OW) and the forward's indices. */
+export function wasmMaxPool2dBackward(kern: Kernels, gy: number, indices: number, gx: number, g: Pool2dGeom): void {
+  const gp = poolGeom(g);
+  runParallel(
+    kern,
+    'maxPool2dBackward',
+    planeParts(g, (p0, p1) => [gp, gy, indices, gx, p0, p1]),
+  );
+}
+
+/** y (N, C, OH, OW) = average pooling of x (N, C, H, W). */
+export function wasmAvgPool2d(kern: Kernels, x: number, y: number, g: Pool2dGeom): void {
+  const gp = poolGeom(g);
+  runParallel(
+    kern,
+    'avgPool2d',
+    planeParts(g, (p0, p1) => [gp, x, y, p0, p1]),
+  );
+}
+
+/** gx (N, C, H, W) from gy (N, C, OH, OW) of average pooling. */
+export function wasmAvgPool2dBackward(kern: Kernels, gy: number, gx: number, g: Pool2dGeom): void {
+  const gp = poolGeom(g);
+  runParallel(
+    kern,
+    'avgPool2dBackward',
+    planeParts(g, (p0, p1) => [gp, gy, gx, p0, p1]),
+  );
+}

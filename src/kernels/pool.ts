@@ -1,0 +1,111 @@
+// Max and average 2-D pooling, forward and backward, on a range of (n, c) planes [p0, p1).
+// Geometry is a struct of 13 i32 at `g` (Pool2dGeom order): n c h w oh ow kh kw strideH strideW
+// padH padW countIncludePad. Max pooling records the flat in-plane index of each max; windows
+// visit taps row by row and a NaN wins, matching the reference backend.
+import { at } from './simd';
+
+// @ts-ignore: decorator
+@inline function gi(g: usize, i: i32): i32 {
+  return load<i32>(g + (<usize>i << 2));
+}
+
+/** y and indices (planes, oh, ow) = max over each window of x (planes, h, w). */
+export function maxPool2d(g: usize, x: usize, y: usize, idx: usize, p0: i32, p1: i32): void {
+  const h = gi(g, 2), w = gi(g, 3), oh = gi(g, 4), ow = gi(g, 5), kh = gi(g, 6), kw = gi(g, 7);
+  const sh = gi(g, 8), sw = gi(g, 9), ph = gi(g, 10), pw = gi(g, 11);
+  for (let p = p0; p < p1; p++) {
+    const xp = at(x, p * h * w);
+    for (let oy = 0; oy < oh; oy++) {
+      const y0 = oy * sh - ph;
+      const ya = max(y0, 0), yb = min(y0 + kh, h);
+      for (let ox = 0; ox < ow; ox++) {
+        const x0 = ox * sw - pw;
+        const xa = max(x0, 0), xb = min(x0 + kw, w);
+        let best: f32 = -Infinity;
+        let arg = ya < yb && xa < xb ? ya * w + xa : 0;
+        for (let iy = ya; iy < yb; iy++) {
+          let ix = xa;
+          for (; ix < xb; ix++) {
+            const v = load<f32>(at(xp, iy * w + ix));
+            if (v > best || v != v) {
+              best = v;
+              arg = iy * w + ix;
+              if (v != v) break;
+            }
+          }
+          if (best != best) break;
+        }
+        const o = (p * oh + oy) * ow + ox;
+        store<f32>(at(y, o), best);
+        store<i32>(at(idx, o), arg);
+      }
+    }
+  }
+}
+
+/** gx (planes, h, w) = sum of gy over the windows' recorded max positions. */
+export function maxPool2dBackward(g: usize, gy: usize, idx: usize, gx: usize, p0: i32, p1: i32): void {
+  const h = gi(g, 2), w = gi(g, 3), ohw = gi(g, 4) * gi(g, 5);
+  memory.fill(at(gx, p0 * h * w), 0, <usize>((p1 - p0) * h * w) << 2);
+  for (let p = p0; p < p1; p++) {
+    const gp = at(gx, p * h * w);
+    for (let j = 0; j < ohw; j++) {
+      const o = p * ohw + j;
+      const q = at(gp, load<i32>(at(idx, o)));
+      store<f32>(q, load<f32>(q) + load<f32>(at(gy, o)));
+    }
+  }
+}
+
+/** Divisor of the window at (y0, x0): in-bounds taps, or the window clipped to the padded input. */
+// @ts-ignore: decorator
+@inline function divisor(g: usize, y0: i32, x0: i32, ya: i32, yb: i32, xa: i32, xb: i32): f32 {
+  if (gi(g, 12) == 0) return <f32>(max(0, yb - ya) * max(0, xb - xa));
+  const h = gi(g, 2), w = gi(g, 3), kh = gi(g, 6), kw = gi(g, 7), ph = gi(g, 10), pw = gi(g, 11);
+  return <f32>((min(y0 + kh, h + ph) - y0) * (min(x0 + kw, w + pw) - x0));
+}
+
+/** y (planes, oh, ow) = mean over each window of x (planes, h, w). */
+export function avgPool2d(g: usize, x: usize, y: usize, p0: i32, p1: i32): void {
+  const h = gi(g, 2), w = gi(g, 3), oh = gi(g, 4), ow = gi(g, 5), kh = gi(g, 6), kw = gi(g, 7);
+  const sh = gi(g, 8), sw = gi(g, 9), ph = gi(g, 10), pw = gi(g, 11);
+  for (let p = p0; p < p1; p++) {
+    const xp = at(x, p * h * w);
+    for (let oy = 0; oy < oh; oy++) {
+      const y0 = oy * sh - ph;
+      const ya = max(y0, 0), yb = min(y0 + kh, h);
+      for (let ox = 0; ox < ow; ox++) {
+        const x0 = ox * sw - pw;
+        const xa = max(x0, 0), xb = min(x0 + kw, w);
+        let s: f32 = 0;
+        for (let iy = ya; iy < yb; iy++) for (let ix = xa; ix < xb; ix++) s += load<f32>(at(xp, iy * w + ix));
+        store<f32>(at(y, (p * oh + oy) * ow + ox), s / divisor(g, y0, x0, ya, yb, xa, xb));
+      }
+    }
+  }
+}
+
+/** gx (planes, h, w) = each window's gy spread evenly over its taps. */
+export function avgPool2dBackward(g: usize, gy: usize, gx: usize, p0: i32, p1: i32): void {
+  const h = gi(g, 2), w = gi(g, 3), oh = gi(g, 4), ow = gi(g, 5), kh = gi(g, 6), kw = gi(g, 7);
+  const sh = gi(g, 8), sw = gi(g, 9), ph = gi(g, 10), pw = gi(g, 11);
+  memory.fill(at(gx, p0 * h * w), 0, <usize>((p1 - p0) * h * w) << 2);
+  for (let p = p0; p < p1; p++) {
+    const gp = at(gx, p * h * w);
+    for (let oy = 0; oy < oh; oy++) {
+      const y0 = oy * sh - ph;
+      const ya = max(y0, 0), yb = min(y0 + kh, h);
+      for (let ox = 0; ox < ow; ox++) {
+        const x0 = ox * sw - pw;
+        const xa = max(x0, 0), xb = min(x0 + kw, w);
+        const v = load<f32>(at(gy, (p * oh + oy) * ow + ox)) / divisor(g, y0, x0, ya, yb, xa, xb);
+        for (let iy = ya; iy < yb; iy++) {
+          for (let ix = xa; ix < xb; ix++) {
+            const q = at(gp, iy * w + ix);
+            store<f32>(q, load<f32>(q) + v);
+          }
+        }
+      }
+    }
+  }
+}
