@@ -2,11 +2,12 @@
 // framework's runner (bench/peers/*) implements every `kind`; the same inputs go to all of them.
 
 import type { InputSpec } from './data.js';
+import { type ModelParams, trainingCases } from './training.js';
 
-export type Group = 'gemm' | 'conv' | 'elementwise' | 'softmax' | 'overhead';
-export type Kind = 'matmul' | 'conv2d' | 'add' | 'exp' | 'relu' | 'softmax' | 'scalarAdd';
+export type Group = 'gemm' | 'conv' | 'elementwise' | 'softmax' | 'overhead' | 'train';
+export type Kind = 'matmul' | 'conv2d' | 'add' | 'exp' | 'relu' | 'softmax' | 'scalarAdd' | 'train' | 'infer';
 /** Reported figure: throughput (higher is better) or time per call (lower is better). */
-export type Metric = 'GFLOP/s' | 'GB/s' | 'ms' | 'us/op';
+export type Metric = 'GFLOP/s' | 'GB/s' | 'ms' | 'us/op' | 'samples/s' | 'us';
 
 /** Convolution settings: NCHW input, OIHW weight, bias; backward gives grads of w, b (and x). */
 export interface ConvParams {
@@ -27,6 +28,8 @@ export interface CaseSpec {
   label: string;
   inputs: InputSpec[];
   conv?: ConvParams;
+  /** Whole-model cases (bench/training.ts): architecture, batch, training or inference. */
+  model?: ModelParams;
   metric: Metric;
   /** Floating-point operations per call (GFLOP/s, and the estimate that skips hopeless cases). */
   flops: number;
@@ -117,6 +120,7 @@ export function allCases(): CaseSpec[] {
       inputs: [{ name: 'a', shape: [1], dist: 'uniform' }, { name: 'b', shape: [1], dist: 'uniform' }],
       metric: 'us/op', flops: 1, bytes: 3 * F32, quick: true, refSlowdown: 1,
     },
+    ...trainingCases(),
   ];
 }
 
@@ -127,11 +131,13 @@ export function metricValue(c: CaseSpec, ms: number): number {
     case 'GB/s': return c.bytes / (ms * 1e6);
     case 'ms': return ms;
     case 'us/op': return ms * 1e3;
+    case 'us': return ms * 1e3;
+    case 'samples/s': return ((c.model?.batch ?? 1) * 1e3) / ms;
   }
 }
 
 /** Whether a bigger figure is better for this metric. */
-export const higherIsBetter = (m: Metric): boolean => m === 'GFLOP/s' || m === 'GB/s';
+export const higherIsBetter = (m: Metric): boolean => m === 'GFLOP/s' || m === 'GB/s' || m === 'samples/s';
 
 /**
  * Cases chosen by `--only` (tokens matching a group, an id, or an id prefix such as 'gemm-mlp')

@@ -5,8 +5,12 @@
 export interface InputSpec {
   name: string;
   shape: readonly number[];
-  /** 'normal': N(0, 1); 'uniform': U(-1, 1). */
-  dist: 'normal' | 'uniform';
+  /** 'normal': N(0, 1); 'uniform': U(-1, 1); 'classes': integers 0..classes-1 (labels, stored as float32). */
+  dist: 'normal' | 'uniform' | 'classes';
+  /** Number of classes of a 'classes' input. */
+  classes?: number;
+  /** Multiplies every drawn value (e.g. 1/sqrt(fanIn) for initial weights). Default 1. */
+  scale?: number;
 }
 
 /** The inputs of one case, by name: row-major float32 data of the spec's shape. */
@@ -32,8 +36,12 @@ function hash(s: string): number {
 }
 
 /** Fills a new array of `n` values drawn from `dist`. */
-function draw(n: number, dist: InputSpec['dist'], rand: () => number): Float32Array {
+function draw(n: number, dist: InputSpec['dist'], rand: () => number, classes = 2): Float32Array {
   const out = new Float32Array(n);
+  if (dist === 'classes') {
+    for (let i = 0; i < n; i++) out[i] = Math.floor(rand() * classes);
+    return out;
+  }
   if (dist === 'uniform') {
     for (let i = 0; i < n; i++) out[i] = rand() * 2 - 1;
     return out;
@@ -52,7 +60,11 @@ function draw(n: number, dist: InputSpec['dist'], rand: () => number): Float32Ar
 export function makeInputs(caseId: string, specs: readonly InputSpec[]): CaseInputs {
   const rand = mulberry32(hash(caseId));
   const m = new Map<string, { spec: InputSpec; data: Float32Array }>();
-  for (const spec of specs) m.set(spec.name, { spec, data: draw(spec.shape.reduce((a, b) => a * b, 1), spec.dist, rand) });
+  for (const spec of specs) {
+    const data = draw(spec.shape.reduce((a, b) => a * b, 1), spec.dist, rand, spec.classes);
+    if (spec.scale !== undefined) for (let i = 0; i < data.length; i++) data[i] *= spec.scale;
+    m.set(spec.name, { spec, data });
+  }
   return m;
 }
 

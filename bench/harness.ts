@@ -86,10 +86,11 @@ const breathe = (): Promise<void> => new Promise((resolve) => setImmediate(resol
 
 /**
  * Times `fn` as planned by `policy`: warm-up, then samples of `inner` back-to-back calls each.
+ * An `fn` that returns a Promise (an asynchronous API such as onnxruntime's) is awaited per call.
  * @returns statistics of the per-call time (sample time / inner).
  * @example const stats = await measure(() => matmul(a, b).dispose(), FULL_POLICY);
  */
-export async function measure(fn: () => void, policy: TimingPolicy): Promise<Stats> {
+export async function measure(fn: () => void | Promise<void>, policy: TimingPolicy): Promise<Stats> {
   // Warm-up; the estimate is the median of the last few warm-up calls.
   const recent: number[] = [];
   const start = now();
@@ -98,7 +99,8 @@ export async function measure(fn: () => void, policy: TimingPolicy): Promise<Sta
     if (calls >= 1 && recent[recent.length - 1] > policy.targetMs) break;
     if (calls >= 1_000_000) break;
     const t0 = now();
-    fn();
+    const r = fn();
+    if (r instanceof Promise) await r;
     recent.push(now() - t0);
     if (recent.length > 5) recent.shift();
   }
@@ -112,7 +114,10 @@ export async function measure(fn: () => void, policy: TimingPolicy): Promise<Sta
   for (let s = 0; s < samples; s++) {
     await breathe();
     const t0 = now();
-    for (let i = 0; i < inner; i++) fn();
+    for (let i = 0; i < inner; i++) {
+      const r = fn();
+      if (r instanceof Promise) await r;
+    }
     perCall.push((now() - t0) / inner);
   }
   return summarize(perCall, inner);

@@ -1,13 +1,15 @@
 // tessera's benchmarks beside its peers (TensorFlow.js cpu and wasm, PyTorch CPU), in one run,
-// on the same inputs: GEMM, conv2d forward/backward, elementwise, softmax and per-op overhead.
+// on the same inputs: GEMM, conv2d forward/backward, elementwise, softmax, per-op overhead, and whole
+// models (bench/training.ts: MLP and CNN training steps with Adam, batch-1 inference latency, the
+// latter also against onnxruntime-node when it is installed).
 //
 //   npm run bench                        # build, then the full run (several minutes)
 //   npm run bench -- --quick             # fewer sizes and repeats (about a minute)
 //   node dist/bench/run.js --only=gemm,conv --threads=2
 //
-// Flags: --quick; --only=GROUP|ID,... (gemm, conv, elementwise, softmax, overhead, or case ids
-// such as gemm-1024, conv2-fwdbwd, exp); --threads=N (tessera and PyTorch; default tessera's own);
-// --backend=NAME (tessera backend); --peers=tfjs-cpu,tfjs-wasm,torch; --python=PATH.
+// Flags: --quick; --only=GROUP|ID,... (gemm, conv, elementwise, softmax, overhead, train, or case ids
+// and id prefixes such as gemm-1024, conv2-fwdbwd, exp, infer); --threads=N (tessera and PyTorch; default tessera's own);
+// --backend=NAME (tessera backend); --peers=tfjs-cpu,tfjs-wasm,torch,onnxruntime; --python=PATH.
 // Prints medians and ratios (tessera speed / peer speed) and writes bench/results/latest.json.
 
 import { execFileSync } from 'node:child_process';
@@ -17,6 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { allCases, type CaseSpec, selectCases } from './cases.js';
 import { makeInputs } from './data.js';
 import { FULL_POLICY, plannedCalls, QUICK_POLICY } from './harness.js';
+import { OrtRunner } from './peers/ort.js';
 import { TesseraRunner, calibrateGemmRate, tesseraThreads } from './peers/tessera.js';
 import { TfjsRunner } from './peers/tfjs.js';
 import { TorchRunner } from './peers/torch.js';
@@ -39,13 +42,15 @@ interface Options {
   python?: string;
 }
 
-const PEERS = ['tfjs-cpu', 'tfjs-wasm', 'torch'];
+const PEERS = ['tfjs-cpu', 'tfjs-wasm', 'torch', 'onnxruntime'];
+/** Peers whose column appears only when they are installed (onnxruntime-node is not a dependency). */
+const OPTIONAL_PEERS = ['onnxruntime'];
 /** A tessera case is skipped when its estimated measurement time exceeds this (ms). */
 const SKIP_BUDGET_MS = { full: 30_000, quick: 8_000 };
 
 function usage(): string {
-  return 'usage: node dist/bench/run.js [--quick] [--only=gemm,conv,elementwise,softmax,overhead|CASE_ID,...] [--threads=N]\n'
-    + '       [--backend=NAME] [--peers=tfjs-cpu,tfjs-wasm,torch] [--python=PATH]';
+  return 'usage: node dist/bench/run.js [--quick] [--only=gemm,conv,elementwise,softmax,overhead,train|CASE_ID,...] [--threads=N]\n'
+    + '       [--backend=NAME] [--peers=tfjs-cpu,tfjs-wasm,torch,onnxruntime] [--python=PATH]';
 }
 
 function parseArgs(argv: readonly string[]): Options {
@@ -102,6 +107,7 @@ async function main(): Promise<void> {
     ...(opts.peers.includes('tfjs-cpu') ? [new TfjsRunner('cpu', threads)] : []),
     ...(opts.peers.includes('tfjs-wasm') ? [new TfjsRunner('wasm', threads)] : []),
     ...(opts.peers.includes('torch') ? [new TorchRunner(threads, opts.python)] : []),
+    ...(opts.peers.includes('onnxruntime') ? [new OrtRunner(threads)] : []),
   ];
   for (const r of candidates) {
     try {
@@ -113,7 +119,7 @@ async function main(): Promise<void> {
       notes.push(`${r.name} skipped: ${msg}`);
     }
   }
-  const columns = ['tessera', ...PEERS.filter((p) => opts.peers.includes(p))];
+  const columns = ['tessera', ...PEERS.filter((p) => opts.peers.includes(p) && (!OPTIONAL_PEERS.includes(p) || runners.some((r) => r.name === p)))];
   const gemmRate = calibrateGemmRate();
 
   const cpus = os.cpus();

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { memoryStats, randn, setMemoryBudget, tensor, type Tensor } from '../src/index.js';
+import { listBackends, memoryStats, randn, setBackend, setMemoryBudget, tensor, type Tensor, zeros } from '../src/index.js';
 
 test('tensors spilled under memory pressure come back with their values', () => {
   const before = memoryStats();
@@ -55,4 +55,28 @@ test('large blocks are freed by finalizers when the event loop turns', async () 
 
 test('setMemoryBudget rejects a non-positive budget', () => {
   assert.throws(() => setMemoryBudget(0), /setMemoryBudget: bytes must be positive, got 0/);
+});
+
+test('tensors at heap addresses above 2 GiB read, write and compute correctly', () => {
+  setMemoryBudget(3 * 2 ** 30);
+  try {
+    const hold: Tensor[] = [];
+    // fill the heap past 2^31 bytes with live 64 MiB tensors
+    while (memoryStats().heapBytes < 2 ** 31 + 2 ** 27) hold.push(zeros([2 ** 24]));
+    const data = Float32Array.from({ length: 1000 }, (_, i) => i - 500);
+    const high = tensor(data);
+    assert.ok(high.ptr() >= 2 ** 31, `expected an address above 2 GiB, got ${high.ptr()}`);
+    assert.deepEqual(high.toTypedArray(), data);
+    for (const name of listBackends()) {
+      setBackend(name);
+      const y = high.mul(2).relu().sum().item();
+      assert.equal(y, 2 * data.reduce((a, v) => a + Math.max(v, 0), 0), `backend ${name}`);
+      const m = high.reshape([10, 100]).matmul(high.reshape([100, 10]));
+      assert.equal(m.shape.join(','), '10,10');
+    }
+    hold.length = 0;
+  } finally {
+    setBackend('wasm');
+    setMemoryBudget(64 * 2 ** 20);
+  }
 });

@@ -7,6 +7,7 @@ import type { CaseSpec } from '../cases.js';
 import { type CaseInputs, input } from '../data.js';
 import type { TimingPolicy } from '../harness.js';
 import { type Prepared, type Result, type Runner, timePrepared } from '../runner.js';
+import { prepareModelCase } from './tessera_training.js';
 
 type Tensor = T.Tensor;
 
@@ -71,6 +72,7 @@ function prepare(spec: CaseSpec, inputs: CaseInputs): Prepared {
     return out;
   };
   if (spec.kind === 'conv2d') return prepareConv(spec, get);
+  if (spec.kind === 'train' || spec.kind === 'infer') return prepareModelCase(spec, inputs);
   const ins: Tensor[] = spec.inputs.map((s) => get(s.name));
   const [a, b] = ins;
   let op: () => Tensor;

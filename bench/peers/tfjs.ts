@@ -8,6 +8,7 @@ import type { CaseSpec } from '../cases.js';
 import { type CaseInputs, input, nchwToNhwc, oihwToHwio } from '../data.js';
 import type { TimingPolicy } from '../harness.js';
 import { type Prepared, type Result, type Runner, timePrepared } from '../runner.js';
+import { prepareTfjsModelCase } from './tfjs_training.js';
 
 type Tf = typeof TF;
 type Tensor = TF.Tensor;
@@ -33,6 +34,7 @@ function load(): NonNullable<typeof loaded> {
 
 function prepare(tf: Tf, spec: CaseSpec, inputs: CaseInputs): Prepared {
   if (spec.kind === 'conv2d') return prepareConv(tf, spec, inputs);
+  if (spec.kind === 'train' || spec.kind === 'infer') return prepareTfjsModelCase(tf, spec, inputs);
   const ins = spec.inputs.map((s) => {
     const v = input(inputs, s.name);
     return tf.tensor(v.data, [...v.spec.shape], 'float32');

@@ -21,8 +21,21 @@ import time
 _HERE = os.path.dirname(os.path.realpath(__file__))
 sys.path[:] = [p for p in sys.path if os.path.realpath(p or os.getcwd()) != _HERE]
 
+import importlib.util  # noqa: E402
+
 import torch  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
+
+
+def _sibling(name):
+    """Imports bench/peers/<name>.py by path (this folder is off sys.path, see above)."""
+    spec = importlib.util.spec_from_file_location(name, os.path.join(_HERE, f"{name}.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+torch_training = _sibling("torch_training")  # the model cases (bench/training.ts)
 
 
 def load(spec):
@@ -37,6 +50,8 @@ def prepare(case, inputs):
     kind = case["kind"]
     if kind == "conv2d":
         return prepare_conv(case, inputs)
+    if kind in ("train", "infer"):
+        return torch_training.prepare_model_case(case, inputs)
     a = inputs.get("a", inputs.get("x"))
     b = inputs.get("b")
     ops = {

@@ -88,7 +88,7 @@ export class TorchRunner implements Runner {
       return { name: s.name, path, shape: s.shape };
     });
     try {
-      const r = await this.request({ cmd: 'run', case: { kind: spec.kind, conv: spec.conv ?? null }, inputs: files, policy });
+      const r = await this.request({ cmd: 'run', case: { kind: spec.kind, conv: spec.conv ?? null, model: spec.model ?? null }, inputs: files, policy });
       if (r.status !== 'ok') return { status: r.status === 'unsupported' ? 'unsupported' : 'error', reason: String(r.reason) };
       return { status: 'ok', stats: summarize(r.perCallMs as number[], Number(r.inner), r.fromWarmup === true), checksum: Number(r.checksum) };
     } catch (e) {

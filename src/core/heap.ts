@@ -9,7 +9,8 @@
 //     while synchronous code runs, so when resident bytes pass the budget, the least recently
 //     used blocks are copied out to ordinary JS memory and their heap space is reused. A spilled
 //     block that is used again is uploaded back transparently; a dead one is reclaimed by the
-//     JS garbage collector with its Storage. The budget doubles when live data is seen to thrash.
+//     JS garbage collector with its Storage. The budget doubles (up to 1 GiB) when live data is
+//     seen to thrash.
 // Nothing is ever lost: a block leaves the heap only by being freed when unreachable, or copied.
 
 /** A region of the heap holding one storage's bytes, or (when spilled) a JS copy of them. */
@@ -44,6 +45,8 @@ const PAGE = 65536;
 const HEAP_BASE = 1 << 20;
 const ALIGN = 64;
 const MIN_BUDGET = 64 * 1024 * 1024;
+/** The budget grows by itself (when live data thrashes) up to this; setBudget may go further. */
+const MAX_AUTO_BUDGET = 1024 * 1024 * 1024;
 /** Blocks at least this large are freed by the garbage collector's finalizers. */
 const FINALIZE_MIN_BYTES = 1024;
 
@@ -214,8 +217,8 @@ export class Heap {
   /** Copies least-recently-used blocks out of the heap until `incoming` more bytes fit in half the budget. */
   private spill(incoming: number): void {
     // Live data came back since the last spill: the working set is bigger than the budget.
-    if (this.recentUploads > 0) {
-      this.budget *= 2;
+    if (this.recentUploads > 0 && this.budget < MAX_AUTO_BUDGET) {
+      this.budget = Math.min(this.budget * 2, MAX_AUTO_BUDGET);
       this.recentUploads = 0;
       if (this.resident + incoming <= this.budget) return;
     }

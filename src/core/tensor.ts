@@ -94,8 +94,8 @@ export class Tensor {
     if (n === 0) return out;
     const p = c.ptr();
     const h = heap();
-    if (this.dtype === 'float32') out.set(h.f32.subarray(p >> 2, (p >> 2) + n));
-    else if (this.dtype === 'int32') out.set(h.i32.subarray(p >> 2, (p >> 2) + n));
+    if (this.dtype === 'float32') out.set(h.f32.subarray(p >>> 2, (p >>> 2) + n));
+    else if (this.dtype === 'int32') out.set(h.i32.subarray(p >>> 2, (p >>> 2) + n));
     else out.set(h.u8.subarray(p, p + n));
     return out;
   }

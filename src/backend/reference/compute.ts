@@ -32,7 +32,7 @@ export function refArgReduce(op: 'argmax' | 'argmin', x: number, dtype: DType, o
   const xs = heapView(dtype);
   const os = heap().i32;
   const xb = elemIndex(x, dtype);
-  const ob = out >> 2;
+  const ob = out >>> 2;
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < inner; i++) {
       let best = 0;
@@ -51,9 +51,9 @@ export function refArgReduce(op: 'argmax' | 'argmin', x: number, dtype: DType, o
 
 export function refMatmul(m: number, n: number, k: number, a: MatArg, b: MatArg, c: number, ldc: number, accumulate: boolean): void {
   const f = heap().f32;
-  const ab = a.ptr >> 2;
-  const bb = b.ptr >> 2;
-  const cb = c >> 2;
+  const ab = a.ptr >>> 2;
+  const bb = b.ptr >>> 2;
+  const cb = c >>> 2;
   for (let i = 0; i < m; i++) {
     for (let j = 0; j < n; j++) {
       let s = 0;
@@ -69,8 +69,8 @@ export function refMatmul(m: number, n: number, k: number, a: MatArg, b: MatArg,
 
 export function refSoftmax(x: number, rows: number, cols: number, out: number, log: boolean): void {
   const f = heap().f32;
-  const xb = x >> 2;
-  const ob = out >> 2;
+  const xb = x >>> 2;
+  const ob = out >>> 2;
   for (let r = 0; r < rows; r++) {
     const row = xb + r * cols;
     let max = -Infinity;
@@ -89,7 +89,7 @@ export function refIndexSelect(x: number, dtype: DType, outer: number, d: number
   const is = heap().i32;
   const xb = elemIndex(x, dtype);
   const ob = elemIndex(out, dtype);
-  const ib = idx >> 2;
+  const ib = idx >>> 2;
   for (let o = 0; o < outer; o++) {
     for (let j = 0; j < n; j++) {
       const row = is[ib + j];
@@ -103,9 +103,9 @@ export function refIndexSelect(x: number, dtype: DType, outer: number, d: number
 export function refIndexAdd(src: number, outer: number, n: number, inner: number, idx: number, d: number, out: number): void {
   const f = heap().f32;
   const is = heap().i32;
-  const sb = src >> 2;
-  const ob = out >> 2;
-  const ib = idx >> 2;
+  const sb = src >>> 2;
+  const ob = out >>> 2;
+  const ib = idx >>> 2;
   for (let o = 0; o < outer; o++) {
     for (let j = 0; j < n; j++) {
       const row = is[ib + j];
@@ -120,7 +120,7 @@ export function refIndexAdd(src: number, outer: number, n: number, inner: number
  * position in a contiguous `xShape` tensor whose `axis` coordinate comes from `index`. */
 function walkGather(xShape: readonly number[], axis: number, index: number, outShape: readonly number[], visit: (outPos: number, xPos: number) => void): void {
   const is = heap().i32;
-  const ib = index >> 2;
+  const ib = index >>> 2;
   const rank = outShape.length;
   const xStrides = new Array<number>(rank);
   let s = 1;
@@ -152,8 +152,8 @@ export function refGather(x: number, dtype: DType, xShape: readonly number[], ax
 
 export function refScatterAdd(src: number, outShape: readonly number[], axis: number, index: number, xShape: readonly number[], out: number): void {
   const f = heap().f32;
-  const sb = src >> 2;
-  const ob = out >> 2;
+  const sb = src >>> 2;
+  const ob = out >>> 2;
   walkGather(xShape, axis, index, outShape, (p, xp) => {
     f[ob + xp] += f[sb + p];
   });

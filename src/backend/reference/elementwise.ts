@@ -11,7 +11,7 @@ export function heapView(dtype: DType): TypedArray {
 }
 
 export function elemIndex(ptr: number, dtype: DType): number {
-  return dtype === 'bool' ? ptr : ptr >> 2;
+  return dtype === 'bool' ? ptr : ptr >>> 2;
 }
 
 /**

@@ -24,8 +24,8 @@ if (isMain) {
     const y = h.allocateScratch(4 * g.n * g.o * g.oh * g.ow);
     const gx = h.allocateScratch(4 * g.n * g.c * g.h * g.w);
     const gw = h.allocateScratch(4 * g.o * g.c * 9);
-    h.f32.fill(0.5, x >> 2, (x >> 2) + g.n * g.c * g.h * g.w);
-    h.f32.fill(0.25, w >> 2, (w >> 2) + g.o * g.c * 9);
+    h.f32.fill(0.5, x >>> 2, (x >>> 2) + g.n * g.c * g.h * g.w);
+    h.f32.fill(0.25, w >>> 2, (w >>> 2) + g.o * g.c * 9);
     const flop = 2 * g.n * g.o * g.oh * g.ow * g.c * 9;
     for (const t of [1, all]) {
       setNumThreads(t);

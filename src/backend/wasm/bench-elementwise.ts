@@ -30,8 +30,8 @@ if (isMain) {
   const b = h.allocateScratch(4 * n);
   const out = h.allocateScratch(4 * n);
   for (let i = 0; i < n; i++) {
-    h.f32[(a >> 2) + i] = Math.random() * 4 - 2;
-    h.f32[(b >> 2) + i] = Math.random() * 4 - 2;
+    h.f32[(a >>> 2) + i] = Math.random() * 4 - 2;
+    h.f32[(b >>> 2) + i] = Math.random() * 4 - 2;
   }
   const x = { ptr: a, dtype: 'float32' as const, shape: [n], strides: [1] };
   const y = { ptr: b, dtype: 'float32' as const, shape: [n], strides: [1] };

@@ -34,8 +34,8 @@ export function benchGemm(
   const a = h.allocateScratch(m * k * 4);
   const b = h.allocateScratch(k * n * 4);
   const c = h.allocateScratch(m * n * 4);
-  for (let i = 0; i < m * k; i++) h.f32[(a >> 2) + i] = Math.random() - 0.5;
-  for (let i = 0; i < k * n; i++) h.f32[(b >> 2) + i] = Math.random() - 0.5;
+  for (let i = 0; i < m * k; i++) h.f32[(a >>> 2) + i] = Math.random() - 0.5;
+  for (let i = 0; i < k * n; i++) h.f32[(b >>> 2) + i] = Math.random() - 0.5;
   const kern = loadKernels(build);
   const A = { ptr: a, ld: ta ? m : k, trans: ta };
   const B = { ptr: b, ld: tb ? k : n, trans: tb };

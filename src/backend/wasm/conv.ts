@@ -19,7 +19,7 @@ let geomPtr = 0;
 /** Writes a geometry struct for the kernels (16 i32, on the heap) and returns its address. */
 function writeGeom(values: readonly number[]): number {
   if (geomPtr === 0) geomPtr = heap().allocateScratch(64);
-  heap().i32.set(values, geomPtr >> 2);
+  heap().i32.set(values, geomPtr >>> 2);
   return geomPtr;
 }
 

@@ -239,8 +239,8 @@ test('copy: strided float32/int32 copies equal the reference; other dtypes are d
       if (!handled) ref.copy(S, { ptr: d1, dtype, shape, strides: ds });
       ref.copy(S, { ptr: d2, dtype, shape, strides: ds });
       assertIdentical(
-        new Float32Array(heap().i32.slice(d1 >> 2, (d1 >> 2) + n)),
-        new Float32Array(heap().i32.slice(d2 >> 2, (d2 >> 2) + n)),
+        new Float32Array(heap().i32.slice(d1 >>> 2, (d1 >>> 2) + n)),
+        new Float32Array(heap().i32.slice(d2 >>> 2, (d2 >>> 2) + n)),
         `${dtype} ${shape}`,
       );
     }
@@ -254,10 +254,10 @@ test('copy: strided float32/int32 copies equal the reference; other dtypes are d
 test('WasmBackend: int32 and bool elementwise ops fall back to the reference', () => {
   const be = new WasmBackend();
   const x = allocF32(4);
-  heap().i32.set([3, -2, 0, 7], x >> 2);
+  heap().i32.set([3, -2, 0, 7], x >>> 2);
   const y = allocF32(4);
   be.unary('neg', { ptr: x, dtype: 'int32', shape: [4], strides: [1] }, y, 'int32', 0);
-  assert.deepEqual(Array.from(heap().i32.slice(y >> 2, (y >> 2) + 4)), [-3, 2, 0, -7]);
+  assert.deepEqual(Array.from(heap().i32.slice(y >>> 2, (y >>> 2) + 4)), [-3, 2, 0, -7]);
   be.binary('lt', { ptr: x, dtype: 'int32', shape: [4], strides: [1] }, { ptr: x, dtype: 'int32', shape: [4], strides: [0] }, y, 'bool');
   assert.deepEqual(Array.from(heap().u8.slice(y, y + 4)), [0, 1, 1, 0]);
 });

@@ -8,13 +8,13 @@ import { heap } from '../../core/heap.js';
 /** A float32 buffer of `n` elements on the heap; returns its byte address. */
 export function allocF32(n: number, data?: ArrayLike<number>): number {
   const ptr = heap().allocateScratch(Math.max(1, n) * 4);
-  if (data !== undefined) heap().f32.set(data, ptr >> 2);
+  if (data !== undefined) heap().f32.set(data, ptr >>> 2);
   return ptr;
 }
 
 /** A copy of `n` floats at byte address `ptr`. */
 export function readF32(ptr: number, n: number): Float32Array {
-  return heap().f32.slice(ptr >> 2, (ptr >> 2) + n);
+  return heap().f32.slice(ptr >>> 2, (ptr >>> 2) + n);
 }
 
 /** Deterministic uniform values in [lo, hi) (mulberry32). */
