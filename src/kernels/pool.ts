@@ -13,6 +13,10 @@ import { at } from './simd';
 export function maxPool2d(g: usize, x: usize, y: usize, idx: usize, p0: i32, p1: i32): void {
   const h = gi(g, 2), w = gi(g, 3), oh = gi(g, 4), ow = gi(g, 5), kh = gi(g, 6), kw = gi(g, 7);
   const sh = gi(g, 8), sw = gi(g, 9), ph = gi(g, 10), pw = gi(g, 11);
+  if (kh == 2 && kw == 2 && sh == 2 && sw == 2 && ph == 0 && pw == 0 && 2 * oh <= h && 2 * ow <= w) {
+    maxPool2x2(x, y, idx, p0, p1, h, w, oh, ow);
+    return;
+  }
   for (let p = p0; p < p1; p++) {
     const xp = at(x, p * h * w);
     for (let oy = 0; oy < oh; oy++) {
@@ -23,21 +27,49 @@ export function maxPool2d(g: usize, x: usize, y: usize, idx: usize, p0: i32, p1:
         const xa = max(x0, 0), xb = min(x0 + kw, w);
         let best: f32 = -Infinity;
         let arg = ya < yb && xa < xb ? ya * w + xa : 0;
+        // branchless (the comparisons are unpredictable): a value wins when it is larger, or when
+        // it is the first NaN; once best is NaN nothing replaces it
         for (let iy = ya; iy < yb; iy++) {
-          let ix = xa;
-          for (; ix < xb; ix++) {
+          for (let ix = xa; ix < xb; ix++) {
             const v = load<f32>(at(xp, iy * w + ix));
-            if (v > best || v != v) {
-              best = v;
-              arg = iy * w + ix;
-              if (v != v) break;
-            }
+            const take = (v > best) | ((v != v) & (best == best));
+            best = select<f32>(v, best, take);
+            arg = select<i32>(iy * w + ix, arg, take);
           }
-          if (best != best) break;
         }
         const o = (p * oh + oy) * ow + ox;
         store<f32>(at(y, o), best);
         store<i32>(at(idx, o), arg);
+      }
+    }
+  }
+}
+
+/** The common 2x2, stride-2, unpadded case: four taps in row-major order, same rule as above. */
+function maxPool2x2(x: usize, y: usize, ind: usize, p0: i32, p1: i32, h: i32, w: i32, oh: i32, ow: i32): void {
+  for (let p = p0; p < p1; p++) {
+    const xp = at(x, p * h * w);
+    let o = p * oh * ow;
+    for (let oy = 0; oy < oh; oy++) {
+      const i0 = 2 * oy * w;
+      for (let ox = 0; ox < ow; ox++, o++) {
+        const a = i0 + 2 * ox;
+        let best = load<f32>(at(xp, a));
+        let arg = a;
+        let v = load<f32>(at(xp, a + 1));
+        let take = (v > best) | ((v != v) & (best == best));
+        best = select<f32>(v, best, take);
+        arg = select<i32>(a + 1, arg, take);
+        v = load<f32>(at(xp, a + w));
+        take = (v > best) | ((v != v) & (best == best));
+        best = select<f32>(v, best, take);
+        arg = select<i32>(a + w, arg, take);
+        v = load<f32>(at(xp, a + w + 1));
+        take = (v > best) | ((v != v) & (best == best));
+        best = select<f32>(v, best, take);
+        arg = select<i32>(a + w + 1, arg, take);
+        store<f32>(at(y, o), best);
+        store<i32>(at(ind, o), arg);
       }
     }
   }

@@ -181,7 +181,7 @@ export function maxPool2d(x: Tensor, kernelSize: Pair, options: Pool2dOptions = 
     b.maxPool2d(px, out.ptr(), pi, g);
     return out;
   });
-  return attach(y, 'maxPool2d', [cx], (gy) => {
+  const out = attach(y, 'maxPool2d', [cx], (gy) => {
     const cgy = contiguous(gy);
     return [
       launch((b) => {
@@ -193,6 +193,9 @@ export function maxPool2d(x: Tensor, kernelSize: Pair, options: Pool2dOptions = 
       }),
     ];
   });
+  // the indices live only for the backward pass: free them now when there will be none
+  if (!out.requiresGrad) indices.dispose();
+  return out;
 }
 
 /** 2-D average pooling. x (N, C, H, W) -> (N, C, OH, OW). */
