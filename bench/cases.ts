@@ -47,9 +47,19 @@ const prod = (s: readonly number[]): number => s.reduce((a, b) => a * b, 1);
 /** C (m, n) = A (m, k) @ B (k, n). */
 function gemm(id: string, m: number, k: number, n: number, quick: boolean): CaseSpec {
   return {
-    id, group: 'gemm', kind: 'matmul', label: `matmul ${m}x${k} @ ${k}x${n}`,
-    inputs: [{ name: 'a', shape: [m, k], dist: 'uniform' }, { name: 'b', shape: [k, n], dist: 'uniform' }],
-    metric: 'GFLOP/s', flops: 2 * m * n * k, bytes: F32 * (m * k + k * n + m * n), quick, refSlowdown: 1,
+    id,
+    group: 'gemm',
+    kind: 'matmul',
+    label: `matmul ${m}x${k} @ ${k}x${n}`,
+    inputs: [
+      { name: 'a', shape: [m, k], dist: 'uniform' },
+      { name: 'b', shape: [k, n], dist: 'uniform' },
+    ],
+    metric: 'GFLOP/s',
+    flops: 2 * m * n * k,
+    bytes: F32 * (m * k + k * n + m * n),
+    quick,
+    refSlowdown: 1,
   };
 }
 
@@ -68,21 +78,33 @@ function conv(id: string, n: number, c: number, h: number, o: number, k: number,
   ];
   if (backward) inputs.push({ name: 'dy', shape: y, dist: 'normal' });
   return {
-    id, group: 'conv', kind: 'conv2d',
+    id,
+    group: 'conv',
+    kind: 'conv2d',
     label: `conv2d x${shape(x)} w${shape([o, c, k, k])} +b p${p} -> ${shape(y)}${backward ? ` fwd+bwd (${grads})` : ' fwd'}`,
-    inputs, conv: { stride: 1, padding: p, backward, gradInput },
+    inputs,
+    conv: { stride: 1, padding: p, backward, gradInput },
     metric: 'ms',
     // Backward: the weight gradient costs one forward, the input gradient another.
     flops: fwd * (backward ? (gradInput ? 3 : 2) : 1),
     bytes: F32 * (prod(x) + o * c * k * k + prod(y)) * (backward ? 3 : 1),
-    quick: true, refSlowdown: 4,
+    quick: true,
+    refSlowdown: 4,
   };
 }
 
 function unary(kind: 'exp' | 'relu', n: number): CaseSpec {
   return {
-    id: kind, group: 'elementwise', kind, label: `${kind}(x), x ${shape([n])}`,
-    inputs: [{ name: 'a', shape: [n], dist: 'uniform' }], metric: 'GB/s', flops: n, bytes: 2 * F32 * n, quick: true, refSlowdown: 1,
+    id: kind,
+    group: 'elementwise',
+    kind,
+    label: `${kind}(x), x ${shape([n])}`,
+    inputs: [{ name: 'a', shape: [n], dist: 'uniform' }],
+    metric: 'GB/s',
+    flops: n,
+    bytes: 2 * F32 * n,
+    quick: true,
+    refSlowdown: 1,
   };
 }
 
@@ -104,21 +126,48 @@ export function allCases(): CaseSpec[] {
     conv('conv2-fwd', 64, 32, 14, 64, 3, false, false),
     conv('conv2-fwdbwd', 64, 32, 14, 64, 3, true, true),
     {
-      id: 'add', group: 'elementwise', kind: 'add', label: `add(a, b), a, b ${shape([n])}`,
-      inputs: [{ name: 'a', shape: [n], dist: 'uniform' }, { name: 'b', shape: [n], dist: 'uniform' }],
-      metric: 'GB/s', flops: n, bytes: 3 * F32 * n, quick: true, refSlowdown: 1,
+      id: 'add',
+      group: 'elementwise',
+      kind: 'add',
+      label: `add(a, b), a, b ${shape([n])}`,
+      inputs: [
+        { name: 'a', shape: [n], dist: 'uniform' },
+        { name: 'b', shape: [n], dist: 'uniform' },
+      ],
+      metric: 'GB/s',
+      flops: n,
+      bytes: 3 * F32 * n,
+      quick: true,
+      refSlowdown: 1,
     },
     unary('exp', n),
     unary('relu', n),
     {
-      id: 'softmax', group: 'softmax', kind: 'softmax', label: 'softmax(x, dim=-1), x [128,1000]',
+      id: 'softmax',
+      group: 'softmax',
+      kind: 'softmax',
+      label: 'softmax(x, dim=-1), x [128,1000]',
       inputs: [{ name: 'x', shape: [128, 1000], dist: 'normal' }],
-      metric: 'ms', flops: 5 * 128 * 1000, bytes: 2 * F32 * 128 * 1000, quick: true, refSlowdown: 1,
+      metric: 'ms',
+      flops: 5 * 128 * 1000,
+      bytes: 2 * F32 * 128 * 1000,
+      quick: true,
+      refSlowdown: 1,
     },
     {
-      id: 'overhead-add', group: 'overhead', kind: 'scalarAdd', label: 'add(a, b), a, b [1]: cost of one op call',
-      inputs: [{ name: 'a', shape: [1], dist: 'uniform' }, { name: 'b', shape: [1], dist: 'uniform' }],
-      metric: 'us/op', flops: 1, bytes: 3 * F32, quick: true, refSlowdown: 1,
+      id: 'overhead-add',
+      group: 'overhead',
+      kind: 'scalarAdd',
+      label: 'add(a, b), a, b [1]: cost of one op call',
+      inputs: [
+        { name: 'a', shape: [1], dist: 'uniform' },
+        { name: 'b', shape: [1], dist: 'uniform' },
+      ],
+      metric: 'us/op',
+      flops: 1,
+      bytes: 3 * F32,
+      quick: true,
+      refSlowdown: 1,
     },
     ...trainingCases(),
   ];
@@ -127,12 +176,18 @@ export function allCases(): CaseSpec[] {
 /** The figure reported for a median time per call of `ms`. */
 export function metricValue(c: CaseSpec, ms: number): number {
   switch (c.metric) {
-    case 'GFLOP/s': return c.flops / (ms * 1e6);
-    case 'GB/s': return c.bytes / (ms * 1e6);
-    case 'ms': return ms;
-    case 'us/op': return ms * 1e3;
-    case 'us': return ms * 1e3;
-    case 'samples/s': return ((c.model?.batch ?? 1) * 1e3) / ms;
+    case 'GFLOP/s':
+      return c.flops / (ms * 1e6);
+    case 'GB/s':
+      return c.bytes / (ms * 1e6);
+    case 'ms':
+      return ms;
+    case 'us/op':
+      return ms * 1e3;
+    case 'us':
+      return ms * 1e3;
+    case 'samples/s':
+      return ((c.model?.batch ?? 1) * 1e3) / ms;
   }
 }
 

@@ -61,7 +61,12 @@ export function makeInputs(caseId: string, specs: readonly InputSpec[]): CaseInp
   const rand = mulberry32(hash(caseId));
   const m = new Map<string, { spec: InputSpec; data: Float32Array }>();
   for (const spec of specs) {
-    const data = draw(spec.shape.reduce((a, b) => a * b, 1), spec.dist, rand, spec.classes);
+    const data = draw(
+      spec.shape.reduce((a, b) => a * b, 1),
+      spec.dist,
+      rand,
+      spec.classes,
+    );
     if (spec.scale !== undefined) for (let i = 0; i < data.length; i++) data[i] *= spec.scale;
     m.set(spec.name, { spec, data });
   }
@@ -81,8 +86,7 @@ export function nchwToNhwc(data: Float32Array, shape: readonly number[]): Float3
   const out = new Float32Array(data.length);
   for (let i = 0; i < n; i++)
     for (let ch = 0; ch < c; ch++)
-      for (let y = 0; y < h; y++)
-        for (let x = 0; x < w; x++) out[((i * h + y) * w + x) * c + ch] = data[((i * c + ch) * h + y) * w + x];
+      for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) out[((i * h + y) * w + x) * c + ch] = data[((i * c + ch) * h + y) * w + x];
   return out;
 }
 

@@ -24,12 +24,26 @@ export interface TimingPolicy {
 
 /** The default run: medians of 7-40 samples of >= 10 ms each, about 1.5 s of timed work per cell. */
 export const FULL_POLICY: TimingPolicy = {
-  warmupCalls: 2, warmupMs: 200, targetMs: 1500, minSamples: 7, maxSamples: 40, slowSamples: 3, minSampleMs: 10, maxTotalMs: 60_000,
+  warmupCalls: 2,
+  warmupMs: 200,
+  targetMs: 1500,
+  minSamples: 7,
+  maxSamples: 40,
+  slowSamples: 3,
+  minSampleMs: 10,
+  maxTotalMs: 60_000,
 };
 
 /** `--quick`: medians of 5-15 samples, about 0.3 s of timed work per cell. */
 export const QUICK_POLICY: TimingPolicy = {
-  warmupCalls: 1, warmupMs: 50, targetMs: 300, minSamples: 5, maxSamples: 15, slowSamples: 3, minSampleMs: 5, maxTotalMs: 20_000,
+  warmupCalls: 1,
+  warmupMs: 50,
+  targetMs: 300,
+  minSamples: 5,
+  maxSamples: 15,
+  slowSamples: 3,
+  minSampleMs: 5,
+  maxTotalMs: 20_000,
 };
 
 /** Summary of per-call times, in ms. */
@@ -77,7 +91,16 @@ export function summarize(perCallMs: readonly number[], callsPerSample: number, 
   const medianMs = quantile(s, 0.5);
   const p25Ms = quantile(s, 0.25);
   const p75Ms = quantile(s, 0.75);
-  return { medianMs, p25Ms, p75Ms, minMs: s[0], spread: medianMs > 0 ? (p75Ms - p25Ms) / medianMs : 0, samples: s.length, callsPerSample, fromWarmup };
+  return {
+    medianMs,
+    p25Ms,
+    p75Ms,
+    minMs: s[0],
+    spread: medianMs > 0 ? (p75Ms - p25Ms) / medianMs : 0,
+    samples: s.length,
+    callsPerSample,
+    fromWarmup,
+  };
 }
 
 const now = (): number => performance.now();

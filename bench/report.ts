@@ -64,7 +64,8 @@ export function formatTable(rows: readonly Row[], columns: readonly string[]): s
   const header = ['case', 'unit', ...columns, ...peers.map((p) => `vs ${p}`), 'results agree'];
   const body = rows.map((row) => {
     const { baseline, differ } = disagreements(row);
-    const agree = baseline === null ? '-' : differ.length === 0 ? 'yes' : `NO: ${differ.map((d) => `${d.name} ${d.rel.toExponential(1)}`).join(', ')}`;
+    const agree =
+      baseline === null ? '-' : differ.length === 0 ? 'yes' : `NO: ${differ.map((d) => `${d.name} ${d.rel.toExponential(1)}`).join(', ')}`;
     return [
       row.spec.label,
       row.spec.metric,
@@ -77,7 +78,11 @@ export function formatTable(rows: readonly Row[], columns: readonly string[]): s
     ];
   });
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => r[i].length)));
-  const line = (cells: string[]): string => cells.map((c, i) => pad(c, widths[i], i >= 2 && i < cells.length - 1)).join('  ').trimEnd();
+  const line = (cells: string[]): string =>
+    cells
+      .map((c, i) => pad(c, widths[i], i >= 2 && i < cells.length - 1))
+      .join('  ')
+      .trimEnd();
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
 }
 
@@ -102,8 +107,14 @@ function resultJson(spec: CaseSpec, r: Result): object {
   if (r.status !== 'ok') return r;
   const ms = r.stats.medianMs;
   return {
-    status: 'ok', ...r.stats, value: metricValue(spec, ms), unit: spec.metric,
-    gflops: spec.flops / (ms * 1e6), gbps: spec.bytes / (ms * 1e6), checksum: r.checksum, ...(r.note ? { note: r.note } : {}),
+    status: 'ok',
+    ...r.stats,
+    value: metricValue(spec, ms),
+    unit: spec.metric,
+    gflops: spec.flops / (ms * 1e6),
+    gbps: spec.bytes / (ms * 1e6),
+    checksum: r.checksum,
+    ...(r.note ? { note: r.note } : {}),
   };
 }
 
@@ -114,8 +125,13 @@ export function toJson(rows: readonly Row[], columns: readonly string[], meta: o
     ratioMeaning: 'tessera speed / peer speed (peer median time / tessera median time); > 1 means tessera is faster',
     columns,
     cases: rows.map((row) => ({
-      id: row.spec.id, label: row.spec.label, group: row.spec.group, metric: row.spec.metric,
-      higherIsBetter: higherIsBetter(row.spec.metric), flops: row.spec.flops, bytes: row.spec.bytes,
+      id: row.spec.id,
+      label: row.spec.label,
+      group: row.spec.group,
+      metric: row.spec.metric,
+      higherIsBetter: higherIsBetter(row.spec.metric),
+      flops: row.spec.flops,
+      bytes: row.spec.bytes,
       results: Object.fromEntries([...row.results].map(([n, r]) => [n, resultJson(row.spec, r)])),
       ratios: Object.fromEntries(columns.filter((c) => c !== 'tessera').map((p) => [p, ratio(row, p)])),
       agreement: disagreements(row),

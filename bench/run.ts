@@ -20,7 +20,7 @@ import { allCases, type CaseSpec, selectCases } from './cases.js';
 import { makeInputs } from './data.js';
 import { FULL_POLICY, plannedCalls, QUICK_POLICY } from './harness.js';
 import { OrtRunner } from './peers/ort.js';
-import { TesseraRunner, calibrateGemmRate, tesseraThreads } from './peers/tessera.js';
+import { calibrateGemmRate, TesseraRunner, tesseraThreads } from './peers/tessera.js';
 import { TfjsRunner } from './peers/tfjs.js';
 import { TorchRunner } from './peers/torch.js';
 import { cellNotes, cellText, formatTable, type Row, toJson } from './report.js';
@@ -49,15 +49,21 @@ const OPTIONAL_PEERS = ['onnxruntime'];
 const SKIP_BUDGET_MS = { full: 30_000, quick: 8_000 };
 
 function usage(): string {
-  return 'usage: node dist/bench/run.js [--quick] [--only=gemm,conv,elementwise,softmax,overhead,train|CASE_ID,...] [--threads=N]\n'
-    + '       [--backend=NAME] [--peers=tfjs-cpu,tfjs-wasm,torch,onnxruntime] [--python=PATH]';
+  return (
+    'usage: node dist/bench/run.js [--quick] [--only=gemm,conv,elementwise,softmax,overhead,train|CASE_ID,...] [--threads=N]\n' +
+    '       [--backend=NAME] [--peers=tfjs-cpu,tfjs-wasm,torch,onnxruntime] [--python=PATH]'
+  );
 }
 
 function parseArgs(argv: readonly string[]): Options {
   const o: Options = { quick: false, only: [], peers: [...PEERS] };
   for (const arg of argv) {
     const [key, value] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, ''];
-    const list = (): string[] => value.split(',').map((s) => s.trim()).filter(Boolean);
+    const list = (): string[] =>
+      value
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
     if (key === '--quick') o.quick = true;
     else if (key === '--only') o.only = list();
     else if (key === '--threads') {
@@ -86,13 +92,21 @@ function gitCommit(): string {
   }
 }
 
-const kv = (info: Record<string, string | number>): string => Object.entries(info).map(([k, v]) => `${k} ${v}`).join(', ');
+const kv = (info: Record<string, string | number>): string =>
+  Object.entries(info)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ');
 
 async function main(): Promise<void> {
   const opts = parseArgs(process.argv.slice(2));
   const policy = opts.quick ? QUICK_POLICY : FULL_POLICY;
   const cases = selectCases(allCases(), opts.only, opts.quick);
-  if (cases.length === 0) throw new Error(`bench: --only=${opts.only.join(',')} matches no case; ids: ${allCases().map((c) => c.id).join(', ')}`);
+  if (cases.length === 0)
+    throw new Error(
+      `bench: --only=${opts.only.join(',')} matches no case; ids: ${allCases()
+        .map((c) => c.id)
+        .join(', ')}`,
+    );
 
   // tessera first: its effective thread count is the one every peer gets.
   const tessera = new TesseraRunner({ backend: opts.backend, threads: opts.threads });
@@ -100,7 +114,9 @@ async function main(): Promise<void> {
   const threads = tesseraThreads();
   const notes: string[] = [];
   if (opts.threads !== undefined && opts.threads !== threads) {
-    notes.push(`--threads=${opts.threads} asked, but tessera (backend ${envInfo.tessera.backend}) computes with ${threads}; peers get ${threads} too, like for like.`);
+    notes.push(
+      `--threads=${opts.threads} asked, but tessera (backend ${envInfo.tessera.backend}) computes with ${threads}; peers get ${threads} too, like for like.`,
+    );
   }
   const runners: Runner[] = [tessera];
   const candidates: Runner[] = [
@@ -119,13 +135,19 @@ async function main(): Promise<void> {
       notes.push(`${r.name} skipped: ${msg}`);
     }
   }
-  const columns = ['tessera', ...PEERS.filter((p) => opts.peers.includes(p) && (!OPTIONAL_PEERS.includes(p) || runners.some((r) => r.name === p)))];
+  const columns = [
+    'tessera',
+    ...PEERS.filter((p) => opts.peers.includes(p) && (!OPTIONAL_PEERS.includes(p) || runners.some((r) => r.name === p))),
+  ];
   const gemmRate = calibrateGemmRate();
 
   const cpus = os.cpus();
   const machine = {
-    cpu: cpus[0]?.model ?? 'unknown', cores: os.availableParallelism(), memory: `${(os.totalmem() / 2 ** 30).toFixed(1)} GiB`,
-    platform: `${os.platform()} ${os.arch()}`, 'load average (1 min) at start': os.loadavg()[0].toFixed(2),
+    cpu: cpus[0]?.model ?? 'unknown',
+    cores: os.availableParallelism(),
+    memory: `${(os.totalmem() / 2 ** 30).toFixed(1)} GiB`,
+    platform: `${os.platform()} ${os.arch()}`,
+    'load average (1 min) at start': os.loadavg()[0].toFixed(2),
   };
   const header = [
     `tessera benchmarks (${opts.quick ? 'quick' : 'full'} run), ${new Date().toISOString()}, commit ${gitCommit()}`,
@@ -163,8 +185,19 @@ async function main(): Promise<void> {
   const file = fileURLToPath(new URL('../../bench/results/latest.json', import.meta.url));
   mkdirSync(fileURLToPath(new URL('../../bench/results/', import.meta.url)), { recursive: true });
   const meta = {
-    date: new Date().toISOString(), commit: gitCommit(), argv: process.argv.slice(2), quick: opts.quick, threads, policy,
-    environment: { machine: { ...machine, 'load average (1 min) at end': os.loadavg()[0].toFixed(2) }, node: process.version, v8: process.versions.v8, ...envInfo, gemmYardstickGflops: gemmRate },
+    date: new Date().toISOString(),
+    commit: gitCommit(),
+    argv: process.argv.slice(2),
+    quick: opts.quick,
+    threads,
+    policy,
+    environment: {
+      machine: { ...machine, 'load average (1 min) at end': os.loadavg()[0].toFixed(2) },
+      node: process.version,
+      v8: process.versions.v8,
+      ...envInfo,
+      gemmYardstickGflops: gemmRate,
+    },
     notes,
   };
   writeFileSync(file, `${JSON.stringify(toJson(rows, columns, meta), null, 2)}\n`);
@@ -187,16 +220,22 @@ function skipReason(spec: CaseSpec, gemmRate: number, backend: string | number, 
 function staticNotes(envInfo: Record<string, Record<string, string | number>>): string[] {
   const notes: string[] = [];
   if (envInfo['tfjs-wasm'] && !('unavailable' in envInfo['tfjs-wasm'])) {
-    notes.push('tfjs-wasm runs single-threaded in Node (tfjs reports no multithread support there); setThreadsCount was called but has no effect.');
+    notes.push(
+      'tfjs-wasm runs single-threaded in Node (tfjs reports no multithread support there); setThreadsCount was called but has no effect.',
+    );
   }
   if (envInfo['tfjs-cpu'] && !('unavailable' in envInfo['tfjs-cpu'])) notes.push('tfjs-cpu is plain single-threaded JavaScript.');
   const blas = String(envInfo.torch?.BLAS ?? '');
   if (blas.startsWith('reference')) {
-    notes.push('torch is linked to the reference (netlib) BLAS on this machine, so its matmul figures are far below an OpenBLAS/MKL '
-      + "build (conv uses oneDNN and is unaffected); on Debian, 'apt-get install libopenblas0-pthread' switches libblas.so.3 to OpenBLAS.");
+    notes.push(
+      'torch is linked to the reference (netlib) BLAS on this machine, so its matmul figures are far below an OpenBLAS/MKL ' +
+        "build (conv uses oneDNN and is unaffected); on Debian, 'apt-get install libopenblas0-pthread' switches libblas.so.3 to OpenBLAS.",
+    );
   }
   if (envInfo.tessera.backend === 'reference') {
-    notes.push("tessera ran on its 'reference' backend (plain TypeScript, single-threaded): figures are the fallback's, not the wasm kernels'.");
+    notes.push(
+      "tessera ran on its 'reference' backend (plain TypeScript, single-threaded): figures are the fallback's, not the wasm kernels'.",
+    );
   }
   notes.push('conv2d: tessera and PyTorch take NCHW/OIHW; tfjs gets the same values permuted to its native NHWC/HWIO (outside timing).');
   return notes;

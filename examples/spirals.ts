@@ -10,7 +10,9 @@ import { crossEntropy, getBackend, manualSeed, noGrad, randn, type Tensor, tenso
 function spirals(n: number): { x: Tensor; y: Tensor } {
   const points: number[][] = [];
   const labels: number[] = [];
-  const noise = randn([2 * n, 2]).mul(0.08).toArray() as number[][];
+  const noise = randn([2 * n, 2])
+    .mul(0.08)
+    .toArray() as number[][];
   for (let i = 0; i < 2 * n; i++) {
     const cls = i % 2;
     const t = (Math.floor(i / 2) / n) * 3 * Math.PI + 0.5;
@@ -24,11 +26,17 @@ function spirals(n: number): { x: Tensor; y: Tensor } {
 manualSeed(0);
 const { x, y } = spirals(200); // x (400, 2), y (400)
 const hidden = 64;
-const w1 = randn([2, hidden]).mul(Math.sqrt(2 / 2)).requiresGrad_();
+const w1 = randn([2, hidden])
+  .mul(Math.sqrt(2 / 2))
+  .requiresGrad_();
 const b1 = randn([hidden]).mul(0).requiresGrad_();
-const w2 = randn([hidden, hidden]).mul(Math.sqrt(2 / hidden)).requiresGrad_();
+const w2 = randn([hidden, hidden])
+  .mul(Math.sqrt(2 / hidden))
+  .requiresGrad_();
 const b2 = randn([hidden]).mul(0).requiresGrad_();
-const w3 = randn([hidden, 2]).mul(Math.sqrt(1 / hidden)).requiresGrad_();
+const w3 = randn([hidden, 2])
+  .mul(Math.sqrt(1 / hidden))
+  .requiresGrad_();
 const b3 = randn([2]).mul(0).requiresGrad_();
 const params = [w1, b1, w2, b2, w3, b3];
 
@@ -49,4 +57,6 @@ for (let step = 1; step <= steps; step++) {
 }
 const accuracy = noGrad(() => forward(x).argmax(1).eq(y).float().mean().item());
 const seconds = (performance.now() - start) / 1000;
-console.log(`accuracy ${(accuracy * 100).toFixed(1)}% on ${y.size} points  (${steps} steps in ${seconds.toFixed(2)} s, backend ${getBackend()})`);
+console.log(
+  `accuracy ${(accuracy * 100).toFixed(1)}% on ${y.size} points  (${steps} steps in ${seconds.toFixed(2)} s, backend ${getBackend()})`,
+);

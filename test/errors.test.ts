@@ -524,7 +524,12 @@ const VALUES: Row[] = [
     TypeError,
     /^setRngState: expected the 5 numbers returned by getRngState\(\)$/,
   ],
-  ['setBackend of an unknown name', () => T.setBackend('cuda'), Error, /^setBackend: unknown backend 'cuda' \(available: wasm, reference\)$/],
+  [
+    'setBackend of an unknown name',
+    () => T.setBackend('cuda'),
+    Error,
+    /^setBackend: unknown backend 'cuda' \(available: wasm, reference\)$/,
+  ],
   ['setMemoryBudget of 0', () => T.setMemoryBudget(0), RangeError, /^setMemoryBudget: bytes must be positive, got 0$/],
 ];
 

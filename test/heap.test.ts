@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { listBackends, memoryStats, randn, setBackend, setMemoryBudget, tensor, type Tensor, zeros } from '../src/index.js';
+import { listBackends, memoryStats, randn, setBackend, setMemoryBudget, type Tensor, tensor, zeros } from '../src/index.js';
 
 test('tensors spilled under memory pressure come back with their values', () => {
   const before = memoryStats();
@@ -40,7 +40,10 @@ test('views keep their storage alive: disposing is per storage', () => {
   const t = randn([8, 8]);
   const v = t.transpose(0, 1);
   const expected = t.toArray() as number[][];
-  assert.deepEqual(v.toArray(), expected[0].map((_, j) => expected.map((row) => row[j])));
+  assert.deepEqual(
+    v.toArray(),
+    expected[0].map((_, j) => expected.map((row) => row[j])),
+  );
 });
 
 test('large blocks are freed by finalizers when the event loop turns', async () => {

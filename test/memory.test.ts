@@ -52,7 +52,10 @@ for (const name of listBackends()) {
     assert.ok(loss < 1.5, `training loss ${loss} did not go down`);
     // the tensor heap stops growing once the spill budget is reached
     assert.ok(stats.heapBytes <= heapAt2k * 1.25 + 16 * MiB, `tensor heap grew from ${heapAt2k / MiB} MiB to ${stats.heapBytes / MiB} MiB`);
-    assert.ok(stats.residentBytes <= stats.budgetBytes + 4 * MiB, `resident ${stats.residentBytes / MiB} MiB exceeds budget ${stats.budgetBytes / MiB} MiB`);
+    assert.ok(
+      stats.residentBytes <= stats.budgetBytes + 4 * MiB,
+      `resident ${stats.residentBytes / MiB} MiB exceeds budget ${stats.budgetBytes / MiB} MiB`,
+    );
     // and the process as a whole holds flat (the JS garbage collector reclaims spilled garbage)
     const growth = (maxRss - rssAt2k) / MiB;
     assert.ok(growth < 96, `RSS grew by ${growth.toFixed(1)} MiB between step 2,000 and 10,000`);

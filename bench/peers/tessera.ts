@@ -77,17 +77,31 @@ function prepare(spec: CaseSpec, inputs: CaseInputs): Prepared {
   const [a, b] = ins;
   let op: () => Tensor;
   switch (spec.kind) {
-    case 'matmul': op = () => T.matmul(a, b); break;
-    case 'add': case 'scalarAdd': op = () => T.add(a, b); break;
-    case 'exp': op = () => T.exp(a); break;
-    case 'relu': op = () => T.relu(a); break;
-    case 'softmax': op = () => T.softmax(a, -1); break;
-    default: throw new Error(`tessera runner: unknown kind '${spec.kind}'`);
+    case 'matmul':
+      op = () => T.matmul(a, b);
+      break;
+    case 'add':
+    case 'scalarAdd':
+      op = () => T.add(a, b);
+      break;
+    case 'exp':
+      op = () => T.exp(a);
+      break;
+    case 'relu':
+      op = () => T.relu(a);
+      break;
+    case 'softmax':
+      op = () => T.softmax(a, -1);
+      break;
+    default:
+      throw new Error(`tessera runner: unknown kind '${spec.kind}'`);
   }
   return {
     call: () => op().dispose(),
     outputs: () => [read(op())],
-    dispose: () => { for (const t of ins) t.dispose(); },
+    dispose: () => {
+      for (const t of ins) t.dispose();
+    },
   };
 }
 
@@ -110,13 +124,20 @@ function prepareConv(spec: CaseSpec, get: (name: string, grad?: boolean) => Tens
     return grads;
   };
   return {
-    call: p.backward ? () => { for (const g of step()) g.dispose(); } : () => forward().dispose(),
-    outputs: () => (p.backward ? step() : [forward()]).map((t) => {
-      const out = t.toTypedArray() as Float32Array;
-      t.dispose();
-      return out;
-    }),
-    dispose: () => { for (const t of [x, w, b, dy]) t?.dispose(); },
+    call: p.backward
+      ? () => {
+          for (const g of step()) g.dispose();
+        }
+      : () => forward().dispose(),
+    outputs: () =>
+      (p.backward ? step() : [forward()]).map((t) => {
+        const out = t.toTypedArray() as Float32Array;
+        t.dispose();
+        return out;
+      }),
+    dispose: () => {
+      for (const t of [x, w, b, dy]) t?.dispose();
+    },
   };
 }
 

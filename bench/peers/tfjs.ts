@@ -42,12 +42,24 @@ function prepare(tf: Tf, spec: CaseSpec, inputs: CaseInputs): Prepared {
   const [a, b] = ins;
   let op: () => Tensor;
   switch (spec.kind) {
-    case 'matmul': op = () => tf.matMul(a, b); break;
-    case 'add': case 'scalarAdd': op = () => tf.add(a, b); break;
-    case 'exp': op = () => tf.exp(a); break;
-    case 'relu': op = () => tf.relu(a); break;
-    case 'softmax': op = () => tf.softmax(a, -1); break;
-    default: throw new Error(`tfjs runner: unknown kind '${spec.kind}'`);
+    case 'matmul':
+      op = () => tf.matMul(a, b);
+      break;
+    case 'add':
+    case 'scalarAdd':
+      op = () => tf.add(a, b);
+      break;
+    case 'exp':
+      op = () => tf.exp(a);
+      break;
+    case 'relu':
+      op = () => tf.relu(a);
+      break;
+    case 'softmax':
+      op = () => tf.softmax(a, -1);
+      break;
+    default:
+      throw new Error(`tfjs runner: unknown kind '${spec.kind}'`);
   }
   return {
     call: () => op().dispose(),
@@ -99,7 +111,10 @@ export class TfjsRunner implements Runner {
   private tf: Tf | null = null;
 
   /** `threads` goes to the wasm backend's setThreadsCount (which Node ignores: single-threaded). */
-  constructor(private readonly backend: 'cpu' | 'wasm', private readonly threads: number) {
+  constructor(
+    private readonly backend: 'cpu' | 'wasm',
+    private readonly threads: number,
+  ) {
     this.name = `tfjs-${backend}`;
   }
 
@@ -126,7 +141,11 @@ export class TfjsRunner implements Runner {
     const tf = this.tf!;
     // Both tfjs columns share one engine; select this column's backend for the case.
     if (tf.getBackend() !== this.backend) await tf.setBackend(this.backend);
-    return timePrepared(() => prepare(tf, spec, inputs), policy, () => tf.memory().numTensors);
+    return timePrepared(
+      () => prepare(tf, spec, inputs),
+      policy,
+      () => tf.memory().numTensors,
+    );
   }
 
   async close(): Promise<void> {}

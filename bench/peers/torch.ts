@@ -44,7 +44,10 @@ export class TorchRunner implements Runner {
   private stderr = '';
 
   /** `threads`: torch.set_num_threads, equal to tessera's thread count. */
-  constructor(private readonly threads: number, private readonly python?: string) {}
+  constructor(
+    private readonly threads: number,
+    private readonly python?: string,
+  ) {}
 
   async setup(): Promise<Record<string, string | number>> {
     const { python, tried } = findPython(this.python);
@@ -54,14 +57,24 @@ export class TorchRunner implements Runner {
     const n = String(this.threads);
     const env = { ...process.env, OMP_NUM_THREADS: n, OPENBLAS_NUM_THREADS: n, MKL_NUM_THREADS: n };
     const proc = spawn(python, [SCRIPT], { stdio: ['pipe', 'pipe', 'pipe'], env });
-    proc.stderr.on('data', (d: Buffer) => { this.stderr = (this.stderr + d.toString()).slice(-2000); });
-    proc.on('exit', () => { for (const resolve of this.pending.splice(0)) resolve(''); });
+    proc.stderr.on('data', (d: Buffer) => {
+      this.stderr = (this.stderr + d.toString()).slice(-2000);
+    });
+    proc.on('exit', () => {
+      for (const resolve of this.pending.splice(0)) resolve('');
+    });
     this.proc = proc;
     this.lines = createInterface({ input: proc.stdout });
     this.lines.on('line', (line) => this.pending.shift()?.(line));
     this.dir = mkdtempSync(join(tmpdir(), 'tessera-bench-'));
     const info = await this.request({ cmd: 'init', threads: this.threads });
-    return { version: String(info.torch), threads: Number(info.threads), python: `${python} (${info.python})`, BLAS: String(info.blas), mkldnn: String(info.mkldnn) };
+    return {
+      version: String(info.torch),
+      threads: Number(info.threads),
+      python: `${python} (${info.python})`,
+      BLAS: String(info.blas),
+      mkldnn: String(info.mkldnn),
+    };
   }
 
   private request(req: object): Promise<Record<string, unknown>> {
@@ -88,9 +101,18 @@ export class TorchRunner implements Runner {
       return { name: s.name, path, shape: s.shape };
     });
     try {
-      const r = await this.request({ cmd: 'run', case: { kind: spec.kind, conv: spec.conv ?? null, model: spec.model ?? null }, inputs: files, policy });
+      const r = await this.request({
+        cmd: 'run',
+        case: { kind: spec.kind, conv: spec.conv ?? null, model: spec.model ?? null },
+        inputs: files,
+        policy,
+      });
       if (r.status !== 'ok') return { status: r.status === 'unsupported' ? 'unsupported' : 'error', reason: String(r.reason) };
-      return { status: 'ok', stats: summarize(r.perCallMs as number[], Number(r.inner), r.fromWarmup === true), checksum: Number(r.checksum) };
+      return {
+        status: 'ok',
+        stats: summarize(r.perCallMs as number[], Number(r.inner), r.fromWarmup === true),
+        checksum: Number(r.checksum),
+      };
     } catch (e) {
       return { status: 'error', reason: e instanceof Error ? e.message : String(e) };
     } finally {
@@ -102,8 +124,14 @@ export class TorchRunner implements Runner {
     if (this.proc && this.proc.exitCode === null) {
       this.proc.stdin.end(`${JSON.stringify({ cmd: 'quit' })}\n`);
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(() => { this.proc?.kill(); resolve(); }, 5000);
-        this.proc!.once('exit', () => { clearTimeout(timer); resolve(); });
+        const timer = setTimeout(() => {
+          this.proc?.kill();
+          resolve();
+        }, 5000);
+        this.proc!.once('exit', () => {
+          clearTimeout(timer);
+          resolve();
+        });
       });
     }
     this.lines?.close();

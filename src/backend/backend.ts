@@ -18,13 +18,52 @@ export interface Strided {
 }
 
 export type UnaryOp =
-  | 'neg' | 'exp' | 'log' | 'log1p' | 'expm1' | 'sqrt' | 'rsqrt' | 'abs' | 'sign' | 'sin' | 'cos'
-  | 'tanh' | 'sigmoid' | 'relu' | 'leakyRelu' | 'elu' | 'gelu' | 'silu' | 'softplus' | 'reciprocal'
-  | 'square' | 'floor' | 'ceil' | 'round' | 'not' | 'geluGrad' | 'isnan';
+  | 'neg'
+  | 'exp'
+  | 'log'
+  | 'log1p'
+  | 'expm1'
+  | 'sqrt'
+  | 'rsqrt'
+  | 'abs'
+  | 'sign'
+  | 'sin'
+  | 'cos'
+  | 'tanh'
+  | 'sigmoid'
+  | 'relu'
+  | 'leakyRelu'
+  | 'elu'
+  | 'gelu'
+  | 'silu'
+  | 'softplus'
+  | 'reciprocal'
+  | 'square'
+  | 'floor'
+  | 'ceil'
+  | 'round'
+  | 'not'
+  | 'geluGrad'
+  | 'isnan';
 
 export type BinaryOp =
-  | 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum' | 'eq' | 'ne' | 'lt' | 'le' | 'gt'
-  | 'ge' | 'and' | 'or' | 'xor' | 'reluGrad';
+  | 'add'
+  | 'sub'
+  | 'mul'
+  | 'div'
+  | 'pow'
+  | 'maximum'
+  | 'minimum'
+  | 'eq'
+  | 'ne'
+  | 'lt'
+  | 'le'
+  | 'gt'
+  | 'ge'
+  | 'and'
+  | 'or'
+  | 'xor'
+  | 'reluGrad';
 
 export type ReduceOp = 'sum' | 'max' | 'min' | 'prod';
 
@@ -37,17 +76,38 @@ export interface MatArg {
 
 /** Convolution geometry, NCHW input (N, C, H, W), OIHW weight (O, C/groups, KH, KW). */
 export interface Conv2dGeom {
-  n: number; c: number; h: number; w: number;
-  o: number; kh: number; kw: number;
-  oh: number; ow: number;
-  strideH: number; strideW: number; padH: number; padW: number; dilH: number; dilW: number;
+  n: number;
+  c: number;
+  h: number;
+  w: number;
+  o: number;
+  kh: number;
+  kw: number;
+  oh: number;
+  ow: number;
+  strideH: number;
+  strideW: number;
+  padH: number;
+  padW: number;
+  dilH: number;
+  dilW: number;
   groups: number;
 }
 
 /** Pooling geometry on NCHW input. */
 export interface Pool2dGeom {
-  n: number; c: number; h: number; w: number; oh: number; ow: number;
-  kh: number; kw: number; strideH: number; strideW: number; padH: number; padW: number;
+  n: number;
+  c: number;
+  h: number;
+  w: number;
+  oh: number;
+  ow: number;
+  kh: number;
+  kw: number;
+  strideH: number;
+  strideW: number;
+  padH: number;
+  padW: number;
   /** avgPool2d: whether zero padding counts in the divisor. */
   countIncludePad: boolean;
 }

@@ -7,8 +7,8 @@
 // meet, accumulates into leaves' `.grad`, and then frees the graph (closures and saved tensors).
 
 import { heap, type Storage } from './heap.js';
-import type { Tensor } from './tensor.js';
 import { fmt } from './shape.js';
+import type { Tensor } from './tensor.js';
 
 /** One recorded op: its name, its inputs, and the gradient rule (null once the graph is freed). */
 export interface Node {
@@ -54,7 +54,12 @@ export function enableGrad<T>(fn: () => T): T {
  * `backward` returns one gradient per input (null for inputs that get none), each of the
  * input's shape.
  */
-export function attach(out: Tensor, name: string, inputs: readonly Tensor[], backward: (grad: Tensor) => readonly (Tensor | null | undefined)[]): Tensor {
+export function attach(
+  out: Tensor,
+  name: string,
+  inputs: readonly Tensor[],
+  backward: (grad: Tensor) => readonly (Tensor | null | undefined)[],
+): Tensor {
   if (!gradEnabled) return out;
   let needed = false;
   for (const t of inputs) if (t.requiresGrad) needed = true;
@@ -102,7 +107,9 @@ export function runBackward(root: Tensor, gradient: Tensor | undefined, options:
   let seed: Tensor;
   if (gradient === undefined) {
     if (root.size !== 1) {
-      throw new Error(`backward: a gradient can be created implicitly only for a one-element output; got shape ${fmt(root.shape)}. Pass a gradient of that shape: y.backward(grad)`);
+      throw new Error(
+        `backward: a gradient can be created implicitly only for a one-element output; got shape ${fmt(root.shape)}. Pass a gradient of that shape: y.backward(grad)`,
+      );
     }
     seed = ones(root);
   } else {
@@ -151,7 +158,9 @@ export function runBackward(root: Tensor, gradient: Tensor | undefined, options:
       }
       if (t.retainsGrad) t.grad = t.grad === null ? g.clone() : t.grad.add_(g);
       if (node.backward === null) {
-        throw new Error(`backward: the graph through '${node.name}' was already freed by an earlier backward(); pass { retainGraph: true } to the first call to go through it twice`);
+        throw new Error(
+          `backward: the graph through '${node.name}' was already freed by an earlier backward(); pass { retainGraph: true } to the first call to go through it twice`,
+        );
       }
       const inGrads = node.backward(g);
       if (!options.retainGraph) node.backward = null;

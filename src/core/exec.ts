@@ -75,7 +75,8 @@ export function fromArray(shape: Shape, data: ArrayLike<number>, dtype: DType = 
   const p = out.ptr();
   const view = dtype === 'float32' ? h.f32 : dtype === 'int32' ? h.i32 : h.u8;
   const base = dtype === 'bool' ? p : p >>> 2;
-  if (dtype === 'bool') for (let i = 0; i < data.length; i++) view[base + i] = data[i] !== 0 ? 1 : 0; // NaN is true
+  if (dtype === 'bool')
+    for (let i = 0; i < data.length; i++) view[base + i] = data[i] !== 0 ? 1 : 0; // NaN is true
   else view.set(data, base);
   return out;
 }

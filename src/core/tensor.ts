@@ -132,7 +132,8 @@ export class Tensor {
 
   /** Sets `requiresGrad` on a leaf (float32 only) and returns this tensor. */
   requiresGrad_(flag = true): this {
-    if (flag && this.dtype !== 'float32') throw new TypeError(`requiresGrad_: only float32 tensors can require gradients, got ${this.dtype}`);
+    if (flag && this.dtype !== 'float32')
+      throw new TypeError(`requiresGrad_: only float32 tensors can require gradients, got ${this.dtype}`);
     if (!flag && this.gradFn !== null) throw new Error('requiresGrad_: cannot switch off gradients of a non-leaf tensor; use detach()');
     this.requiresGrad = flag;
     return this;
@@ -155,107 +156,292 @@ export class Tensor {
   }
 
   // ---- elementwise ------------------------------------------------------------------------
-  add(other: TensorLike): Tensor { return ew.add(this, other); }
-  sub(other: TensorLike): Tensor { return ew.sub(this, other); }
-  mul(other: TensorLike): Tensor { return ew.mul(this, other); }
-  div(other: TensorLike): Tensor { return ew.div(this, other); }
-  pow(exponent: TensorLike): Tensor { return ew.pow(this, exponent); }
-  minimum(other: TensorLike): Tensor { return ew.minimum(this, other); }
-  maximum(other: TensorLike): Tensor { return ew.maximum(this, other); }
-  neg(): Tensor { return ew.neg(this); }
-  exp(): Tensor { return ew.exp(this); }
-  log(): Tensor { return ew.log(this); }
-  log1p(): Tensor { return ew.log1p(this); }
-  expm1(): Tensor { return ew.expm1(this); }
-  sqrt(): Tensor { return ew.sqrt(this); }
-  rsqrt(): Tensor { return ew.rsqrt(this); }
-  abs(): Tensor { return ew.abs(this); }
-  sign(): Tensor { return ew.sign(this); }
-  sin(): Tensor { return ew.sin(this); }
-  cos(): Tensor { return ew.cos(this); }
-  tanh(): Tensor { return ew.tanh(this); }
-  sigmoid(): Tensor { return ew.sigmoid(this); }
-  relu(): Tensor { return ew.relu(this); }
-  leakyRelu(negativeSlope = 0.01): Tensor { return ew.leakyRelu(this, negativeSlope); }
-  elu(alpha = 1): Tensor { return ew.elu(this, alpha); }
-  gelu(): Tensor { return ew.gelu(this); }
-  silu(): Tensor { return ew.silu(this); }
-  softplus(): Tensor { return ew.softplus(this); }
-  reciprocal(): Tensor { return ew.reciprocal(this); }
-  square(): Tensor { return ew.square(this); }
-  floor(): Tensor { return ew.floor(this); }
-  ceil(): Tensor { return ew.ceil(this); }
-  round(): Tensor { return ew.round(this); }
-  clamp(min?: number | null, max?: number | null): Tensor { return ew.clamp(this, min, max); }
-  eq(other: TensorLike): Tensor { return ew.eq(this, other); }
-  ne(other: TensorLike): Tensor { return ew.ne(this, other); }
-  lt(other: TensorLike): Tensor { return ew.lt(this, other); }
-  le(other: TensorLike): Tensor { return ew.le(this, other); }
-  gt(other: TensorLike): Tensor { return ew.gt(this, other); }
-  ge(other: TensorLike): Tensor { return ew.ge(this, other); }
-  logicalAnd(other: TensorLike): Tensor { return ew.logicalAnd(this, other); }
-  logicalOr(other: TensorLike): Tensor { return ew.logicalOr(this, other); }
-  logicalXor(other: TensorLike): Tensor { return ew.logicalXor(this, other); }
-  logicalNot(): Tensor { return ew.logicalNot(this); }
-  isNaN(): Tensor { return ew.isNaN(this); }
-  where(condition: TensorLike, other: TensorLike): Tensor { return ew.where(condition, this, other); }
-  maskedFill(mask: TensorLike, value: number): Tensor { return ew.maskedFill(this, mask, value); }
+  add(other: TensorLike): Tensor {
+    return ew.add(this, other);
+  }
+  sub(other: TensorLike): Tensor {
+    return ew.sub(this, other);
+  }
+  mul(other: TensorLike): Tensor {
+    return ew.mul(this, other);
+  }
+  div(other: TensorLike): Tensor {
+    return ew.div(this, other);
+  }
+  pow(exponent: TensorLike): Tensor {
+    return ew.pow(this, exponent);
+  }
+  minimum(other: TensorLike): Tensor {
+    return ew.minimum(this, other);
+  }
+  maximum(other: TensorLike): Tensor {
+    return ew.maximum(this, other);
+  }
+  neg(): Tensor {
+    return ew.neg(this);
+  }
+  exp(): Tensor {
+    return ew.exp(this);
+  }
+  log(): Tensor {
+    return ew.log(this);
+  }
+  log1p(): Tensor {
+    return ew.log1p(this);
+  }
+  expm1(): Tensor {
+    return ew.expm1(this);
+  }
+  sqrt(): Tensor {
+    return ew.sqrt(this);
+  }
+  rsqrt(): Tensor {
+    return ew.rsqrt(this);
+  }
+  abs(): Tensor {
+    return ew.abs(this);
+  }
+  sign(): Tensor {
+    return ew.sign(this);
+  }
+  sin(): Tensor {
+    return ew.sin(this);
+  }
+  cos(): Tensor {
+    return ew.cos(this);
+  }
+  tanh(): Tensor {
+    return ew.tanh(this);
+  }
+  sigmoid(): Tensor {
+    return ew.sigmoid(this);
+  }
+  relu(): Tensor {
+    return ew.relu(this);
+  }
+  leakyRelu(negativeSlope = 0.01): Tensor {
+    return ew.leakyRelu(this, negativeSlope);
+  }
+  elu(alpha = 1): Tensor {
+    return ew.elu(this, alpha);
+  }
+  gelu(): Tensor {
+    return ew.gelu(this);
+  }
+  silu(): Tensor {
+    return ew.silu(this);
+  }
+  softplus(): Tensor {
+    return ew.softplus(this);
+  }
+  reciprocal(): Tensor {
+    return ew.reciprocal(this);
+  }
+  square(): Tensor {
+    return ew.square(this);
+  }
+  floor(): Tensor {
+    return ew.floor(this);
+  }
+  ceil(): Tensor {
+    return ew.ceil(this);
+  }
+  round(): Tensor {
+    return ew.round(this);
+  }
+  clamp(min?: number | null, max?: number | null): Tensor {
+    return ew.clamp(this, min, max);
+  }
+  eq(other: TensorLike): Tensor {
+    return ew.eq(this, other);
+  }
+  ne(other: TensorLike): Tensor {
+    return ew.ne(this, other);
+  }
+  lt(other: TensorLike): Tensor {
+    return ew.lt(this, other);
+  }
+  le(other: TensorLike): Tensor {
+    return ew.le(this, other);
+  }
+  gt(other: TensorLike): Tensor {
+    return ew.gt(this, other);
+  }
+  ge(other: TensorLike): Tensor {
+    return ew.ge(this, other);
+  }
+  logicalAnd(other: TensorLike): Tensor {
+    return ew.logicalAnd(this, other);
+  }
+  logicalOr(other: TensorLike): Tensor {
+    return ew.logicalOr(this, other);
+  }
+  logicalXor(other: TensorLike): Tensor {
+    return ew.logicalXor(this, other);
+  }
+  logicalNot(): Tensor {
+    return ew.logicalNot(this);
+  }
+  isNaN(): Tensor {
+    return ew.isNaN(this);
+  }
+  where(condition: TensorLike, other: TensorLike): Tensor {
+    return ew.where(condition, this, other);
+  }
+  maskedFill(mask: TensorLike, value: number): Tensor {
+    return ew.maskedFill(this, mask, value);
+  }
   /** A copy converted to `dtype` (this tensor itself when it already has it). */
-  to(dtype: DType): Tensor { return ew.cast(this, dtype); }
-  float(): Tensor { return ew.cast(this, 'float32'); }
-  int(): Tensor { return ew.cast(this, 'int32'); }
-  bool(): Tensor { return ew.cast(this, 'bool'); }
-  clone(): Tensor { return ew.clone(this); }
+  to(dtype: DType): Tensor {
+    return ew.cast(this, dtype);
+  }
+  float(): Tensor {
+    return ew.cast(this, 'float32');
+  }
+  int(): Tensor {
+    return ew.cast(this, 'int32');
+  }
+  bool(): Tensor {
+    return ew.cast(this, 'bool');
+  }
+  clone(): Tensor {
+    return ew.clone(this);
+  }
 
   // ---- in place (no gradient tracking through them) ---------------------------------------
   /** Copies `src` (broadcast) into this tensor's memory and returns this tensor. */
-  copy_(src: TensorLike): this { ew.copyInPlace(this, src); return this; }
-  add_(other: TensorLike, alpha = 1): this { ew.updateInPlace(this, 'add', alpha === 1 ? other : ew.mul(ew.toTensor(other, this), alpha), 'add_'); return this; }
-  sub_(other: TensorLike, alpha = 1): this { ew.updateInPlace(this, 'sub', alpha === 1 ? other : ew.mul(ew.toTensor(other, this), alpha), 'sub_'); return this; }
-  mul_(other: TensorLike): this { ew.updateInPlace(this, 'mul', other, 'mul_'); return this; }
-  fill_(value: number): this { ew.copyInPlace(this, value, 'fill_'); return this; }
-  zero_(): this { return this.fill_(0); }
+  copy_(src: TensorLike): this {
+    ew.copyInPlace(this, src);
+    return this;
+  }
+  add_(other: TensorLike, alpha = 1): this {
+    ew.updateInPlace(this, 'add', alpha === 1 ? other : ew.mul(ew.toTensor(other, this), alpha), 'add_');
+    return this;
+  }
+  sub_(other: TensorLike, alpha = 1): this {
+    ew.updateInPlace(this, 'sub', alpha === 1 ? other : ew.mul(ew.toTensor(other, this), alpha), 'sub_');
+    return this;
+  }
+  mul_(other: TensorLike): this {
+    ew.updateInPlace(this, 'mul', other, 'mul_');
+    return this;
+  }
+  fill_(value: number): this {
+    ew.copyInPlace(this, value, 'fill_');
+    return this;
+  }
+  zero_(): this {
+    return this.fill_(0);
+  }
 
   // ---- reductions -------------------------------------------------------------------------
-  sum(dim?: number | number[], keepDim = false): Tensor { return red.sum(this, dim, keepDim); }
-  mean(dim?: number | number[], keepDim = false): Tensor { return red.mean(this, dim, keepDim); }
-  max(dim?: number | number[], keepDim = false): Tensor { return red.max(this, dim, keepDim); }
-  min(dim?: number | number[], keepDim = false): Tensor { return red.min(this, dim, keepDim); }
-  prod(dim?: number | number[], keepDim = false): Tensor { return red.prod(this, dim, keepDim); }
-  argmax(dim?: number, keepDim = false): Tensor { return red.argmax(this, dim, keepDim); }
-  argmin(dim?: number, keepDim = false): Tensor { return red.argmin(this, dim, keepDim); }
-  var(dim?: number | number[], options?: red.VarOptions): Tensor { return red.variance(this, dim, options); }
-  std(dim?: number | number[], options?: red.VarOptions): Tensor { return red.std(this, dim, options); }
-  logSumExp(dim?: number | number[], keepDim = false): Tensor { return red.logSumExp(this, dim, keepDim); }
+  sum(dim?: number | number[], keepDim = false): Tensor {
+    return red.sum(this, dim, keepDim);
+  }
+  mean(dim?: number | number[], keepDim = false): Tensor {
+    return red.mean(this, dim, keepDim);
+  }
+  max(dim?: number | number[], keepDim = false): Tensor {
+    return red.max(this, dim, keepDim);
+  }
+  min(dim?: number | number[], keepDim = false): Tensor {
+    return red.min(this, dim, keepDim);
+  }
+  prod(dim?: number | number[], keepDim = false): Tensor {
+    return red.prod(this, dim, keepDim);
+  }
+  argmax(dim?: number, keepDim = false): Tensor {
+    return red.argmax(this, dim, keepDim);
+  }
+  argmin(dim?: number, keepDim = false): Tensor {
+    return red.argmin(this, dim, keepDim);
+  }
+  var(dim?: number | number[], options?: red.VarOptions): Tensor {
+    return red.variance(this, dim, options);
+  }
+  std(dim?: number | number[], options?: red.VarOptions): Tensor {
+    return red.std(this, dim, options);
+  }
+  logSumExp(dim?: number | number[], keepDim = false): Tensor {
+    return red.logSumExp(this, dim, keepDim);
+  }
 
   // ---- movement ---------------------------------------------------------------------------
-  reshape(...shape: (number | number[])[]): Tensor { return mv.reshape(this, mv.shapeArgs(shape)); }
-  view(...shape: (number | number[])[]): Tensor { return mv.view(this, mv.shapeArgs(shape)); }
-  flatten(startDim = 0, endDim = -1): Tensor { return mv.flatten(this, startDim, endDim); }
-  squeeze(dim?: number | number[]): Tensor { return mv.squeeze(this, dim); }
-  unsqueeze(dim: number): Tensor { return mv.unsqueeze(this, dim); }
-  transpose(dim0 = -2, dim1 = -1): Tensor { return mv.transpose(this, dim0, dim1); }
+  reshape(...shape: (number | number[])[]): Tensor {
+    return mv.reshape(this, mv.shapeArgs(shape));
+  }
+  view(...shape: (number | number[])[]): Tensor {
+    return mv.view(this, mv.shapeArgs(shape));
+  }
+  flatten(startDim = 0, endDim = -1): Tensor {
+    return mv.flatten(this, startDim, endDim);
+  }
+  squeeze(dim?: number | number[]): Tensor {
+    return mv.squeeze(this, dim);
+  }
+  unsqueeze(dim: number): Tensor {
+    return mv.unsqueeze(this, dim);
+  }
+  transpose(dim0 = -2, dim1 = -1): Tensor {
+    return mv.transpose(this, dim0, dim1);
+  }
   /** The transpose of a matrix (last two dims). */
-  get T(): Tensor { return mv.transpose(this, -2, -1); }
-  permute(...dims: (number | number[])[]): Tensor { return mv.permute(this, mv.shapeArgs(dims)); }
-  expand(...shape: (number | number[])[]): Tensor { return mv.expand(this, mv.shapeArgs(shape)); }
-  expandAs(other: Tensor): Tensor { return mv.expand(this, other.shape); }
-  slice(...specs: mv.SliceSpec[]): Tensor { return mv.slice(this, ...specs); }
-  narrow(dim: number, start: number, length: number): Tensor { return mv.narrow(this, dim, start, length); }
-  select(dim: number, index: number): Tensor { return mv.select(this, dim, index); }
-  contiguous(): Tensor { return mv.contiguous(this); }
-  split(sizeOrSections: number | number[], dim = 0): Tensor[] { return mv.split(this, sizeOrSections, dim); }
-  chunk(chunks: number, dim = 0): Tensor[] { return mv.chunk(this, chunks, dim); }
-  pad(padding: readonly number[], value = 0): Tensor { return mv.pad(this, padding, value); }
+  get T(): Tensor {
+    return mv.transpose(this, -2, -1);
+  }
+  permute(...dims: (number | number[])[]): Tensor {
+    return mv.permute(this, mv.shapeArgs(dims));
+  }
+  expand(...shape: (number | number[])[]): Tensor {
+    return mv.expand(this, mv.shapeArgs(shape));
+  }
+  expandAs(other: Tensor): Tensor {
+    return mv.expand(this, other.shape);
+  }
+  slice(...specs: mv.SliceSpec[]): Tensor {
+    return mv.slice(this, ...specs);
+  }
+  narrow(dim: number, start: number, length: number): Tensor {
+    return mv.narrow(this, dim, start, length);
+  }
+  select(dim: number, index: number): Tensor {
+    return mv.select(this, dim, index);
+  }
+  contiguous(): Tensor {
+    return mv.contiguous(this);
+  }
+  split(sizeOrSections: number | number[], dim = 0): Tensor[] {
+    return mv.split(this, sizeOrSections, dim);
+  }
+  chunk(chunks: number, dim = 0): Tensor[] {
+    return mv.chunk(this, chunks, dim);
+  }
+  pad(padding: readonly number[], value = 0): Tensor {
+    return mv.pad(this, padding, value);
+  }
 
   // ---- indexing, linear algebra, nn -------------------------------------------------------
-  gather(dim: number, index: Tensor): Tensor { return idx.gather(this, dim, index); }
-  indexSelect(dim: number, index: Tensor): Tensor { return idx.indexSelect(this, dim, index); }
-  matmul(other: Tensor): Tensor { return la.matmul(this, other); }
-  softmax(dim = -1): Tensor { return nnf.softmax(this, dim); }
-  logSoftmax(dim = -1): Tensor { return nnf.logSoftmax(this, dim); }
-  dropout(p = 0.5, training = true): Tensor { return nnf.dropout(this, p, training); }
-  conv2d(weight: Tensor, bias?: Tensor | null, options?: conv.Conv2dOptions): Tensor { return conv.conv2d(this, weight, bias, options); }
+  gather(dim: number, index: Tensor): Tensor {
+    return idx.gather(this, dim, index);
+  }
+  indexSelect(dim: number, index: Tensor): Tensor {
+    return idx.indexSelect(this, dim, index);
+  }
+  matmul(other: Tensor): Tensor {
+    return la.matmul(this, other);
+  }
+  softmax(dim = -1): Tensor {
+    return nnf.softmax(this, dim);
+  }
+  logSoftmax(dim = -1): Tensor {
+    return nnf.logSoftmax(this, dim);
+  }
+  dropout(p = 0.5, training = true): Tensor {
+    return nnf.dropout(this, p, training);
+  }
+  conv2d(weight: Tensor, bias?: Tensor | null, options?: conv.Conv2dOptions): Tensor {
+    return conv.conv2d(this, weight, bias, options);
+  }
 }
 
 /** How a non-tensor argument is named in error messages. */

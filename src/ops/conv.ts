@@ -25,7 +25,8 @@ export interface Conv2dOptions {
 function pair(op: string, name: string, v: Pair, min: number): [number, number] {
   const p: [number, number] = typeof v === 'number' ? [v, v] : [v[0], v[1]];
   if (!Array.isArray(v) && typeof v !== 'number') throw new TypeError(`${op}: ${name} must be a number or [h, w], got ${String(v)}`);
-  if (p.some((x) => !Number.isInteger(x) || x < min)) throw new RangeError(`${op}: ${name} must be integers >= ${min}, got ${JSON.stringify(v)}`);
+  if (p.some((x) => !Number.isInteger(x) || x < min))
+    throw new RangeError(`${op}: ${name} must be integers >= ${min}, got ${JSON.stringify(v)}`);
   return p;
 }
 
@@ -46,14 +47,18 @@ export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, options:
   if (bias != null) assertTensor('conv2d', bias, 'bias');
   if (x.ndim !== 4) throw new RangeError(`conv2d: input must be 4-D (N, C, H, W), got shape ${fmt(x.shape)}`);
   if (weight.ndim !== 4) throw new RangeError(`conv2d: weight must be 4-D (O, C/groups, KH, KW), got shape ${fmt(weight.shape)}`);
-  if (x.dtype !== 'float32' || weight.dtype !== 'float32') throw new TypeError(`conv2d: expected float32 input and weight, got ${x.dtype} and ${weight.dtype}`);
+  if (x.dtype !== 'float32' || weight.dtype !== 'float32')
+    throw new TypeError(`conv2d: expected float32 input and weight, got ${x.dtype} and ${weight.dtype}`);
   const groups = options.groups ?? 1;
   const [n, c, h, w] = x.shape;
   const [o, cg, kh, kw] = weight.shape;
   if (!Number.isInteger(groups) || groups < 1 || c % groups !== 0 || o % groups !== 0) {
     throw new RangeError(`conv2d: groups (${groups}) must divide input channels (${c}) and output channels (${o})`);
   }
-  if (cg * groups !== c) throw new RangeError(`conv2d: weight ${fmt(weight.shape)} expects ${cg * groups} input channels (C/groups = ${cg}, groups ${groups}), got input ${fmt(x.shape)}`);
+  if (cg * groups !== c)
+    throw new RangeError(
+      `conv2d: weight ${fmt(weight.shape)} expects ${cg * groups} input channels (C/groups = ${cg}, groups ${groups}), got input ${fmt(x.shape)}`,
+    );
   const [sh, sw] = pair('conv2d', 'stride', options.stride ?? 1, 1);
   const [dh, dw] = pair('conv2d', 'dilation', options.dilation ?? 1, 1);
   let ph: number;
@@ -62,15 +67,29 @@ export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, options:
   if (padding === 'valid') [ph, pw] = [0, 0];
   else if (padding === 'same') {
     if (sh !== 1 || sw !== 1) throw new RangeError("conv2d: padding 'same' needs stride 1");
-    if ((dh * (kh - 1)) % 2 !== 0 || (dw * (kw - 1)) % 2 !== 0) throw new RangeError("conv2d: padding 'same' needs an odd effective kernel size");
+    if ((dh * (kh - 1)) % 2 !== 0 || (dw * (kw - 1)) % 2 !== 0)
+      throw new RangeError("conv2d: padding 'same' needs an odd effective kernel size");
     [ph, pw] = [(dh * (kh - 1)) / 2, (dw * (kw - 1)) / 2];
   } else [ph, pw] = pair('conv2d', 'padding', padding, 0);
-  if (bias != null && (bias.ndim !== 1 || bias.shape[0] !== o)) throw new RangeError(`conv2d: bias must have shape [${o}], got ${fmt(bias.shape)}`);
+  if (bias != null && (bias.ndim !== 1 || bias.shape[0] !== o))
+    throw new RangeError(`conv2d: bias must have shape [${o}], got ${fmt(bias.shape)}`);
   const g: Conv2dGeom = {
-    n, c, h, w, o, kh, kw,
+    n,
+    c,
+    h,
+    w,
+    o,
+    kh,
+    kw,
     oh: outSize('conv2d', h, kh, sh, ph, dh, 'height'),
     ow: outSize('conv2d', w, kw, sw, pw, dw, 'width'),
-    strideH: sh, strideW: sw, padH: ph, padW: pw, dilH: dh, dilW: dw, groups,
+    strideH: sh,
+    strideW: sw,
+    padH: ph,
+    padW: pw,
+    dilH: dh,
+    dilW: dw,
+    groups,
   };
   const cx = contiguous(x);
   const cw = contiguous(weight);
@@ -160,8 +179,19 @@ function poolGeom(op: string, x: Tensor, kernelSize: Pair, options: Pool2dOption
     return out;
   };
   return {
-    n, c, h, w, oh: size(h, kh, sh, ph), ow: size(w, kw, sw, pw), kh, kw,
-    strideH: sh, strideW: sw, padH: ph, padW: pw, countIncludePad: options.countIncludePad ?? true,
+    n,
+    c,
+    h,
+    w,
+    oh: size(h, kh, sh, ph),
+    ow: size(w, kw, sw, pw),
+    kh,
+    kw,
+    strideH: sh,
+    strideW: sw,
+    padH: ph,
+    padW: pw,
+    countIncludePad: options.countIncludePad ?? true,
   };
 }
 
@@ -237,4 +267,3 @@ export function avgPool1d(x: Tensor, kernelSize: number, options: { stride?: num
   const y = avgPool2d(unsqueeze(x, 2), [1, kernelSize], { stride: [1, options.stride ?? kernelSize], padding: [0, options.padding ?? 0] });
   return squeeze(y, 2);
 }
-

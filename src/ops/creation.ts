@@ -3,8 +3,8 @@
 
 import { assertDType, type DType } from '../core/dtype.js';
 import { filled, fromArray } from '../core/exec.js';
-import { checkShape, sizeOf } from '../core/shape.js';
 import { defaultGenerator, type Generator } from '../core/random.js';
+import { checkShape, sizeOf } from '../core/shape.js';
 import { assertTensor, type NestedArray, Tensor } from '../core/tensor.js';
 
 export interface TensorOptions {
@@ -41,7 +41,10 @@ function toShape(op: string, shape: ShapeArg): number[] {
  * @example tensor([[1, 2], [3, 4]]) // float32, shape [2, 2]
  * @example tensor([0, 2, 1], { dtype: 'int32' })
  */
-export function tensor(data: NestedArray | Float32Array | Int32Array | Uint8Array | readonly number[] | readonly boolean[], options: TensorOptions = {}): Tensor {
+export function tensor(
+  data: NestedArray | Float32Array | Int32Array | Uint8Array | readonly number[] | readonly boolean[],
+  options: TensorOptions = {},
+): Tensor {
   if (data instanceof Tensor) throw new TypeError('tensor: data is already a Tensor; use .clone() or .detach()');
   const shape: number[] = [];
   let flat: ArrayLike<number>;
@@ -64,7 +67,9 @@ export function tensor(data: NestedArray | Float32Array | Int32Array | Uint8Arra
         return;
       }
       if (!Array.isArray(v) || v.length !== shape[d]) {
-        throw new RangeError(`tensor: ragged nested array: expected length ${shape[d]} at ${path || 'top level'}, got ${Array.isArray(v) ? v.length : typeof v}`);
+        throw new RangeError(
+          `tensor: ragged nested array: expected length ${shape[d]} at ${path || 'top level'}, got ${Array.isArray(v) ? v.length : typeof v}`,
+        );
       }
       for (let i = 0; i < v.length; i++) walk(v[i], d + 1, `${path}[${i}]`);
     };
@@ -87,7 +92,8 @@ export function ones(shape: ShapeArg, options: TensorOptions = {}): Tensor {
 
 /** A tensor filled with `value`. @example full([2, 2], 7) */
 export function full(shape: ShapeArg, value: number | boolean, options: TensorOptions = {}): Tensor {
-  if (typeof value !== 'number' && typeof value !== 'boolean') throw new TypeError(`full: value must be a number or boolean, got ${typeof value}`);
+  if (typeof value !== 'number' && typeof value !== 'boolean')
+    throw new TypeError(`full: value must be a number or boolean, got ${typeof value}`);
   const dtype = dtypeOf(options, typeof value === 'boolean' ? 'bool' : 'float32', 'full');
   return finish(filled(toShape('full', shape), Number(value), dtype), options);
 }
@@ -98,7 +104,8 @@ export function full(shape: ShapeArg, value: number | boolean, options: TensorOp
  */
 export function arange(start: number, end?: number, step = 1, options: TensorOptions = {}): Tensor {
   const [s, e] = end === undefined ? [0, start] : [start, end];
-  if (![s, e, step].every(Number.isFinite) || step === 0) throw new RangeError(`arange: start, end and step must be finite and step nonzero, got ${s}, ${e}, ${step}`);
+  if (![s, e, step].every(Number.isFinite) || step === 0)
+    throw new RangeError(`arange: start, end and step must be finite and step nonzero, got ${s}, ${e}, ${step}`);
   const n = Math.max(0, Math.ceil((e - s) / step));
   const data = new Float64Array(n);
   for (let i = 0; i < n; i++) data[i] = s + i * step;
@@ -145,7 +152,8 @@ export function randn(shape: ShapeArg, options: RandomOptions = {}): Tensor {
 
 /** Uniform integers in [low, high), int32. @example randint(0, 10, [5]) */
 export function randint(low: number, high: number, shape: ShapeArg, options: RandomOptions = {}): Tensor {
-  if (!Number.isInteger(low) || !Number.isInteger(high) || high <= low) throw new RangeError(`randint: need integers low < high, got ${low}, ${high}`);
+  if (!Number.isInteger(low) || !Number.isInteger(high) || high <= low)
+    throw new RangeError(`randint: need integers low < high, got ${low}, ${high}`);
   const s = toShape('randint', shape);
   const g = options.generator ?? defaultGenerator;
   const data = new Int32Array(sizeOf(s));

@@ -193,7 +193,8 @@ export function pow(a: TensorLike, b: TensorLike): Tensor {
   const [ta, tb, dt] = arith('pow', a, b);
   if (dt !== 'float32' && ta.dtype !== 'bool' && tb.dtype !== 'bool') {
     // integer powers stay integers, as in PyTorch, which refuses negative exponents
-    if (tb.size > 0 && min(tb).item() < 0) throw new RangeError('pow: integers to negative integer powers are not allowed (convert with .float())');
+    if (tb.size > 0 && min(tb).item() < 0)
+      throw new RangeError('pow: integers to negative integer powers are not allowed (convert with .float())');
     return binaryRaw('pow', 'pow', ta, tb, 'int32');
   }
   const fa = ta.dtype === 'float32' ? ta : copyOf(ta, 'float32');
@@ -213,10 +214,7 @@ function minmax(op: 'minimum' | 'maximum', a: TensorLike, b: TensorLike): Tensor
     const pick = op === 'maximum' ? gt(ta, tb) : lt(ta, tb);
     const tie = mul(eq(ta, tb), 0.5);
     const wa = add(pick, tie);
-    return [
-      ta.requiresGrad ? sumTo(mul(g, wa), ta.shape) : null,
-      tb.requiresGrad ? sumTo(mul(g, sub(1, wa)), tb.shape) : null,
-    ];
+    return [ta.requiresGrad ? sumTo(mul(g, wa), ta.shape) : null, tb.requiresGrad ? sumTo(mul(g, sub(1, wa)), tb.shape) : null];
   });
 }
 /** Elementwise minimum (NaN propagates). */

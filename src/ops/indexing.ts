@@ -61,9 +61,11 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
   assertTensor('gather', x);
   assertTensor('gather', index, 'index');
   const d = normAxis('gather', dim, x.ndim);
-  if (index.ndim !== x.ndim) throw new RangeError(`gather: index must have the same rank as input (${x.ndim}), got shape ${fmt(index.shape)}`);
+  if (index.ndim !== x.ndim)
+    throw new RangeError(`gather: index must have the same rank as input (${x.ndim}), got shape ${fmt(index.shape)}`);
   index.shape.forEach((n, k) => {
-    if (k !== d && n > x.shape[k]) throw new RangeError(`gather: index shape ${fmt(index.shape)} exceeds input shape ${fmt(x.shape)} at dim ${k}`);
+    if (k !== d && n > x.shape[k])
+      throw new RangeError(`gather: index shape ${fmt(index.shape)} exceeds input shape ${fmt(x.shape)} at dim ${k}`);
   });
   const idx = checkIndex('gather', index, x.shape[d], d);
   const cx = contiguous(x);

@@ -30,7 +30,8 @@ function matrixLayout(t: Tensor): { ld: number; trans: boolean } | null {
 export function matmul(a: Tensor, b: Tensor): Tensor {
   assertTensor('matmul', a, 'a');
   assertTensor('matmul', b, 'b');
-  if (a.ndim === 0 || b.ndim === 0) throw new RangeError(`matmul: both operands need at least 1 dim, got ${fmt(a.shape)} @ ${fmt(b.shape)}`);
+  if (a.ndim === 0 || b.ndim === 0)
+    throw new RangeError(`matmul: both operands need at least 1 dim, got ${fmt(a.shape)} @ ${fmt(b.shape)}`);
   if (a.dtype !== 'float32' || b.dtype !== 'float32') throw new TypeError(`matmul: expected float32 operands, got ${a.dtype} @ ${b.dtype}`);
   if (a.shape[a.ndim - 1] !== b.shape[b.ndim === 1 ? 0 : b.ndim - 2]) {
     throw new RangeError(`matmul: inner dimensions differ: ${fmt(a.shape)} @ ${fmt(b.shape)}`);

@@ -2,12 +2,12 @@
 // assemble or cut tensors (concat, stack, split, pad). Views share storage with their base.
 
 import { attach } from '../core/autograd.js';
+import { promoteTypes } from '../core/dtype.js';
 import { copyInto, copyOf, filled } from '../core/exec.js';
 import { checkShape, contiguousStrides, fmt, normAxis, type Shape, sizeOf } from '../core/shape.js';
 import { assertTensor, describeValue, Tensor } from '../core/tensor.js';
 import { cast } from './elementwise.js';
 import { sumTo } from './reduce.js';
-import { promoteTypes } from '../core/dtype.js';
 
 /** A view of `x`'s storage with another layout. */
 function viewOf(x: Tensor, shape: Shape, strides: readonly number[], offset = x.offset): Tensor {
@@ -30,10 +30,13 @@ function inferShape(op: string, x: Tensor, shape: readonly number[]): number[] {
   checkShape(op, out);
   const known = sizeOf(out);
   if (free >= 0) {
-    if (known === 0 || x.size % known !== 0) throw new RangeError(`${op}: cannot reshape tensor of shape ${fmt(x.shape)} (${x.size} elements) into ${fmt(shape)}`);
+    if (known === 0 || x.size % known !== 0)
+      throw new RangeError(`${op}: cannot reshape tensor of shape ${fmt(x.shape)} (${x.size} elements) into ${fmt(shape)}`);
     out[free] = x.size / known;
   } else if (known !== x.size) {
-    throw new RangeError(`${op}: cannot reshape tensor of shape ${fmt(x.shape)} (${x.size} elements) into ${fmt(shape)} (${known} elements)`);
+    throw new RangeError(
+      `${op}: cannot reshape tensor of shape ${fmt(x.shape)} (${x.size} elements) into ${fmt(shape)} (${known} elements)`,
+    );
   }
   return out;
 }
@@ -62,7 +65,9 @@ export function reshape(x: Tensor, shape: readonly number[]): Tensor {
 export function view(x: Tensor, shape: readonly number[]): Tensor {
   assertTensor('view', x);
   if (!x.isContiguous()) {
-    throw new Error(`view: tensor of shape ${fmt(x.shape)} is not contiguous (a transpose or slice?); use reshape() or contiguous().view()`);
+    throw new Error(
+      `view: tensor of shape ${fmt(x.shape)} is not contiguous (a transpose or slice?); use reshape() or contiguous().view()`,
+    );
   }
   return reshape(x, shape);
 }
@@ -169,7 +174,8 @@ export function slice(x: Tensor, ...specs: SliceSpec[]): Tensor {
   x.shape.forEach((n, d) => {
     const spec = specs[d] ?? null;
     if (typeof spec === 'number') {
-      if (!Number.isInteger(spec) || spec < -n || spec >= n) throw new RangeError(`slice: index ${spec} is out of range for dim ${d} of size ${n}`);
+      if (!Number.isInteger(spec) || spec < -n || spec >= n)
+        throw new RangeError(`slice: index ${spec} is out of range for dim ${d} of size ${n}`);
       offset += (spec < 0 ? spec + n : spec) * x.strides[d];
       return;
     }
@@ -233,7 +239,9 @@ export function concat(tensors: readonly Tensor[], dim = 0): Tensor {
   let total = 0;
   tensors.forEach((t, i) => {
     if (t.ndim !== first.ndim || t.shape.some((n: number, k: number) => k !== d && n !== first.shape[k])) {
-      throw new RangeError(`concat: tensors[${i}] has shape ${fmt(t.shape)}, expected ${fmt(first.shape.map((n: number, k: number) => (k === d ? '*' : n)) as unknown as number[])} to join along dim ${d}`);
+      throw new RangeError(
+        `concat: tensors[${i}] has shape ${fmt(t.shape)}, expected ${fmt(first.shape.map((n: number, k: number) => (k === d ? '*' : n)) as unknown as number[])} to join along dim ${d}`,
+      );
     }
     total += t.shape[d];
   });
@@ -280,7 +288,8 @@ export function split(x: Tensor, sizeOrSections: number | readonly number[], dim
   const n = x.shape[d];
   let sizes: number[];
   if (typeof sizeOrSections === 'number') {
-    if (!Number.isInteger(sizeOrSections) || sizeOrSections <= 0) throw new RangeError(`split: size must be a positive integer, got ${sizeOrSections}`);
+    if (!Number.isInteger(sizeOrSections) || sizeOrSections <= 0)
+      throw new RangeError(`split: size must be a positive integer, got ${sizeOrSections}`);
     sizes = [];
     for (let s = 0; s < n; s += sizeOrSections) sizes.push(Math.min(sizeOrSections, n - s));
   } else {

@@ -30,9 +30,7 @@ function softmaxAny(name: string, x: Tensor, dim: number, log: boolean): Tensor 
   const d = normAxis(name, dim, x.ndim);
   const last = x.ndim - 1;
   const y = d === last ? softmaxLast(x, log) : transpose(softmaxLast(transpose(x, d, last), log), d, last);
-  return attach(y, name, [x], (g) =>
-    log ? [sub(g, mul(exp(y), sum(g, d, true)))] : [mul(y, sub(g, sum(mul(g, y), d, true)))],
-  );
+  return attach(y, name, [x], (g) => (log ? [sub(g, mul(exp(y), sum(g, d, true)))] : [mul(y, sub(g, sum(mul(g, y), d, true)))]));
 }
 
 /**
@@ -79,10 +77,13 @@ export function crossEntropy(logits: Tensor, target: Tensor, options: CrossEntro
   assertTensor('crossEntropy', target, 'target');
   if (weight !== undefined) assertTensor('crossEntropy', weight, 'weight');
   if (logits.ndim < 2) throw new RangeError(`crossEntropy: logits must be (N, C) or (N, C, d...), got shape ${fmt(logits.shape)}`);
-  if (!(labelSmoothing >= 0 && labelSmoothing <= 1)) throw new RangeError(`crossEntropy: labelSmoothing must be in [0, 1], got ${labelSmoothing}`);
-  if (reduction !== 'mean' && reduction !== 'sum' && reduction !== 'none') throw new RangeError(`crossEntropy: reduction must be 'mean', 'sum' or 'none', got ${String(reduction)}`);
+  if (!(labelSmoothing >= 0 && labelSmoothing <= 1))
+    throw new RangeError(`crossEntropy: labelSmoothing must be in [0, 1], got ${labelSmoothing}`);
+  if (reduction !== 'mean' && reduction !== 'sum' && reduction !== 'none')
+    throw new RangeError(`crossEntropy: reduction must be 'mean', 'sum' or 'none', got ${String(reduction)}`);
   const c = logits.shape[1];
-  if (weight !== undefined && (weight.ndim !== 1 || weight.shape[0] !== c)) throw new RangeError(`crossEntropy: weight must have shape [${c}], got ${fmt(weight.shape)}`);
+  if (weight !== undefined && (weight.ndim !== 1 || weight.shape[0] !== c))
+    throw new RangeError(`crossEntropy: weight must have shape [${c}], got ${fmt(weight.shape)}`);
   // (N, C, d...) -> (N*d, C)
   const spatial = logits.shape.slice(2);
   const order = [0, ...spatial.map((_, i) => i + 2), 1];
@@ -94,8 +95,14 @@ export function crossEntropy(logits: Tensor, target: Tensor, options: CrossEntro
     }
   } else if (target.dtype !== 'int32') {
     throw new TypeError(`crossEntropy: target must be int32 class indices or float32 probabilities, got ${target.dtype}`);
-  } else if (target.ndim !== logits.ndim - 1 || target.shape[0] !== logits.shape[0] || target.shape.slice(1).some((d, i) => d !== spatial[i])) {
-    throw new RangeError(`crossEntropy: target shape ${fmt(target.shape)} does not match logits ${fmt(logits.shape)} (expected ${fmt([logits.shape[0], ...spatial])})`);
+  } else if (
+    target.ndim !== logits.ndim - 1 ||
+    target.shape[0] !== logits.shape[0] ||
+    target.shape.slice(1).some((d, i) => d !== spatial[i])
+  ) {
+    throw new RangeError(
+      `crossEntropy: target shape ${fmt(target.shape)} does not match logits ${fmt(logits.shape)} (expected ${fmt([logits.shape[0], ...spatial])})`,
+    );
   }
   const rows = x2.shape[0];
   const lsm = softmaxLast(x2, true);

@@ -84,7 +84,16 @@ export function refSoftmax(x: number, rows: number, cols: number, out: number, l
   }
 }
 
-export function refIndexSelect(x: number, dtype: DType, outer: number, d: number, inner: number, idx: number, n: number, out: number): void {
+export function refIndexSelect(
+  x: number,
+  dtype: DType,
+  outer: number,
+  d: number,
+  inner: number,
+  idx: number,
+  n: number,
+  out: number,
+): void {
   const xs = heapView(dtype);
   const is = heap().i32;
   const xb = elemIndex(x, dtype);
@@ -118,7 +127,13 @@ export function refIndexAdd(src: number, outer: number, n: number, inner: number
 
 /** Walks a contiguous `outShape`, yielding the flat output position and the matching flat
  * position in a contiguous `xShape` tensor whose `axis` coordinate comes from `index`. */
-function walkGather(xShape: readonly number[], axis: number, index: number, outShape: readonly number[], visit: (outPos: number, xPos: number) => void): void {
+function walkGather(
+  xShape: readonly number[],
+  axis: number,
+  index: number,
+  outShape: readonly number[],
+  visit: (outPos: number, xPos: number) => void,
+): void {
   const is = heap().i32;
   const ib = index >>> 2;
   const rank = outShape.length;
@@ -141,7 +156,15 @@ function walkGather(xShape: readonly number[], axis: number, index: number, outS
   }
 }
 
-export function refGather(x: number, dtype: DType, xShape: readonly number[], axis: number, index: number, outShape: readonly number[], out: number): void {
+export function refGather(
+  x: number,
+  dtype: DType,
+  xShape: readonly number[],
+  axis: number,
+  index: number,
+  outShape: readonly number[],
+  out: number,
+): void {
   const xs = heapView(dtype);
   const xb = elemIndex(x, dtype);
   const ob = elemIndex(out, dtype);
@@ -150,7 +173,14 @@ export function refGather(x: number, dtype: DType, xShape: readonly number[], ax
   });
 }
 
-export function refScatterAdd(src: number, outShape: readonly number[], axis: number, index: number, xShape: readonly number[], out: number): void {
+export function refScatterAdd(
+  src: number,
+  outShape: readonly number[],
+  axis: number,
+  index: number,
+  xShape: readonly number[],
+  out: number,
+): void {
   const f = heap().f32;
   const sb = src >>> 2;
   const ob = out >>> 2;

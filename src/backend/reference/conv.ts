@@ -36,7 +36,9 @@ function eachTap(g: Conv2dGeom, visit: (xi: number, wi: number, yi: number) => v
 
 export function refConv2d(x: number, w: number, y: number, g: Conv2dGeom): void {
   const f = heap().f32;
-  const xb = x >>> 2, wb = w >>> 2, yb = y >>> 2;
+  const xb = x >>> 2,
+    wb = w >>> 2,
+    yb = y >>> 2;
   f.fill(0, yb, yb + g.n * g.o * g.oh * g.ow);
   eachTap(g, (xi, wi, yi) => {
     f[yb + yi] += f[xb + xi] * f[wb + wi];
@@ -45,7 +47,9 @@ export function refConv2d(x: number, w: number, y: number, g: Conv2dGeom): void 
 
 export function refConv2dBackwardInput(gy: number, w: number, gx: number, g: Conv2dGeom): void {
   const f = heap().f32;
-  const gyb = gy >>> 2, wb = w >>> 2, gxb = gx >>> 2;
+  const gyb = gy >>> 2,
+    wb = w >>> 2,
+    gxb = gx >>> 2;
   f.fill(0, gxb, gxb + g.n * g.c * g.h * g.w);
   eachTap(g, (xi, wi, yi) => {
     f[gxb + xi] += f[gyb + yi] * f[wb + wi];
@@ -54,7 +58,9 @@ export function refConv2dBackwardInput(gy: number, w: number, gx: number, g: Con
 
 export function refConv2dBackwardWeight(x: number, gy: number, gw: number, g: Conv2dGeom): void {
   const f = heap().f32;
-  const xb = x >>> 2, gyb = gy >>> 2, gwb = gw >>> 2;
+  const xb = x >>> 2,
+    gyb = gy >>> 2,
+    gwb = gw >>> 2;
   f.fill(0, gwb, gwb + g.o * (g.c / g.groups) * g.kh * g.kw);
   eachTap(g, (xi, wi, yi) => {
     f[gwb + wi] += f[xb + xi] * f[gyb + yi];
@@ -90,7 +96,9 @@ function eachWindow(g: Pool2dGeom, visit: (plane: number, yi: number, taps: numb
 export function refMaxPool2d(x: number, y: number, indices: number, g: Pool2dGeom): void {
   const f = heap().f32;
   const iv = heap().i32;
-  const xb = x >>> 2, yb = y >>> 2, ib = indices >>> 2;
+  const xb = x >>> 2,
+    yb = y >>> 2,
+    ib = indices >>> 2;
   const plane = g.h * g.w;
   eachWindow(g, (p, yi, taps) => {
     let best = -Infinity;
@@ -111,7 +119,9 @@ export function refMaxPool2d(x: number, y: number, indices: number, g: Pool2dGeo
 export function refMaxPool2dBackward(gy: number, indices: number, gx: number, g: Pool2dGeom): void {
   const f = heap().f32;
   const iv = heap().i32;
-  const gyb = gy >>> 2, ib = indices >>> 2, gxb = gx >>> 2;
+  const gyb = gy >>> 2,
+    ib = indices >>> 2,
+    gxb = gx >>> 2;
   const plane = g.h * g.w;
   const outPlane = g.oh * g.ow;
   f.fill(0, gxb, gxb + g.n * g.c * plane);
@@ -125,7 +135,8 @@ export function refMaxPool2dBackward(gy: number, indices: number, gx: number, g:
 
 export function refAvgPool2d(x: number, y: number, g: Pool2dGeom): void {
   const f = heap().f32;
-  const xb = x >>> 2, yb = y >>> 2;
+  const xb = x >>> 2,
+    yb = y >>> 2;
   const plane = g.h * g.w;
   eachWindow(g, (p, yi, taps, count) => {
     let s = 0;
@@ -136,7 +147,8 @@ export function refAvgPool2d(x: number, y: number, g: Pool2dGeom): void {
 
 export function refAvgPool2dBackward(gy: number, gx: number, g: Pool2dGeom): void {
   const f = heap().f32;
-  const gyb = gy >>> 2, gxb = gx >>> 2;
+  const gyb = gy >>> 2,
+    gxb = gx >>> 2;
   const plane = g.h * g.w;
   f.fill(0, gxb, gxb + g.n * g.c * plane);
   eachWindow(g, (p, yi, taps, count) => {

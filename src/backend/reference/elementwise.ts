@@ -18,7 +18,11 @@ export function elemIndex(ptr: number, dtype: DType): number {
  * Calls `visit(i, offsets)` for each element of `shape` in row-major order, with the element
  * offset of that position in each strided argument.
  */
-export function forEachIndex(shape: readonly number[], args: readonly (readonly number[])[], visit: (i: number, offs: number[]) => void): void {
+export function forEachIndex(
+  shape: readonly number[],
+  args: readonly (readonly number[])[],
+  visit: (i: number, offs: number[]) => void,
+): void {
   const rank = shape.length;
   const n = shape.reduce((a, b) => a * b, 1);
   if (n === 0) return;
@@ -43,8 +47,15 @@ export function erf(x: number): number {
   const r =
     t *
     Math.exp(
-      -z * z - 1.26551223 +
-        t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
+      -z * z -
+        1.26551223 +
+        t *
+          (1.00002368 +
+            t *
+              (0.37409196 +
+                t *
+                  (0.09678418 +
+                    t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
     );
   return x >= 0 ? 1 - r : r - 1;
 }
@@ -52,60 +63,103 @@ export function erf(x: number): number {
 /** The scalar definition of every unary op; `a` is the alpha of leakyRelu/elu. */
 export function unaryScalar(op: UnaryOp, x: number, a: number): number {
   switch (op) {
-    case 'neg': return -x;
-    case 'exp': return Math.exp(x);
-    case 'log': return Math.log(x);
-    case 'log1p': return Math.log1p(x);
-    case 'expm1': return Math.expm1(x);
-    case 'sqrt': return Math.sqrt(x);
-    case 'rsqrt': return 1 / Math.sqrt(x);
-    case 'abs': return Math.abs(x);
-    case 'sign': return x > 0 ? 1 : x < 0 ? -1 : x === 0 ? 0 : Number.NaN;
-    case 'sin': return Math.sin(x);
-    case 'cos': return Math.cos(x);
-    case 'tanh': return Math.tanh(x);
-    case 'sigmoid': return x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
-    case 'relu': return Math.max(x, 0); // NaN stays NaN, as in PyTorch
-    case 'leakyRelu': return x > 0 ? x : a * x;
-    case 'elu': return x > 0 ? x : a * Math.expm1(x);
-    case 'gelu': return 0.5 * x * (1 + erf(x / Math.SQRT2));
-    case 'geluGrad': return 0.5 * (1 + erf(x / Math.SQRT2)) + (x * Math.exp(-0.5 * x * x)) / Math.sqrt(2 * Math.PI);
-    case 'silu': return x / (1 + Math.exp(-x));
-    case 'softplus': return x > 20 ? x : Math.log1p(Math.exp(x));
-    case 'reciprocal': return 1 / x;
-    case 'square': return x * x;
-    case 'floor': return Math.floor(x);
-    case 'ceil': return Math.ceil(x);
+    case 'neg':
+      return -x;
+    case 'exp':
+      return Math.exp(x);
+    case 'log':
+      return Math.log(x);
+    case 'log1p':
+      return Math.log1p(x);
+    case 'expm1':
+      return Math.expm1(x);
+    case 'sqrt':
+      return Math.sqrt(x);
+    case 'rsqrt':
+      return 1 / Math.sqrt(x);
+    case 'abs':
+      return Math.abs(x);
+    case 'sign':
+      return x > 0 ? 1 : x < 0 ? -1 : x === 0 ? 0 : Number.NaN;
+    case 'sin':
+      return Math.sin(x);
+    case 'cos':
+      return Math.cos(x);
+    case 'tanh':
+      return Math.tanh(x);
+    case 'sigmoid':
+      return x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
+    case 'relu':
+      return Math.max(x, 0); // NaN stays NaN, as in PyTorch
+    case 'leakyRelu':
+      return x > 0 ? x : a * x;
+    case 'elu':
+      return x > 0 ? x : a * Math.expm1(x);
+    case 'gelu':
+      return 0.5 * x * (1 + erf(x / Math.SQRT2));
+    case 'geluGrad':
+      return 0.5 * (1 + erf(x / Math.SQRT2)) + (x * Math.exp(-0.5 * x * x)) / Math.sqrt(2 * Math.PI);
+    case 'silu':
+      return x / (1 + Math.exp(-x));
+    case 'softplus':
+      return x > 20 ? x : Math.log1p(Math.exp(x));
+    case 'reciprocal':
+      return 1 / x;
+    case 'square':
+      return x * x;
+    case 'floor':
+      return Math.floor(x);
+    case 'ceil':
+      return Math.ceil(x);
     case 'round': {
       // round half to even, as PyTorch does
       const r = Math.round(x);
       return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
     }
-    case 'not': return x !== 0 ? 0 : 1; // NaN counts as true, as in PyTorch
-    case 'isnan': return Number.isNaN(x) ? 1 : 0;
+    case 'not':
+      return x !== 0 ? 0 : 1; // NaN counts as true, as in PyTorch
+    case 'isnan':
+      return Number.isNaN(x) ? 1 : 0;
   }
 }
 
 /** The scalar definition of every binary op. */
 export function binaryScalar(op: BinaryOp, x: number, y: number): number {
   switch (op) {
-    case 'add': return x + y;
-    case 'sub': return x - y;
-    case 'mul': return x * y;
-    case 'div': return x / y;
-    case 'pow': return x ** y;
-    case 'maximum': return Number.isNaN(x) || Number.isNaN(y) ? Number.NaN : Math.max(x, y);
-    case 'minimum': return Number.isNaN(x) || Number.isNaN(y) ? Number.NaN : Math.min(x, y);
-    case 'eq': return x === y ? 1 : 0;
-    case 'ne': return x !== y ? 1 : 0;
-    case 'lt': return x < y ? 1 : 0;
-    case 'le': return x <= y ? 1 : 0;
-    case 'gt': return x > y ? 1 : 0;
-    case 'ge': return x >= y ? 1 : 0;
-    case 'and': return x !== 0 && y !== 0 ? 1 : 0;
-    case 'or': return x !== 0 || y !== 0 ? 1 : 0;
-    case 'xor': return (x !== 0) !== (y !== 0) ? 1 : 0;
-    case 'reluGrad': return x > 0 ? y : 0; // x: forward input, y: upstream gradient
+    case 'add':
+      return x + y;
+    case 'sub':
+      return x - y;
+    case 'mul':
+      return x * y;
+    case 'div':
+      return x / y;
+    case 'pow':
+      return x ** y;
+    case 'maximum':
+      return Number.isNaN(x) || Number.isNaN(y) ? Number.NaN : Math.max(x, y);
+    case 'minimum':
+      return Number.isNaN(x) || Number.isNaN(y) ? Number.NaN : Math.min(x, y);
+    case 'eq':
+      return x === y ? 1 : 0;
+    case 'ne':
+      return x !== y ? 1 : 0;
+    case 'lt':
+      return x < y ? 1 : 0;
+    case 'le':
+      return x <= y ? 1 : 0;
+    case 'gt':
+      return x > y ? 1 : 0;
+    case 'ge':
+      return x >= y ? 1 : 0;
+    case 'and':
+      return x !== 0 && y !== 0 ? 1 : 0;
+    case 'or':
+      return x !== 0 || y !== 0 ? 1 : 0;
+    case 'xor':
+      return (x !== 0) !== (y !== 0) ? 1 : 0;
+    case 'reluGrad':
+      return x > 0 ? y : 0; // x: forward input, y: upstream gradient
   }
 }
 

@@ -4,7 +4,12 @@
 import type { Backend } from '../backend.js';
 import { refArgReduce, refGather, refIndexAdd, refIndexSelect, refMatmul, refReduce, refScatterAdd, refSoftmax } from './compute.js';
 import {
-  refAvgPool2d, refAvgPool2dBackward, refConv2d, refConv2dBackwardInput, refConv2dBackwardWeight, refMaxPool2d,
+  refAvgPool2d,
+  refAvgPool2dBackward,
+  refConv2d,
+  refConv2dBackwardInput,
+  refConv2dBackwardWeight,
+  refMaxPool2d,
   refMaxPool2dBackward,
 } from './conv.js';
 import { refBinary, refCopy, refFill, refUnary, refWhere } from './elementwise.js';
