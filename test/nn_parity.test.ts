@@ -8,13 +8,11 @@
 // Run: npx tsc -p tsconfig.json && node --test dist/test/nn_parity.test.js
 
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import type { DType, Tensor } from '../src/index.js';
 import * as T from '../src/index.js';
 import { type LayerConfig, layerFromConfig, layerTypes } from '../src/nn/index.js';
+import { fixtureDir, loadFamilies } from './fixture_files.js';
 
 /** float32 against float64 references: |got - want| <= atol + rtol * |want|. */
 const DEFAULT_TOL: Tol = { rtol: 1e-4, atol: 1e-5 };
@@ -102,25 +100,8 @@ function checkCase(c: Case): void {
   }
 }
 
-/** The repository root: the nearest folder above this file (src or dist) with a package.json. */
-function repoRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) {
-    const up = dirname(dir);
-    if (up === dir) throw new Error('nn_parity: cannot find the repository root (no package.json above this file)');
-    dir = up;
-  }
-  return dir;
-}
-
-const FIXTURES = join(repoRoot(), 'test', 'fixtures', 'torch_nn');
-const families = readdirSync(FIXTURES)
-  .filter((f) => f.endsWith('.json'))
-  .sort()
-  .map((f) => ({
-    family: f.replace(/\.json$/, ''),
-    cases: (JSON.parse(readFileSync(join(FIXTURES, f), 'utf8')) as { cases: Case[] }).cases,
-  }));
+const FIXTURES = fixtureDir('torch_nn');
+const families = loadFamilies<Case>(FIXTURES);
 
 test('every built-in layer and loss has a PyTorch fixture', () => {
   assert.ok(families.length > 0, `no fixtures in ${FIXTURES}: run /usr/bin/python3 scripts/torch_nn_fixtures.py`);

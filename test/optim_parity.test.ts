@@ -6,14 +6,12 @@
 // Run: npx tsc -p tsconfig.json && node --test dist/test/optim_parity.test.js
 
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import type { Tensor } from '../src/index.js';
 import * as T from '../src/index.js';
 import type { LRScheduler, Optimizer, ReduceLROnPlateau } from '../src/optim/index.js';
 import * as optim from '../src/optim/index.js';
+import { fixtureDir, loadCases } from './fixture_files.js';
 
 /** Parameters: |got - want| <= ATOL + RTOL * |want| (the issue's 1e-5 relative). */
 const RTOL = 1e-5;
@@ -59,23 +57,8 @@ interface ClipCase {
   clipped: (TensorSpec | null)[];
 }
 
-/** The repository root: the nearest folder above this file with a package.json (works from test/ and dist/test/). */
-function repoRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) {
-    const up = dirname(dir);
-    if (up === dir) throw new Error('optim_parity: cannot find the repository root (no package.json above this file)');
-    dir = up;
-  }
-  return dir;
-}
-
-const FIXTURES = join(repoRoot(), 'test', 'fixtures', 'torch_optim');
-function load<C>(file: string): C[] {
-  const path = join(FIXTURES, file);
-  if (!existsSync(path)) throw new Error(`missing ${path}: run /usr/bin/python3 scripts/torch_optim_fixtures.py`);
-  return (JSON.parse(readFileSync(path, 'utf8')) as { cases: C[] }).cases;
-}
+const FIXTURES = fixtureDir('torch_optim');
+const load = <C>(file: string): C[] => loadCases<C>(FIXTURES, file, '/usr/bin/python3 scripts/torch_optim_fixtures.py');
 
 const build = (s: TensorSpec): Tensor => T.tensor(Float32Array.from(s.data)).reshape(s.shape);
 

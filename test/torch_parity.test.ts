@@ -6,13 +6,11 @@
 // Run: npx tsc -p tsconfig.json && node --test dist/test/torch_parity.test.js
 
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import type { Conv1dOptions, Conv2dOptions, Pool2dOptions, SliceSpec } from '../src/index.js';
 import * as T from '../src/index.js';
 import { type DType, type NestedArray, Tensor, type TensorLike } from '../src/index.js';
+import { fixtureDir, loadFamilies } from './fixture_files.js';
 
 /**
  * Cases that fail because of a known bug in tessera, with the reason. The lead removes an entry
@@ -445,25 +443,8 @@ function checkDropout(label: string, c: Case, x: Tensor, y: Tensor, v: number[])
 
 // ---- the suite ------------------------------------------------------------------------------
 
-/** The repository root: the nearest folder above this file with a package.json (works from test/ and dist/test/). */
-function repoRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) {
-    const up = dirname(dir);
-    if (up === dir) throw new Error('torch_parity: cannot find the repository root (no package.json above this file)');
-    dir = up;
-  }
-  return dir;
-}
-
-const FIXTURES = join(repoRoot(), 'test', 'fixtures', 'torch');
-const families = readdirSync(FIXTURES)
-  .filter((f) => f.endsWith('.json'))
-  .sort()
-  .map((f) => ({
-    family: f.replace(/\.json$/, ''),
-    cases: (JSON.parse(readFileSync(join(FIXTURES, f), 'utf8')) as { cases: Case[] }).cases,
-  }));
+const FIXTURES = fixtureDir('torch');
+const families = loadFamilies<Case>(FIXTURES);
 
 test('torch fixtures are present and every op has a tessera mapping', () => {
   assert.ok(families.length > 0, `no fixtures in ${FIXTURES}: run python3 scripts/torch_fixtures.py`);
