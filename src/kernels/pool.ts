@@ -9,6 +9,16 @@ import { at } from './simd';
   return load<i32>(g + (<usize>i << 2));
 }
 
+/**
+ * Whether tap value `v` replaces the window's `best` so far: when it is larger, or when it is the
+ * first NaN (once best is NaN nothing replaces it). Used through select, without branches: the
+ * comparisons are unpredictable.
+ */
+// @ts-ignore: decorator
+@inline function wins(v: f32, best: f32): bool {
+  return (v > best) | ((v != v) & (best == best));
+}
+
 /** y and indices (planes, oh, ow) = max over each window of x (planes, h, w). */
 export function maxPool2d(g: usize, x: usize, y: usize, idx: usize, p0: i32, p1: i32): void {
   const h = gi(g, 2), w = gi(g, 3), oh = gi(g, 4), ow = gi(g, 5), kh = gi(g, 6), kw = gi(g, 7);
@@ -27,12 +37,10 @@ export function maxPool2d(g: usize, x: usize, y: usize, idx: usize, p0: i32, p1:
         const xa = max(x0, 0), xb = min(x0 + kw, w);
         let best: f32 = -Infinity;
         let arg = ya < yb && xa < xb ? ya * w + xa : 0;
-        // branchless (the comparisons are unpredictable): a value wins when it is larger, or when
-        // it is the first NaN; once best is NaN nothing replaces it
         for (let iy = ya; iy < yb; iy++) {
           for (let ix = xa; ix < xb; ix++) {
             const v = load<f32>(at(xp, iy * w + ix));
-            const take = (v > best) | ((v != v) & (best == best));
+            const take = wins(v, best);
             best = select<f32>(v, best, take);
             arg = select<i32>(iy * w + ix, arg, take);
           }
@@ -57,15 +65,15 @@ function maxPool2x2(x: usize, y: usize, ind: usize, p0: i32, p1: i32, h: i32, w:
         let best = load<f32>(at(xp, a));
         let arg = a;
         let v = load<f32>(at(xp, a + 1));
-        let take = (v > best) | ((v != v) & (best == best));
+        let take = wins(v, best);
         best = select<f32>(v, best, take);
         arg = select<i32>(a + 1, arg, take);
         v = load<f32>(at(xp, a + w));
-        take = (v > best) | ((v != v) & (best == best));
+        take = wins(v, best);
         best = select<f32>(v, best, take);
         arg = select<i32>(a + w, arg, take);
         v = load<f32>(at(xp, a + w + 1));
-        take = (v > best) | ((v != v) & (best == best));
+        take = wins(v, best);
         best = select<f32>(v, best, take);
         arg = select<i32>(a + w + 1, arg, take);
         store<f32>(at(y, o), best);
