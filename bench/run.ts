@@ -9,7 +9,8 @@
 //
 // Flags: --quick; --only=GROUP|ID,... (gemm, conv, elementwise, softmax, overhead, train, or case ids
 // and id prefixes such as gemm-1024, conv2-fwdbwd, exp, infer); --threads=N (tessera and PyTorch; default tessera's own);
-// --backend=NAME (tessera backend); --peers=tfjs-cpu,tfjs-wasm,torch,onnxruntime; --python=PATH.
+// --backend=NAME (tessera backend); --peers=tfjs-cpu,tfjs-wasm,torch,torch-refblas,onnxruntime; --python=PATH.
+// torch-refblas is the same PyTorch on Debian's reference BLAS (what python3-torch alone installs).
 // Prints medians and ratios (tessera speed / peer speed) and writes bench/results/latest.json.
 
 import { execFileSync } from 'node:child_process';
@@ -22,7 +23,7 @@ import { FULL_POLICY, plannedCalls, QUICK_POLICY } from './harness.js';
 import { OrtRunner } from './peers/ort.js';
 import { calibrateGemmRate, TesseraRunner, tesseraThreads } from './peers/tessera.js';
 import { TfjsRunner } from './peers/tfjs.js';
-import { TorchRunner } from './peers/torch.js';
+import { referenceBlasEnv, TorchRunner } from './peers/torch.js';
 import { cellNotes, cellText, formatTable, type Row, toJson } from './report.js';
 import type { Result, Runner } from './runner.js';
 
@@ -42,16 +43,16 @@ interface Options {
   python?: string;
 }
 
-const PEERS = ['tfjs-cpu', 'tfjs-wasm', 'torch', 'onnxruntime'];
+const PEERS = ['tfjs-cpu', 'tfjs-wasm', 'torch', 'torch-refblas', 'onnxruntime'];
 /** Peers whose column appears only when they are installed (onnxruntime-node is not a dependency). */
-const OPTIONAL_PEERS = ['onnxruntime'];
+const OPTIONAL_PEERS = ['onnxruntime', 'torch-refblas'];
 /** A tessera case is skipped when its estimated measurement time exceeds this (ms). */
 const SKIP_BUDGET_MS = { full: 30_000, quick: 8_000 };
 
 function usage(): string {
   return (
     'usage: node dist/bench/run.js [--quick] [--only=gemm,conv,elementwise,softmax,overhead,train|CASE_ID,...] [--threads=N]\n' +
-    '       [--backend=NAME] [--peers=tfjs-cpu,tfjs-wasm,torch,onnxruntime] [--python=PATH]'
+    '       [--backend=NAME] [--peers=tfjs-cpu,tfjs-wasm,torch,torch-refblas,onnxruntime] [--python=PATH]'
   );
 }
 
@@ -123,6 +124,9 @@ async function main(): Promise<void> {
     ...(opts.peers.includes('tfjs-cpu') ? [new TfjsRunner('cpu', threads)] : []),
     ...(opts.peers.includes('tfjs-wasm') ? [new TfjsRunner('wasm', threads)] : []),
     ...(opts.peers.includes('torch') ? [new TorchRunner(threads, opts.python)] : []),
+    ...(opts.peers.includes('torch-refblas')
+      ? [new TorchRunner(threads, opts.python, { name: 'torch-refblas', env: referenceBlasEnv })]
+      : []),
     ...(opts.peers.includes('onnxruntime') ? [new OrtRunner(threads)] : []),
   ];
   for (const r of candidates) {

@@ -4,7 +4,7 @@
 // (bench/harness.ts) and sends back per-call times, which are summarised here.
 
 import { type ChildProcessWithoutNullStreams, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface, type Interface } from 'node:readline';
@@ -34,9 +34,25 @@ export function findPython(preferred?: string): { python: string | null; tried: 
   return { python: null, tried };
 }
 
-/** The PyTorch column. */
+/** Where Debian keeps the reference (netlib) BLAS and LAPACK that `libblas3`/`liblapack3` install. */
+const REFERENCE_BLAS_DIRS = ['/usr/lib/x86_64-linux-gnu/blas', '/usr/lib/x86_64-linux-gnu/lapack'];
+
+/**
+ * A second PyTorch column, 'torch-refblas': the same PyTorch loaded against Debian's reference BLAS
+ * (LD_LIBRARY_PATH ahead of the libblas.so.3 alternative). That is what `apt-get install
+ * python3-torch` alone gives (the figures the issues quote were taken so); the 'torch' column is
+ * whatever BLAS the machine has selected (OpenBLAS once libopenblas0-pthread is installed).
+ */
+export function referenceBlasEnv(): Record<string, string> {
+  if (!existsSync(join(REFERENCE_BLAS_DIRS[0], 'libblas.so.3')))
+    throw new Error(`no reference BLAS at ${REFERENCE_BLAS_DIRS[0]} (Debian package libblas3)`);
+  const dirs = REFERENCE_BLAS_DIRS.filter((d) => existsSync(d));
+  return { LD_LIBRARY_PATH: [...dirs, process.env.LD_LIBRARY_PATH ?? ''].filter(Boolean).join(':') };
+}
+
+/** The PyTorch column (or, with `variant`, a named column for the same PyTorch in another set-up). */
 export class TorchRunner implements Runner {
-  readonly name = 'torch';
+  readonly name: string;
   private proc: ChildProcessWithoutNullStreams | null = null;
   private lines: Interface | null = null;
   private readonly pending: ((line: string) => void)[] = [];
@@ -47,7 +63,10 @@ export class TorchRunner implements Runner {
   constructor(
     private readonly threads: number,
     private readonly python?: string,
-  ) {}
+    private readonly variant?: { name: string; env: () => Record<string, string> },
+  ) {
+    this.name = variant?.name ?? 'torch';
+  }
 
   async setup(): Promise<Record<string, string | number>> {
     const { python, tried } = findPython(this.python);
@@ -55,7 +74,7 @@ export class TorchRunner implements Runner {
     // torch.set_num_threads (in torch.py) sizes torch's own pool; a BLAS with its own threads
     // (OpenBLAS, MKL) is sized by these, so the peer really uses `threads` threads.
     const n = String(this.threads);
-    const env = { ...process.env, OMP_NUM_THREADS: n, OPENBLAS_NUM_THREADS: n, MKL_NUM_THREADS: n };
+    const env = { ...process.env, OMP_NUM_THREADS: n, OPENBLAS_NUM_THREADS: n, MKL_NUM_THREADS: n, ...this.variant?.env() };
     const proc = spawn(python, [SCRIPT], { stdio: ['pipe', 'pipe', 'pipe'], env });
     proc.stderr.on('data', (d: Buffer) => {
       this.stderr = (this.stderr + d.toString()).slice(-2000);
