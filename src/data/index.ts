@@ -18,3 +18,14 @@ export {
 } from './fashion-mnist.js';
 export { gunzip, gzip, isGzip } from './gzip.js';
 export { decodeIdx, encodeIdx, type IdxArray, type IdxDType, idxToTensor, parseIdx, readIdx } from './idx.js';
+export {
+  type Column,
+  type ColumnInput,
+  type ColumnKind,
+  isMissing,
+  type NumberColumn,
+  type StringColumn,
+  Table,
+  type TimestampColumn,
+  toColumn,
+} from './table.js';
