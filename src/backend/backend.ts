@@ -112,6 +112,27 @@ export interface Pool2dGeom {
   countIncludePad: boolean;
 }
 
+/**
+ * One fused Adam/AdamW step (adamStep). Scalars as the unfused update uses them: c1 = 1 - beta1,
+ * c2 = 1 - beta2, stepSize = lr / (1 - beta1^t), bc2 = sqrt(1 - beta2^t); `decay` = 1 - lr * wd
+ * multiplies the parameter first when `decoupled` (AdamW); `l2` adds wd * param to the gradient (Adam).
+ */
+export interface AdamStepArgs {
+  beta1: number;
+  c1: number;
+  beta2: number;
+  c2: number;
+  stepSize: number;
+  bc2: number;
+  eps: number;
+  decay: number;
+  wd: number;
+  decoupled: boolean;
+  l2: boolean;
+  amsgrad: boolean;
+  maximize: boolean;
+}
+
 export interface Backend {
   readonly name: string;
   /** out[i] = value, `n` elements of `dtype`. */
@@ -151,6 +172,11 @@ export interface Backend {
   gather(x: number, dtype: DType, xShape: readonly number[], axis: number, index: number, outShape: readonly number[], out: number): void;
   /** The adjoint of gather: out (xShape, zeroed by caller) += src at index along axis. float32. */
   scatterAdd(src: number, outShape: readonly number[], axis: number, index: number, xShape: readonly number[], out: number): void;
+  /**
+   * In place over n contiguous float32 elements: m, v (and vmax when amsgrad, else vmax = 0) and
+   * the parameter p take one Adam step with gradient g, in f32 exactly as the unfused ops would.
+   */
+  adamStep(p: number, g: number, m: number, v: number, vmax: number, n: number, a: AdamStepArgs): void;
 }
 
 // The built-in backends; each is created on first use, so importing starts nothing.

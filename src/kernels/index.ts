@@ -25,11 +25,13 @@
 //   convColFloats()                                              im2col chunk floats after gemm ws
 //   maxPool2d(g, x, y, idx, p0, p1) / maxPool2dBackward(g, gy, idx, gx, p0, p1)   planes p0..p1
 //   avgPool2d(g, x, y, p0, p1) / avgPool2dBackward(g, gy, gx, p0, p1)
+//   adamStep(p, g, m, v, vmax, n, beta1, c1, beta2, c2, stepSize, bc2, eps, decay, wd, flags)  fused Adam/AdamW
 // `g` points to an i32 geometry struct (Conv2dGeom / Pool2dGeom field order, see conv.ts, pool.ts).
 export { conv2dBackwardInput, conv2dBackwardWeight, conv2dBackwardWeightT, conv2dForward, convColFloats } from './conv';
 export { binary, copy4, unary } from './elementwise';
 export { gemm, gemmScratchBytes, gemmTileRows } from './gemm';
 export { gemmSmallM } from './gemv';
+export { adamStep } from './optim';
 export { avgPool2d, avgPool2dBackward, maxPool2d, maxPool2dBackward } from './pool';
 export { reduce, softmax } from './reduce';
 export { compare, where } from './select';

@@ -6,6 +6,7 @@
 import type { Tensor } from '../core/tensor.js';
 import { zerosLike } from '../ops/creation.js';
 import { add, div, maximum, mul, neg, sqrt, sub } from '../ops/elementwise.js';
+import { adamStep_ } from '../ops/optim.js';
 import { checkBoolean, checkNonNegative, Optimizer, type ParamGroup, type Params, withDefaults, withTemps } from './optimizer.js';
 
 export interface AdamOptions {
@@ -23,7 +24,8 @@ export interface AdamOptions {
   maximize?: boolean;
 }
 
-type AdamGroup = Required<AdamOptions> & { lr: number };
+/** Adam's resolved hyperparameters for one parameter group. */
+export type AdamGroup = Required<AdamOptions> & { lr: number };
 
 /** Adam's per-parameter state, created on the parameter's first step. */
 export interface AdamState extends Record<string, Tensor | number | undefined> {
@@ -100,9 +102,36 @@ export class AdamW extends Optimizer<AdamOptions, AdamState> {
 
 /**
  * One Adam (or, with `decoupled`, AdamW) step of one parameter, as PyTorch's _single_tensor_adam
- * and _single_tensor_adamw; runs under noGrad.
+ * and _single_tensor_adamw; runs under noGrad. Dense float32 parameters take the fused primitive
+ * (one pass over the parameter and its state); anything else the same update composed from ops.
  */
 export function adamUpdate(param: Tensor, grad: Tensor, state: AdamState, h: AdamGroup, decoupled: boolean): void {
+  const [beta1, beta2] = h.betas;
+  state.expAvg ??= zerosLike(param);
+  state.expAvgSq ??= zerosLike(param);
+  if (h.amsgrad) state.maxExpAvgSq ??= zerosLike(param);
+  const step = (state.step ?? 0) + 1;
+  const fused = adamStep_(param, grad, state.expAvg, state.expAvgSq, h.amsgrad ? (state.maxExpAvgSq as Tensor) : null, {
+    beta1,
+    c1: 1 - beta1,
+    beta2,
+    c2: 1 - beta2,
+    stepSize: h.lr / (1 - beta1 ** step),
+    bc2: Math.sqrt(1 - beta2 ** step),
+    eps: h.eps,
+    decay: 1 - h.lr * h.weightDecay,
+    wd: h.weightDecay,
+    decoupled: decoupled && h.weightDecay !== 0,
+    l2: !decoupled && h.weightDecay !== 0,
+    amsgrad: h.amsgrad,
+    maximize: h.maximize,
+  });
+  if (fused) state.step = step;
+  else adamUpdateComposed(param, grad, state, h, decoupled);
+}
+
+/** adamUpdate from elementwise ops: the plain path the fused primitive is tested against. */
+export function adamUpdateComposed(param: Tensor, grad: Tensor, state: AdamState, h: AdamGroup, decoupled: boolean): void {
   withTemps((t) => {
     const [beta1, beta2] = h.betas;
     let g = h.maximize ? t(neg(grad)) : grad;

@@ -13,6 +13,7 @@ import {
   refMaxPool2dBackward,
 } from './conv.js';
 import { refBinary, refCopy, refFill, refUnary, refWhere } from './elementwise.js';
+import { refAdamStep } from './optim.js';
 
 /** Plain TypeScript implementation of every primitive. */
 export class ReferenceBackend implements Backend {
@@ -37,4 +38,5 @@ export class ReferenceBackend implements Backend {
   indexAdd = refIndexAdd;
   gather = refGather;
   scatterAdd = refScatterAdd;
+  adamStep = refAdamStep;
 }

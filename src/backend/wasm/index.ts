@@ -3,7 +3,7 @@
 // and the reference backend for everything else (int32/bool data, gather/scatter, odd layouts).
 
 import type { DType } from '../../core/dtype.js';
-import type { Backend, BinaryOp, Conv2dGeom, MatArg, Pool2dGeom, ReduceOp, Strided, UnaryOp } from '../backend.js';
+import type { AdamStepArgs, Backend, BinaryOp, Conv2dGeom, MatArg, Pool2dGeom, ReduceOp, Strided, UnaryOp } from '../backend.js';
 import { ReferenceBackend } from '../reference/index.js';
 import {
   wasmAvgPool2d,
@@ -17,6 +17,7 @@ import {
 import { wasmBinary, wasmCopy, wasmUnary } from './elementwise.js';
 import { type KernelBuild, type Kernels, loadKernels } from './loader.js';
 import { wasmMatmul } from './matmul.js';
+import { wasmAdamStep } from './optim.js';
 import { wasmReduce, wasmSoftmax } from './reduce.js';
 import { wasmCompare, wasmWhere } from './select.js';
 
@@ -127,5 +128,9 @@ export class WasmBackend implements Backend {
 
   scatterAdd(src: number, outShape: readonly number[], axis: number, index: number, xShape: readonly number[], out: number): void {
     this.ref.scatterAdd(src, outShape, axis, index, xShape, out);
+  }
+
+  adamStep(p: number, g: number, m: number, v: number, vmax: number, n: number, a: AdamStepArgs): void {
+    wasmAdamStep(this.kernels, p, g, m, v, vmax, n, a);
   }
 }
