@@ -15,10 +15,13 @@
 import { fromArray } from '../core/exec.js';
 import type { Tensor } from '../core/tensor.js';
 
-/** The special tokens, at the start of every vocabulary: `<pad>` = 0, `<unk>` = 1, then `<bos>`, `<eos>` when enabled. */
+/** Padding, id 0: fills short rows of `encodeBatch`; `decode` skips it. */
 export const PAD_TOKEN = '<pad>';
+/** Unknown, id 1: any token not in the vocabulary. */
 export const UNK_TOKEN = '<unk>';
+/** Beginning of sequence, id 2 when the tokenizer has `bos: true`. */
 export const BOS_TOKEN = '<bos>';
+/** End of sequence, id 2 (or 3 after `<bos>`) when the tokenizer has `eos: true`. */
 export const EOS_TOKEN = '<eos>';
 
 export interface TokenizerOptions {

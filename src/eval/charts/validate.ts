@@ -54,6 +54,7 @@ export function positiveInt(op: string, name: string, value: unknown, fallback: 
   return value;
 }
 
+/** True for arrays and typed arrays. @example isArrayLike(new Float32Array(2)) === true */
 export function isArrayLike(v: unknown): v is ArrayLike<unknown> {
   return Array.isArray(v) || (ArrayBuffer.isView(v) && !(v instanceof DataView));
 }
