@@ -5,6 +5,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { fromArray } from '../../core/exec.js';
 import type { Tensor } from '../../core/tensor.js';
+import { tensor } from '../../ops/creation.js';
+import { DataLoader } from '../dataloader.js';
+import { mapDataset, TensorDataset } from '../dataset.js';
 import { compose } from './compose.js';
 import { centerCrop, randomCrop } from './crop.js';
 import { randomHorizontalFlip } from './flip.js';
@@ -41,6 +44,31 @@ test('compose: the same as applying the transforms in turn; plain tensor functio
     () => compose([centerCrop(4), 3 as never]),
     /compose: transforms\[1\] must be a transform \(a function of a tensor\), got number/,
   );
+});
+
+test('as DataLoader transforms: on whole batches, or sample by sample through mapDataset', () => {
+  const x = fromArray(
+    [10, 1, 4, 4],
+    Float32Array.from({ length: 160 }, (_, i) => i),
+  );
+  const y = tensor([0, 1, 2, 3, 4, 5, 6, 7, 8, 9], { dtype: 'int32' });
+  const ds = new TensorDataset(x, y);
+  const batchFlip = randomHorizontalFlip(0.5, { seed: 7 });
+  const batches = [...new DataLoader(ds, { batchSize: 4, transform: ([xb, yb]) => [batchFlip(xb), yb] })];
+  assert.deepEqual(
+    batches.map(([xb]) => xb.shape),
+    [
+      [4, 1, 4, 4],
+      [4, 1, 4, 4],
+      [2, 1, 4, 4],
+    ],
+  );
+  // per sample, with the same seed, the same draws in the same order
+  const sampleFlip = randomHorizontalFlip(0.5, { seed: 7 });
+  const perSample = mapDataset(ds, ([xi, yi]) => [sampleFlip(xi), yi]);
+  const samples = [...new DataLoader(perSample, { batchSize: 4 })];
+  for (let b = 0; b < 3; b++) assert.deepEqual(samples[b][0].toTypedArray(), batches[b][0].toTypedArray());
+  assert.deepEqual(samples[2][1].toArray(), [8, 9]);
 });
 
 test('every transform returns a new tensor, leaves its input alone and records no gradient', () => {

@@ -6,6 +6,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { History } from '../../train/callbacks/history.js';
 import { confusionMatrixChart } from './confusion_matrix.js';
 import { prChart, rocChart } from './curves.js';
 import { type Chart, writeChart } from './render.js';
@@ -234,6 +235,13 @@ test('trainingCurvesChart: one panel per family from a History, a record or a li
       [1, 0.7],
     ],
   );
+  // a real History, with a metric that appears at the second epoch (padded with NaN)
+  const h = new History();
+  h.onEpochEnd(0, { loss: 1, accuracy: 0.5 });
+  h.onEpochEnd(1, { loss: 0.6, accuracy: 0.7, val_loss: 0.8 });
+  const real = trainingCurvesChart(h);
+  assert.deepEqual(facet(real), ['loss', 'accuracy']);
+  assert.equal((real.spec.data as { values: unknown[] }).values.length, 5);
   // NaN (a metric logged late) is left out
   const padded = trainingCurvesChart({ epoch: [0, 1, 2], loss: [1, 0.5, 0.4], val_loss: [Number.NaN, 0.6, 0.5] });
   assert.equal((padded.spec.data as { values: unknown[] }).values.length, 5);
