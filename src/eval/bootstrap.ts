@@ -124,7 +124,14 @@ export function bootstrapCI(
     if (yPred instanceof Tensor) return idx === null ? yPred : takeRows(yPred, idx);
     return idx === null ? rows.data : gatherRows(rows.data, idx);
   };
-  const estimate = metric(y, predOf(null));
+  let estimate: number;
+  try {
+    estimate = metric(y, predOf(null));
+  } catch (e) {
+    throw new Error(`bootstrapCI: the metric failed on all rows: ${(e as Error).message}`, { cause: e });
+  }
+  if (Number.isNaN(estimate))
+    throw new RangeError('bootstrapCI: the metric is NaN on all rows, so there is nothing to put an interval around');
   const g = generatorFor(options.seed);
   const samples: number[] = [];
   let firstError: unknown = null;
