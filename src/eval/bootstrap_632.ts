@@ -10,8 +10,9 @@
 //   R'             = (min(Err1, gamma) - err) / (gamma - err) when Err1 > err and gamma > err, else 0
 //   e632plus       = e632 + (min(Err1, gamma) - err) * (.368 * .632 * R') / (1 - .368 R')   (the paper's (32))
 //   weight         = .632 / (1 - .368 R'), the weight of Err1 in e632plus (= (1 - w) err + w Err1 unless Err1 > gamma)
-// These are errors: the loss is per row and lower is better. For a score such as accuracy, use its
-// error (zeroOne = 1 - accuracy).
+// These are errors: lower is better. For a score such as accuracy, use its error (zeroOne = 1 -
+// accuracy). The loss is given per row, not as an aggregate metric, because Err1 and gamma average
+// losses row by row (a mean-type metric such as MSE or log loss is the mean of its per-row loss).
 
 import type { Tensor } from '../core/tensor.js';
 import { classRows, drawBootstrap } from './bootstrap.js';

@@ -22,7 +22,7 @@ export interface TrainTestSplitOptions {
   trainSize?: SplitSize;
   /** Shuffle before splitting; false puts the first rows in train and the next in test. Default true. */
   shuffle?: boolean;
-  /** Seed of the shuffle. Default: drawn from the global generator (reproducible after manualSeed). */
+  /** Seed of the shuffle (ignored without shuffle, as in scikit-learn). Default: drawn from the global generator (reproducible after manualSeed). */
   seed?: number;
   /** Class labels (or a Table column name) to keep in proportion on both sides, as scikit-learn allocates them. Needs shuffle. */
   stratify?: Labels | string;

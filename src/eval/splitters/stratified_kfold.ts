@@ -162,12 +162,12 @@ export function stratifiedAssignment(labels: EncodedLabels, nSplits: number, g: 
   // allocation[f * nClasses + k]: rows of class k in test fold f, from dealing the rows sorted by class round-robin
   const allocation = new Int32Array(nSplits * nClasses);
   for (let k = 0, p = 0; k < nClasses; k++) for (let c = 0; c < counts[k]; c++, p++) allocation[(p % nSplits) * nClasses + k]++;
-  const assignment = new Int32Array(codes.length);
-  for (let k = 0; k < nClasses; k++) {
-    const foldsForClass = new Int32Array(counts[k]);
-    for (let f = 0, pos = 0; f < nSplits; f++) for (let c = 0; c < allocation[f * nClasses + k]; c++) foldsForClass[pos++] = f;
-    if (g !== null) shuffleInPlace(foldsForClass, g);
-    for (let i = 0, pos = 0; i < codes.length; i++) if (codes[i] === k) assignment[i] = foldsForClass[pos++];
-  }
-  return assignment;
+  // foldsForClass[k]: the fold of each row of class k, in row order (blocks of fold 0's share, fold 1's, ...)
+  const foldsForClass = Array.from(counts, (c, k) => {
+    const folds = new Int32Array(c);
+    for (let f = 0, pos = 0; f < nSplits; f++) for (let j = 0; j < allocation[f * nClasses + k]; j++) folds[pos++] = f;
+    return g === null ? folds : shuffleInPlace(folds, g);
+  });
+  const next = new Int32Array(nClasses);
+  return codes.map((k) => foldsForClass[k][next[k]++]);
 }
