@@ -40,9 +40,9 @@ export class Pipeline implements Transformer {
         throw new TypeError(`Pipeline: steps[${i}].name must be a non-empty string`);
       return { name: explicit ? s.name : '', transformer };
     });
-    const types = named.map((s) => s.transformer.type.toLowerCase());
-    named.forEach((s, i) => {
-      if (s.name !== '') return;
+    const auto = named.filter((s) => s.name === ''); // named like make_pipeline: type, or type-1, type-2, ...
+    const types = auto.map((s) => s.transformer.type.toLowerCase());
+    auto.forEach((s, i) => {
       const same = types.filter((t) => t === types[i]).length;
       s.name = same === 1 ? types[i] : `${types[i]}-${types.slice(0, i + 1).filter((t) => t === types[i]).length}`;
     });
