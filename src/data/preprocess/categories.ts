@@ -12,24 +12,36 @@ export type Category = string | number | null;
 /** Categories option of the encoders: found from the data, or given per column name. */
 export type CategoriesOption = 'auto' | Readonly<Record<string, readonly Category[]>>;
 
-/** Value `i` of `col` as a category (missing as null). */
+/**
+ * Value `i` of `col` as a category (missing as null).
+ * @example categoryAt({ kind: 'number', values: new Float64Array([NaN]) }, 0) // null
+ */
 export function categoryAt(col: Column, i: number): Category {
   if (col.kind === 'string') return col.values[i];
   const v = col.values[i];
   return Number.isNaN(v) ? null : v;
 }
 
-/** A category as text, for column names and messages: strings as is, numbers as JavaScript prints them, missing as 'null'. */
+/**
+ * A category as text, for column names and messages: strings as is, numbers as JavaScript prints them, missing as 'null'.
+ * @example categoryLabel(2.5) // '2.5'   categoryLabel(null) // 'null'
+ */
 export function categoryLabel(c: Category): string {
   return c === null ? 'null' : String(c);
 }
 
-/** A category quoted for an error message. */
+/**
+ * A category quoted for an error message.
+ * @example quoteCategory('Oslo') // "'Oslo'"
+ */
 export function quoteCategory(c: Category): string {
   return typeof c === 'string' ? `'${c}'` : String(c);
 }
 
-/** The known categories for a message, shortened past 20. */
+/**
+ * The known categories for a message, shortened past 20.
+ * @example listCategories(['a', 'b', null]) // "'a', 'b', null"
+ */
 export function listCategories(cats: readonly Category[]): string {
   const shown = cats.slice(0, 20).map(quoteCategory).join(', ');
   return cats.length > 20 ? `${shown}, ... (${cats.length} in all)` : shown;
@@ -54,7 +66,10 @@ export function uniqueCategories(type: string, name: string, col: Column): { cat
   return { categories, counts: categories.map((c) => counts.get(c) as number) };
 }
 
-/** How many times each of `categories` occurs in `col` (values outside them are not counted). */
+/**
+ * How many times each of `categories` occurs in `col` (values outside them are not counted).
+ * @example countCategories({ kind: 'string', values: ['a', 'b', 'a'] }, ['a', 'z']) // [2, 0]
+ */
 export function countCategories(col: Column, categories: readonly Category[]): number[] {
   const index = indexCategories(categories);
   const counts = new Array<number>(categories.length).fill(0);
@@ -65,7 +80,10 @@ export function countCategories(col: Column, categories: readonly Category[]): n
   return counts;
 }
 
-/** category -> position. */
+/**
+ * category -> position.
+ * @example indexCategories(['a', null]).get(null) // 1
+ */
 export function indexCategories(categories: readonly Category[]): Map<Category, number> {
   return new Map(categories.map((c, k) => [c, k]));
 }
@@ -73,6 +91,7 @@ export function indexCategories(categories: readonly Category[]): Map<Category, 
 /**
  * Checks user-given (or stored) categories for a column of `kind`: distinct, finite numbers for a
  * number column, strings for a string column, null (missing) at most once.
+ * @example checkCategories('categories.size', 'string', ['S', 'M'], (m) => new TypeError(m))
  */
 export function checkCategories(where: string, kind: ColumnKind, cats: unknown, fail: (m: string) => Error): Category[] {
   if (!Array.isArray(cats) || cats.length === 0) throw fail(`${where} must be a non-empty array of categories, got ${show(cats)}`);
@@ -86,7 +105,10 @@ export function checkCategories(where: string, kind: ColumnKind, cats: unknown, 
   return cats as Category[];
 }
 
-/** Validates the `categories` option of an encoder. */
+/**
+ * Validates the `categories` option of an encoder.
+ * @example checkCategoriesOption('OneHotEncoder', { size: ['S', 'M', 'L'] })
+ */
 export function checkCategoriesOption(type: string, value: unknown): CategoriesOption {
   if (value === undefined || value === 'auto') return 'auto';
   if (value === null || typeof value !== 'object' || Array.isArray(value))
@@ -97,6 +119,7 @@ export function checkCategoriesOption(type: string, value: unknown): CategoriesO
 /**
  * The categories for column `name` at fit: the given ones (checked against the data when unknown
  * values are errors) or those found in the data.
+ * @example fitCategories('OneHotEncoder', 'auto', 'city', table.column('city'), true).categories
  */
 export function fitCategories(
   type: string,
@@ -121,7 +144,10 @@ export function fitCategories(
   return { categories, counts: countCategories(col, categories) };
 }
 
-/** Checks that every column named in a categories option was fitted. */
+/**
+ * Checks that every column named in a categories option was fitted.
+ * @example checkCategoryColumns('OneHotEncoder', { city: ['Oslo'] }, ['city', 'size'])
+ */
 export function checkCategoryColumns(type: string, option: CategoriesOption, columns: readonly string[]): void {
   if (option === 'auto') return;
   for (const key of Object.keys(option)) {
@@ -132,13 +158,19 @@ export function checkCategoryColumns(type: string, option: CategoriesOption, col
   }
 }
 
-/** The categories option as JSON. */
+/**
+ * The categories option as JSON.
+ * @example categoriesOptionJSON({ size: ['S', 'M'] }) // { size: ['S', 'M'] }
+ */
 export function categoriesOptionJSON(option: CategoriesOption): 'auto' | { [key: string]: Category[] } {
   if (option === 'auto') return 'auto';
   return Object.fromEntries(Object.entries(option).map(([k, v]) => [k, [...v]]));
 }
 
-/** Reads the categories option from a config reader. */
+/**
+ * Reads the categories option from a config reader.
+ * @example const categories = readCategoriesOption(new JsonReader('OneHotEncoder.config', json.config));
+ */
 export function readCategoriesOption(r: JsonReader): CategoriesOption {
   const v = r.raw('categories');
   if (v === 'auto') return 'auto';
@@ -150,7 +182,10 @@ export function readCategoriesOption(r: JsonReader): CategoriesOption {
   return v as CategoriesOption;
 }
 
-/** Reads the fitted categories (one array per column, kinds checked) from a state reader. */
+/**
+ * Reads the fitted categories (one array per column, kinds checked) from a state reader.
+ * @example const categories = readCategories(new JsonReader('OneHotEncoder.state', json.state), ['string']);
+ */
 export function readCategories(r: JsonReader, kinds: readonly ColumnKind[]): Category[][] {
   return r
     .array('categories', kinds.length)

@@ -10,7 +10,10 @@ const REQUIRED = Symbol('required');
 /** A JSON object. */
 export type JsonObject = { [key: string]: Json };
 
-/** A short, bounded rendering of a bad value for error messages. */
+/**
+ * A short, bounded rendering of a bad value for error messages.
+ * @example show({ a: 1 }) // '{"a":1}'
+ */
 export function show(v: unknown): string {
   if (v === undefined) return 'nothing';
   const s = JSON.stringify(v) ?? String(v);
@@ -130,7 +133,10 @@ export class JsonReader {
   }
 }
 
-/** NaN as null, for writing numbers that may be NaN into JSON. */
+/**
+ * NaN as null, for writing numbers that may be NaN into JSON.
+ * @example nanToNull(NaN) // null
+ */
 export function nanToNull(x: number): number | null {
   return Number.isNaN(x) ? null : x;
 }

@@ -1,9 +1,10 @@
 // OneHotEncoder: each category of a number or string column becomes a 0/1 number column named
 // `column=category`, like scikit-learn's OneHotEncoder (dense output). Categories are sorted (or
 // given); the missing value is a category of its own, named `column=null`, unless handleMissing is
-// 'error'. Rare categories can be grouped into one `column=<infrequent>` column (minFrequency,
-// maxCategories), one category per column can be dropped, and unseen categories at transform time
-// raise an error naming them, encode as all zeros ('ignore'), or go to the infrequent column.
+// 'error' (a missing value that fit never saw is an unknown category at transform time). Rare
+// categories can be grouped into one `column=<infrequent>` column (minFrequency, maxCategories),
+// one category per column can be dropped, and unseen categories at transform time raise an error
+// naming them, encode as all zeros ('ignore'), or go to the infrequent column.
 
 import type { Column, ColumnKind } from '../table.js';
 import {

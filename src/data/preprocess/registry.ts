@@ -71,7 +71,10 @@ export function registerTransform(type: string, build: (json: TransformJSON) => 
   custom.set(type, (json) => build(json));
 }
 
-/** The type names transformFromJSON knows: the built-in transforms, then registered ones. */
+/**
+ * The type names transformFromJSON knows: the built-in transforms, then registered ones.
+ * @example transformTypes().includes('StandardScaler') // true
+ */
 export function transformTypes(): string[] {
   return [...table().keys(), ...custom.keys()];
 }

@@ -46,7 +46,10 @@ export function variance(x: Float64Array, m: number): number {
   return (s - (c * c) / x.length) / x.length;
 }
 
-/** A sorted copy of `x`. */
+/**
+ * A sorted copy of `x`.
+ * @example sorted(new Float64Array([3, 1])) // Float64Array [1, 3]
+ */
 export function sorted(x: Float64Array): Float64Array {
   return Float64Array.from(x).sort();
 }

@@ -50,7 +50,10 @@ export interface ColumnOptions {
   columns?: readonly string[];
 }
 
-/** Throws unless `columns` is undefined or an array of distinct column names. */
+/**
+ * Throws unless `columns` is undefined or an array of distinct column names.
+ * @example checkColumnsOption('StandardScaler', ['age', 'income']) // ['age', 'income']
+ */
 export function checkColumnsOption(type: string, columns: unknown): readonly string[] | undefined {
   if (columns === undefined) return undefined;
   if (!Array.isArray(columns) || columns.some((c) => typeof c !== 'string'))
@@ -60,7 +63,10 @@ export function checkColumnsOption(type: string, columns: unknown): readonly str
   return [...columns];
 }
 
-/** Column `name` of `table`, or an error naming the transform, the column and the available ones. */
+/**
+ * Column `name` of `table`, or an error naming the transform, the column and the available ones.
+ * @example const col = requireColumn('StandardScaler', table, 'age');
+ */
 export function requireColumn(type: string, table: Table, name: string): Column {
   if (!table.has(name)) {
     const available = table.columnNames.map((c) => `'${c}'`).join(', ') || 'none';
@@ -74,6 +80,12 @@ export function requireColumn(type: string, table: Table, name: string): Column 
  * time, the in-place replacement of columns by their outputs, and the JSON layout. A subclass says
  * which kinds of column it accepts, how to fit one column, how to map one column to its outputs, and
  * (when invertible) how to map the outputs back.
+ *
+ * @example
+ * class Log1p extends ColumnwiseTransform {  // a user transform: accepts, kindHint, resetState,
+ *   readonly type = 'Log1p';                 // fitColumn, encode, decode, configJSON, stateJSON,
+ *   ...                                      // loadState; then registerTransform('Log1p', ...)
+ * }
  */
 export abstract class ColumnwiseTransform implements Transformer {
   abstract readonly type: string;
