@@ -84,7 +84,15 @@ test('refuses a broken or foreign model.json with the field at fault', async () 
   const cases: [string, RegExp][] = [
     [readFileSync(jpath, 'utf8').slice(0, 50), /model\.json: not valid JSON .*corrupted or not a tessera model/],
     [JSON.stringify({ ...manifest, format: 'keras' }), /field "format" must be "tessera-model", got "keras"/],
-    [JSON.stringify({ ...manifest, version: 2 }), /newer tessera \(model format version 2\); this version reads up to 1: upgrade tessera/],
+    [JSON.stringify({ ...manifest, version: 3 }), /newer tessera \(model format version 3\); this version reads up to 2: upgrade tessera/],
+    [
+      JSON.stringify({ ...manifest, preprocessing: { type: 'Pipeline', config: {}, state: null } }),
+      /field "preprocessing" needs model format version 2/,
+    ],
+    [
+      JSON.stringify({ ...manifest, version: 2, preprocessing: { type: 'Pipeline', config: [] } }),
+      /field "preprocessing" must be a transform \{type, config, state\}/,
+    ],
     [
       JSON.stringify({ ...manifest, weights: { ...manifest.weights, file: '../../etc/passwd.safetensors' } }),
       /"weights\.file" must be a plain file name/,
@@ -121,4 +129,23 @@ test('saveModel validates what it is given', async () => {
     /saveModel: stateDict\["w"\] must be a Tensor, got an array/,
   );
   assert.deepEqual(readdirSync(dir), []);
+});
+
+test('preprocessing is an optional version 2 field; models without it stay version 1', async () => {
+  const preprocessing = { type: 'Pipeline', config: { steps: [] }, state: { featureNamesOut: ['a'] } };
+  const withPre = join(tmp(), 'pre');
+  await saveModel(withPre, { stateDict: stateDict(), architecture, preprocessing });
+  const manifest = JSON.parse(readFileSync(join(withPre, MODEL_JSON), 'utf8'));
+  assert.equal(manifest.version, 2);
+  assert.deepEqual((await loadModelFiles(withPre)).preprocessing, preprocessing);
+  const without = join(tmp(), 'plain');
+  await saveModel(without, { stateDict: stateDict(), architecture });
+  const plain = JSON.parse(readFileSync(join(without, MODEL_JSON), 'utf8'));
+  assert.equal(plain.version, 1);
+  assert.equal('preprocessing' in plain, false);
+  assert.equal((await loadModelFiles(without)).preprocessing, null);
+  await assert.rejects(
+    saveModel(tmp(), { stateDict: stateDict(), architecture, preprocessing: { steps: [] } }),
+    /saveModel: preprocessing must be a transform's JSON \{type, config, state\}/,
+  );
 });

@@ -1,11 +1,14 @@
 // Saved models: a directory holding two files,
 //
-//   model.json         {format: "tessera-model", version: 1, architecture, weights: {file, sha256,
-//                       bytes, tensors}, metadata}
+//   model.json         {format: "tessera-model", version: 1 or 2, architecture, preprocessing?,
+//                       weights: {file, sha256, bytes, tensors}, metadata}
 //   model.safetensors  the state dict (loadable by PyTorch's safetensors as is)
 //
 // The architecture is whatever JSON the caller gives (a layer config from nn's getConfig()); this
-// module stores and validates it as data and never evaluates anything. Loading checks the manifest's
+// module stores and validates it as data and never evaluates anything. Version 2 adds the optional
+// `preprocessing` field (a fitted Pipeline's JSON, {type, config, state}); a model saved without it
+// is still written as version 1, byte for byte as before, and a version 2 file is refused by older
+// readers instead of being served without its preprocessing. Loading checks the manifest's
 // shape, then the weights' size and SHA-256 against it, so a corrupted file, or a pair of files from
 // two different saves, is refused. Both files are written atomically, weights first.
 
@@ -19,8 +22,8 @@ import { decodeSafetensors, encodeSafetensors } from './safetensors.js';
 import { assertJson, type Json } from './tree.js';
 
 export const MODEL_FORMAT = 'tessera-model';
-/** The newest model format version this code reads and the one it writes. */
-export const MODEL_VERSION = 1;
+/** The newest model format version this code reads; it writes it only for models with preprocessing. */
+export const MODEL_VERSION = 2;
 export const MODEL_JSON = 'model.json';
 export const MODEL_WEIGHTS = 'model.safetensors';
 
@@ -30,6 +33,8 @@ export interface ModelManifest {
   version: number;
   /** The architecture as given to saveModel (e.g. a layer config). */
   architecture: Json;
+  /** The preprocessing as given to saveModel (a transform's JSON {type, config, state}); version 2 only. */
+  preprocessing?: Json;
   weights: { file: string; sha256: string; bytes: number; tensors: number };
   /** Free-form JSON: training settings, metrics, class names, ... */
   metadata: { [key: string]: Json };
@@ -41,6 +46,8 @@ export interface ModelInput {
   stateDict: TensorMap;
   /** A JSON description from which the model can be rebuilt, e.g. `model.getConfig()`. */
   architecture: unknown;
+  /** The preprocessing that turns raw rows into the model's input, as JSON ({type, config, state}). Optional. */
+  preprocessing?: unknown;
   /** Extra JSON to keep beside it (class names, metrics, ...). Default {}. */
   metadata?: Record<string, unknown>;
 }
@@ -48,6 +55,8 @@ export interface ModelInput {
 /** A loaded model artifact: the architecture to rebuild from and the weights to load into it. */
 export interface ModelFiles<A = Json> {
   architecture: A;
+  /** The stored preprocessing JSON, or null when the model was saved without one. */
+  preprocessing: Json | null;
   stateDict: Record<string, Tensor>;
   metadata: { [key: string]: Json };
   manifest: ModelManifest;
@@ -61,6 +70,12 @@ export async function encodeModel(input: ModelInput): Promise<{ manifest: ModelM
   if (input === null || typeof input !== 'object') throw new TypeError('saveModel: expected {stateDict, architecture, metadata?}');
   if (input.architecture === undefined) throw new TypeError('saveModel: architecture is required (e.g. model.getConfig())');
   assertJson('saveModel', 'architecture', input.architecture);
+  const pre = input.preprocessing;
+  if (pre !== undefined) {
+    assertJson('saveModel', 'preprocessing', pre);
+    if (!isTransformJson(pre))
+      throw new TypeError("saveModel: preprocessing must be a transform's JSON {type, config, state} (pipeline.toJSON())");
+  }
   const metadata = input.metadata ?? {};
   if (metadata === null || typeof metadata !== 'object' || Array.isArray(metadata))
     throw new TypeError('saveModel: metadata must be an object');
@@ -69,8 +84,9 @@ export async function encodeModel(input: ModelInput): Promise<{ manifest: ModelM
   const weights = encodeSafetensors(input.stateDict, { format: 'tessera' });
   const manifest: ModelManifest = {
     format: MODEL_FORMAT,
-    version: MODEL_VERSION,
+    version: pre === undefined ? 1 : 2,
     architecture: input.architecture,
+    ...(pre === undefined ? {} : { preprocessing: pre }),
     weights: { file: MODEL_WEIGHTS, sha256: await sha256Hex(weights), bytes: weights.byteLength, tensors },
     metadata: metadata as { [key: string]: Json },
   };
@@ -107,7 +123,22 @@ export function parseModelManifest(text: string, file = MODEL_JSON): ModelManife
   checkWeightsRecord(w, 'weights', fail);
   const metadata = m.metadata ?? {};
   if (metadata === null || typeof metadata !== 'object' || Array.isArray(metadata)) throw fail('field "metadata" must be an object');
+  if ('preprocessing' in m) {
+    if ((m.version as number) < 2) throw fail('field "preprocessing" needs model format version 2, but "version" is 1');
+    if (!isTransformJson(m.preprocessing))
+      throw fail(
+        `field "preprocessing" must be a transform {type, config, state} (written by saveModel), got ${JSON.stringify(m.preprocessing)?.slice(0, 60)}`,
+      );
+  }
   return m as unknown as ModelManifest;
+}
+
+/** Whether `v` has the shape of a transform's JSON: {type: string, config: object, state: object | null}. */
+function isTransformJson(v: unknown): boolean {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return false;
+  const t = v as Record<string, unknown>;
+  const isObject = (x: unknown) => x !== null && typeof x === 'object' && !Array.isArray(x);
+  return typeof t.type === 'string' && isObject(t.config) && (t.state === null || isObject(t.state));
 }
 
 /** Validates a {file, sha256, bytes} record pointing to a tensor file beside the manifest. */
@@ -155,7 +186,13 @@ export async function decodeModel<A = Json>(
   const manifest = parseModelManifest(jsonText, names.json);
   await verifyWeights(weights, manifest.weights, names.weights, names.json);
   const { tensors } = decodeSafetensors(weights, names.weights);
-  return { architecture: manifest.architecture as A, stateDict: tensors, metadata: manifest.metadata ?? {}, manifest };
+  return {
+    architecture: manifest.architecture as A,
+    preprocessing: manifest.preprocessing ?? null,
+    stateDict: tensors,
+    metadata: manifest.metadata ?? {},
+    manifest,
+  };
 }
 
 /**
