@@ -65,7 +65,7 @@ function pySupport(v: number, weighted: boolean): string {
  * Precision, recall, F1 and support per class and averaged, with the text table.
  * @example
  * const r = classificationReport([0, 1, 2, 2, 2], [0, 0, 2, 2, 1], { targetNames: ['a', 'b', 'c'] });
- * console.log(r.text); // the table; r.macroAvg.f1 === 0.4333...
+ * console.log(r.text); // the table; r.macroAvg.f1 is 0.4888...
  */
 export function classificationReport(
   yTrue: LabelsLike,
