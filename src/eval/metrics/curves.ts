@@ -30,24 +30,32 @@ export interface BinaryCurve {
 
 /** 1 where yTrue is the positive class, checking that the positive class is unambiguous. */
 export function positives(fn: string, yTrue: Int32Array, posLabel: number | undefined): Uint8Array {
-  if (posLabel === undefined) {
-    const present = uniqueLabels(yTrue);
-    const ok = present.every((v) => v === 0 || v === 1) || present.every((v) => v === -1 || v === 1);
-    if (!ok) {
-      throw new RangeError(
-        `${fn}: yTrue holds labels [${present.slice(0, 10).join(', ')}], not {0, 1} or {-1, 1}; pass posLabel to say which is positive`,
-      );
-    }
-    posLabel = 1;
-  } else {
-    if (!Number.isInteger(posLabel)) throw new TypeError(`${fn}: posLabel must be an integer, got ${posLabel}`);
-    const present = uniqueLabels(yTrue);
-    if (present.length >= 2 && !present.includes(posLabel)) {
-      throw new RangeError(`${fn}: posLabel ${posLabel} is not a label of yTrue; it should be one of [${present.slice(0, 10).join(', ')}]`);
+  if (posLabel !== undefined && !Number.isInteger(posLabel)) throw new TypeError(`${fn}: posLabel must be an integer, got ${posLabel}`);
+  const positive = posLabel ?? 1;
+  const out = new Uint8Array(yTrue.length);
+  let zero = false; // labels seen, for the checks below
+  let minusOne = false;
+  let other = false;
+  let first = 0;
+  let mixed = false;
+  for (let i = 0; i < yTrue.length; i++) {
+    const v = yTrue[i];
+    if (v === positive) out[i] = 1;
+    else if (v === 0) zero = true;
+    else if (v === -1) minusOne = true;
+    else other = true;
+    if (v !== first) {
+      if (i === 0) first = v;
+      else mixed = true;
     }
   }
-  const out = new Uint8Array(yTrue.length);
-  for (let i = 0; i < yTrue.length; i++) out[i] = yTrue[i] === posLabel ? 1 : 0;
+  const present = () => uniqueLabels(yTrue).slice(0, 10).join(', ');
+  if (posLabel === undefined && (other || (zero && minusOne))) {
+    throw new RangeError(`${fn}: yTrue holds labels [${present()}], not {0, 1} or {-1, 1}; pass posLabel to say which is positive`);
+  }
+  if (posLabel !== undefined && mixed && !out.includes(1)) {
+    throw new RangeError(`${fn}: posLabel ${posLabel} is not a label of yTrue; it should be one of [${present()}]`);
+  }
   return out;
 }
 
@@ -90,25 +98,33 @@ export function dropZeroWeights(
 export function sweep(pos: Uint8Array, scores: ArrayLike<number>, weights: ArrayLike<number> | null): BinaryCurve {
   const n = scores.length;
   const order = argsortStable(scores); // ascending; walked backwards = scikit-learn's order
-  const fps = new Float64Array(n);
-  const tps = new Float64Array(n);
-  const thresholds = new Float64Array(n);
+  // gather once into descending order, so the sweep below reads memory in sequence
+  const s = new Float64Array(n);
+  const isPos = new Uint8Array(n);
+  for (let k = 0; k < n; k++) {
+    const i = order[n - 1 - k];
+    s[k] = scores[i];
+    isPos[k] = pos[i];
+  }
+  const w = weights === null ? null : Float64Array.from(order.reverse(), (i) => weights[i]);
   let m = 0;
+  for (let k = 0; k < n; k++) if (k === n - 1 || s[k + 1] !== s[k]) m++;
+  const fps = new Float64Array(m);
+  const tps = new Float64Array(m);
+  const thresholds = new Float64Array(m);
   let tp = 0;
   let fp = 0;
-  for (let k = n - 1; k >= 0; k--) {
-    const i = order[k];
-    if (weights === null) tp += pos[i];
-    else if (pos[i]) tp += weights[i];
-    else fp += weights[i];
-    const s = scores[i];
-    if (k === 0 || scores[order[k - 1]] !== s) {
-      tps[m] = tp;
-      fps[m] = weights === null ? n - k - tp : fp; // unweighted: samples so far minus positives
-      thresholds[m++] = s;
+  for (let k = 0, j = 0; k < n; k++) {
+    if (w === null) tp += isPos[k];
+    else if (isPos[k]) tp += w[k];
+    else fp += w[k];
+    if (k === n - 1 || s[k + 1] !== s[k]) {
+      tps[j] = tp;
+      fps[j] = w === null ? k + 1 - tp : fp; // unweighted: samples so far minus positives
+      thresholds[j++] = s[k];
     }
   }
-  return { fps: fps.slice(0, m), tps: tps.slice(0, m), thresholds: thresholds.slice(0, m) };
+  return { fps, tps, thresholds };
 }
 
 /** A ROC curve: points (fpr[i], tpr[i]) for predicting positive when score >= thresholds[i]. */
@@ -138,15 +154,19 @@ export function rocFromCurve(fn: string, c: BinaryCurve, dropIntermediate: boole
   const m = fps.length;
   if (dropIntermediate && m > 2) {
     // keep the ends and every point where fps or tps changes slope (numpy's diff(x, 2) != 0)
-    const keep: number[] = [0];
-    for (let i = 1; i < m - 1; i++) {
-      const bendF = fps[i + 1] - fps[i] - (fps[i] - fps[i - 1]);
-      const bendT = tps[i + 1] - tps[i] - (tps[i] - tps[i - 1]);
-      if (bendF !== 0 || bendT !== 0) keep.push(i);
+    const [f, t, th] = [new Float64Array(m), new Float64Array(m), new Float64Array(m)];
+    let kept = 0;
+    for (let i = 0; i < m; i++) {
+      if (i > 0 && i < m - 1) {
+        const bendF = fps[i + 1] - fps[i] - (fps[i] - fps[i - 1]);
+        const bendT = tps[i + 1] - tps[i] - (tps[i] - tps[i - 1]);
+        if (bendF === 0 && bendT === 0) continue;
+      }
+      f[kept] = fps[i];
+      t[kept] = tps[i];
+      th[kept++] = thresholds[i];
     }
-    keep.push(m - 1);
-    const pick = (a: Float64Array) => Float64Array.from(keep, (i) => a[i]);
-    [fps, tps, thresholds] = [pick(fps), pick(tps), pick(thresholds)];
+    [fps, tps, thresholds] = [f.subarray(0, kept), t.subarray(0, kept), th.subarray(0, kept)];
   }
   const k = fps.length + 1;
   const fpr = new Float64Array(k);

@@ -1,10 +1,13 @@
 // Regression metrics over a whole dataset, as scikit-learn 1.2: mean absolute / squared / root
 // squared / absolute percentage error, median absolute error, R² and explained variance. Targets
 // are (N) or (N, M) for M outputs; each output is scored, then the scores are combined by
-// `multioutput` (uniform mean by default). Computed in float64.
+// `multioutput` (uniform mean by default). Computed in float64, one pass over the data per sum.
+// Inputs are checked for NaN and infinities lazily: a non-finite input makes every sum it enters
+// non-finite, so only then are the inputs scanned, to name the bad value.
 
 import { fmt } from '../../core/shape.js';
 import { assertFinite, assertNotEmpty, type MatrixLike, type ScoresLike, toMatrix, toWeights } from './inputs.js';
+import { sums, type Term } from './regression_sums.js';
 import { metricWarning, type WarningHandler } from './warnings.js';
 
 /** How per-output scores are combined: their mean, each kept, a weighted mean, or (R², explained variance) weighted by each output's variance. */
@@ -25,10 +28,8 @@ export interface R2Options extends RegressionOptions {
 
 type Raw = { multioutput: 'raw_values' };
 
-const square = (x: number) => x * x;
-
 /** Checked targets: values (N, M) row-major for yTrue and yPred, and the weights. */
-interface Targets {
+export interface Targets {
   fn: string;
   t: ArrayLike<number>;
   p: ArrayLike<number>;
@@ -44,8 +45,6 @@ function targets(fn: string, yTrue: MatrixLike, yPred: MatrixLike, o: Regression
     throw new RangeError(`${fn}: yPred has shape ${fmt([p.rows, p.cols])} but yTrue has ${fmt([t.rows, t.cols])}; they must match`);
   }
   assertNotEmpty(fn, t.rows);
-  assertFinite(fn, 'yTrue', t.values);
-  assertFinite(fn, 'yPred', p.values);
   const mo = o.multioutput;
   if (mo !== undefined && typeof mo !== 'string' && mo.length !== t.cols) {
     throw new RangeError(`${fn}: multioutput has ${mo.length} weights but there are ${t.cols} outputs; they must match`);
@@ -58,17 +57,30 @@ function targets(fn: string, yTrue: MatrixLike, yPred: MatrixLike, o: Regression
   return { fn, t: t.values, p: p.values, n: t.rows, m: t.cols, w: toWeights(fn, o.sampleWeight, t.rows) };
 }
 
-/** The (weighted) mean over samples of f(yTrue, yPred, output), per output. */
-function meanOver(d: Targets, f: (t: number, p: number, j: number) => number): Float64Array {
-  const sums = new Float64Array(d.m);
-  let weightSum = 0;
-  for (let i = 0; i < d.n; i++) {
-    const wi = d.w === null ? 1 : d.w[i];
-    weightSum += wi;
-    for (let j = 0; j < d.m; j++) sums[j] += f(d.t[i * d.m + j], d.p[i * d.m + j], j) * wi;
-  }
-  if (weightSum === 0) throw new RangeError(`${d.fn}: sampleWeight sums to zero; the weighted mean is undefined`);
-  return sums.map((s) => s / weightSum);
+/** The sum of the weights (N without weights); throws when it is zero. */
+function weightTotal(d: Targets): number {
+  if (d.w === null) return d.n;
+  let total = 0;
+  for (let k = 0; k < d.n; k++) total += d.w[k];
+  if (total === 0) throw new RangeError(`${d.fn}: sampleWeight sums to zero; the weighted mean is undefined`);
+  return total;
+}
+
+/** Per-output weighted means of a term, with the lazy check for non-finite inputs. */
+function meanOver(d: Targets, term: Term, centre?: Float64Array): Float64Array {
+  const total = weightTotal(d);
+  return checked(
+    d,
+    sums(d, term, centre).map((v) => v / total),
+  );
+}
+
+/** `values`, after scanning the inputs for NaN or infinities if any value is not finite. */
+function checked(d: Targets, values: Float64Array): Float64Array {
+  if (values.every(Number.isFinite)) return values;
+  assertFinite(d.fn, 'yTrue', d.t);
+  assertFinite(d.fn, 'yPred', d.p);
+  return values;
 }
 
 /** Per-output scores combined as `multioutput` says ('variance_weighted' is handled by r2). */
@@ -92,10 +104,7 @@ export function meanAbsoluteError(yTrue: MatrixLike, yPred: MatrixLike, options:
 export function meanAbsoluteError(yTrue: MatrixLike, yPred: MatrixLike, options?: RegressionOptions): number;
 export function meanAbsoluteError(yTrue: MatrixLike, yPred: MatrixLike, options: RegressionOptions = {}): number | number[] {
   const d = targets('meanAbsoluteError', yTrue, yPred, options);
-  return combine(
-    meanOver(d, (t, p) => Math.abs(p - t)),
-    options.multioutput,
-  );
+  return combine(meanOver(d, 'abs'), options.multioutput);
 }
 
 /**
@@ -106,10 +115,7 @@ export function meanSquaredError(yTrue: MatrixLike, yPred: MatrixLike, options: 
 export function meanSquaredError(yTrue: MatrixLike, yPred: MatrixLike, options?: RegressionOptions): number;
 export function meanSquaredError(yTrue: MatrixLike, yPred: MatrixLike, options: RegressionOptions = {}): number | number[] {
   const d = targets('meanSquaredError', yTrue, yPred, options);
-  return combine(
-    meanOver(d, (t, p) => (t - p) * (t - p)),
-    options.multioutput,
-  );
+  return combine(meanOver(d, 'square'), options.multioutput);
 }
 
 /**
@@ -120,7 +126,7 @@ export function rootMeanSquaredError(yTrue: MatrixLike, yPred: MatrixLike, optio
 export function rootMeanSquaredError(yTrue: MatrixLike, yPred: MatrixLike, options?: RegressionOptions): number;
 export function rootMeanSquaredError(yTrue: MatrixLike, yPred: MatrixLike, options: RegressionOptions = {}): number | number[] {
   const d = targets('rootMeanSquaredError', yTrue, yPred, options);
-  return combine(meanOver(d, (t, p) => (t - p) * (t - p)).map(Math.sqrt), options.multioutput);
+  return combine(meanOver(d, 'square').map(Math.sqrt), options.multioutput);
 }
 
 /**
@@ -132,11 +138,7 @@ export function meanAbsolutePercentageError(yTrue: MatrixLike, yPred: MatrixLike
 export function meanAbsolutePercentageError(yTrue: MatrixLike, yPred: MatrixLike, options?: RegressionOptions): number;
 export function meanAbsolutePercentageError(yTrue: MatrixLike, yPred: MatrixLike, options: RegressionOptions = {}): number | number[] {
   const d = targets('meanAbsolutePercentageError', yTrue, yPred, options);
-  const eps = 2 ** -52;
-  return combine(
-    meanOver(d, (t, p) => Math.abs(p - t) / Math.max(Math.abs(t), eps)),
-    options.multioutput,
-  );
+  return combine(meanOver(d, 'ape'), options.multioutput);
 }
 
 /** 1 - numerator / denominator per output with scikit-learn's finite-forcing, then combined. */
@@ -166,19 +168,9 @@ export function r2Score(yTrue: MatrixLike, yPred: MatrixLike, options: R2Options
     metricWarning(`${fn}: R^2 is not well-defined with fewer than two samples`, options.onWarning);
     return Number.NaN;
   }
-  const mean = meanOver(d, (t) => t);
-  const num = new Float64Array(d.m);
-  const den = new Float64Array(d.m);
-  for (let i = 0; i < d.n; i++) {
-    const wi = d.w === null ? 1 : d.w[i];
-    for (let j = 0; j < d.m; j++) {
-      const t = d.t[i * d.m + j];
-      const r = t - d.p[i * d.m + j];
-      const c = t - mean[j];
-      num[j] += wi * (r * r);
-      den[j] += wi * (c * c);
-    }
-  }
+  const mean = meanOver(d, 'value');
+  const num = checked(d, sums(d, 'square'));
+  const den = sums(d, 'aroundSquare', mean);
   return assemble(num, den, options);
 }
 
@@ -190,10 +182,10 @@ export function explainedVariance(yTrue: MatrixLike, yPred: MatrixLike, options:
 export function explainedVariance(yTrue: MatrixLike, yPred: MatrixLike, options?: R2Options): number;
 export function explainedVariance(yTrue: MatrixLike, yPred: MatrixLike, options: R2Options = {}): number | number[] {
   const d = targets('explainedVariance', yTrue, yPred, options);
-  const diffMean = meanOver(d, (t, p) => t - p);
-  const num = meanOver(d, (t, p, j) => square(t - p - diffMean[j]));
-  const mean = meanOver(d, (t) => t);
-  const den = meanOver(d, (t, _p, j) => square(t - mean[j]));
+  const diffMean = meanOver(d, 'diff');
+  const num = meanOver(d, 'square', diffMean);
+  const mean = meanOver(d, 'value');
+  const den = meanOver(d, 'aroundSquare', mean);
   return assemble(num, den, options);
 }
 
@@ -227,6 +219,7 @@ export function medianAbsoluteError(yTrue: MatrixLike, yPred: MatrixLike, option
 export function medianAbsoluteError(yTrue: MatrixLike, yPred: MatrixLike, options?: RegressionOptions): number;
 export function medianAbsoluteError(yTrue: MatrixLike, yPred: MatrixLike, options: RegressionOptions = {}): number | number[] {
   const d = targets('medianAbsoluteError', yTrue, yPred, options);
+  checked(d, Float64Array.of(Number.NaN)); // a median can hide a NaN: check up front
   const scores = new Float64Array(d.m);
   for (let j = 0; j < d.m; j++) {
     const errors = Float64Array.from({ length: d.n }, (_, i) => Math.abs(d.p[i * d.m + j] - d.t[i * d.m + j]));
