@@ -26,6 +26,17 @@ test('logLoss: errors name the argument and the bad value', () => {
   assert.throws(() => logLoss([0, 2], [0.1, 0.9]), /logLoss: yTrue\[1\] is 2, not one of the classes \[0, 1\]; pass labels/);
   assert.throws(() => logLoss([0, 1], [0.1, Number.NaN]), /logLoss: yProb must be finite, got NaN at index 1/);
   assert.throws(
+    () =>
+      logLoss(
+        [0, 1],
+        [
+          [0.1, 0.9],
+          [Number.POSITIVE_INFINITY, 0],
+        ],
+      ),
+    /logLoss: yProb must be finite, got Infinity at index 2/,
+  );
+  assert.throws(
     () => logLoss([0, 1], [0.1, 0.9], { labels: [0, 1, 2] }),
     /logLoss: labels has 3 classes but yProb \(N\) scores two; they must match/,
   );

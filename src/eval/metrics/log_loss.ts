@@ -44,7 +44,6 @@ export function logLoss(yTrue: LabelsLike, yProb: MatrixLike, options: LogLossOp
   const m = toMatrix(fn, 'yProb', yProb, options.numClasses);
   assertLength(fn, 'yProb', m.rows, t.length);
   assertNotEmpty(fn, t.length);
-  assertFinite(fn, 'yProb', m.values);
   const w = toWeights(fn, options.sampleWeight, t.length);
   const k = m.cols === 1 ? 2 : m.cols;
   const classes = columnClasses(fn, options.labels, k, m.cols === 1 ? 'yProb (N) scores two' : `yProb has ${k} columns`);
@@ -54,25 +53,29 @@ export function logLoss(yTrue: LabelsLike, yProb: MatrixLike, options: LogLossOp
   const eps = options.eps === undefined || options.eps === 'auto' ? (m.float32 ? EPS32 : EPS64) : options.eps;
   if (!(eps >= 0 && eps < 0.5)) throw new RangeError(`${fn}: eps must be 'auto' or a number in [0, 0.5), got ${options.eps}`);
   const hi = 1 - eps;
-  const clip = (p: number) => Math.min(Math.max(p, eps), hi);
   const v = m.values;
   let total = 0;
-  let weightSum = 0;
+  let raw = 0; // the sum of the inputs: not finite when one of them is not (checked after the loop)
   for (let i = 0; i < m.rows; i++) {
     let loss: number;
     if (m.cols === 1) {
-      const p1 = clip(v[i]);
+      raw += v[i];
+      const p1 = Math.min(Math.max(v[i], eps), hi);
       const p0 = 1 - p1;
       loss = -Math.log((codes[i] === 1 ? p1 : p0) / (p0 + p1));
     } else {
       let sum = 0;
-      for (let j = 0; j < k; j++) sum += clip(v[i * k + j]);
-      loss = -Math.log(clip(v[i * k + codes[i]]) / sum);
+      for (let j = i * k; j < i * k + k; j++) {
+        raw += v[j];
+        sum += Math.min(Math.max(v[j], eps), hi);
+      }
+      loss = -Math.log(Math.min(Math.max(v[i * k + codes[i]], eps), hi) / sum);
     }
-    const wi = w === null ? 1 : w[i];
-    total += loss * wi;
-    weightSum += wi;
+    total += w === null ? loss : loss * w[i];
   }
+  if (!Number.isFinite(raw)) assertFinite(fn, 'yProb', v);
+  let weightSum = w === null ? m.rows : 0;
+  for (let i = 0; w !== null && i < w.length; i++) weightSum += w[i];
   if (options.normalize === false) return total;
   if (weightSum === 0) throw new RangeError(`${fn}: sampleWeight sums to zero; the weighted mean is undefined`);
   return total / weightSum;

@@ -60,6 +60,12 @@ test('regression: errors name the argument and the shapes', () => {
     /meanSquaredError: yPred has shape \[3, 1\] but yTrue has \[2, 1\]; they must match/,
   );
   assert.throws(() => meanSquaredError([1, Number.NaN], [1, 2]), /meanSquaredError: yTrue must be finite, got NaN at index 1/);
+  // found by the lazy check even where a zero weight would hide the value in a product
+  assert.throws(
+    () => r2Score([1, 2, 3], [1, 2, Number.NEGATIVE_INFINITY], { sampleWeight: [1, 1, 0] }),
+    /r2Score: yPred must be finite, got -Infinity at index 2/,
+  );
+  assert.throws(() => medianAbsoluteError([1, 2, Number.NaN], [1, 2, 3]), /medianAbsoluteError: yTrue must be finite, got NaN at index 2/);
   assert.throws(
     () => meanSquaredError([1, 2], [1, 2], { multioutput: [1, 2] }),
     /meanSquaredError: multioutput has 2 weights but there are 1 outputs/,
