@@ -37,6 +37,7 @@ export function matthewsCorrcoef(yTrue: LabelsLike, yPred: LabelsLike, options: 
   return covTP / Math.sqrt(covTT * covPP);
 }
 
+/** Options of cohenKappa. */
 export interface CohenKappaOptions {
   /** The classes and their order (for the weights' distances); default: the sorted labels present. */
   labels?: ArrayLike<number>;

@@ -27,6 +27,7 @@ export function auc(x: ArrayLike<number>, y: ArrayLike<number>): number {
 /**
  * The binary ROC AUC of positives `pos` (1) scored `scores`; the shared core of every ROC AUC.
  * Throws unless both classes occur.
+ * @example binaryRocAuc('rocAuc', Uint8Array.of(0, 0, 1, 1), [0.1, 0.4, 0.35, 0.8], null) // 0.75
  */
 export function binaryRocAuc(
   fn: string,

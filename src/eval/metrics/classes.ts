@@ -86,7 +86,10 @@ export function encode(y: Int32Array, classes: readonly number[]): Int32Array {
   return out;
 }
 
-/** yTrue and yPred encoded against the same classes. */
+/**
+ * yTrue and yPred encoded against the same classes.
+ * @example encodePair(Int32Array.of(3, 7), Int32Array.of(7, 7), [3, 7]).codePred // Int32Array [1, 1]
+ */
 export function encodePair(yTrue: Int32Array, yPred: Int32Array, classes: number[]): Encoded {
   return { classes, codeTrue: encode(yTrue, classes), codePred: encode(yPred, classes) };
 }

@@ -8,6 +8,7 @@ import { type LabelsLike, labelPair, type ScoresLike, toWeights } from './inputs
 import { type PrfOptions, prfs } from './prf.js';
 import { metricWarning, type WarningHandler } from './warnings.js';
 
+/** Options of accuracy. */
 export interface AccuracyOptions {
   /** Default true: the fraction correct; false: the (weighted) number correct. */
   normalize?: boolean;
@@ -39,6 +40,7 @@ export function accuracy(yTrue: LabelsLike, yPred: LabelsLike, options: Accuracy
   return hits / total;
 }
 
+/** Options of balancedAccuracy. */
 export interface BalancedAccuracyOptions {
   /** Per-sample weights (N). */
   sampleWeight?: ScoresLike;

@@ -5,6 +5,7 @@
 import { classList, confusionCounts, encodePair } from './classes.js';
 import { type LabelsLike, labelPair, type ScoresLike, toWeights } from './inputs.js';
 
+/** Options of confusionMatrix. */
 export interface ConfusionMatrixOptions {
   /** The classes (rows and columns) and their order; default: the sorted labels present. Samples of other labels are left out. */
   labels?: ArrayLike<number>;

@@ -10,6 +10,7 @@ import { assertLength, assertNotEmpty, type LabelsLike, type ScoresLike, toLabel
 import { argsortStable } from './sort.js';
 import { metricWarning, type WarningHandler } from './warnings.js';
 
+/** Options of the binary curves and the metrics read from them (rocCurve, precisionRecallCurve, averagePrecision, prAuc, thresholds). */
 export interface CurveOptions {
   /** The positive class. Default 1, and then yTrue must hold labels in {0, 1} or {-1, 1}. */
   posLabel?: number;
@@ -28,7 +29,10 @@ export interface BinaryCurve {
   thresholds: Float64Array;
 }
 
-/** 1 where yTrue is the positive class, checking that the positive class is unambiguous. */
+/**
+ * 1 where yTrue is the positive class, checking that the positive class is unambiguous.
+ * @example positives('rocCurve', Int32Array.of(0, 1, 1), undefined) // Uint8Array [0, 1, 1]
+ */
 export function positives(fn: string, yTrue: Int32Array, posLabel: number | undefined): Uint8Array {
   if (posLabel !== undefined && !Number.isInteger(posLabel)) throw new TypeError(`${fn}: posLabel must be an integer, got ${posLabel}`);
   const positive = posLabel ?? 1;
@@ -74,7 +78,10 @@ export function binaryCurve(fn: string, yTrue: LabelsLike, yScore: ScoresLike, o
   return sweep(pos, scores, weights);
 }
 
-/** The samples with non-zero weight (scikit-learn leaves the others out of curves). */
+/**
+ * The samples with non-zero weight (scikit-learn leaves the others out of curves).
+ * @example dropZeroWeights(Uint8Array.of(1, 0), [0.3, 0.5], [0, 2]) // [Uint8Array [0], Float64Array [0.5], Float64Array [2]]
+ */
 export function dropZeroWeights(
   pos: Uint8Array,
   scores: ArrayLike<number>,
@@ -94,7 +101,10 @@ export function dropZeroWeights(
   return [p, s, ww];
 }
 
-/** The descending sweep over sorted scores; `pos` is 1 for positives. Inputs are checked by the caller. */
+/**
+ * The descending sweep over sorted scores; `pos` is 1 for positives. Inputs are checked by the caller.
+ * @example sweep(Uint8Array.of(0, 1, 1), [0.2, 0.8, 0.8], null) // fps [0, 1], tps [2, 2], thresholds [0.8, 0.2]
+ */
 export function sweep(pos: Uint8Array, scores: ArrayLike<number>, weights: ArrayLike<number> | null): BinaryCurve {
   const n = scores.length;
   const order = argsortStable(scores); // ascending; walked backwards = scikit-learn's order
@@ -148,7 +158,10 @@ export function rocCurve(yTrue: LabelsLike, yScore: ScoresLike, options: CurveOp
   return rocFromCurve(fn, binaryCurve(fn, yTrue, yScore, options), options.dropIntermediate ?? true, options.onWarning);
 }
 
-/** The ROC curve from a binary curve (rocCurve's second half, shared with rocAuc). */
+/**
+ * The ROC curve from a binary curve (rocCurve's second half, shared with rocAuc).
+ * @example rocFromCurve('rocCurve', sweep(pos, scores, null), true).tpr
+ */
 export function rocFromCurve(fn: string, c: BinaryCurve, dropIntermediate: boolean, onWarning?: WarningHandler): RocCurve {
   let { fps, tps, thresholds } = c;
   const m = fps.length;
@@ -207,7 +220,10 @@ export function precisionRecallCurve(yTrue: LabelsLike, yScore: ScoresLike, opti
   return prFromCurve(fn, binaryCurve(fn, yTrue, yScore, options), options.onWarning);
 }
 
-/** The precision-recall curve from a binary curve (shared with averagePrecision and prAuc). */
+/**
+ * The precision-recall curve from a binary curve (shared with averagePrecision and prAuc).
+ * @example prFromCurve('prAuc', sweep(pos, scores, null)).precision
+ */
 export function prFromCurve(fn: string, c: BinaryCurve, onWarning?: WarningHandler): PrecisionRecallCurve {
   const { fps, tps, thresholds } = c;
   const m = tps.length;

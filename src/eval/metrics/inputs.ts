@@ -112,11 +112,14 @@ export function toLabels(fn: string, arg: string, x: LabelsLike): Int32Array {
   return out;
 }
 
-/** Throws unless every value is finite; `what` describes the values ('a score', 'a probability'). */
-export function assertFinite(fn: string, arg: string, values: ArrayLike<number>, what = 'finite'): void {
+/**
+ * Throws unless every value is finite (not NaN or infinite), naming the first bad one.
+ * @example assertFinite('rocAuc', 'yScore', [0.5, NaN]) // RangeError: rocAuc: yScore must be finite, got NaN at index 1
+ */
+export function assertFinite(fn: string, arg: string, values: ArrayLike<number>): void {
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
-    if (v - v !== 0) throw new RangeError(`${fn}: ${arg} must be ${what}, got ${v} at index ${i}`);
+    if (v - v !== 0) throw new RangeError(`${fn}: ${arg} must be finite, got ${v} at index ${i}`);
   }
 }
 
@@ -131,12 +134,18 @@ export function toScores(fn: string, arg: string, x: ScoresLike): ArrayLike<numb
   return m.values;
 }
 
-/** Throws unless `n` (the length of `arg`) equals `expected` (the length of yTrue). */
+/**
+ * Throws unless `n` (the length of `arg`) equals `expected` (the length of yTrue).
+ * @example assertLength('f1', 'yPred', 2, 3) // RangeError: f1: yPred has 2 samples but yTrue has 3; they must match
+ */
 export function assertLength(fn: string, arg: string, n: number, expected: number, of = 'yTrue'): void {
   if (n !== expected) throw new RangeError(`${fn}: ${arg} has ${n} samples but ${of} has ${expected}; they must match`);
 }
 
-/** Throws when there are no samples: every metric needs at least one. */
+/**
+ * Throws when there are no samples: every metric needs at least one.
+ * @example assertNotEmpty('accuracy', 0) // RangeError: accuracy: yTrue is empty; ...
+ */
 export function assertNotEmpty(fn: string, n: number): void {
   if (n === 0) throw new RangeError(`${fn}: yTrue is empty; a metric needs at least one sample`);
 }
@@ -155,7 +164,10 @@ export function toWeights(fn: string, x: ScoresLike | undefined, n: number): Arr
   return w;
 }
 
-/** yTrue and yPred as labels of one length (at least one sample). */
+/**
+ * yTrue and yPred as labels of one length (at least one sample).
+ * @example const [t, p] = labelPair('accuracy', [0, 1], tensor([1, 1]));
+ */
 export function labelPair(fn: string, yTrue: LabelsLike, yPred: LabelsLike, predArg = 'yPred'): [Int32Array, Int32Array] {
   const t = toLabels(fn, 'yTrue', yTrue);
   const p = toLabels(fn, predArg, yPred);

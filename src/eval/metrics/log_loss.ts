@@ -19,6 +19,7 @@ import {
 const EPS32 = 2 ** -23;
 const EPS64 = 2 ** -52;
 
+/** Options of logLoss. */
 export interface LogLossOptions {
   /** Clipping bound; default 'auto': the machine epsilon of the input (float32 tensors and Float32Arrays: 1.19e-7; otherwise 2.2e-16). */
   eps?: number | 'auto';

@@ -7,6 +7,7 @@ import { binaryRocAuc } from './area.js';
 import { columnClasses, encode } from './classes.js';
 import { assertFinite, type Matrix, type ScoresLike, toWeights } from './inputs.js';
 
+/** The multiclass options of rocAuc (yScore (N, K)). */
 export interface MulticlassRocOptions {
   /** 'ovr' (default) one-vs-rest or 'ovo' one-vs-one. scikit-learn has no default (it asks). */
   multiClass?: 'ovr' | 'ovo';

@@ -12,6 +12,7 @@ export type Average = 'binary' | 'micro' | 'macro' | 'weighted' | null;
 /** The value of an undefined ratio: 0 or 1, or 'warn' (0 with a warning). */
 export type ZeroDivision = 'warn' | 0 | 1;
 
+/** Options of precision, recall, f1, fBeta and precisionRecallFscoreSupport (scikit-learn semantics). */
 export interface PrfOptions {
   /** Default 'binary': the scores of `posLabel` only (the data must hold at most two labels). */
   average?: Average;
@@ -105,7 +106,11 @@ export function precisionRecallFscoreSupport(
   return prfs('precisionRecallFscoreSupport', yTrue, yPred, options, beta, 'all');
 }
 
-/** The shared core of precision, recall, fBeta and the report; `fn` names the caller in messages. */
+/**
+ * The shared core of precision, recall, fBeta and the report; `fn` names the caller in messages
+ * and `warnFor` says which undefined values warn.
+ * @example prfs('f1', yTrue, yPred, { average: 'macro' }, 1, 'f-score').fScore
+ */
 export function prfs(
   fn: string,
   yTrue: LabelsLike,

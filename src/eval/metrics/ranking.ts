@@ -18,6 +18,7 @@ import {
 } from './inputs.js';
 import { type MulticlassRocOptions, multiclassRocAuc } from './multiclass_roc.js';
 
+/** Options of rocAuc. */
 export interface RocAucOptions extends MulticlassRocOptions {
   /** Binary only: the standardised partial AUC over fpr in [0, maxFpr] (McClish correction). */
   maxFpr?: number;

@@ -13,6 +13,7 @@ import { metricWarning, type WarningHandler } from './warnings.js';
 /** How per-output scores are combined: their mean, each kept, a weighted mean, or (R², explained variance) weighted by each output's variance. */
 export type Multioutput = 'uniform_average' | 'raw_values' | 'variance_weighted' | ArrayLike<number>;
 
+/** Options of the regression metrics. */
 export interface RegressionOptions {
   /** Per-sample weights (N). */
   sampleWeight?: ScoresLike;
@@ -20,6 +21,7 @@ export interface RegressionOptions {
   multioutput?: Multioutput;
 }
 
+/** Options of r2Score and explainedVariance. */
 export interface R2Options extends RegressionOptions {
   /** Default true: a constant yTrue scores 1 if predicted exactly, else 0 (instead of NaN or -Infinity). */
   forceFinite?: boolean;

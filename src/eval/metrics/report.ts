@@ -7,6 +7,7 @@ import { type LabelsLike, labelPair, type ScoresLike } from './inputs.js';
 import { prfs, type ZeroDivision } from './prf.js';
 import type { WarningHandler } from './warnings.js';
 
+/** Options of classificationReport. */
 export interface ClassificationReportOptions {
   /** The classes to report and their order; default: the sorted labels present. */
   labels?: ArrayLike<number>;
@@ -31,6 +32,7 @@ export interface ReportRow {
   support: number;
 }
 
+/** The report: structured rows and the text table. */
 export interface ClassificationReport {
   /** One row per class, in `labels` order. */
   classes: ReportRow[];
@@ -44,7 +46,10 @@ export interface ClassificationReport {
   text: string;
 }
 
-/** Python's format(x, '.{d}f'): the exact binary value rounded half to even (JS toFixed rounds ties away from zero). */
+/**
+ * Python's format(x, '.{d}f'): the exact binary value rounded half to even (JS toFixed rounds ties away from zero).
+ * @example pyFixed(0.125, 2) // '0.12' (toFixed gives '0.13')
+ */
 export function pyFixed(x: number, digits: number): string {
   const fixed = x.toFixed(digits);
   const exact = Math.abs(x).toFixed(Math.min(100, digits + 60)); // every digit of a tie

@@ -18,6 +18,7 @@ export interface ThresholdPoint {
 /** What `bestThreshold` maximises. */
 export type ThresholdMetric = 'f1' | 'fbeta' | 'youden';
 
+/** Options of bestThreshold. */
 export interface BestThresholdOptions extends CurveOptions {
   /** Default 'f1'. 'fbeta' uses `beta`; 'youden' maximises tpr - fpr on the ROC curve. */
   metric?: ThresholdMetric;
