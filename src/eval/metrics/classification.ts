@@ -9,7 +9,7 @@ import { type PrfOptions, prfs } from './prf.js';
 import { metricWarning, type WarningHandler } from './warnings.js';
 
 /** Options of accuracy. */
-export interface AccuracyOptions {
+export interface AccuracyScoreOptions {
   /** Default true: the fraction correct; false: the (weighted) number correct. */
   normalize?: boolean;
   /** Per-sample weights (N). */
@@ -21,7 +21,7 @@ export interface AccuracyOptions {
  * @example accuracy([0, 1, 2, 3], [0, 2, 1, 3]) // 0.5
  * @example accuracy([0, 1, 2, 3], [0, 2, 1, 3], { normalize: false }) // 2
  */
-export function accuracy(yTrue: LabelsLike, yPred: LabelsLike, options: AccuracyOptions = {}): number {
+export function accuracy(yTrue: LabelsLike, yPred: LabelsLike, options: AccuracyScoreOptions = {}): number {
   const [t, p] = labelPair('accuracy', yTrue, yPred);
   const w = toWeights('accuracy', options.sampleWeight, t.length);
   let hits = 0;

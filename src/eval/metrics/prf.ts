@@ -8,14 +8,14 @@ import { type LabelsLike, labelPair, type ScoresLike, toWeights } from './inputs
 import { metricWarning, type WarningHandler } from './warnings.js';
 
 /** How per-class values are combined; null keeps one value per class. */
-export type Average = 'binary' | 'micro' | 'macro' | 'weighted' | null;
+export type PrfAverage = 'binary' | 'micro' | 'macro' | 'weighted' | null;
 /** The value of an undefined ratio: 0 or 1, or 'warn' (0 with a warning). */
 export type ZeroDivision = 'warn' | 0 | 1;
 
 /** Options of precision, recall, f1, fBeta and precisionRecallFscoreSupport (scikit-learn semantics). */
 export interface PrfOptions {
   /** Default 'binary': the scores of `posLabel` only (the data must hold at most two labels). */
-  average?: Average;
+  average?: PrfAverage;
   /** The positive class when average is 'binary'. Default 1. */
   posLabel?: number;
   /** The classes to score and their order (average null); default: the sorted labels present. */
@@ -40,7 +40,7 @@ export interface PrfResult<T extends number | number[]> {
 /** Which undefined values warn: those of the metric the caller asked for. */
 type WarnFor = 'precision' | 'recall' | 'f-score' | 'all';
 
-const AVERAGES: readonly Average[] = ['binary', 'micro', 'macro', 'weighted', null];
+const AVERAGES: readonly PrfAverage[] = ['binary', 'micro', 'macro', 'weighted', null];
 
 /** The classes scored: [posLabel] for 'binary' (after checking the data is binary), else labels or all present. */
 function scoredClasses(fn: string, yTrue: Int32Array, yPred: Int32Array, o: PrfOptions): number[] {
