@@ -7,7 +7,7 @@
 // The fast path views a vector's native memory as a typed array (through @duckdb/node-bindings,
 // the package @duckdb/node-api itself is built on); the plain path reads values one by one through
 // the public vector API. The plain path is the reference the fast path is tested against, and the
-// fallback for the rarer types (HUGEINT, wide DECIMAL, strings).
+// path for strings and enums.
 
 import type { DuckDBDataChunk, DuckDBResult, DuckDBType, DuckDBValue } from '@duckdb/node-api';
 import type { ColumnKind } from '../table.js';
@@ -40,6 +40,8 @@ export interface ColumnReader {
 }
 
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
+const EXACT = 2 ** 53; // integers up to this magnitude are exact in a double
+const TWO_64 = 2 ** 64;
 const DAY_MS = 86_400_000;
 
 /**
@@ -167,7 +169,9 @@ function fastReader(name: string, duckType: string, raw: RawBindings, op: string
     if (width <= 4) return directReader(name, 'number', raw, Int16Array, 2, div);
     if (width <= 9) return directReader(name, 'number', raw, Int32Array, 4, div);
     if (width <= 18) return int64Reader(name, 'decimal', raw, true, 1, div, op, duckType);
+    return int128Reader(name, 'decimal', raw, true, div, op, duckType);
   }
+  if (duckType === 'HUGEINT' || duckType === 'UHUGEINT') return int128Reader(name, 'integer', raw, duckType === 'HUGEINT', 1, op, duckType);
   return null;
 }
 
@@ -238,10 +242,67 @@ function int64Reader(
         }
         if (mode === 'timestamp' && hi === 2147483647 && lo === 4294967295) o[at + i - from] = Number.POSITIVE_INFINITY;
         else if (mode === 'timestamp' && hi === -2147483648 && lo === 1) o[at + i - from] = Number.NEGATIVE_INFINITY;
+        else if (mode === 'decimal' && Math.abs(v) > EXACT)
+          o[at + i - from] = bigDecimal(BigInt.asIntN(64, (BigInt(hi) << 32n) | BigInt(lo)), div);
         else o[at + i - from] = (v * mul) / div;
       }
     },
   };
+}
+
+/**
+ * 128-bit integers from four 32-bit words, converted as DuckDB's own cast does (lower + upper * 2^64,
+ * with its special case for upper = -1) and divided by `div`: HUGEINT and UHUGEINT ('integer',
+ * checked against 2^53) and DECIMAL(>18), which DuckDB's decimal arithmetic produces.
+ */
+function int128Reader(
+  name: string,
+  mode: 'integer' | 'decimal',
+  raw: RawBindings,
+  signed: boolean,
+  div: number,
+  op: string,
+  duckType: string,
+): ColumnReader {
+  return {
+    name,
+    kind: 'number',
+    read({ chunk, from, to, row0 }, col, out, at) {
+      const o = out as Float64Array;
+      const [data, valid] = vectorBytes(raw, chunk, col, 16);
+      const w = new Int32Array(data.buffer, data.byteOffset, chunk.rowCount * 4);
+      for (let i = from; i < to; i++) {
+        if (valid !== null && ((valid[i >> 3] >> (i & 7)) & 1) === 0) {
+          o[at + i - from] = Number.NaN;
+          continue;
+        }
+        const w0 = w[4 * i] >>> 0;
+        const w1 = w[4 * i + 1] >>> 0;
+        const w2 = w[4 * i + 2] >>> 0;
+        const w3 = signed ? w[4 * i + 3] : w[4 * i + 3] >>> 0;
+        let v: number;
+        if (signed && w3 === -1 && w2 === 4294967295) v = -((~w1 >>> 0) * 4294967296 + (~w0 >>> 0)) - 1;
+        else v = w1 * 4294967296 + w0 + (w3 * 4294967296 + w2) * TWO_64;
+        if (mode === 'integer' && (v > MAX_SAFE || v < -MAX_SAFE))
+          overflow(op, name, duckType, String(int128(w0, w1, w2, w3, signed)), row0 + i);
+        o[at + i - from] = div === 1 || Math.abs(v) <= EXACT ? v / div : bigDecimal(int128(w0, w1, w2, w3, signed), div);
+      }
+    },
+  };
+}
+
+function int128(w0: number, w1: number, w2: number, w3: number, signed: boolean): bigint {
+  const exact = [w3, w2, w1, w0].reduce((a, x) => (a << 32n) | BigInt(x >>> 0), 0n);
+  return signed ? BigInt.asIntN(128, exact) : exact;
+}
+
+/**
+ * A decimal's scaled integer `x` over `div` = 10^scale, when `x` is too large for a double to hold
+ * exactly: integer part plus fraction, each rounded once, as DuckDB's DECIMAL -> DOUBLE cast does.
+ */
+function bigDecimal(x: bigint, div: number): number {
+  const p = BigInt(div);
+  return Number(x / p) + Number(x % p) / div;
 }
 
 /** Sets NaN where the validity bitmask (bit i of byte i/8, little-endian words) marks NULL. */

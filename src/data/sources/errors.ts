@@ -61,7 +61,7 @@ export function messageOf(e: unknown): string {
  */
 export function translateDuckDBError(e: unknown, ctx: ErrorContext): DataSourceError {
   if (e instanceof DataSourceError) return e;
-  const msg = messageOf(e);
+  const msg = messageOf(e).replace(/^Failed to extract statements: /, '');
   const { op } = ctx;
   const cause = { cause: e };
   const reported = /\n\s*file = (.+)\n/.exec(msg)?.[1]?.trim();
@@ -105,13 +105,13 @@ export function translateDuckDBError(e: unknown, ctx: ErrorContext): DataSourceE
     return new DataSourceError(`${op}: ${parquet[1]} is not a Parquet file (no PAR1 magic bytes at its end)`, { file: parquet[1] }, cause);
   }
 
-  const json = /Malformed JSON in file "(.*?)", at byte (\d+) in record\/value (\d+): ([^\n]*)/.exec(msg);
+  const json = /Malformed JSON in file "(.*?)", at byte (\d+) in (line|record\/value) (\d+): ([^\n]*)/.exec(msg);
   if (json) {
-    const line = Number(json[3]);
-    const what = json[4].trim().replace(/\.$/, '');
+    // DuckDB's record numbers are not always the file's line numbers: readJson finds the line itself
+    const what = json[5].trim().replace(/\.$/, '');
     return new DataSourceError(
-      `${op}: ${json[1]} record ${line} (byte ${json[2]}): malformed JSON: ${what}`,
-      { file: json[1], line },
+      `${op}: ${json[1]}: malformed JSON (${what}) at byte ${json[2]} of ${json[3]} ${json[4]} as DuckDB counts`,
+      { file: json[1] },
       cause,
     );
   }

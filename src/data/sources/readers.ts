@@ -4,7 +4,7 @@
 // DuckDB's own quoting; nothing a caller passes is pasted into SQL unescaped.
 
 import type { ColumnKind, Table } from '../table.js';
-import { diagnoseCsv } from './csv-diagnose.js';
+import { diagnoseCsv, diagnoseJson } from './diagnose.js';
 import { type Database, type SqlRequest, type SqlValue, sharedDatabase } from './duckdb.js';
 import { DataSourceError } from './errors.js';
 import { checkFile, describeColumns, quoteIdent, quoteString } from './sql.js';
@@ -162,7 +162,11 @@ async function csvRequest(op: string, path: string, o: CsvOptions): Promise<{ re
 function jsonRequest(op: string, path: string, o: JsonOptions, db: Database): SqlRequest {
   const format = { auto: 'auto', lines: 'newline_delimited', array: 'array' }[o.format ?? 'auto'];
   if (format === undefined) throw new TypeError(`${op}: format must be 'auto', 'lines' or 'array', got ${JSON.stringify(o.format)}`);
-  return request(op, path, `read_json($path, format = '${format}')`, {}, o, db);
+  const req = request(op, path, `read_json($path, format = '${format}')`, {}, o, db);
+  const explainColumns = req.explain;
+  req.explain = async (err) =>
+    /malformed JSON/i.test(err.message) ? diagnoseJson(op, path, err) : explainColumns ? explainColumns(err) : err;
+  return req;
 }
 
 /**

@@ -1,11 +1,14 @@
-// When DuckDB's CSV sniffer gives up ("Error when sniffing file"), the cause is almost always one bad
-// line among the first rows: a line with too many or too few fields, or a quote never closed. This
-// reads the file again with the dialect fixed and every column as text, so that DuckDB's parser, not
-// its sniffer, meets the bad line and reports its line number.
+// Second looks at a file when DuckDB's first error does not say which line is bad.
+// CSV: when the sniffer gives up ("Error when sniffing file"), the cause is almost always one bad
+// line among the first rows (too many or too few fields, a quote never closed). Reading the file again
+// with the dialect fixed and every column as text lets DuckDB's parser, not its sniffer, meet the bad
+// line and report its number.
+// JSON Lines: DuckDB's record numbers can be one past the bad line, so the lines up to there are
+// parsed with JSON.parse to find it.
 
 import { nodeModules } from '../../io/node.js';
 import type { Database } from './duckdb.js';
-import { DataSourceError } from './errors.js';
+import { DataSourceError, messageOf } from './errors.js';
 import { quoteString } from './sql.js';
 
 /** The dialect the caller asked for. */
@@ -67,4 +70,55 @@ async function countFirstLineFields(op: string, path: string, skip: number, deli
     else if (ch === '\n' || ch === '\r') break;
   }
   return fields;
+}
+
+/**
+ * For a malformed JSON Lines file, `err` with the exact line of the first line that does not parse
+ * (searched up to the record DuckDB reported, plus one); `err` itself for JSON arrays or when no
+ * line fails.
+ *
+ * @example
+ * (await diagnoseJson('readJson', 'events.jsonl', err)).message; // 'readJson: events.jsonl line 2: malformed JSON ...'
+ */
+export async function diagnoseJson(op: string, path: string, err: DataSourceError): Promise<DataSourceError> {
+  const m = /at byte \d+ (?:in|of) (?:line|record\/value) (\d+)/.exec(messageOf(err.cause));
+  const what = /malformed JSON \((.*?)\) at byte/.exec(err.message)?.[1] ?? 'cannot parse';
+  if (m === null || err.file !== path) return err;
+  const last = Number(m[1]) + 1;
+  const { fs } = await nodeModules(op);
+  const handle = await fs.open(path, 'r');
+  try {
+    let n = 0;
+    for await (const line of handle.readLines()) {
+      n++;
+      const s = line.trim();
+      if (n === 1 && s.startsWith('[')) return err; // a JSON array: lines are not records
+      if (s !== '' && !parses(s)) {
+        return new DataSourceError(
+          `${op}: ${path} line ${n}: malformed JSON (${what}): ${JSON.stringify(clip(s))}`,
+          { file: path, line: n },
+          {
+            cause: err.cause,
+          },
+        );
+      }
+      if (n >= last) break;
+    }
+    return err;
+  } finally {
+    await handle.close().catch(() => undefined);
+  }
+}
+
+function parses(s: string): boolean {
+  try {
+    JSON.parse(s);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function clip(s: string, max = 80): string {
+  return s.length > max ? `${s.slice(0, max)}...` : s;
 }
