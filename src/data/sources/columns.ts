@@ -71,7 +71,10 @@ function readerFor(name: string, type: DuckDBType, raw: RawBindings | null, op: 
   return plainReader(name, kind, t, op);
 }
 
-/** The Table kind of a DuckDB type name, or null when a Table cannot hold it. */
+/**
+ * The Table kind of a DuckDB type name, or null when a Table cannot hold it.
+ * @example kindOf('DECIMAL(18,3)') // 'number'; kindOf('INTEGER[]') // null
+ */
 export function kindOf(duckType: string): ColumnKind | null {
   if (
     /^(BOOLEAN|TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|DOUBLE|"NULL"|NULL)$/.test(

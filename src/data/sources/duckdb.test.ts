@@ -174,3 +174,12 @@ test('SQL errors keep DuckDB detail behind the op name', async () => {
   assert.deepEqual(batches, [4, 4, 2]);
   db.close();
 });
+
+test('empty SQL is refused with an example', async () => {
+  await assert.rejects(query('  '), /query: sql must be a SQL statement, such as "SELECT \* FROM read_csv\('data.csv'\)", got " {2}"/);
+  const db = await openDatabase();
+  assert.throws(() => db.scan(''), /scan: sql must be a SQL statement/);
+  const empty = await db.query("SELECT 1 AS a, 'x' AS s WHERE false");
+  assert.deepEqual([empty.numRows, empty.schema], [0, { a: 'number', s: 'string' }]);
+  db.close();
+});

@@ -130,6 +130,7 @@ export class Database {
    * await db.query('SELECT * FROM read_csv(?) WHERE price > ?', { params: ['items.csv', 10] }); // Table
    */
   query(sql: string, options: Omit<QueryOptions, 'database'> = {}): Promise<Table> {
+    checkSql('query', sql);
     return this.execute({ op: 'query', sql, params: options.params });
   }
 
@@ -142,6 +143,7 @@ export class Database {
    * for await (const batch of db.scan('SELECT * FROM big', { batchSize: 10_000 })) train(batch.toTensor());
    */
   scan(sql: string, options: ScanOptions & Pick<QueryOptions, 'params'> = {}): AsyncIterable<Table> {
+    checkSql('scan', sql);
     return this.stream({ op: 'scan', sql, params: options.params }, options.batchSize);
   }
 
@@ -227,6 +229,12 @@ export class Database {
   }
 }
 
+function checkSql(op: string, sql: unknown): void {
+  if (typeof sql !== 'string' || sql.trim() === '') {
+    throw new TypeError(`${op}: sql must be a SQL statement, such as "SELECT * FROM read_csv('data.csv')", got ${JSON.stringify(sql)}`);
+  }
+}
+
 /**
  * Opens a DuckDB database: `':memory:'` (the default) or a file, created when missing.
  *
@@ -240,7 +248,10 @@ export function openDatabase(path = ':memory:', options: DatabaseOptions = {}): 
 
 let shared: Promise<Database> | null = null;
 
-/** The in-memory Database the module-level functions share, created on first use. */
+/**
+ * The in-memory Database the module-level functions share, created on first use.
+ * @example const db = await sharedDatabase(); await db.query('CREATE TABLE t AS SELECT 1 AS a');
+ */
 export function sharedDatabase(): Promise<Database> {
   shared ??= Database.open().catch((e) => {
     shared = null;

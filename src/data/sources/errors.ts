@@ -46,7 +46,7 @@ export interface ErrorContext {
   types?: Readonly<Record<string, string>>;
 }
 
-/** The message of anything thrown. */
+/** The message of anything thrown. @example messageOf(new Error('x')) // 'x' */
 export function messageOf(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
