@@ -119,6 +119,15 @@ test('option errors say what to pass', async () => {
     /readCsv: types\.id must be 'number', 'string' or 'timestamp', got "int"/,
   );
   await assert.rejects(readCsv(''), /readCsv: path must be a non-empty string/);
+  await assert.rejects(readCsv(fx('people.csv'), { header: 'yes' as never }), /readCsv: header must be true or false, got "yes"/);
+  await assert.rejects(
+    readJson(fx('events.jsonl'), { format: 'toString' as never }),
+    /readJson: format must be 'auto', 'lines' or 'array', got "toString"/,
+  );
+  await assert.rejects(
+    readCsv(fx('people.csv'), { types: { id: 'constructor' as never } }),
+    /types\.id must be 'number', 'string' or 'timestamp'/,
+  );
   await assert.rejects(readParquet(fx('people.csv'), { columns: [] }), /columns is empty/);
   await assert.rejects(
     readJson(fx('events.jsonl'), { columns: ['id'], types: { at: 'string' } }),

@@ -63,7 +63,7 @@ export async function readCsv(path: string, options: CsvOptions = {}): Promise<T
  * const t = await readParquet('features.parquet', { columns: ['x1', 'x2', 'label'], limit: 1000 });
  */
 export async function readParquet(path: string, options: ReadOptions = {}): Promise<Table> {
-  const { db } = await run('readParquet', path, options);
+  const { db } = await prepare('readParquet', path, options);
   return db.execute(request('readParquet', path, 'read_parquet($path)', {}, options, db));
 }
 
@@ -74,7 +74,7 @@ export async function readParquet(path: string, options: ReadOptions = {}): Prom
  * const t = await readJson('events.jsonl', { types: { at: 'timestamp' } });
  */
 export async function readJson(path: string, options: JsonOptions = {}): Promise<Table> {
-  const { db } = await run('readJson', path, options);
+  const { db } = await prepare('readJson', path, options);
   return db.execute(jsonRequest('readJson', path, options, db));
 }
 
@@ -96,7 +96,7 @@ export async function* scanCsv(path: string, options: CsvOptions & { batchSize?:
  * for await (const batch of scanParquet('shards/*.parquet', { batchSize: 50_000 })) console.log(batch.numRows);
  */
 export async function* scanParquet(path: string, options: ReadOptions & { batchSize?: number } = {}): AsyncGenerator<Table> {
-  const { db } = await run('scanParquet', path, options);
+  const { db } = await prepare('scanParquet', path, options);
   yield* db.stream(request('scanParquet', path, 'read_parquet($path)', {}, options, db), options.batchSize);
 }
 
@@ -107,18 +107,18 @@ export async function* scanParquet(path: string, options: ReadOptions & { batchS
  * for await (const batch of scanJson('events.jsonl', { batchSize: 10_000 })) console.log(batch.numRows);
  */
 export async function* scanJson(path: string, options: JsonOptions & { batchSize?: number } = {}): AsyncGenerator<Table> {
-  const { db } = await run('scanJson', path, options);
+  const { db } = await prepare('scanJson', path, options);
   yield* db.stream(jsonRequest('scanJson', path, options, db), options.batchSize);
 }
 
 /** Checks the path and options, and picks the database. */
-async function run(op: string, path: string, options: ReadOptions): Promise<{ db: Database }> {
+async function prepare(op: string, path: string, options: ReadOptions): Promise<{ db: Database }> {
   if (typeof path !== 'string' || path === '') throw new TypeError(`${op}: path must be a non-empty string, got ${JSON.stringify(path)}`);
   if (options.limit !== undefined && !(Number.isInteger(options.limit) && options.limit >= 0)) {
     throw new RangeError(`${op}: limit must be a non-negative integer, got ${options.limit}`);
   }
   for (const [name, kind] of Object.entries(options.types ?? {})) {
-    if (!(kind in DUCK_TYPE))
+    if (!Object.hasOwn(DUCK_TYPE, kind))
       throw new TypeError(`${op}: types.${name} must be 'number', 'string' or 'timestamp', got ${JSON.stringify(kind)}`);
   }
   await checkFile(op, path);
@@ -126,13 +126,15 @@ async function run(op: string, path: string, options: ReadOptions): Promise<{ db
 }
 
 async function csvRequest(op: string, path: string, o: CsvOptions): Promise<{ req: SqlRequest; db: Database }> {
-  const { db } = await run(op, path, o);
+  const { db } = await prepare(op, path, o);
   const args: string[] = [];
   const params: Record<string, SqlValue> = {};
   const delimiter = o.delimiter ?? ',';
   args.push('delim = $delim');
   params.delim = delimiter;
-  args.push(`header = ${o.header ?? true}`);
+  if (o.header !== undefined && typeof o.header !== 'boolean')
+    throw new TypeError(`${op}: header must be true or false, got ${JSON.stringify(o.header)}`);
+  args.push(`header = ${o.header !== false}`);
   args.push('quote = $quote'); // RFC 4180 quoting by default, so an unclosed quote is an error, not text
   params.quote = o.quote ?? '"';
   if (o.skipRows !== undefined) {
@@ -160,7 +162,8 @@ async function csvRequest(op: string, path: string, o: CsvOptions): Promise<{ re
 }
 
 function jsonRequest(op: string, path: string, o: JsonOptions, db: Database): SqlRequest {
-  const format = { auto: 'auto', lines: 'newline_delimited', array: 'array' }[o.format ?? 'auto'];
+  const formats: Record<string, string> = { auto: 'auto', lines: 'newline_delimited', array: 'array' };
+  const format = Object.hasOwn(formats, o.format ?? 'auto') ? formats[o.format ?? 'auto'] : undefined;
   if (format === undefined) throw new TypeError(`${op}: format must be 'auto', 'lines' or 'array', got ${JSON.stringify(o.format)}`);
   const req = request(op, path, `read_json($path, format = '${format}')`, {}, o, db);
   const explainColumns = req.explain;
@@ -188,7 +191,8 @@ function request(
       throw new RangeError(`${op}: types names '${name}', which is not among the columns asked for (${o.columns.join(', ')})`);
     }
   }
-  const cast = (c: string) => (c in types ? `CAST(${quoteIdent(c)} AS ${DUCK_TYPE[types[c]]}) AS ${quoteIdent(c)}` : quoteIdent(c));
+  const cast = (c: string) =>
+    Object.hasOwn(types, c) ? `CAST(${quoteIdent(c)} AS ${DUCK_TYPE[types[c]]}) AS ${quoteIdent(c)}` : quoteIdent(c);
   let select = '*';
   if (o.columns) {
     if (o.columns.length === 0) throw new RangeError(`${op}: columns is empty; leave it out to read every column`);
