@@ -11,6 +11,7 @@ export { Generator, getRngState, manualSeed, setRngState } from './core/random.j
 export type { NestedArray, TensorLike } from './core/tensor.js';
 export { Tensor } from './core/tensor.js';
 export * from './data/index.js';
+export * from './eval/index.js';
 export * from './io/index.js';
 export { saveModel as saveModelFiles } from './io/index.js';
 export * from './nn/index.js';
