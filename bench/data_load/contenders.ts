@@ -1,11 +1,14 @@
 // One contender of bench/data_load.ts, run in a child process of its own so that its peak memory
 // (maxRSS) is its alone. Each loads the 20 numeric columns of the benchmark file into a float32
-// (N, 20) tensor with every column standardised (z-score: (x - mean) / std, the column's mean and
-// sample std computed while loading, implemented plainly), then prints one JSON line:
+// (N, 20) tensor with every column standardised (z-score: (x - mean) / std with the population std,
+// as scikit-learn's StandardScaler): tessera's readers through the library's own StandardScaler and
+// Table.toTensor; the streaming scan and csv-parse with running sums computed while loading (a
+// scaler needs the whole column before it can fit). Then prints one JSON line:
 //   {"ms": load time, "rows": N, "maxRssKb": peak RSS, "check": a checksum to compare contenders}
 //
 //   node dist/bench/data_load/contenders.js --contender=tessera-csv --file=bench/results/data_load/rows_1000000.csv
 
+import type { Tensor } from '../../src/core/tensor.js';
 import type { Table } from '../../src/data/table.js';
 
 /** The contenders, in report order. */
@@ -35,7 +38,7 @@ class Standardizer {
     const out = this.data.subarray(0, n * COLS);
     for (let j = 0; j < COLS; j++) {
       const mean = this.sum[j] / n;
-      const std = Math.sqrt((this.sumSq[j] - n * mean * mean) / (n - 1));
+      const std = Math.sqrt((this.sumSq[j] - n * mean * mean) / n);
       for (let i = 0; i < n; i++) out[i * COLS + j] = (out[i * COLS + j] - mean) / std;
     }
     return out;
@@ -61,13 +64,16 @@ function addTable(z: Standardizer, t: Table): void {
   z.rows += t.numRows;
 }
 
-/** Loads `file` with `contender` into standardised float32 (N, 20) values. */
-async function load(contender: Contender, file: string): Promise<Float32Array> {
-  const z = new Standardizer();
+/** Loads `file` with `contender` into a standardised float32 (N, 20) tensor. */
+async function load(contender: Contender, file: string): Promise<Tensor> {
   if (contender === 'tessera-csv' || contender === 'tessera-parquet') {
     const { readCsv, readParquet } = await import('../../src/data/sources/readers.js');
-    addTable(z, contender === 'tessera-csv' ? await readCsv(file) : await readParquet(file));
-  } else if (contender === 'tessera-scan-csv') {
+    const { StandardScaler } = await import('../../src/data/preprocess/scalers.js');
+    const table = contender === 'tessera-csv' ? await readCsv(file) : await readParquet(file);
+    return new StandardScaler().fitTransform(table).toTensor();
+  }
+  const z = new Standardizer();
+  if (contender === 'tessera-scan-csv') {
     const { scanCsv } = await import('../../src/data/sources/readers.js');
     for await (const batch of scanCsv(file, { batchSize: 65536 })) addTable(z, batch);
   } else {
@@ -87,7 +93,9 @@ async function load(contender: Contender, file: string): Promise<Float32Array> {
       z.rows++;
     }
   }
-  return z.finish();
+  const { fromArray } = await import('../../src/core/exec.js');
+  const values = z.finish();
+  return fromArray([values.length / COLS, COLS], values);
 }
 
 async function main(): Promise<void> {
@@ -98,10 +106,9 @@ async function main(): Promise<void> {
     throw new Error(`usage: contenders.js --contender=${CONTENDERS.join('|')} --file=PATH`);
   }
   const t0 = performance.now();
-  const values = await load(contender, file);
-  const { fromArray } = await import('../../src/core/exec.js');
-  const x = fromArray([values.length / COLS, COLS], values); // (N, 20) float32
+  const x = await load(contender, file); // (N, 20) float32
   const ms = performance.now() - t0;
+  const values = x.toTypedArray();
   let check = 0;
   for (let i = 0; i < values.length; i += 997) check += values[i];
   console.log(JSON.stringify({ ms, rows: x.shape[0], maxRssKb: process.resourceUsage().maxRSS, check }));
