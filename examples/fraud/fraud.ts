@@ -1,11 +1,12 @@
-// Run: npm run build && node dist/examples/fraud/fraud.js            (quick: --rows=6000 --folds=3 --epochs=3)
+// Run: npm run build && node dist/examples/fraud/fraud.js     (about 15 s on 2 cores; quick: --rows=5000 --folds=3 --epochs=4)
 //
 // Fraud detection on card transactions, end to end: read a CSV, clean it, encode it, train an MLP
 // with a class weight for the rare fraud, measure it honestly (5-fold stratified cross-validation,
 // a fresh pipeline and model per fold, a bootstrap confidence interval, baselines), choose the
 // alert threshold, save the pipeline with the model, and score new raw rows with the saved artifact.
-// The data is synthetic (examples/fraud/make_data.ts writes it): ~1.6% fraud, so accuracy means
-// nothing (98.4% for "never fraud") and we report the area under the precision-recall curve.
+// The data is synthetic (examples/fraud/make_data.ts writes it): 1.7% fraud, so accuracy means
+// nothing (98.3% for "never fraud") and we report the area under the precision-recall curve
+// (PR-AUC: 0.017 for no skill; 0.74 for the true fraud probabilities, the ceiling of any model).
 
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
