@@ -90,6 +90,9 @@ test('scaler errors say what to fix', () => {
   );
   const wrongKind = Table.fromColumns({ x: [1], k: ['3'] });
   assert.throws(() => s.transform(wrongKind), /StandardScaler: column 'k' is a string column now but was number at fit/);
+  // a column empty in every row of a new file is read as text: it holds missing numbers
+  const allMissing = Table.fromColumns({ x: [1, 2], k: { kind: 'string', values: [null, null] } });
+  assert.ok(Number.isNaN(s.transform(allMissing).numbers('k')[0]));
   assert.throws(() => new StandardScaler({ withMean: 'yes' as never }), /withMean must be true or false, got "yes"/);
   assert.throws(() => new MinMaxScaler({ featureRange: [1, 0] }), /featureRange must be \[low, high\] with low < high, got \[1,0\]/);
   assert.throws(

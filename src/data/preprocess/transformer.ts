@@ -242,11 +242,18 @@ export abstract class ColumnwiseTransform implements Transformer {
     return this;
   }
 
-  /** Column `name` of `table`, checked to be of the kind seen at fit. */
+  /**
+   * Column `name` of `table`, checked to be of the kind seen at fit. A string column with every
+   * value missing counts as missing values of the fitted kind: a CSV reader cannot tell the type
+   * of a column that is empty in every row of a new file, and reads it as text.
+   */
   private checkedColumn(table: Table, name: string, kind: ColumnKind): Column {
     const col = requireColumn(this.type, table, name);
-    if (col.kind !== kind) throw new TypeError(`${this.type}: column '${name}' is a ${col.kind} column now but was ${kind} at fit`);
-    return col;
+    if (col.kind === kind) return col;
+    if (col.kind === 'string' && col.values.every((v) => v === null)) {
+      return { kind, values: new Float64Array(col.values.length).fill(Number.NaN) } as Column;
+    }
+    throw new TypeError(`${this.type}: column '${name}' is a ${col.kind} column now but was ${kind} at fit`);
   }
 }
 
