@@ -1,0 +1,330 @@
+// Tabular data for the CLI: CSV, Parquet and JSON files and SQL queries (through DuckDB) read into
+// Tables; the target and feature columns a config names, checked against the data; class labels
+// encoded; the seeded (stratified) test and validation splits; and the rows of one training run
+// turned into tensors by a preprocessing Pipeline fitted on those rows only.
+
+import { fromArray } from '../core/exec.js';
+import type { Tensor } from '../core/tensor.js';
+import { LabelEncoder } from '../data/preprocess/label_encoder.js';
+import type { Pipeline } from '../data/preprocess/pipeline.js';
+import { type Column, type ColumnKind, isMissing, type Table } from '../data/table.js';
+import { trainTestSplit } from '../eval/split.js';
+import { suggestion } from './check.js';
+import { ConfigError } from './errors.js';
+import { buildPipeline, checkPreprocessingColumns, type PreprocessingConfig } from './preprocessing.js';
+
+export const TABLE_KINDS = ['csv', 'parquet', 'json', 'sql'] as const;
+
+/** A file read by DuckDB (by its format), or the rows of a SQL query (which may read files: read_csv('a.csv')). */
+export type TableSource = { kind: 'csv' | 'parquet' | 'json'; path: string } | { kind: 'sql'; query: string };
+
+/** Classification (labels, one score per class) or regression (one number per row). */
+export type Task = 'classification' | 'regression';
+
+/** The tabular part of the `data` section (see config.ts for the defaults). */
+export interface TabularConfig {
+  target: string;
+  features?: string[];
+  drop: string[];
+  task: Task;
+  test?: TableSource;
+  testSplit: number;
+}
+
+/** Whether `source` is a tabular one. */
+export function isTableSource(source: { kind: string }): source is TableSource {
+  return (TABLE_KINDS as readonly string[]).includes(source.kind);
+}
+
+/** The path, or `sql:<query>`, for messages (and as `--data` reads it back). */
+export function tableSourceToString(source: TableSource): string {
+  return source.kind === 'sql' ? `sql:${source.query}` : source.path;
+}
+
+/**
+ * The source a file name stands for, by its extension (.csv, .tsv, .parquet, .json, .jsonl,
+ * .ndjson, optionally .gz), or `sql:<query>`; undefined otherwise.
+ * @example tableSourceFromString('rows.parquet') // { kind: 'parquet', path: 'rows.parquet' }
+ */
+export function tableSourceFromString(text: string): TableSource | undefined {
+  if (text.startsWith('sql:')) return { kind: 'sql', query: text.slice(4) };
+  const ext = /\.([a-z]+)(\.gz)?$/i.exec(text)?.[1]?.toLowerCase();
+  if (ext === 'csv' || ext === 'tsv') return { kind: 'csv', path: text };
+  if (ext === 'parquet') return { kind: 'parquet', path: text };
+  if (ext === 'json' || ext === 'jsonl' || ext === 'ndjson') return { kind: 'json', path: text };
+  return undefined;
+}
+
+/**
+ * Reads a source into a Table (DuckDB is loaded on first use). With `labels`, that column (when
+ * present) is read as text, so that class labels keep their names: DuckDB would read a CSV
+ * column of yes/no as booleans (0/1).
+ */
+export async function readTableSource(source: TableSource, labels?: string): Promise<Table> {
+  const read = async (types?: Record<string, ColumnKind>) => {
+    const sources = await import('../data/sources/readers.js');
+    if (source.kind === 'sql') return (await import('../data/sources/duckdb.js')).query(source.query);
+    if (source.kind === 'parquet') return sources.readParquet(source.path, { types });
+    if (source.kind === 'json') return sources.readJson(source.path, { types });
+    return sources.readCsv(source.path, { types, ...(/\.tsv(\.gz)?$/i.test(source.path) ? { delimiter: '\t' } : {}) });
+  };
+  const table = await read();
+  if (labels === undefined || source.kind === 'sql' || !table.has(labels) || table.column(labels).kind === 'string') return table;
+  return read({ [labels]: 'string' });
+}
+
+/** A labelled table, checked against the config. */
+export interface TabularData {
+  /** Where the rows come from, for messages. */
+  origin: string;
+  /** The training rows (the test rows of testSplit taken out). */
+  table: Table;
+  /** The test rows (from config.data.test or testSplit), or null. */
+  test: Table | null;
+  /** The feature columns and their kinds, in order. */
+  schema: Record<string, ColumnKind>;
+  target: string;
+  task: Task;
+  /** Classification: the label of each class index. */
+  labels: LabelEncoder | null;
+  /** Classification: the class names (labels as text); null for regression. */
+  classes: string[] | null;
+}
+
+/**
+ * Reads the training source (and the test source) and checks every column the config names;
+ * problems are ConfigErrors at their field. The testSplit is drawn with `seed`, stratified by class.
+ */
+export async function loadTabular(source: TableSource, tab: TabularConfig, seed: number): Promise<TabularData> {
+  const origin = tableSourceToString(source);
+  const labelColumn = tab.task === 'classification' ? tab.target : undefined;
+  const all = await readTableSource(source, labelColumn);
+  if (all.numRows === 0) throw new Error(`${origin} has no rows`);
+  const schema = resolveColumns(all, tab, origin);
+  const test =
+    tab.test === undefined
+      ? null
+      : conformRows(
+          await readTableSource(tab.test, labelColumn),
+          { ...schema, [tab.target]: all.column(tab.target).kind },
+          tableSourceToString(tab.test),
+        );
+  for (const t of [all, test])
+    if (t !== null) checkTargetPresent(t, tab.target, t === all ? origin : tableSourceToString(tab.test as TableSource));
+  let labels: LabelEncoder | null = null;
+  if (tab.task === 'classification') {
+    const column = (t: Table) => labelValues(t.column(tab.target));
+    labels = new LabelEncoder().fit([...column(all), ...(test === null ? [] : column(test))]);
+    if (labels.numClasses < 2)
+      throw new ConfigError([
+        `config.data.target: column "${tab.target}" holds a single class (${labels.classes[0]}); classification needs two or more`,
+      ]);
+  } else if (all.column(tab.target).kind !== 'number') {
+    throw new ConfigError([
+      `config.data.target: column "${tab.target}" holds ${all.column(tab.target).kind}s, but regression needs numbers (or set config.data.task: classification)`,
+    ]);
+  }
+  const data: TabularData = {
+    origin,
+    table: all,
+    test,
+    schema,
+    target: tab.target,
+    task: tab.task,
+    labels,
+    classes: labels?.classes.map(String) ?? null,
+  };
+  if (tab.testSplit > 0) {
+    const split = splitRows(all.numRows, tab.testSplit, seed, labels === null ? undefined : targetCodes(data, all));
+    data.table = all.take(split.train);
+    data.test = all.take(split.test);
+  }
+  return data;
+}
+
+/** The features' kinds: config.data.features, else every column but the target and config.data.drop. */
+function resolveColumns(table: Table, tab: TabularConfig, origin: string): Record<string, ColumnKind> {
+  const names = table.columnNames;
+  const problems: string[] = [];
+  const exists = (name: string, path: string) => {
+    if (table.has(name)) return true;
+    problems.push(`${path}: no column "${name}" in ${origin}${suggestion(name, names)} (columns: ${names.join(', ')})`);
+    return false;
+  };
+  exists(tab.target, 'config.data.target');
+  tab.drop.forEach((d, i) => {
+    if (exists(d, `config.data.drop[${i}]`) && d === tab.target) problems.push(`config.data.drop[${i}]: "${d}" is the target`);
+  });
+  tab.features?.forEach((f, i) => {
+    const p = `config.data.features[${i}]`;
+    if (!exists(f, p)) return;
+    if (f === tab.target) problems.push(`${p}: "${f}" is the target; a model cannot take its own label as input`);
+    if (tab.drop.includes(f)) problems.push(`${p}: "${f}" is also in config.data.drop`);
+  });
+  const features = tab.features ?? names.filter((n) => n !== tab.target && !tab.drop.includes(n));
+  if (problems.length === 0 && features.length === 0)
+    problems.push(`config.data: no feature columns are left in ${origin} (columns: ${names.join(', ')})`);
+  if (problems.length > 0) throw new ConfigError(problems);
+  return Object.fromEntries(features.map((f) => [f, table.column(f).kind]));
+}
+
+function checkTargetPresent(table: Table, target: string, origin: string): void {
+  const col = table.column(target);
+  let missing = 0;
+  let first = -1;
+  for (let i = 0; i < table.numRows; i++) {
+    if (isMissing(col, i)) {
+      missing++;
+      if (first < 0) first = i;
+    }
+  }
+  if (missing > 0) {
+    throw new Error(
+      `${origin}: the target column "${target}" is missing in ${missing} row${missing === 1 ? '' : 's'} (first: data row ${first + 1}); remove them, e.g. with a sql source: SELECT * FROM read_csv('...') WHERE ${target} IS NOT NULL`,
+    );
+  }
+}
+
+/** Class labels: numbers, or text (as numbers when every label is one, so that classes 2 and 10 sort as numbers). */
+function labelValues(col: Column): (string | number)[] {
+  if (col.kind !== 'string') return Array.from(col.values);
+  const text = col.values as string[];
+  const numbers = text.map((v) => (v.trim() === '' ? Number.NaN : Number(v)));
+  return numbers.every(Number.isFinite) ? numbers : text;
+}
+
+/** Class indices (classification) of the target column of `rows`; labels never seen are an error naming the row. */
+export function targetCodes(data: TabularData, rows: Table, origin = data.origin): Int32Array {
+  const classes = data.classes as string[];
+  const lookup = new Map(classes.map((c, k) => [c, k]));
+  const col = rows.column(data.target);
+  const out = new Int32Array(rows.numRows);
+  for (let i = 0; i < rows.numRows; i++) {
+    const v = isMissing(col, i) ? null : String(col.values[i]);
+    const k = v === null ? undefined : (lookup.get(v) ?? lookup.get(String(Number(v)))); // '1.0' is class 1
+    if (k === undefined)
+      throw new Error(
+        `${origin}: data row ${i + 1} has ${v === null ? 'no label' : `label "${v}"`} in column "${data.target}"; the model knows ${classes.join(', ')}`,
+      );
+    out[i] = k;
+  }
+  return out;
+}
+
+/** Regression targets of `rows` as numbers; missing values are an error naming the row. */
+export function targetNumbers(data: TabularData, rows: Table, origin = data.origin): Float64Array {
+  const values = rows.numbers(data.target);
+  const bad = values.findIndex((v) => Number.isNaN(v));
+  if (bad >= 0) throw new Error(`${origin}: data row ${bad + 1} has no value in the target column "${data.target}"`);
+  return values;
+}
+
+/**
+ * What the loss compares the model's outputs with: class indices int32 (N), 0/1 float32 (N, 1) for
+ * the binary losses (bce, bceWithLogits), or values float32 (N, 1) for regression.
+ */
+export function targetTensor(data: TabularData, rows: Table, binaryOutput: boolean): Tensor {
+  const n = rows.numRows;
+  if (data.task === 'regression') return fromArray([n, 1], Float32Array.from(targetNumbers(data, rows)), 'float32');
+  const codes = targetCodes(data, rows);
+  return binaryOutput ? fromArray([n, 1], Float32Array.from(codes), 'float32') : fromArray([n], codes, 'int32');
+}
+
+/** A seeded split of n rows: `fraction` of them (rounded up) in test, stratified by `labels` when given. */
+export function splitRows(n: number, fraction: number, seed: number, labels?: Int32Array): { train: Int32Array; test: Int32Array } {
+  const split = trainTestSplit(n, { testSize: fraction, seed, ...(labels === undefined ? {} : { stratify: labels }) });
+  return { train: split.train, test: split.test };
+}
+
+/** Inputs (N, F) and targets of some rows. */
+export interface Split {
+  x: Tensor;
+  y: Tensor;
+}
+
+/** A pipeline fitted on a run's training rows, and those rows (and its validation rows) as tensors. */
+export interface FittedRows {
+  pipeline: Pipeline;
+  train: Split;
+  /** Rows held out of `rows` for validation (validationSplit > 0), transformed by the same pipeline. */
+  validation?: Split;
+  /** The rows the pipeline was fitted on. */
+  fitRows: Table;
+}
+
+/**
+ * Holds out `validationSplit` of `rows` (seeded, stratified), fits the preprocessing on the rest
+ * only, and turns both into tensors. Errors of the pipeline come back as ConfigErrors at
+ * config.preprocessing.
+ */
+export function fitRows(
+  data: TabularData,
+  preprocessing: PreprocessingConfig,
+  rows: Table,
+  options: { validationSplit: number; seed: number; binaryOutput: boolean },
+): FittedRows {
+  let fit = rows;
+  let held: Table | null = null;
+  if (options.validationSplit > 0) {
+    const split = splitRows(
+      rows.numRows,
+      options.validationSplit,
+      options.seed,
+      data.task === 'classification' ? targetCodes(data, rows) : undefined,
+    );
+    fit = rows.take(split.train);
+    held = rows.take(split.test);
+  }
+  checkPreprocessingColumns(preprocessing, data.schema);
+  const pipeline = buildPipeline(preprocessing, data.schema);
+  let x: Tensor;
+  try {
+    x = pipeline.fit(fit.select(Object.keys(data.schema))).toTensor(fit); // (N, F)
+  } catch (err) {
+    throw new ConfigError([`config.preprocessing: ${(err as Error).message}`]);
+  }
+  const y = (t: Table) => targetTensor(data, t, options.binaryOutput);
+  const train = { x, y: y(fit) };
+  return { pipeline, train, fitRows: fit, ...(held === null ? {} : { validation: { x: pipeline.toTensor(held), y: y(held) } }) };
+}
+
+/**
+ * `table` with the columns and kinds a model was trained on: each column of `kinds` must exist (an
+ * error names the missing ones); a number column read as strings (e.g. all empty) or the reverse is
+ * converted, and values that do not convert are an error naming the column and row.
+ */
+export function conformRows(table: Table, kinds: Readonly<Record<string, ColumnKind>>, origin: string): Table {
+  const missing = Object.keys(kinds).filter((c) => !table.has(c));
+  if (missing.length > 0) {
+    const list = missing.map((c) => `"${c}"`).join(', ');
+    throw new Error(
+      `${origin} has no column${missing.length === 1 ? '' : 's'} ${list}${missing.length === 1 ? suggestion(missing[0], table.columnNames) : ''}, which the model needs (its input columns: ${Object.keys(kinds).join(', ')}; ${origin} has: ${table.columnNames.join(', ')})`,
+    );
+  }
+  let out = table;
+  for (const [name, kind] of Object.entries(kinds)) {
+    const col = table.column(name);
+    if (col.kind !== kind) out = out.withColumn(name, convertColumn(col, kind, name, origin));
+  }
+  return out;
+}
+
+function convertColumn(col: Column, kind: ColumnKind, name: string, origin: string): Column {
+  const n = col.values.length;
+  if (kind === 'string') {
+    if (col.kind === 'timestamp') throw new Error(`${origin}: column "${name}" holds timestamps, but the model was trained on text there`);
+    return { kind: 'string', values: Array.from(col.values as Float64Array, (v) => (Number.isNaN(v) ? null : String(v))) };
+  }
+  if (col.kind !== 'string') throw new Error(`${origin}: column "${name}" holds ${col.kind}s, but the model was trained on ${kind}s there`);
+  const values = new Float64Array(n);
+  col.values.forEach((v, i) => {
+    const text = v?.trim() ?? '';
+    const x = text === '' ? Number.NaN : kind === 'number' ? Number(text) : Date.parse(text);
+    if (text !== '' && !Number.isFinite(x))
+      throw new Error(
+        `${origin}: column "${name}" holds ${JSON.stringify(v)} at data row ${i + 1}, but the model was trained on ${kind}s there`,
+      );
+    values[i] = x;
+  });
+  return { kind, values };
+}
