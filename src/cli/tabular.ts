@@ -193,8 +193,11 @@ function labelValues(col: Column): (string | number)[] {
   return numbers.every(Number.isFinite) ? numbers : text;
 }
 
+/** What the target helpers need to know: the column, the task, the class names and where rows come from. */
+export type TargetInfo = Pick<TabularData, 'target' | 'task' | 'classes' | 'origin'>;
+
 /** Class indices (classification) of the target column of `rows`; labels never seen are an error naming the row. */
-export function targetCodes(data: TabularData, rows: Table, origin = data.origin): Int32Array {
+export function targetCodes(data: TargetInfo, rows: Table, origin = data.origin): Int32Array {
   const classes = data.classes as string[];
   const lookup = new Map(classes.map((c, k) => [c, k]));
   const col = rows.column(data.target);
@@ -212,7 +215,7 @@ export function targetCodes(data: TabularData, rows: Table, origin = data.origin
 }
 
 /** Regression targets of `rows` as numbers; missing values are an error naming the row. */
-export function targetNumbers(data: TabularData, rows: Table, origin = data.origin): Float64Array {
+export function targetNumbers(data: TargetInfo, rows: Table, origin = data.origin): Float64Array {
   const values = rows.numbers(data.target);
   const bad = values.findIndex((v) => Number.isNaN(v));
   if (bad >= 0) throw new Error(`${origin}: data row ${bad + 1} has no value in the target column "${data.target}"`);
@@ -223,7 +226,7 @@ export function targetNumbers(data: TabularData, rows: Table, origin = data.orig
  * What the loss compares the model's outputs with: class indices int32 (N), 0/1 float32 (N, 1) for
  * the binary losses (bce, bceWithLogits), or values float32 (N, 1) for regression.
  */
-export function targetTensor(data: TabularData, rows: Table, binaryOutput: boolean): Tensor {
+export function targetTensor(data: TargetInfo, rows: Table, binaryOutput: boolean): Tensor {
   const n = rows.numRows;
   if (data.task === 'regression') return fromArray([n, 1], Float32Array.from(targetNumbers(data, rows)), 'float32');
   const codes = targetCodes(data, rows);
