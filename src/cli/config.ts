@@ -165,7 +165,8 @@ export function parseTrainConfig(raw: unknown, options: { name?: string; file?: 
   const metrics =
     c.array('config.metrics', o.metrics, metric, `an array of metric names (${METRICS.join(', ')}, top<k>)`) ??
     (classification || tabular?.task === 'classification' ? ['accuracy'] : tabular !== undefined ? ['mae'] : []);
-  const isTable = data !== undefined && tabular !== undefined;
+  const rawSource = (o.data as { source?: unknown } | undefined)?.source;
+  const isTable = typeof rawSource === 'string' && (TABLE_KINDS as readonly string[]).includes(rawSource.toLowerCase());
   if (o.preprocessing !== undefined && data !== undefined && !isTable) onlyTables(c, 'config.preprocessing', o.data);
   const preprocessing = isTable ? parsePreprocessing(c, o.preprocessing) : undefined;
   const classWeight = parseClassWeight(c, o.classWeight, classification || tabular?.task === 'classification', loss);

@@ -138,8 +138,10 @@ async function readConfig(file: string, options: CrossValidationOptions): Promis
 /** The rows the folds split: the training rows of a table (its test rows set aside), or the training images. */
 export async function loadCvData(config: TrainConfig): Promise<CvData> {
   const source = config.data.source;
-  if (config.data.tabular !== undefined && isTableSource(source))
-    return { kind: 'table', data: await loadTabular(source, config.data.tabular, config.data.seed) };
+  if (config.data.tabular !== undefined && isTableSource(source)) {
+    const checks = { preprocessing: config.preprocessing, classWeight: config.classWeight };
+    return { kind: 'table', data: await loadTabular(source, config.data.tabular, config.data.seed, checks) };
+  }
   const loaded = await loadData(source, { flatten: config.data.flatten, classes: config.data.classes });
   if (loaded.train === undefined) throw new ConfigError([`config.data: ${sourceToString(source)} has no training split`]);
   return { kind: 'images', x: loaded.train.x, y: loaded.train.y, classes: loaded.classes, numClasses: loaded.numClasses };

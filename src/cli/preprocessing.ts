@@ -259,11 +259,17 @@ function stepKinds(step: StepConfig): ColumnKind[] {
   return ['number', 'string'];
 }
 
-/**
- * Checks that every column the section names is a feature (a ConfigError at its path), given the
- * features' kinds; call once the data is loaded.
- */
+/** Throws a ConfigError with preprocessingProblems, if any. */
 export function checkPreprocessingColumns(config: PreprocessingConfig, schema: Readonly<Record<string, ColumnKind>>): void {
+  const problems = preprocessingProblems(config, schema);
+  if (problems.length > 0) throw new ConfigError(problems);
+}
+
+/**
+ * The columns the section names that are not features, and steps left without columns, as problems
+ * at their paths, given the features' kinds; call once the data is loaded.
+ */
+export function preprocessingProblems(config: PreprocessingConfig, schema: Readonly<Record<string, ColumnKind>>): string[] {
   const features = Object.keys(schema);
   const problems: string[] = [];
   const check = (columns: readonly string[] | undefined, path: string) => {
@@ -292,7 +298,7 @@ export function checkPreprocessingColumns(config: PreprocessingConfig, schema: R
         `${p}: auto preprocessing takes number and string features, but ${other.map((f) => `"${f}"`).join(', ')} holds ${schema[other[0]]}s; drop it (config.data.drop) or convert it in a sql source`,
       );
   }
-  if (problems.length > 0) throw new ConfigError(problems);
+  return problems;
 }
 
 /**

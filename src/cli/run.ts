@@ -16,7 +16,7 @@ import type { TrainConfig } from './config.js';
 import { ConfigError } from './errors.js';
 import { buildModel, checkModelFits, type DataShape } from './model.js';
 import { buildOptimizer, buildSchedule } from './optim.js';
-import { fitRows, type Split, type TabularData } from './tabular.js';
+import { classIndex, fitRows, type Split, type TabularData } from './tabular.js';
 import { BINARY_LOSSES, CLASSIFICATION_LOSSES } from './vocabulary.js';
 
 /** The tensors of a run and what they are. */
@@ -109,8 +109,7 @@ export function resolveClassWeight(
   const problems: string[] = [];
   const out: Record<number, number> = {};
   for (const [key, w] of Object.entries(cw)) {
-    const named = classes?.indexOf(key) ?? -1;
-    const index = named >= 0 ? named : /^\d+$/.test(key) && Number(key) < numClasses ? Number(key) : -1;
+    const index = classIndex(key, classes, numClasses);
     if (index < 0) {
       const known = classes ?? Array.from({ length: numClasses }, (_, k) => String(k));
       problems.push(`config.classWeight.${key}: no class "${key}"${suggestion(key, known)} (classes: ${known.join(', ')})`);

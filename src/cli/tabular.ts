@@ -11,7 +11,7 @@ import { type Column, type ColumnKind, isMissing, type Table } from '../data/tab
 import { trainTestSplit } from '../eval/split.js';
 import { suggestion } from './check.js';
 import { ConfigError } from './errors.js';
-import { buildPipeline, checkPreprocessingColumns, type PreprocessingConfig } from './preprocessing.js';
+import { buildPipeline, checkPreprocessingColumns, type PreprocessingConfig, preprocessingProblems } from './preprocessing.js';
 
 export const TABLE_KINDS = ['csv', 'parquet', 'json', 'sql'] as const;
 
@@ -91,16 +91,33 @@ export interface TabularData {
   classes: string[] | null;
 }
 
+/** Other parts of the config that name columns or classes, checked with the data section. */
+export interface TabularChecks {
+  preprocessing?: PreprocessingConfig;
+  classWeight?: 'balanced' | Record<string, number>;
+}
+
 /**
- * Reads the training source (and the test source) and checks every column the config names;
- * problems are ConfigErrors at their field. The testSplit is drawn with `seed`, stratified by class.
+ * Reads the training source (and the test source) and checks every column and class the config
+ * names; the problems come back together as one ConfigError, each at its field. The testSplit is
+ * drawn with `seed`, stratified by class.
  */
-export async function loadTabular(source: TableSource, tab: TabularConfig, seed: number): Promise<TabularData> {
+export async function loadTabular(source: TableSource, tab: TabularConfig, seed: number, checks: TabularChecks = {}): Promise<TabularData> {
   const origin = tableSourceToString(source);
   const labelColumn = tab.task === 'classification' ? tab.target : undefined;
   const all = await readTableSource(source, labelColumn);
   if (all.numRows === 0) throw new Error(`${origin} has no rows`);
-  const schema = resolveColumns(all, tab, origin);
+  const problems: string[] = [];
+  const schema = resolveColumns(all, tab, origin, problems);
+  if (checks.preprocessing !== undefined) problems.push(...preprocessingProblems(checks.preprocessing, schema));
+  if (problems.length > 0) {
+    if (tab.task === 'classification' && all.has(tab.target) && typeof checks.classWeight === 'object') {
+      const present = all.filter((i) => !isMissing(all.column(tab.target), i)).column(tab.target);
+      const classes = new LabelEncoder().fit(labelValues(present)).classes.map(String);
+      problems.push(...classWeightProblems(checks.classWeight, classes));
+    }
+    throw new ConfigError(problems);
+  }
   const test =
     tab.test === undefined
       ? null
@@ -119,6 +136,10 @@ export async function loadTabular(source: TableSource, tab: TabularConfig, seed:
       throw new ConfigError([
         `config.data.target: column "${tab.target}" holds a single class (${labels.classes[0]}); classification needs two or more`,
       ]);
+    if (typeof checks.classWeight === 'object') {
+      const unknown = classWeightProblems(checks.classWeight, labels.classes.map(String));
+      if (unknown.length > 0) throw new ConfigError(unknown);
+    }
   } else if (all.column(tab.target).kind !== 'number') {
     throw new ConfigError([
       `config.data.target: column "${tab.target}" holds ${all.column(tab.target).kind}s, but regression needs numbers (or set config.data.task: classification)`,
@@ -143,9 +164,9 @@ export async function loadTabular(source: TableSource, tab: TabularConfig, seed:
 }
 
 /** The features' kinds: config.data.features, else every column but the target and config.data.drop. */
-function resolveColumns(table: Table, tab: TabularConfig, origin: string): Record<string, ColumnKind> {
+function resolveColumns(table: Table, tab: TabularConfig, origin: string, problems: string[]): Record<string, ColumnKind> {
   const names = table.columnNames;
-  const problems: string[] = [];
+  const before = problems.length;
   const exists = (name: string, path: string) => {
     if (table.has(name)) return true;
     problems.push(`${path}: no column "${name}" in ${origin}${suggestion(name, names)} (columns: ${names.join(', ')})`);
@@ -161,11 +182,26 @@ function resolveColumns(table: Table, tab: TabularConfig, origin: string): Recor
     if (f === tab.target) problems.push(`${p}: "${f}" is the target; a model cannot take its own label as input`);
     if (tab.drop.includes(f)) problems.push(`${p}: "${f}" is also in config.data.drop`);
   });
-  const features = tab.features ?? names.filter((n) => n !== tab.target && !tab.drop.includes(n));
-  if (problems.length === 0 && features.length === 0)
+  const features = (tab.features ?? names.filter((n) => n !== tab.target && !tab.drop.includes(n))).filter((f) => table.has(f));
+  if (problems.length === before && features.length === 0)
     problems.push(`config.data: no feature columns are left in ${origin} (columns: ${names.join(', ')})`);
-  if (problems.length > 0) throw new ConfigError(problems);
   return Object.fromEntries(features.map((f) => [f, table.column(f).kind]));
+}
+
+/**
+ * The index of class `key` for classWeight: a class name, or an index below `numClasses`; -1 if neither.
+ * @example classIndex('yes', ['no', 'yes'], 2) // 1
+ */
+export function classIndex(key: string, classes: readonly string[] | null, numClasses: number): number {
+  const named = classes?.indexOf(key) ?? -1;
+  return named >= 0 ? named : /^\d+$/.test(key) && Number(key) < numClasses ? Number(key) : -1;
+}
+
+/** The keys of a classWeight map that name no class, as problems at their field. */
+export function classWeightProblems(weights: Record<string, number>, classes: readonly string[]): string[] {
+  return Object.keys(weights)
+    .filter((k) => classIndex(k, classes, classes.length) < 0)
+    .map((k) => `config.classWeight.${k}: no class "${k}"${suggestion(k, classes)} (classes: ${classes.join(', ')})`);
 }
 
 function checkTargetPresent(table: Table, target: string, origin: string): void {

@@ -103,7 +103,8 @@ async function prepare(config: TrainConfig, say: (text: string) => void): Promis
   const tab = config.data.tabular;
   if (tab !== undefined) {
     say(`Loading ${sourceToString(source)}...`);
-    const data = await loadTabular(source as Parameters<typeof loadTabular>[0], tab, config.data.seed);
+    const checks = { preprocessing: config.preprocessing, classWeight: config.classWeight };
+    const data = await loadTabular(source as Parameters<typeof loadTabular>[0], tab, config.data.seed, checks);
     const run = tabularRun(config, data, data.table, config.data.seed);
     const parts = buildParts(config, run.shape, run.train.x.shape[0]);
     const test = data.test === null ? undefined : testSplit(config, data, run, data.test);
