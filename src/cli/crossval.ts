@@ -48,6 +48,8 @@ export interface FoldRun {
   testIndex: Int32Array;
   /** Tables: the pipeline, fitted on this fold's training rows. */
   pipeline?: Pipeline;
+  /** Tables: the rows the pipeline and model were fitted on (trainIndex less the validation rows). */
+  fitIndex?: Int32Array;
   history: History;
 }
 
@@ -221,7 +223,15 @@ export async function crossValidateConfig(
       const { trainer, callbacks } = await makeTrainer(config, parts, { quiet: true, files: false });
       const classWeight = resolveClassWeight(config, run.classes, numClasses, run.train.y);
       const history = await trainer.fit(run.train.x, run.train.y, fitOptions(config, run, callbacks, 0, classWeight));
-      hooks.onFold?.({ fold, trainIndex, testIndex, ...(run.pipeline === undefined ? {} : { pipeline: run.pipeline }), history });
+      const fitted = run.fitIndex === undefined ? {} : { fitIndex: Int32Array.from(run.fitIndex, (i) => trainIndex[i]) };
+      hooks.onFold?.({
+        fold,
+        trainIndex,
+        testIndex,
+        ...(run.pipeline === undefined ? {} : { pipeline: run.pipeline }),
+        ...fitted,
+        history,
+      });
       const out = trainer.predict(xTest, { batchSize: 256 }); // (N, width)
       const values = out.to('float32').toTypedArray() as Float32Array;
       const width = out.shape[1] ?? 1;

@@ -6,7 +6,7 @@
 //   preprocessing: none          the feature columns as they are (numbers without missing values)
 //   preprocessing:               steps applied in order, each to its columns
 //     - { type: SimpleImputer, strategy: median, columns: [age, income] }
-//     - { type: OneHotEncoder, handleUnknown: ignore }       (columns: see stepDefaultColumns)
+//     - { type: OneHotEncoder, handleUnknown: ignore }       (columns: see stepColumns)
 //   preprocessing:               different steps for different columns, side by side
 //     columnTransformer:
 //       - { name: numbers, columns: [age], steps: [{ type: SimpleImputer }, { type: StandardScaler }] }
@@ -112,7 +112,7 @@ const TRANSFORMS = {
 export type TransformType = keyof typeof TRANSFORMS;
 export const TRANSFORM_TYPES = Object.keys(TRANSFORMS) as TransformType[];
 
-/** One transform: its type, the columns it applies to (default: see stepDefaultColumns) and its options. */
+/** One transform: its type, the columns it applies to (default: see stepColumns) and its options. */
 export interface StepConfig {
   type: TransformType;
   columns?: string[];
@@ -241,13 +241,19 @@ function columnList(c: Checker, raw: unknown, path: string, required: boolean): 
 }
 
 /**
- * The columns a step without `columns` applies to: the features of the kinds it takes (numbers for
- * the scalers, OutlierClipper and mean/median imputing; strings for the encoders; both for
- * mostFrequent and constant imputing, or those of fillValue's kind).
+ * The columns each step of the list form applies to: its own `columns`, or the features of the kinds
+ * it takes (numbers for the scalers, OutlierClipper and mean/median imputing; strings for the
+ * encoders; both for mostFrequent and constant imputing, or those of fillValue's kind) that no
+ * earlier step has encoded (an encoder replaces or recodes its columns).
  */
-export function stepDefaultColumns(step: StepConfig, schema: Readonly<Record<string, ColumnKind>>): string[] {
-  const kinds = stepKinds(step);
-  return Object.keys(schema).filter((name) => kinds.includes(schema[name]));
+export function stepColumns(steps: readonly StepConfig[], schema: Readonly<Record<string, ColumnKind>>): string[][] {
+  const encoded = new Set<string>();
+  return steps.map((step) => {
+    const kinds = stepKinds(step);
+    const columns = step.columns ?? Object.keys(schema).filter((name) => kinds.includes(schema[name]) && !encoded.has(name));
+    if (step.type === 'OneHotEncoder' || step.type === 'OrdinalEncoder') for (const c of columns) encoded.add(c);
+    return columns;
+  });
 }
 
 function stepKinds(step: StepConfig): ColumnKind[] {
@@ -280,10 +286,11 @@ export function preprocessingProblems(config: PreprocessingConfig, schema: Reado
   };
   const p = 'config.preprocessing';
   if (config.kind === 'steps') {
+    const columns = stepColumns(config.steps, schema);
     config.steps.forEach((s, i) => {
       check(s.columns, `${p}[${i}].columns`);
-      if (s.columns === undefined && stepDefaultColumns(s, schema).length === 0)
-        problems.push(`${p}[${i}]: ${s.type} has no columns: no feature holds ${stepKinds(s).join(' or ')}s; list its columns`);
+      if (columns[i].length === 0)
+        problems.push(`${p}[${i}]: ${s.type} has no columns: no feature left holds ${stepKinds(s).join(' or ')}s; list its columns`);
     });
   }
   if (config.kind === 'columns') {
@@ -310,7 +317,10 @@ export function buildPipeline(config: PreprocessingConfig, schema: Readonly<Reco
   const make = (s: StepConfig, columns?: string[]) => TRANSFORMS[s.type].make({ ...s.options, columns });
   if (config.kind === 'none')
     return new Pipeline([new ColumnTransformer([{ name: 'features', transformer: 'passthrough', columns: features }])]);
-  if (config.kind === 'steps') return new Pipeline(config.steps.map((s) => make(s, s.columns ?? stepDefaultColumns(s, schema))));
+  if (config.kind === 'steps') {
+    const columns = stepColumns(config.steps, schema);
+    return new Pipeline(config.steps.map((s, i) => make(s, columns[i])));
+  }
   if (config.kind === 'columns') {
     const entries: ColumnTransformerEntry[] = config.entries.map((e) => ({
       name: e.name,

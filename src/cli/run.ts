@@ -30,6 +30,8 @@ export interface RunData {
   shape: DataShape;
   /** Tables: the pipeline fitted on the training rows. */
   pipeline?: Pipeline;
+  /** Tables: the rows the pipeline and model were fitted on (validation rows left out), as indices into the run's rows. */
+  fitIndex?: Int32Array;
 }
 
 /** The model, optimizer and schedule of a run. */
@@ -64,6 +66,7 @@ export function tabularRun(config: TrainConfig, data: TabularData, rows: Table, 
     classes: data.classes,
     shape: { sampleShape: [fitted.pipeline.numFeatures], numClasses: outputs },
     pipeline: fitted.pipeline,
+    fitIndex: fitted.fitIndex,
   };
 }
 

@@ -287,8 +287,8 @@ export interface FittedRows {
   train: Split;
   /** Rows held out of `rows` for validation (validationSplit > 0), transformed by the same pipeline. */
   validation?: Split;
-  /** The rows the pipeline was fitted on. */
-  fitRows: Table;
+  /** The rows the pipeline and the model were fitted on, as indices into the rows given. */
+  fitIndex: Int32Array;
 }
 
 /**
@@ -303,6 +303,7 @@ export function fitRows(
   options: { validationSplit: number; seed: number; binaryOutput: boolean },
 ): FittedRows {
   let fit = rows;
+  let fitIndex: Int32Array = Int32Array.from({ length: rows.numRows }, (_, i) => i);
   let held: Table | null = null;
   if (options.validationSplit > 0) {
     const split = splitRows(
@@ -313,6 +314,7 @@ export function fitRows(
     );
     fit = rows.take(split.train);
     held = rows.take(split.test);
+    fitIndex = split.train;
   }
   checkPreprocessingColumns(preprocessing, data.schema);
   const pipeline = buildPipeline(preprocessing, data.schema);
@@ -324,7 +326,7 @@ export function fitRows(
   }
   const y = (t: Table) => targetTensor(data, t, options.binaryOutput);
   const train = { x, y: y(fit) };
-  return { pipeline, train, fitRows: fit, ...(held === null ? {} : { validation: { x: pipeline.toTensor(held), y: y(held) } }) };
+  return { pipeline, train, fitIndex, ...(held === null ? {} : { validation: { x: pipeline.toTensor(held), y: y(held) } }) };
 }
 
 /**
