@@ -170,6 +170,9 @@ export function parseTrainConfig(raw: unknown, options: { name?: string; file?: 
   if (o.preprocessing !== undefined && data !== undefined && !isTable) onlyTables(c, 'config.preprocessing', o.data);
   const preprocessing = isTable ? parsePreprocessing(c, o.preprocessing) : undefined;
   const classWeight = parseClassWeight(c, o.classWeight, classification || tabular?.task === 'classification', loss);
+  if (loss === 'bce' && model !== undefined && model.kind !== 'layers') {
+    c.fail('config.loss', `bce takes probabilities, but the ${model.kind} preset outputs scores; use bceWithLogits`);
+  }
   const output = over.output ?? c.string('config.output', o.output) ?? `runs/${options.name ?? 'model'}`;
   const test = c.boolean('config.test', o.test) ?? true;
   const hasValidation = (data?.validationSplit ?? 0) > 0;

@@ -4,6 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { GroupKFold } from '../eval/splitters/group_kfold.js';
 import { KFold } from '../eval/splitters/kfold.js';
 import { StratifiedKFold } from '../eval/splitters/stratified_kfold.js';
 import {
@@ -142,4 +143,20 @@ test('stratified folds keep the class proportions, and the metrics are those of 
     'log_loss',
   ]);
   for (const v of Object.values(result.mean)) assert.ok(Number.isFinite(v));
+});
+
+test('group folds keep every group in one test fold', async () => {
+  const d = data();
+  const city = d.table.strings('city');
+  const folds: FoldRun[] = [];
+  await crossValidateConfig(config(0), { kind: 'table', data: d }, new GroupKFold({ nSplits: 2 }), {
+    groups: [...city],
+    onFold: (run) => {
+      folds.push(run);
+    },
+  });
+  for (const f of folds) {
+    const train = new Set([...f.trainIndex].map((r) => city[r]));
+    for (const r of f.testIndex) assert.ok(!train.has(city[r]), `fold ${f.fold}: city ${city[r]} is on both sides`);
+  }
 });

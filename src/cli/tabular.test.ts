@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { loadArtifact, predictTable, query, readCsv } from '../index.js';
 
 const MAIN = fileURLToPath(new URL('./main.js', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const DATA = fileURLToPath(new URL('../../../test/fixtures/cli_tabular/', import.meta.url));
 const CUSTOMERS = join(DATA, 'customers.csv');
 const NEW = join(DATA, 'new_customers.csv');
@@ -26,10 +27,10 @@ interface Result {
   stderr: string;
 }
 
-/** Runs `node main.js ...args` in the scratch folder. */
-function tessera(args: string[]): Promise<Result> {
+/** Runs `node main.js ...args` in the scratch folder (or `cwd`). */
+function tessera(args: string[], cwd = work): Promise<Result> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [MAIN, ...args], { cwd: work, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [MAIN, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -125,6 +126,12 @@ test('predict applies the saved preprocessing to raw rows, as predictTable does 
   });
   const text = await tessera(['predict', dir, NEW]);
   assert.match(text.stdout, /^# +prediction\n0 +(no|yes) [\d.]+%\n1 /);
+  const jsonl = await config(
+    'rows.jsonl',
+    `${JSON.stringify({ plan: 'pro', city: 'Oslo', age: 51, income: null, tenure_months: 70, support_calls: 0 })}\n`,
+  );
+  const fromJson = JSON.parse((await tessera(['predict', dir, jsonl, '--json'])).stdout);
+  assert.equal(fromJson.predictions.length, 1, 'JSON Lines rows, with a missing income');
   const csv = join(work, 'preds.csv');
   const written = await tessera(['predict', dir, NEW, '--keep', 'id', '--threshold', '0.3', '--out', csv]);
   assert.equal(written.code, 0, written.stderr);
@@ -266,4 +273,12 @@ epochs: 3
   const ev = JSON.parse((await tessera(['evaluate', dir, '--json'])).stdout);
   assert.deepEqual(Object.keys(ev.metrics), ['mae', 'mse', 'rmse', 'r2', 'mape']);
   assert.equal(ev.samples, 60);
+});
+
+test('the tabular example configs are valid and their data loads (--dry-run)', async () => {
+  for (const name of ['tabular-classification', 'tabular-regression']) {
+    const r = await tessera(['train', `examples/${name}.yaml`, '--dry-run'], ROOT);
+    assert.equal(r.code, 0, `${name}: ${r.stderr}`);
+    assert.match(r.stdout, /is valid; --dry-run: nothing trained/);
+  }
 });

@@ -194,7 +194,7 @@ function metadata(
     classes: run.classes,
     loss: config.loss,
     metrics: config.metrics,
-    data: { source: config.data.source, flatten: config.data.flatten },
+    data: { source: config.data.source, ...(tabular === undefined ? { flatten: config.data.flatten } : {}) },
     ...(tabular === undefined
       ? {}
       : { task: tabular.task, target: tabular.target, inputColumns: tabular.schema, features: run.pipeline?.getFeatureNamesOut() }),
