@@ -19,7 +19,8 @@ import {
   type ScheduleConfig,
 } from './optim.js';
 import { type PreprocessingConfig, parsePreprocessing } from './preprocessing.js';
-import { TABLE_KINDS, type TableSource, type TabularConfig, type Task, tableSourceFromString } from './tabular.js';
+import { TABLE_KINDS, type TableSource, tableSourceFromString } from './table_source.js';
+import type { TabularConfig, Task } from './tabular.js';
 import { BINARY_LOSSES, CLASSIFICATION_LOSSES, isMetric, LOSSES, METRICS } from './vocabulary.js';
 
 /** The `data` section. */
@@ -170,8 +171,9 @@ export function parseTrainConfig(raw: unknown, options: { name?: string; file?: 
   if (o.preprocessing !== undefined && data !== undefined && !isTable) onlyTables(c, 'config.preprocessing', o.data);
   const preprocessing = isTable ? parsePreprocessing(c, o.preprocessing) : undefined;
   const classWeight = parseClassWeight(c, o.classWeight, classification || tabular?.task === 'classification', loss);
-  if (loss === 'bce' && model !== undefined && model.kind !== 'layers') {
-    c.fail('config.loss', `bce takes probabilities, but the ${model.kind} preset outputs scores; use bceWithLogits`);
+  if ((loss === 'bce' || loss === 'nll') && model !== undefined && model.kind !== 'layers') {
+    const [takes, use] = loss === 'bce' ? ['probabilities', 'bceWithLogits'] : ['log-probabilities', 'crossEntropy'];
+    c.fail('config.loss', `${loss} takes ${takes}, but the ${model.kind} preset outputs scores; use ${use}`);
   }
   const output = over.output ?? c.string('config.output', o.output) ?? `runs/${options.name ?? 'model'}`;
   const test = c.boolean('config.test', o.test) ?? true;

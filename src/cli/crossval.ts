@@ -27,7 +27,8 @@ import { classProbabilities, lastLayer } from './outputs.js';
 import { type EvaluationOptions, evaluatePredictions, evaluationJson, renderEvaluation } from './report.js';
 import { buildParts, fitOptions, makeTrainer, type RunData, resolveClassWeight, tabularRun } from './run.js';
 import { formatValue, metricFn, metricNames, type Scored } from './scores.js';
-import { isTableSource, loadTabular, type TabularData, targetCodes, targetNumbers } from './tabular.js';
+import { isTableSource } from './table_source.js';
+import { loadTabular, type TabularData, targetCodes, targetNumbers } from './tabular.js';
 
 /** The options of `evaluate --cv`. */
 export interface CrossValidationOptions extends EvaluationOptions {
@@ -129,7 +130,7 @@ export async function crossValidateCommand(file: string, options: CrossValidatio
 }
 
 async function readConfig(file: string, options: CrossValidationOptions): Promise<TrainConfig> {
-  const loaded = await readConfigFile(file);
+  const loaded = await readConfigFile(file, 'evaluate');
   return parseTrainConfig(loaded.raw, {
     name: loaded.name,
     file: loaded.file,
@@ -160,13 +161,13 @@ function makeSplitter(o: CrossValidationOptions, seed: number): Splitter {
 function groupsOf(data: CvData, column: string): (string | number | null)[] {
   if (data.kind !== 'table') throw new UsageError('--group-column needs a tabular data source', 'evaluate');
   const t = data.data.table;
-  if (!t.has(column))
+  if (!t.has(column)) {
     throw new UsageError(
       `--group-column: no column "${column}"${suggestion(column, t.columnNames)} (columns: ${t.columnNames.join(', ')})`,
       'evaluate',
     );
-  const col = t.column(column);
-  return Array.from({ length: t.numRows }, (_, i) => (col.kind === 'string' ? col.values[i] : col.values[i]));
+  }
+  return Array.from(t.column(column).values as ArrayLike<string | number | null>);
 }
 
 /**

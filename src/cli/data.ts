@@ -14,7 +14,7 @@ import { loadFashionMNIST } from '../data/fashion-mnist.js';
 import { type IdxArray, idxToTensor, readIdx } from '../data/idx.js';
 import { tensor } from '../ops/creation.js';
 import { UsageError } from './errors.js';
-import { isTableSource, type TableSource, tableSourceFromString, tableSourceToString } from './tabular.js';
+import { isTableSource, type TableSource, tableSourceFromString, tableSourceToString } from './table_source.js';
 
 /** An IDX images file and its labels file. */
 export interface IdxPair {

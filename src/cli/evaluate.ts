@@ -19,7 +19,8 @@ import { classProbabilities, lastLayer, readModelRows, tableOutputs, taskOf } fr
 import { type EvaluationOptions, evaluatePredictions, evaluationJson, evaluationOptions, renderEvaluation } from './report.js';
 import { fitInputs, openSavedModel, runModel, type SavedModel } from './saved.js';
 import type { Scored } from './scores.js';
-import { conformRows, isTableSource, loadTabular, type TargetInfo, targetCodes, targetNumbers, targetTensor } from './tabular.js';
+import { conformRows, isTableSource } from './table_source.js';
+import { loadTabular, type TargetInfo, targetCodes, targetNumbers, targetTensor } from './tabular.js';
 import { BINARY_LOSSES } from './vocabulary.js';
 
 /** Runs `tessera evaluate`; returns the exit code. */

@@ -7,7 +7,8 @@ import type { Table } from '../data/table.js';
 import type { Module } from '../nn/module.js';
 import { UsageError } from './errors.js';
 import type { SavedModel } from './saved.js';
-import { conformRows, readTableSource, type Task, tableSourceFromString, tableSourceToString } from './tabular.js';
+import { conformRows, readTableSource, tableSourceFromString, tableSourceToString } from './table_source.js';
+import type { Task } from './tabular.js';
 
 /** The class name of the model's last leaf layer ('' when none), which tells what its outputs are. */
 export function lastLayer(model: Module): string {

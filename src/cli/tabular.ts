@@ -1,7 +1,7 @@
-// Tabular data for the CLI: CSV, Parquet and JSON files and SQL queries (through DuckDB) read into
-// Tables; the target and feature columns a config names, checked against the data; class labels
-// encoded; the seeded (stratified) test and validation splits; and the rows of one training run
-// turned into tensors by a preprocessing Pipeline fitted on those rows only.
+// Tabular data for training: the target and feature columns a config names, checked against the
+// data (table_source.ts reads it); class labels encoded; the seeded (stratified) test and
+// validation splits; and the rows of one training run turned into tensors by a preprocessing
+// Pipeline fitted on those rows only.
 
 import { fromArray } from '../core/exec.js';
 import type { Tensor } from '../core/tensor.js';
@@ -12,11 +12,7 @@ import { trainTestSplit } from '../eval/split.js';
 import { suggestion } from './check.js';
 import { ConfigError } from './errors.js';
 import { buildPipeline, checkPreprocessingColumns, type PreprocessingConfig, preprocessingProblems } from './preprocessing.js';
-
-export const TABLE_KINDS = ['csv', 'parquet', 'json', 'sql'] as const;
-
-/** A file read by DuckDB (by its format), or the rows of a SQL query (which may read files: read_csv('a.csv')). */
-export type TableSource = { kind: 'csv' | 'parquet' | 'json'; path: string } | { kind: 'sql'; query: string };
+import { conformRows, readTableSource, type TableSource, tableSourceToString } from './table_source.js';
 
 /** Classification (labels, one score per class) or regression (one number per row). */
 export type Task = 'classification' | 'regression';
@@ -29,48 +25,6 @@ export interface TabularConfig {
   task: Task;
   test?: TableSource;
   testSplit: number;
-}
-
-/** Whether `source` is a tabular one. */
-export function isTableSource(source: { kind: string }): source is TableSource {
-  return (TABLE_KINDS as readonly string[]).includes(source.kind);
-}
-
-/** The path, or `sql:<query>`, for messages (and as `--data` reads it back). */
-export function tableSourceToString(source: TableSource): string {
-  return source.kind === 'sql' ? `sql:${source.query}` : source.path;
-}
-
-/**
- * The source a file name stands for, by its extension (.csv, .tsv, .parquet, .json, .jsonl,
- * .ndjson, optionally .gz), or `sql:<query>`; undefined otherwise.
- * @example tableSourceFromString('rows.parquet') // { kind: 'parquet', path: 'rows.parquet' }
- */
-export function tableSourceFromString(text: string): TableSource | undefined {
-  if (text.startsWith('sql:')) return { kind: 'sql', query: text.slice(4) };
-  const ext = /\.([a-z]+)(\.gz)?$/i.exec(text)?.[1]?.toLowerCase();
-  if (ext === 'csv' || ext === 'tsv') return { kind: 'csv', path: text };
-  if (ext === 'parquet') return { kind: 'parquet', path: text };
-  if (ext === 'json' || ext === 'jsonl' || ext === 'ndjson') return { kind: 'json', path: text };
-  return undefined;
-}
-
-/**
- * Reads a source into a Table (DuckDB is loaded on first use). With `labels`, that column (when
- * present) is read as text, so that class labels keep their names: DuckDB would read a CSV
- * column of yes/no as booleans (0/1).
- */
-export async function readTableSource(source: TableSource, labels?: string): Promise<Table> {
-  const read = async (types?: Record<string, ColumnKind>) => {
-    const sources = await import('../data/sources/readers.js');
-    if (source.kind === 'sql') return (await import('../data/sources/duckdb.js')).query(source.query);
-    if (source.kind === 'parquet') return sources.readParquet(source.path, { types });
-    if (source.kind === 'json') return sources.readJson(source.path, { types });
-    return sources.readCsv(source.path, { types, ...(/\.tsv(\.gz)?$/i.test(source.path) ? { delimiter: '\t' } : {}) });
-  };
-  const table = await read();
-  if (labels === undefined || source.kind === 'sql' || !table.has(labels) || table.column(labels).kind === 'string') return table;
-  return read({ [labels]: 'string' });
 }
 
 /** A labelled table, checked against the config. */
@@ -104,59 +58,46 @@ export interface TabularChecks {
  */
 export async function loadTabular(source: TableSource, tab: TabularConfig, seed: number, checks: TabularChecks = {}): Promise<TabularData> {
   const origin = tableSourceToString(source);
-  const labelColumn = tab.task === 'classification' ? tab.target : undefined;
-  const all = await readTableSource(source, labelColumn);
+  const classification = tab.task === 'classification';
+  const all = await readTableSource(source, classification ? tab.target : undefined);
   if (all.numRows === 0) throw new Error(`${origin} has no rows`);
   const problems: string[] = [];
   const schema = resolveColumns(all, tab, origin, problems);
   if (checks.preprocessing !== undefined) problems.push(...preprocessingProblems(checks.preprocessing, schema));
-  if (problems.length > 0) {
-    if (tab.task === 'classification' && all.has(tab.target) && typeof checks.classWeight === 'object') {
-      const present = all.filter((i) => !isMissing(all.column(tab.target), i)).column(tab.target);
-      const classes = new LabelEncoder().fit(labelValues(present)).classes.map(String);
-      problems.push(...classWeightProblems(checks.classWeight, classes));
-    }
-    throw new ConfigError(problems);
+  const target = all.has(tab.target) ? all.column(tab.target) : null;
+  if (target !== null && classification && typeof checks.classWeight === 'object') {
+    const present = all.filter((i) => !isMissing(target, i)).column(tab.target);
+    problems.push(...classWeightProblems(checks.classWeight, new LabelEncoder().fit(labelValues(present)).classes.map(String)));
   }
-  const test =
-    tab.test === undefined
-      ? null
-      : conformRows(
-          await readTableSource(tab.test, labelColumn),
-          { ...schema, [tab.target]: all.column(tab.target).kind },
-          tableSourceToString(tab.test),
-        );
-  for (const t of [all, test])
-    if (t !== null) checkTargetPresent(t, tab.target, t === all ? origin : tableSourceToString(tab.test as TableSource));
+  if (target !== null && !classification && target.kind !== 'number') {
+    problems.push(
+      `config.data.target: column "${tab.target}" holds ${target.kind}s, but regression needs numbers (or set config.data.task: classification)`,
+    );
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const testOrigin = tab.test === undefined ? '' : tableSourceToString(tab.test);
+  let test: Table | null = null;
+  if (tab.test !== undefined) {
+    const kinds = { ...schema, [tab.target]: (target as Column).kind };
+    test = conformRows(await readTableSource(tab.test, classification ? tab.target : undefined), kinds, testOrigin);
+  }
+  checkTargetPresent(all, tab.target, origin);
+  if (test !== null) checkTargetPresent(test, tab.target, testOrigin);
   let labels: LabelEncoder | null = null;
-  if (tab.task === 'classification') {
+  if (classification) {
     const column = (t: Table) => labelValues(t.column(tab.target));
     labels = new LabelEncoder().fit([...column(all), ...(test === null ? [] : column(test))]);
-    if (labels.numClasses < 2)
+    if (labels.numClasses < 2) {
       throw new ConfigError([
         `config.data.target: column "${tab.target}" holds a single class (${labels.classes[0]}); classification needs two or more`,
       ]);
-    if (typeof checks.classWeight === 'object') {
-      const unknown = classWeightProblems(checks.classWeight, labels.classes.map(String));
-      if (unknown.length > 0) throw new ConfigError(unknown);
     }
-  } else if (all.column(tab.target).kind !== 'number') {
-    throw new ConfigError([
-      `config.data.target: column "${tab.target}" holds ${all.column(tab.target).kind}s, but regression needs numbers (or set config.data.task: classification)`,
-    ]);
   }
-  const data: TabularData = {
-    origin,
-    table: all,
-    test,
-    schema,
-    target: tab.target,
-    task: tab.task,
-    labels,
-    classes: labels?.classes.map(String) ?? null,
-  };
+  const classes = labels?.classes.map(String) ?? null;
+  const data: TabularData = { origin, table: all, test, schema, target: tab.target, task: tab.task, labels, classes };
   if (tab.testSplit > 0) {
-    const split = splitRows(all.numRows, tab.testSplit, seed, labels === null ? undefined : targetCodes(data, all));
+    const split = splitRows(all.numRows, tab.testSplit, seed, classification ? targetCodes(data, all) : undefined);
     data.table = all.take(split.train);
     data.test = all.take(split.test);
   }
@@ -327,45 +268,4 @@ export function fitRows(
   const y = (t: Table) => targetTensor(data, t, options.binaryOutput);
   const train = { x, y: y(fit) };
   return { pipeline, train, fitIndex, ...(held === null ? {} : { validation: { x: pipeline.toTensor(held), y: y(held) } }) };
-}
-
-/**
- * `table` with the columns and kinds a model was trained on: each column of `kinds` must exist (an
- * error names the missing ones); a number column read as strings (e.g. all empty) or the reverse is
- * converted, and values that do not convert are an error naming the column and row.
- */
-export function conformRows(table: Table, kinds: Readonly<Record<string, ColumnKind>>, origin: string): Table {
-  const missing = Object.keys(kinds).filter((c) => !table.has(c));
-  if (missing.length > 0) {
-    const list = missing.map((c) => `"${c}"`).join(', ');
-    throw new Error(
-      `${origin} has no column${missing.length === 1 ? '' : 's'} ${list}${missing.length === 1 ? suggestion(missing[0], table.columnNames) : ''}, which the model needs (its input columns: ${Object.keys(kinds).join(', ')}; ${origin} has: ${table.columnNames.join(', ')})`,
-    );
-  }
-  let out = table;
-  for (const [name, kind] of Object.entries(kinds)) {
-    const col = table.column(name);
-    if (col.kind !== kind) out = out.withColumn(name, convertColumn(col, kind, name, origin));
-  }
-  return out;
-}
-
-function convertColumn(col: Column, kind: ColumnKind, name: string, origin: string): Column {
-  const n = col.values.length;
-  if (kind === 'string') {
-    if (col.kind === 'timestamp') throw new Error(`${origin}: column "${name}" holds timestamps, but the model was trained on text there`);
-    return { kind: 'string', values: Array.from(col.values as Float64Array, (v) => (Number.isNaN(v) ? null : String(v))) };
-  }
-  if (col.kind !== 'string') throw new Error(`${origin}: column "${name}" holds ${col.kind}s, but the model was trained on ${kind}s there`);
-  const values = new Float64Array(n);
-  col.values.forEach((v, i) => {
-    const text = v?.trim() ?? '';
-    const x = text === '' ? Number.NaN : kind === 'number' ? Number(text) : Date.parse(text);
-    if (text !== '' && !Number.isFinite(x))
-      throw new Error(
-        `${origin}: column "${name}" holds ${JSON.stringify(v)} at data row ${i + 1}, but the model was trained on ${kind}s there`,
-      );
-    values[i] = x;
-  });
-  return { kind, values };
 }
