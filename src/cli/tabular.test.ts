@@ -160,6 +160,19 @@ test('predict names the column the rows lack (exit 1); a missing input file is a
   assert.equal((await tessera(['predict', dir, NEW, '--threshold', '2'])).code, 2);
 });
 
+test('an encoder that refuses unknown categories makes predict name the column (exit 1); a test source is used after training', async () => {
+  const strict = CHURN.replace('handleUnknown: ignore', 'handleUnknown: error')
+    .replace('  testSplit: 0.2\n', `  test: ${NEW.replace('new_customers', 'customers')}\n`)
+    .replace('epochs: 4', 'epochs: 1');
+  const dir = join(work, 'strict');
+  const r = await tessera(['train', await config('strict.yaml', strict), '--output', dir]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /test: loss [\d.]+ {2}accuracy [\d.]+% \(300 samples\)/);
+  const p = await tessera(['predict', dir, NEW]);
+  assert.equal(p.code, 1);
+  assert.match(p.stderr, /column 'city' has the unknown category 'Cairo'/);
+});
+
 test('bad tabular configs exit 2 before training, naming the field', async () => {
   const cases: [string, string, RegExp][] = [
     ['no-target.yaml', CHURN.replace('  target: churned\n', ''), /config\.data\.target: missing; expected the name of the label/],
