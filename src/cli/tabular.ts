@@ -97,7 +97,7 @@ export async function loadTabular(source: TableSource, tab: TabularConfig, seed:
   const classes = labels?.classes.map(String) ?? null;
   const data: TabularData = { origin, table: all, test, schema, target: tab.target, task: tab.task, labels, classes };
   if (tab.testSplit > 0) {
-    const split = splitRows(all.numRows, tab.testSplit, seed, classification ? targetCodes(data, all) : undefined);
+    const split = splitRows(all.numRows, tab.testSplit, seed, classification ? targetCodes(data, all) : undefined, 'config.data.testSplit');
     data.table = all.take(split.train);
     data.test = all.take(split.test);
   }
@@ -210,10 +210,23 @@ export function targetTensor(data: TargetInfo, rows: Table, binaryOutput: boolea
   return binaryOutput ? fromArray([n, 1], Float32Array.from(codes), 'float32') : fromArray([n], codes, 'int32');
 }
 
-/** A seeded split of n rows: `fraction` of them (rounded up) in test, stratified by `labels` when given. */
-export function splitRows(n: number, fraction: number, seed: number, labels?: Int32Array): { train: Int32Array; test: Int32Array } {
-  const split = trainTestSplit(n, { testSize: fraction, seed, ...(labels === undefined ? {} : { stratify: labels }) });
-  return { train: split.train, test: split.test };
+/**
+ * A seeded split of n rows: `fraction` of them (rounded up) in test, stratified by `labels` when
+ * given. A split that cannot be made (a class with one row) is a ConfigError at `field`.
+ */
+export function splitRows(
+  n: number,
+  fraction: number,
+  seed: number,
+  labels: Int32Array | undefined,
+  field: string,
+): { train: Int32Array; test: Int32Array } {
+  try {
+    const split = trainTestSplit(n, { testSize: fraction, seed, ...(labels === undefined ? {} : { stratify: labels }) });
+    return { train: split.train, test: split.test };
+  } catch (err) {
+    throw new ConfigError([`${field}: cannot split ${n} rows: ${(err as Error).message.replace(/^trainTestSplit: /, '')}`]);
+  }
 }
 
 /** Inputs (N, F) and targets of some rows. */
@@ -252,6 +265,7 @@ export function fitRows(
       options.validationSplit,
       options.seed,
       data.task === 'classification' ? targetCodes(data, rows) : undefined,
+      'config.data.validationSplit',
     );
     fit = rows.take(split.train);
     held = rows.take(split.test);
