@@ -73,10 +73,11 @@ export function expectedNumber(spec: NumberSpec): string {
   if (min === 0 && max === undefined) return spec.minExclusive ? `a positive ${kind}` : `a non-negative ${kind}`;
   if (min === 1 && max === undefined && spec.integer) return 'a positive integer';
   if (min !== undefined && max !== undefined) {
-    return `a ${kind} in ${spec.minExclusive ? '(' : '['}${min}, ${max}${spec.maxExclusive ? ')' : ']'}`;
+    return `${kind === 'integer' ? 'an' : 'a'} ${kind} in ${spec.minExclusive ? '(' : '['}${min}, ${max}${spec.maxExclusive ? ')' : ']'}`;
   }
-  if (min !== undefined) return `a ${kind} ${spec.minExclusive ? '>' : '>='} ${min}`;
-  if (max !== undefined) return `a ${kind} ${spec.maxExclusive ? '<' : '<='} ${max}`;
+  const a = kind === 'integer' ? 'an' : 'a';
+  if (min !== undefined) return `${a} ${kind} ${spec.minExclusive ? '>' : '>='} ${min}`;
+  if (max !== undefined) return `${a} ${kind} ${spec.maxExclusive ? '<' : '<='} ${max}`;
   return kind === 'integer' ? 'an integer' : 'a finite number';
 }
 

@@ -1,7 +1,9 @@
 // The training config read by `tessera train <config>` (JSON or YAML): its types, with defaults in
 // the comments, and parseTrainConfig, which checks every field up front and reports every problem
 // with its path (`config.optimizer.lr: expected a positive number, got "fast"`). Relative paths in
-// a config are resolved against the current directory.
+// a config are resolved against the current directory. The data is images (the built-in set,
+// Fashion-MNIST, IDX files) or a table (CSV, Parquet, JSON, a SQL query) with a target column and a
+// `preprocessing` section (preprocessing.ts).
 
 import { zeros } from '../ops/creation.js';
 import { Checker, describe } from './check.js';
@@ -16,15 +18,20 @@ import {
   parseScheduleConfig,
   type ScheduleConfig,
 } from './optim.js';
-import { CLASSIFICATION_LOSSES, isMetric, LOSSES, METRICS } from './vocabulary.js';
+import { type PreprocessingConfig, parsePreprocessing } from './preprocessing.js';
+import { TABLE_KINDS, type TableSource, tableSourceFromString } from './table_source.js';
+import type { TabularConfig, Task } from './tabular.js';
+import { BINARY_LOSSES, CLASSIFICATION_LOSSES, isMetric, LOSSES, METRICS } from './vocabulary.js';
 
 /** The `data` section. */
 export interface DataConfig {
-  /** Where the data comes from: `builtin:fashion-mnist-small`, `fashion-mnist` or `idx`. Required. */
+  /** Where the data comes from: `builtin:fashion-mnist-small`, `fashion-mnist`, `idx`, or a table: `csv`, `parquet`, `json` (with `path`), `sql` (with `query`). Required. */
   source: DataSource;
+  /** Tables only: target (required), features [all other columns], drop [], task [from the loss], test or testSplit [none]. */
+  tabular?: TabularConfig;
   /** Images as (N, H*W) rows instead of (N, 1, H, W). Default: true when the model starts with Linear or is the mlp preset. */
   flatten: boolean;
-  /** Fraction of the training samples held out for validation. Default 0. */
+  /** Fraction of the training samples held out for validation (tables: seeded, stratified by class). Default 0. */
   validationSplit: number;
   /** Default 32. */
   batchSize: number;
@@ -73,10 +80,14 @@ export interface TrainConfig {
   optimizer: OptimizerConfig;
   /** Learning-rate schedule, stepped once per epoch. Default: none (constant rate). */
   schedule?: ScheduleConfig;
-  /** Default 'crossEntropy'. */
+  /** Default 'crossEntropy' ('mse' when data.task is regression). */
   loss: string;
-  /** Default ['accuracy'] (none for losses that are not classification losses). */
+  /** Default ['accuracy'] (none for losses that are not classification losses; ['mae'] for tabular regression). */
   metrics: string[];
+  /** Tables only: how raw columns become the model's input. Default 'auto' (see preprocessing.ts). */
+  preprocessing?: PreprocessingConfig;
+  /** Classification only: loss weight per class name, or 'balanced' (n / (classes * count)). Default none. */
+  classWeight?: 'balanced' | Record<string, number>;
   /** Default 10. */
   epochs: number;
   /** Default: none. */
@@ -87,9 +98,43 @@ export interface TrainConfig {
   test: boolean;
 }
 
-const TOP_KEYS = ['seed', 'data', 'model', 'optimizer', 'schedule', 'loss', 'metrics', 'epochs', 'callbacks', 'output', 'test'];
-const DATA_KEYS = ['source', 'path', 'download', 'train', 'test', 'flatten', 'validationSplit', 'batchSize', 'shuffle', 'seed', 'classes'];
-const SOURCES = [...BUILTIN_NAMES.map((n) => `builtin:${n}`), 'fashion-mnist', 'idx'];
+const TOP_KEYS = [
+  'seed',
+  'data',
+  'model',
+  'optimizer',
+  'schedule',
+  'loss',
+  'metrics',
+  'epochs',
+  'callbacks',
+  'output',
+  'test',
+  'preprocessing',
+  'classWeight',
+];
+const DATA_KEYS = [
+  'source',
+  'path',
+  'query',
+  'download',
+  'train',
+  'test',
+  'target',
+  'features',
+  'drop',
+  'task',
+  'testSplit',
+  'flatten',
+  'validationSplit',
+  'batchSize',
+  'shuffle',
+  'seed',
+  'classes',
+];
+const IMAGE_SOURCES = [...BUILTIN_NAMES.map((n) => `builtin:${n}`), 'fashion-mnist', 'idx'];
+const SOURCES = [...IMAGE_SOURCES, ...TABLE_KINDS];
+const TABULAR_ONLY = ['target', 'features', 'drop', 'task', 'testSplit'];
 
 /** Command-line settings that replace the config's. */
 export interface Overrides {
@@ -110,15 +155,26 @@ export function parseTrainConfig(raw: unknown, options: { name?: string; file?: 
   const seed = over.seed ?? c.number('config.seed', o.seed, { integer: true, min: 0 }) ?? 0;
   const epochs = over.epochs ?? c.number('config.epochs', o.epochs, { integer: true, min: 1 }) ?? 10;
   const model = parseModelConfig(c, o.model, 'config.model');
-  const data = parseData(c, o.data, seed, model);
+  const givenLoss = c.choice('config.loss', o.loss, LOSSES);
+  const data = parseData(c, o.data, seed, model, givenLoss);
+  const tabular = data?.tabular;
   const optimizer = parseOptimizerConfig(c, o.optimizer, 'config.optimizer');
   const schedule = parseScheduleConfig(c, o.schedule, 'config.schedule');
-  const loss = c.choice('config.loss', o.loss, LOSSES) ?? 'crossEntropy';
+  const loss = givenLoss ?? (tabular?.task === 'regression' ? 'mse' : 'crossEntropy');
   const classification = (CLASSIFICATION_LOSSES as readonly string[]).includes(loss);
   const metric = (p: string, v: unknown) => (typeof v === 'string' && isMetric(v) ? v : c.choice(p, v, METRICS));
   const metrics =
     c.array('config.metrics', o.metrics, metric, `an array of metric names (${METRICS.join(', ')}, top<k>)`) ??
-    (classification ? ['accuracy'] : []);
+    (classification || tabular?.task === 'classification' ? ['accuracy'] : tabular !== undefined ? ['mae'] : []);
+  const rawSource = (o.data as { source?: unknown } | undefined)?.source;
+  const isTable = typeof rawSource === 'string' && (TABLE_KINDS as readonly string[]).includes(rawSource.toLowerCase());
+  if (o.preprocessing !== undefined && data !== undefined && !isTable) onlyTables(c, 'config.preprocessing', o.data);
+  const preprocessing = isTable ? parsePreprocessing(c, o.preprocessing) : undefined;
+  const classWeight = parseClassWeight(c, o.classWeight, classification || tabular?.task === 'classification', loss);
+  if ((loss === 'bce' || loss === 'nll') && model !== undefined && model.kind !== 'layers') {
+    const [takes, use] = loss === 'bce' ? ['probabilities', 'bceWithLogits'] : ['log-probabilities', 'crossEntropy'];
+    c.fail('config.loss', `${loss} takes ${takes}, but the ${model.kind} preset outputs scores; use ${use}`);
+  }
   const output = over.output ?? c.string('config.output', o.output) ?? `runs/${options.name ?? 'model'}`;
   const test = c.boolean('config.test', o.test) ?? true;
   const hasValidation = (data?.validationSplit ?? 0) > 0;
@@ -127,7 +183,31 @@ export function parseTrainConfig(raw: unknown, options: { name?: string; file?: 
   if (schedule?.type === 'plateau') schedule.options.monitor = monitor('config.schedule.monitor', schedule.options.monitor);
   if (optimizer !== undefined) checkBuilds(c, optimizer, schedule, epochs);
   if (!c.ok || data === undefined || model === undefined || optimizer === undefined) throw new ConfigError(c.problems, options.file);
-  return { seed, data, model, optimizer, schedule, loss, metrics, epochs, callbacks, output, test };
+  const config: TrainConfig = { seed, data, model, optimizer, schedule, loss, metrics, epochs, callbacks, output, test };
+  if (preprocessing !== undefined) config.preprocessing = preprocessing;
+  if (classWeight !== undefined) config.classWeight = classWeight;
+  return config;
+}
+
+function onlyTables(c: Checker, path: string, data: unknown): undefined {
+  const source = (data as { source?: unknown } | null)?.source;
+  return c.fail(path, `only used with a tabular source (${TABLE_KINDS.join(', ')}); this config's source is ${describe(source)}`);
+}
+
+/** `balanced`, or { <class name>: weight >= 0 } (names are checked once the data is loaded). */
+function parseClassWeight(c: Checker, raw: unknown, classification: boolean, loss: string): TrainConfig['classWeight'] {
+  const p = 'config.classWeight';
+  if (raw === undefined) return undefined;
+  if (!classification) return c.fail(p, `only used for classification (the loss is ${describe(loss)})`);
+  if (raw === 'balanced') return raw;
+  const o = c.object(p, raw, null, "'balanced' or { <class>: <weight>, ... }");
+  if (o === undefined) return undefined;
+  const weights: Record<string, number> = {};
+  for (const [k, v] of Object.entries(o)) {
+    const w = c.number(`${p}.${k}`, v, { min: 0 });
+    if (w !== undefined) weights[k] = w;
+  }
+  return weights;
 }
 
 /** Builds the optimizer and schedule on a stand-in parameter, so their own checks (nesterov needs momentum, ...) run now. */
@@ -141,27 +221,43 @@ function checkBuilds(c: Checker, optimizer: OptimizerConfig, schedule: ScheduleC
   }
 }
 
-function parseData(c: Checker, raw: unknown, seed: number, model: ModelConfig | undefined): DataConfig | undefined {
+function parseData(
+  c: Checker,
+  raw: unknown,
+  seed: number,
+  model: ModelConfig | undefined,
+  loss: string | undefined,
+): DataConfig | undefined {
   const p = 'config.data';
   const o = c.object(p, raw, DATA_KEYS, `a data section, e.g. { source: builtin:fashion-mnist-small }`);
   if (o === undefined) return undefined;
   const kind = c.choice(`${p}.source`, o.source, SOURCES, true);
-  const only = (key: string, source: string) => {
-    if (o[key] !== undefined && kind !== source)
-      c.fail(`${p}.${key}`, `only used with source ${source} (this config's source is ${describe(o.source)})`);
+  const table = (TABLE_KINDS as readonly string[]).includes(kind ?? '');
+  const only = (key: string, ...sources: string[]) => {
+    if (o[key] !== undefined && kind !== undefined && !sources.includes(kind))
+      c.fail(`${p}.${key}`, `only used with source ${sources.join(', ')} (this config's source is ${describe(o.source)})`);
   };
-  only('path', 'fashion-mnist');
+  only('path', 'fashion-mnist', 'csv', 'parquet', 'json');
   only('download', 'fashion-mnist');
   only('train', 'idx');
-  if (kind !== 'idx' && o.test !== undefined) only('test', 'idx');
+  only('query', 'sql');
+  only('test', 'idx', ...TABLE_KINDS);
+  only('flatten', ...IMAGE_SOURCES);
+  if (!table && kind !== undefined) for (const key of TABULAR_ONLY) if (o[key] !== undefined) onlyTables(c, `${p}.${key}`, o);
   let source: DataSource | undefined;
+  let tabular: TabularConfig | undefined;
   if (kind === 'fashion-mnist') source = { kind, path: c.string(`${p}.path`, o.path), download: c.boolean(`${p}.download`, o.download) };
   else if (kind === 'idx') {
     const train = idxPair(c, o.train, `${p}.train`, true);
     source = { kind, train, test: idxPair(c, o.test, `${p}.test`, false) };
+  } else if (table) {
+    source = tableSource(c, o, p, kind as TableSource['kind']);
+    tabular = parseTabular(c, o, p, loss);
   } else if (kind !== undefined) source = { kind: 'builtin', name: kind.slice('builtin:'.length) as (typeof BUILTIN_NAMES)[number] };
   const firstLinear = model?.kind === 'mlp' || (model?.kind === 'layers' && firstLayerType(model.layers) === 'Linear');
   const classes = c.array(`${p}.classes`, o.classes, (q, v) => c.string(q, v), 'an array of class names');
+  if (table && classes !== undefined)
+    c.fail(`${p}.classes`, 'not used with a tabular source: the class names are the values of the target column');
   const data = {
     flatten: c.boolean(`${p}.flatten`, o.flatten) ?? firstLinear,
     validationSplit: c.number(`${p}.validationSplit`, o.validationSplit, { min: 0, max: 1, maxExclusive: true }) ?? 0,
@@ -170,7 +266,53 @@ function parseData(c: Checker, raw: unknown, seed: number, model: ModelConfig | 
     seed: c.number(`${p}.seed`, o.seed, { integer: true, min: 0 }) ?? seed,
     classes,
   };
-  return source === undefined ? undefined : { source, ...data };
+  if (source === undefined || (table && tabular === undefined)) return undefined;
+  return tabular === undefined ? { source, ...data } : { source, tabular, ...data };
+}
+
+/** A table source: `{ source: csv, path }` (path for csv, parquet, json; query for sql) in `o`. */
+function tableSource(c: Checker, o: Record<string, unknown>, p: string, kind: TableSource['kind']): TableSource | undefined {
+  if (kind === 'sql') {
+    const query = c.string(`${p}.query`, o.query, "a SQL query, e.g. SELECT * FROM read_csv('a.csv') JOIN read_csv('b.csv') USING (id)");
+    return query === undefined ? undefined : { kind, query };
+  }
+  const path = c.string(`${p}.path`, o.path, `the path of the ${kind === 'csv' ? 'CSV' : kind === 'json' ? 'JSON' : 'Parquet'} file`);
+  return path === undefined ? undefined : { kind, path };
+}
+
+/** target, features, drop, task, test / testSplit of a tabular data section. */
+function parseTabular(c: Checker, o: Record<string, unknown>, p: string, loss: string | undefined): TabularConfig | undefined {
+  const target = c.string(`${p}.target`, o.target, 'the name of the label (or value) column');
+  const names = (key: string) => c.array(`${p}.${key}`, o[key], (q, v) => c.string(q, v, 'a column name'), 'an array of column names');
+  const features = names('features');
+  if (features?.length === 0) c.fail(`${p}.features`, 'expected at least one column, got an empty array (leave it out for every column)');
+  const drop = names('drop') ?? [];
+  const lossTask: Task | undefined =
+    loss === undefined ? undefined : [...CLASSIFICATION_LOSSES, ...BINARY_LOSSES].includes(loss) ? 'classification' : 'regression';
+  const task = c.choice(`${p}.task`, o.task, ['classification', 'regression'] as const) ?? lossTask ?? 'classification';
+  if (lossTask !== undefined && task !== lossTask) {
+    c.fail('config.loss', `${describe(loss)} is a ${lossTask} loss, but config.data.task is ${task}`);
+  }
+  const testSplit = c.number(`${p}.testSplit`, o.testSplit, { min: 0, max: 1, minExclusive: true, maxExclusive: true }) ?? 0;
+  let test: TableSource | undefined;
+  if (o.test !== undefined) {
+    if (o.testSplit !== undefined) c.fail(`${p}.testSplit`, 'give test (labelled rows to test on) or testSplit, not both');
+    if (typeof o.test === 'string') {
+      test = tableSourceFromString(o.test);
+      if (test === undefined)
+        c.fail(`${p}.test`, `expected a .csv, .parquet, .json or .jsonl file, or { source, path | query }, got ${describe(o.test)}`);
+    } else {
+      const t = c.object(`${p}.test`, o.test, ['source', 'path', 'query'], '{ source: csv, path: <file> }');
+      const kind = t === undefined ? undefined : c.choice(`${p}.test.source`, t.source, TABLE_KINDS, true);
+      if (t !== undefined && kind !== undefined) {
+        if (kind === 'sql' && t.path !== undefined) c.fail(`${p}.test.path`, 'only used with source csv, parquet, json');
+        if (kind !== 'sql' && t.query !== undefined) c.fail(`${p}.test.query`, 'only used with source sql');
+        test = tableSource(c, t, `${p}.test`, kind);
+      }
+    }
+  }
+  if (target === undefined) return undefined;
+  return { target, ...(features === undefined ? {} : { features }), drop, task, ...(test === undefined ? {} : { test }), testSplit };
 }
 
 /** The type of the first layer, looking inside nested Sequential entries. */

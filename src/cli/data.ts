@@ -1,10 +1,12 @@
 // Data sources for the CLI: the built-in dataset, Fashion-MNIST (Debian package, cache or a folder),
-// or any pair of IDX files. Configs name them in their `data` section; `evaluate --data` and
-// `predict` take the same sources as one string:
+// any pair of IDX files, or a table (tabular.ts). Configs name them in their `data` section;
+// `evaluate --data` and `predict` take the same sources as one string:
 //
 //   builtin:fashion-mnist-small[:train|:test]
 //   fashion-mnist[:<folder>][:train|:test]
 //   idx:<images file>,<labels file>
+//   <file>.csv | .tsv | .parquet | .json | .jsonl     (a table)
+//   sql:<query>                                       (a table, e.g. sql:SELECT * FROM read_csv('a.csv'))
 
 import type { Tensor } from '../core/tensor.js';
 import { BUILTIN_DATASETS, type BuiltinName, loadBuiltin } from '../data/builtin.js';
@@ -12,6 +14,7 @@ import { loadFashionMNIST } from '../data/fashion-mnist.js';
 import { type IdxArray, idxToTensor, readIdx } from '../data/idx.js';
 import { tensor } from '../ops/creation.js';
 import { UsageError } from './errors.js';
+import { isTableSource, type TableSource, tableSourceFromString, tableSourceToString } from './table_source.js';
 
 /** An IDX images file and its labels file. */
 export interface IdxPair {
@@ -23,7 +26,8 @@ export interface IdxPair {
 export type DataSource =
   | { kind: 'builtin'; name: BuiltinName }
   | { kind: 'fashion-mnist' /** Only this folder is searched when given. */; path?: string /** Default true. */; download?: boolean }
-  | { kind: 'idx'; train?: IdxPair; test?: IdxPair };
+  | { kind: 'idx'; train?: IdxPair; test?: IdxPair }
+  | TableSource;
 
 /** Inputs and labels: x float32 (N, ...sample shape), y int32 class indices (N). */
 export interface Split {
@@ -47,6 +51,7 @@ export const BUILTIN_NAMES = Object.keys(BUILTIN_DATASETS) as BuiltinName[];
 
 /** The source as the string `parseSourceArg` reads. */
 export function sourceToString(source: DataSource): string {
+  if (isTableSource(source)) return tableSourceToString(source);
   if (source.kind === 'builtin') return `builtin:${source.name}`;
   if (source.kind === 'fashion-mnist') return source.path === undefined ? 'fashion-mnist' : `fashion-mnist:${source.path}`;
   const pair = source.test ?? source.train;
@@ -58,7 +63,10 @@ export function sourceToString(source: DataSource): string {
  * @example parseSourceArg('builtin:fashion-mnist-small:train') // { source: {kind: 'builtin', ...}, split: 'train' }
  */
 export function parseSourceArg(arg: string, defaultSplit: 'train' | 'test' = 'test'): { source: DataSource; split: 'train' | 'test' } {
-  const usage = 'expected builtin:<name>[:train|:test], fashion-mnist[:<folder>][:train|:test] or idx:<images>,<labels>';
+  const usage =
+    'expected builtin:<name>[:train|:test], fashion-mnist[:<folder>][:train|:test], idx:<images>,<labels>, a .csv/.parquet/.json file or sql:<query>';
+  const table = tableSourceFromString(arg);
+  if (table !== undefined) return { source: table, split: defaultSplit };
   let rest = arg;
   let split = defaultSplit;
   const m = /^(.*):(train|test)$/.exec(rest);
@@ -88,6 +96,7 @@ export function parseSourceArg(arg: string, defaultSplit: 'train' | 'test' = 'te
  * @example const { train, test, numClasses } = await loadData({ kind: 'builtin', name: 'fashion-mnist-small' }, { flatten: true });
  */
 export async function loadData(source: DataSource, options: { flatten: boolean; classes?: readonly string[] }): Promise<LoadedData> {
+  if (isTableSource(source)) throw new TypeError(`loadData: ${tableSourceToString(source)} is a table; read it with loadTabular`);
   if (source.kind === 'builtin' || source.kind === 'fashion-mnist') {
     const { flatten } = options;
     const ds =

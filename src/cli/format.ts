@@ -62,3 +62,16 @@ export function print(text: string): 0 {
   process.stdout.write(`${text}\n`);
   return 0;
 }
+
+/**
+ * Rows of cells as CSV text (RFC 4180): fields with a comma, quote or line break are quoted, quotes
+ * doubled; null is an empty field; numbers are written in full.
+ * @example csv([['name', 'p'], ['a,b', 0.5]]) // 'name,p\n"a,b",0.5\n'
+ */
+export function csv(rows: readonly (readonly (string | number | null)[])[]): string {
+  const field = (v: string | number | null) => {
+    const s = v === null ? '' : String(v);
+    return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  };
+  return `${rows.map((r) => r.map(field).join(',')).join('\n')}\n`;
+}

@@ -1,5 +1,6 @@
-// `tessera info <model-dir>`: a saved model's architecture with parameter counts, its metadata, and
-// its files with sizes, after verifying the weights' size and SHA-256 against model.json.
+// `tessera info <model-dir>`: a saved model's architecture with parameter counts, its preprocessing
+// (models trained on tables), its metadata, and its files with sizes, after verifying the weights'
+// size and SHA-256 against model.json.
 
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -8,6 +9,7 @@ import { parseCommand } from './args.js';
 import { type DataSource, sourceToString } from './data.js';
 import { formatBytes, formatMetrics, print, table } from './format.js';
 import { INFO_HELP } from './help.js';
+import { describePreprocessing } from './preprocessing.js';
 import { openSavedModel } from './saved.js';
 
 /** Runs `tessera info`; returns the exit code. */
@@ -27,6 +29,7 @@ export async function infoCommand(argv: string[]): Promise<number> {
     parameters: model.numParameters(),
     trainableParameters: model.numParameters({ trainableOnly: true }),
     architecture: model.toString(),
+    preprocessing: saved.preprocessing === null ? null : describePreprocessing(saved.preprocessing),
     inputShape: saved.inputShape,
     classes: saved.classes,
     metadata: manifest.metadata,
@@ -36,6 +39,8 @@ export async function infoCommand(argv: string[]): Promise<number> {
   };
   if (args.values.json) return print(JSON.stringify(info, null, 2));
   const lines = [`Model ${dir} (${info.format})`, '', 'Architecture:', model.toString(), ''];
+  if (saved.preprocessing !== null)
+    lines.push('Preprocessing (applied to raw rows by predict):', `  ${describePreprocessing(saved.preprocessing)}`, '');
   const meta = Object.entries(manifest.metadata);
   if (meta.length > 0) {
     lines.push('Metadata:', table(meta.map(([k, v]) => [`  ${k}`, describeMeta(k, v)])), '');
@@ -62,6 +67,10 @@ function describeMeta(key: string, value: unknown): string {
   if (key === 'data' && typeof source?.kind === 'string')
     return `${sourceToString(source as DataSource)}${(value as { flatten?: boolean }).flatten ? ', flattened' : ''}`;
   if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return value.join(', ');
+  if (value !== null && typeof value === 'object' && !Array.isArray(value) && Object.values(value).every((v) => typeof v === 'string'))
+    return Object.entries(value)
+      .map(([k, v]) => `${k} (${v})`)
+      .join(', ');
   if (isNumbers(value)) return formatMetrics(value);
   if (
     value !== null &&

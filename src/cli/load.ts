@@ -13,17 +13,17 @@ export interface ConfigFile {
 }
 
 /**
- * Reads and parses `file`. A missing file is a UsageError; a syntax error a ConfigError with its position.
+ * Reads and parses `file`. A missing file is a UsageError (of `command`); a syntax error a ConfigError with its position.
  * @example const { raw, name } = await readConfigFile('examples/quickstart.yaml');
  */
-export async function readConfigFile(file: string): Promise<ConfigFile> {
+export async function readConfigFile(file: string, command = 'train'): Promise<ConfigFile> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new UsageError(`config file not found: ${file}`, 'train');
-    if (code === 'EISDIR') throw new UsageError(`${file} is a directory; expected a config file (.yaml or .json)`, 'train');
+    if (code === 'ENOENT') throw new UsageError(`config file not found: ${file}`, command);
+    if (code === 'EISDIR') throw new UsageError(`${file} is a directory; expected a config file (.yaml or .json)`, command);
     throw err;
   }
   const ext = extname(file).toLowerCase();

@@ -230,9 +230,9 @@ function presetLayers(config: Exclude<ModelConfig, { kind: 'layers' }>, data: Da
 
 /**
  * Runs the model on a dummy batch to check it accepts the data's samples and, for classification,
- * outputs one score per class. Problems come back as ConfigError at `path`.
+ * outputs one score per class; returns the output shape. Problems come back as ConfigError at `path`.
  */
-export function checkModelFits(model: Module, data: DataShape, classification: boolean, path = 'config.model'): void {
+export function checkModelFits(model: Module, data: DataShape, classification: boolean, path = 'config.model'): readonly number[] {
   const wasTraining = model.training;
   model.eval();
   let out: readonly number[];
@@ -253,4 +253,5 @@ export function checkModelFits(model: Module, data: DataShape, classification: b
       `${path}: the model outputs shape [N, ${out.slice(1).join(', ')}], but the data has ${data.numClasses} classes; the last layer should output ${data.numClasses} values`,
     ]);
   }
+  return out;
 }

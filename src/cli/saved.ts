@@ -1,14 +1,18 @@
 // Saved models as the CLI uses them: open a model directory (written by `tessera train` or
-// saveModel), read what its metadata says about inputs and classes, fit inputs to the model's
-// input shape, and run it in batches without gradients.
+// saveModel) with its preprocessing pipeline if it has one, read what its metadata says about
+// inputs, classes and the task, fit inputs to the model's input shape, and run it in batches
+// without gradients.
 
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { noGrad } from '../core/autograd.js';
 import type { Tensor } from '../core/tensor.js';
+import type { Pipeline } from '../data/preprocess/pipeline.js';
+import type { ColumnKind } from '../data/table.js';
 import { MODEL_JSON, type ModelManifest, parseModelManifest } from '../io/model.js';
 import type { Module } from '../nn/module.js';
 import { UsageError } from './errors.js';
+import type { Task } from './tabular.js';
 
 /** A loaded model with what its metadata tells about its inputs and outputs. */
 export interface SavedModel {
@@ -19,6 +23,15 @@ export interface SavedModel {
   inputShape: number[] | null;
   /** Class names by index, when the metadata has them. */
   classes: string[] | null;
+  /** The fitted preprocessing saved with the model: it takes raw table rows. */
+  preprocessing: Pipeline | null;
+  /** Models trained on tables: the raw input columns and their kinds, the target column and the task. */
+  tabular: {
+    inputColumns: Record<string, ColumnKind>;
+    target: string | null;
+    /** null when the metadata does not say (a model saved by hand): outputs (N, 1) are then read as values. */
+    task: Task | null;
+  } | null;
 }
 
 /**
@@ -34,16 +47,29 @@ export async function openSavedModel(dir: string, command: string): Promise<Save
     throw new UsageError(`${dir} has no ${MODEL_JSON}: not a model directory written by 'tessera train' or saveModel`, command);
   }
   const manifest = parseModelManifest(await readFile(join(dir, MODEL_JSON), 'utf8'), join(dir, MODEL_JSON));
-  const { loadModel } = await import('../train/index.js');
-  const model = await loadModel(dir);
-  model.eval();
+  const { loadArtifact } = await import('../train/index.js');
+  const { model, preprocessing } = await loadArtifact(dir);
   const meta = manifest.metadata ?? {};
   const shape = meta.inputShape;
   const inputShape =
     Array.isArray(shape) && shape.every((d) => Number.isInteger(d) && (d as number) > 0) ? (shape as number[]) : firstLayerInput(model);
   const names = meta.classes;
   const classes = Array.isArray(names) && names.every((n) => typeof n === 'string') ? (names as string[]) : null;
-  return { dir, model, manifest, inputShape, classes };
+  return { dir, model, manifest, inputShape, classes, preprocessing, tabular: tabularMeta(meta, preprocessing) };
+}
+
+/** What a tabular model's metadata says about its inputs; the pipeline's columns when it says nothing (saveModel by hand). */
+function tabularMeta(meta: Record<string, unknown>, preprocessing: Pipeline | null): SavedModel['tabular'] {
+  if (preprocessing === null) return null;
+  const cols = meta.inputColumns;
+  const kinds = ['number', 'string', 'timestamp'];
+  const inputColumns =
+    cols !== null && typeof cols === 'object' && !Array.isArray(cols) && Object.values(cols).every((k) => kinds.includes(k as string))
+      ? (cols as Record<string, ColumnKind>)
+      : {};
+  const target = typeof meta.target === 'string' ? meta.target : null;
+  const task = meta.task === 'regression' || meta.task === 'classification' ? meta.task : null;
+  return { inputColumns, target, task };
 }
 
 /** [inFeatures] when the first layer is a Linear, else null. */

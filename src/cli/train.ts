@@ -1,20 +1,24 @@
 // `tessera train <config>`: checks the whole config, loads the data, builds the model, optimizer and
 // schedule (all before the first step, so mistakes cost nothing), trains with a progress display on
 // stderr, evaluates on the test split, and saves the model with metadata that `evaluate`, `predict`
-// and `info` read back.
+// and `info` read back. Tables are preprocessed by the config's pipeline, fitted on the training
+// rows only and saved inside the model, so `predict` applies the same steps to raw rows.
 
-import { type LRScheduler, type Module, manualSeed, type Optimizer, type ReduceLROnPlateau } from '../index.js';
-import type { Callback } from '../train/index.js';
+import { manualSeed } from '../core/random.js';
+import type { Table } from '../data/table.js';
+import type { ClassWeight, Trainer } from '../train/index.js';
 import { intOption, parseCommand } from './args.js';
 import { parseTrainConfig, type TrainConfig } from './config.js';
-import { type LoadedData, loadData, type Split, sourceToString } from './data.js';
+import { loadData, sourceToString } from './data.js';
 import { ConfigError, inFile } from './errors.js';
 import { formatMetrics, packageVersion, print } from './format.js';
 import { TRAIN_HELP } from './help.js';
 import { readConfigFile } from './load.js';
-import { buildModel, checkModelFits, type DataShape } from './model.js';
-import { buildOptimizer, buildSchedule } from './optim.js';
-import { CLASSIFICATION_LOSSES } from './vocabulary.js';
+import { buildModel, type DataShape } from './model.js';
+import { describePreprocessing } from './preprocessing.js';
+import { buildParts, fitOptions, makeTrainer, type RunData, type RunParts, resolveClassWeight, tabularRun } from './run.js';
+import { loadTabular, type Split, type TabularData, targetTensor } from './tabular.js';
+import { BINARY_LOSSES } from './vocabulary.js';
 
 /** Runs `tessera train`; returns the exit code. */
 export async function trainCommand(argv: string[]): Promise<number> {
@@ -49,49 +53,21 @@ export async function trainCommand(argv: string[]): Promise<number> {
   } catch (err) {
     throw inFile(err, file.file);
   }
-  const { data, train: trainSplit, shape, model, optimizer, schedule } = prepared;
-  say(describeRun(config, data, model));
+  const { run, parts, test } = prepared;
+  say(describeRun(config, prepared));
   if (args.values['dry-run']) return print(`Config ${file.file} is valid; --dry-run: nothing trained.`);
 
-  const train = await import('../train/index.js');
-  const callbacks: Callback[] = [];
-  const cb = config.callbacks;
-  if (schedule !== undefined) {
-    const interval = config.schedule?.type === 'onecycle' ? 'batch' : 'epoch';
-    callbacks.push(
-      new train.LearningRateScheduler(schedule, { interval, monitor: config.schedule?.options.monitor as string | undefined }),
-    );
-  }
-  if (cb.earlyStopping !== undefined) callbacks.push(new train.EarlyStopping({ ...cb.earlyStopping, verbose: quiet ? 0 : 1 }));
-  if (cb.checkpoint !== undefined)
-    callbacks.push(
-      new train.ModelCheckpoint(cb.checkpoint.dir, { monitor: cb.checkpoint.monitor, saveBestOnly: cb.checkpoint.saveBestOnly }),
-    );
-  if (cb.csvLogger !== undefined) callbacks.push(new train.CSVLogger(cb.csvLogger));
-  if (cb.jsonLogger !== undefined) callbacks.push(new train.JSONLogger(cb.jsonLogger));
-  const trainer = new train.Trainer(model, {
-    optimizer,
-    loss: config.loss,
-    metrics: config.metrics,
-    clipGradNorm: config.optimizer.clipGradNorm,
-  });
+  const { trainer, callbacks } = await makeTrainer(config, parts, { quiet, files: true });
   const started = performance.now();
-  const history = await trainer.fit(trainSplit.x, trainSplit.y, {
-    epochs: config.epochs,
-    batchSize: config.data.batchSize,
-    shuffle: config.data.shuffle,
-    seed: config.data.seed,
-    validationSplit: config.data.validationSplit > 0 ? config.data.validationSplit : undefined,
-    callbacks,
-    verbose: quiet ? 0 : process.stderr.isTTY ? 1 : 2, // progress on stderr: a bar on a terminal, else a line per epoch
-  });
+  const verbose = quiet ? 0 : process.stderr.isTTY ? 1 : 2; // progress on stderr: a bar on a terminal, else a line per epoch
+  const history = await trainer.fit(run.train.x, run.train.y, fitOptions(config, run, callbacks, verbose, prepared.classWeight));
   const seconds = (performance.now() - started) / 1000;
   const final = lastEpoch(history.history);
-  let test: Record<string, number> | undefined;
-  if (config.test && data.test !== undefined) {
-    test = await trainer.evaluate(data.test.x, data.test.y, { batchSize: Math.max(256, config.data.batchSize), verbose: 0 });
-  }
-  await train.saveModel(model, config.output, { metadata: metadata(config, data, shape, final, test, await packageVersion()) });
+  let results: Record<string, number> | undefined;
+  if (config.test && test !== undefined) results = await evaluateTest(trainer, config, test);
+  const { saveModel } = await import('../train/index.js');
+  const meta = metadata(config, prepared, final, results, await packageVersion());
+  await saveModel(parts.model, config.output, { metadata: meta, ...(run.pipeline === undefined ? {} : { preprocessing: run.pipeline }) });
   const epochsRun = Object.values(history.history)[0]?.length ?? 0;
   const lines = [
     `Trained ${epochsRun} epoch${epochsRun === 1 ? '' : 's'} in ${seconds.toFixed(1)} s`,
@@ -99,59 +75,95 @@ export async function trainCommand(argv: string[]): Promise<number> {
   ];
   const val = pick(final, true);
   if (Object.keys(val).length > 0) lines.push(`validation: ${formatMetrics(val)}`);
-  if (test !== undefined) lines.push(`test: ${formatMetrics(test)} (${data.test?.x.shape[0]} samples)`);
+  if (results !== undefined && test !== undefined) lines.push(`test: ${formatMetrics(results)} (${test.x.shape[0]} samples)`);
   lines.push(`Saved the model to ${config.output}`);
   return print(lines.join('\n'));
 }
 
+async function evaluateTest(trainer: Trainer, config: TrainConfig, test: Split): Promise<Record<string, number>> {
+  return trainer.evaluate(test.x, test.y, { batchSize: Math.max(256, config.data.batchSize), verbose: 0 });
+}
+
 /** The data, model, optimizer and schedule of a run, all checked. */
 interface Prepared {
-  data: LoadedData;
-  train: Split;
-  shape: DataShape;
-  model: Module;
-  optimizer: Optimizer;
-  schedule?: LRScheduler | ReduceLROnPlateau;
+  /** Where the data came from, for messages. */
+  origin: string;
+  run: RunData;
+  parts: RunParts;
+  test?: Split;
+  classWeight?: ClassWeight;
+  /** Tables: what was loaded (for the metadata). */
+  tabular?: TabularData;
 }
 
 /** Loads the data and builds everything, so that whatever is wrong with the config shows before training. */
 async function prepare(config: TrainConfig, say: (text: string) => void): Promise<Prepared> {
   manualSeed(config.seed);
+  const source = config.data.source;
+  const tab = config.data.tabular;
+  if (tab !== undefined) {
+    say(`Loading ${sourceToString(source)}...`);
+    const checks = { preprocessing: config.preprocessing, classWeight: config.classWeight };
+    const data = await loadTabular(source as Parameters<typeof loadTabular>[0], tab, config.data.seed, checks);
+    const run = tabularRun(config, data, data.table, config.data.seed);
+    const parts = buildParts(config, run.shape, run.train.x.shape[0]);
+    const test = data.test === null ? undefined : testSplit(config, data, run, data.test);
+    const classWeight = resolveClassWeight(config, run.classes, run.classes?.length ?? 0, run.train.y);
+    return { origin: data.origin, run, parts, test, classWeight, tabular: data };
+  }
   const known = staticShape(config);
-  let model = known === null ? null : buildModel(config.model, known); // before loading: layer errors come first
-  say(`Loading ${sourceToString(config.data.source)}...`);
-  const data = await loadData(config.data.source, { flatten: config.data.flatten, classes: config.data.classes });
+  const model = known === null ? undefined : buildModel(config.model, known); // before loading: layer errors come first
+  say(`Loading ${sourceToString(source)}...`);
+  const data = await loadData(source, { flatten: config.data.flatten, classes: config.data.classes });
   const train = data.train;
-  if (train === undefined) throw new ConfigError([`config.data: ${sourceToString(config.data.source)} has no training split`]);
+  if (train === undefined) throw new ConfigError([`config.data: ${sourceToString(source)} has no training split`]);
   const shape: DataShape = { sampleShape: train.x.shape.slice(1), numClasses: data.numClasses };
-  model ??= buildModel(config.model, shape);
-  checkModelFits(model, shape, CLASSIFICATION_LOSSES.includes(config.loss));
-  const optimizer = buildOptimizer(config.optimizer, model.parameters());
-  const stepsPerEpoch = Math.ceil(Math.floor(train.x.shape[0] * (1 - config.data.validationSplit)) / config.data.batchSize); // as fit splits
-  const schedule =
-    config.schedule === undefined ? undefined : buildSchedule(config.schedule, optimizer, { epochs: config.epochs, stepsPerEpoch });
-  return { data, train, shape, model, optimizer, schedule };
+  const run: RunData = { train, classes: data.classes, shape };
+  const parts = buildParts(config, shape, train.x.shape[0], model);
+  const classWeight = resolveClassWeight(config, data.classes, data.numClasses, train.y);
+  return { origin: data.origin, run, parts, test: data.test, classWeight };
+}
+
+/** The test rows through the run's fitted pipeline. */
+function testSplit(config: TrainConfig, data: TabularData, run: RunData, rows: Table): Split {
+  const pipeline = run.pipeline;
+  if (pipeline === undefined) throw new Error('testSplit: the run has no pipeline');
+  return { x: pipeline.toTensor(rows), y: targetTensor(data, rows, BINARY_LOSSES.includes(config.loss)) };
 }
 
 /** One sample's shape and the class count when known without reading the data (the Fashion-MNIST sources). */
 function staticShape(config: TrainConfig): DataShape | null {
-  if (config.data.source.kind === 'idx') return null;
+  if (config.data.source.kind !== 'builtin' && config.data.source.kind !== 'fashion-mnist') return null;
   return { sampleShape: config.data.flatten ? [784] : [1, 28, 28], numClasses: config.data.classes?.length ?? 10 };
 }
 
-function describeRun(config: TrainConfig, data: LoadedData, model: Module): string {
-  const n = data.train?.x.shape[0] ?? 0;
-  const val = n - Math.floor(n * (1 - config.data.validationSplit));
-  const counts = [`${n - val} training`, ...(val > 0 ? [`${val} validation`] : []), ...(data.test ? [`${data.test.x.shape[0]} test`] : [])];
-  const sample = data.train?.x.shape.slice(1).join(', ');
+function describeRun(config: TrainConfig, prepared: Prepared): string {
+  const { run, test } = prepared;
+  const n = run.train.x.shape[0];
+  const images = config.data.tabular === undefined;
+  const val = images ? n - Math.floor(n * (1 - config.data.validationSplit)) : (run.validation?.x.shape[0] ?? 0);
+  const counts = [
+    `${images ? n - val : n} training`,
+    ...(val > 0 ? [`${val} validation`] : []),
+    ...(test ? [`${test.x.shape[0]} test`] : []),
+  ];
+  const sample = run.train.x.shape.slice(1).join(', ');
   const o = config.optimizer;
   const options = Object.entries(o.options).map(([k, v]) => ` ${k} ${JSON.stringify(v)}`);
   const schedule = config.schedule ? `, schedule ${config.schedule.type}` : '';
-  return [
-    `Data: ${data.origin}: ${counts.join(', ')} samples of shape [${sample}], ${data.numClasses} classes`,
-    `Model:\n${model.toString()}`,
+  const what =
+    config.data.tabular?.task === 'regression'
+      ? `target ${config.data.tabular.target} (regression)`
+      : `${run.classes?.length ?? run.shape.numClasses} classes${config.data.tabular ? ` of ${config.data.tabular.target}` : ''}`;
+  const lines = [`Data: ${prepared.origin}: ${counts.join(', ')} samples of shape [${sample}], ${what}`];
+  if (run.pipeline !== undefined)
+    lines.push(`Preprocessing: ${describePreprocessing(run.pipeline)} -> ${run.pipeline.numFeatures} features`);
+  if (prepared.classWeight !== undefined) lines.push(`Class weights: ${JSON.stringify(prepared.classWeight)}`);
+  lines.push(
+    `Model:\n${prepared.parts.model.toString()}`,
     `Optimizer: ${o.type} lr ${o.lr}${options.join('')}${schedule}; loss ${config.loss}; ${config.epochs} epochs of batch ${config.data.batchSize}`,
-  ].join('\n');
+  );
+  return lines.join('\n');
 }
 
 /** The last value of every history entry. */
@@ -168,21 +180,24 @@ function pick(logs: Record<string, number>, validation: boolean): Record<string,
 /** What `tessera evaluate`, `predict` and `info` read back from model.json. */
 function metadata(
   config: TrainConfig,
-  data: LoadedData,
-  shape: DataShape,
+  prepared: Prepared,
   final: Record<string, number>,
   test: Record<string, number> | undefined,
   version: string,
 ) {
   const json = (v: unknown) => JSON.parse(JSON.stringify(v ?? null));
+  const { run, tabular } = prepared;
   return json({
     createdBy: `tessera ${version} (tessera train)`,
     createdAt: new Date().toISOString(),
-    inputShape: shape.sampleShape,
-    classes: data.classes,
+    inputShape: run.shape.sampleShape,
+    classes: run.classes,
     loss: config.loss,
     metrics: config.metrics,
-    data: { source: config.data.source, flatten: config.data.flatten },
+    data: { source: config.data.source, ...(tabular === undefined ? { flatten: config.data.flatten } : {}) },
+    ...(tabular === undefined
+      ? {}
+      : { task: tabular.task, target: tabular.target, inputColumns: tabular.schema, features: run.pipeline?.getFeatureNamesOut() }),
     results: { final, test },
     config,
   });

@@ -9,6 +9,9 @@ export const LOSSES: readonly string[] = LOSS_NAMES;
 /** Losses whose targets are class indices: the model outputs (N, classes) and accuracy applies. */
 export const CLASSIFICATION_LOSSES: readonly string[] = ['crossEntropy', 'cross_entropy', 'nll'];
 
+/** Losses of binary classifiers: the model outputs one score per sample (N, 1), the targets are 0 or 1. */
+export const BINARY_LOSSES: readonly string[] = ['bce', 'bceWithLogits'];
+
 /** Metric names, as `Trainer` accepts them; 'top<k>' works for any k >= 1. */
 export const METRICS: readonly string[] = METRIC_NAMES;
 

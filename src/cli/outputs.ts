@@ -1,0 +1,83 @@
+// From a saved model's outputs to what people read: class probabilities (softmax of scores, or as
+// the last layer left them), and, for models trained on tables, raw rows read from a file or a SQL
+// query, checked against the columns the model was trained on and run through its saved pipeline.
+
+import { stat } from 'node:fs/promises';
+import type { Table } from '../data/table.js';
+import type { Module } from '../nn/module.js';
+import { UsageError } from './errors.js';
+import type { SavedModel } from './saved.js';
+import { conformRows, readTableSource, tableSourceFromString, tableSourceToString } from './table_source.js';
+import type { Task } from './tabular.js';
+
+/** The class name of the model's last leaf layer ('' when none), which tells what its outputs are. */
+export function lastLayer(model: Module): string {
+  return (
+    model
+      .modules()
+      .filter((m) => m.children().length === 0)
+      .at(-1)?.constructor.name ?? ''
+  );
+}
+
+/** Probabilities from one output row: softmax of scores; kept when the model ends in Softmax, exp'd after LogSoftmax. */
+export function probabilities(row: Float32Array, lastLayerName: string): number[] {
+  if (row.length === 1) {
+    const p = lastLayerName === 'Sigmoid' ? row[0] : 1 / (1 + Math.exp(-row[0]));
+    return [1 - p, p];
+  }
+  if (lastLayerName === 'Softmax') return [...row];
+  if (lastLayerName === 'LogSoftmax') return [...row].map(Math.exp);
+  const max = Math.max(...row);
+  const exps = [...row].map((v) => Math.exp(v - max));
+  const total = exps.reduce((a, b) => a + b, 0);
+  return exps.map((e) => e / total);
+}
+
+/** Class probabilities (N, K) row-major from outputs (N, width): K = width, or 2 for one binary score. */
+export function classProbabilities(
+  values: Float32Array,
+  width: number,
+  lastLayerName: string,
+): { proba: Float64Array; numClasses: number } {
+  const n = values.length / width;
+  const k = width === 1 ? 2 : width;
+  const proba = new Float64Array(n * k);
+  for (let i = 0; i < n; i++) proba.set(probabilities(values.subarray(i * width, (i + 1) * width), lastLayerName), i * k);
+  return { proba, numClasses: k };
+}
+
+/** A tabular model's task: from its metadata, else from its outputs (one value per row: regression). */
+export function taskOf(saved: SavedModel, width: number): Task {
+  return saved.tabular?.task ?? (width > 1 ? 'classification' : 'regression');
+}
+
+/**
+ * Raw rows for a tabular model: `input` is a .csv/.tsv/.parquet/.json/.jsonl file or `sql:<query>`.
+ * The columns the model was trained on must be there (an error names any that is not); others are
+ * kept (ids, the target) and ignored by the pipeline.
+ */
+export async function readModelRows(saved: SavedModel, input: string, command: string): Promise<{ table: Table; origin: string }> {
+  const source = tableSourceFromString(input);
+  if (source === undefined) {
+    throw new UsageError(
+      `${saved.dir} was trained on a table; expected rows as a .csv, .tsv, .parquet, .json or .jsonl file or sql:<query>, got ${JSON.stringify(input)}`,
+      command,
+    );
+  }
+  if (source.kind !== 'sql' && !/[*?[]/.test(source.path) && (await stat(source.path).catch(() => null)) === null) {
+    throw new UsageError(`input file not found: ${source.path}`, command);
+  }
+  const origin = tableSourceToString(source);
+  const labels = saved.tabular?.task !== 'regression' ? (saved.tabular?.target ?? undefined) : undefined;
+  const table = await readTableSource(source, labels);
+  return { table: conformRows(table, saved.tabular?.inputColumns ?? {}, origin), origin };
+}
+
+/** The model's outputs (N, width) for raw rows, through its saved pipeline. */
+export async function tableOutputs(saved: SavedModel, table: Table): Promise<{ values: Float32Array; width: number }> {
+  const { predictTable } = await import('../train/model_io.js');
+  const out = predictTable({ model: saved.model, preprocessing: saved.preprocessing }, table); // (N, width)
+  if (out.ndim !== 2) throw new Error(`expected the model to output (N, values), got shape [${out.shape.join(', ')}]`);
+  return { values: out.to('float32').toTypedArray() as Float32Array, width: out.shape[1] };
+}
