@@ -6,7 +6,8 @@
 // test images, the epoch's wall time, and the process's resident memory (to show it stays flat).
 // bench/peers/torch_train.py runs the same model, data and schedule in PyTorch for its epoch time.
 //
-// Flags: --model=mlp|cnn (default mlp); --epochs=N (15); --batch=N (mlp 128, cnn 64);
+// Flags: --model=mlp|cnn|cnn-bn (default mlp; cnn-bn: the CNN with same padding, batch norm, a
+// hidden layer and dropout); --epochs=N (15); --batch=N (mlp 128, cnn 64);
 // --eval-batch=N (the training batch); --lr=X (1e-3); --schedule=cosine|constant (cosine: the rate
 // follows a half cosine to 0 over the epochs, stepped once per epoch, as PyTorch's
 // CosineAnnealingLR(T_max=epochs)); --seed=N (0); --threads=N (tessera's default);
@@ -24,9 +25,33 @@ import * as T from '../src/index.js';
 import { buildModel } from './peers/tessera_training.js';
 import type { Arch } from './training.js';
 
+/**
+ * 'cnn-bn': the benchmark CNN widened for accuracy (same padding, batch norm, a 128-unit hidden
+ * layer, dropout 0.3), as bench/peers/torch_train.py builds it.
+ */
+function buildCnnBn(): T.Sequential {
+  return new T.Sequential(
+    new T.Conv2d(1, 32, 3, { padding: 1 }), // (N, 32, 28, 28)
+    new T.BatchNorm2d(32),
+    new T.ReLU(),
+    new T.MaxPool2d(2), // (N, 32, 14, 14)
+    new T.Conv2d(32, 64, 3, { padding: 1 }), // (N, 64, 14, 14)
+    new T.BatchNorm2d(64),
+    new T.ReLU(),
+    new T.MaxPool2d(2), // (N, 64, 7, 7)
+    new T.Flatten(), // (N, 3136)
+    new T.Dropout(0.3),
+    new T.Linear(3136, 128),
+    new T.ReLU(),
+    new T.Dropout(0.3),
+    new T.Linear(128, 10),
+  );
+}
+
 /** Command-line options, with their defaults. */
 interface Options {
-  model: Arch;
+  /** 'mlp' and 'cnn' are the benchmark models (bench/training.ts); 'cnn-bn' is buildCnnBn. */
+  model: Arch | 'cnn-bn';
   epochs: number;
   /** Default: 128 for the MLP, 64 for the CNN (issue 3). */
   batch: number;
@@ -86,7 +111,8 @@ function parseArgs(argv: readonly string[]): Options {
   ];
   for (const k of kv.keys()) if (!known.includes(k)) throw new Error(`fashion_mnist: unknown argument '${k}'; flags: ${known.join(', ')}`);
   const model = kv.get('--model') ?? 'mlp';
-  if (model !== 'mlp' && model !== 'cnn') throw new Error(`fashion_mnist: --model must be mlp or cnn, got '${model}'`);
+  if (model !== 'mlp' && model !== 'cnn' && model !== 'cnn-bn')
+    throw new Error(`fashion_mnist: --model must be mlp, cnn or cnn-bn, got '${model}'`);
   const int = (key: string, dflt: number): number => {
     const v = Number(kv.get(key) ?? dflt);
     if (!Number.isInteger(v) || v < 0) throw new Error(`fashion_mnist: ${key} must be a non-negative integer, got '${kv.get(key)}'`);
@@ -169,7 +195,7 @@ async function main(): Promise<void> {
   const yTrain = data.train.labels; // (60000) int32
   const loadSeconds = (performance.now() - loadStart) / 1000;
 
-  const model = buildModel(o.model);
+  const model = o.model === 'cnn-bn' ? buildCnnBn() : buildModel(o.model);
   const opt = new T.Adam(model.parameters(), { lr: o.lr });
   const sched = o.schedule === 'cosine' ? new T.CosineAnnealingLR(opt, { tMax: o.epochs }) : null;
   const loader = new T.DataLoader(new T.TensorDataset(xTrain, yTrain), { batchSize: o.batch, shuffle: true, seed: o.seed });
