@@ -3,43 +3,25 @@
 // model `info`, `evaluate` and `predict` then read.
 
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { type CliResult, runCli, scratchDir, writeText } from '../../test/cli_harness.js';
 import { encodeIdx } from '../index.js';
 
 const MAIN = fileURLToPath(new URL('./main.js', import.meta.url));
 const BIN = fileURLToPath(new URL('../../../bin/tessera.js', import.meta.url));
-const work = await mkdtemp(join(tmpdir(), 'tessera-cli-'));
-after(() => rm(work, { recursive: true, force: true }));
-
-interface Result {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+const work = await scratchDir('tessera-cli-');
 
 /** Runs `node <script> ...args` in the scratch folder. */
-function tessera(args: string[], script = MAIN): Promise<Result> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [script, ...args], { cwd: work, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+function tessera(args: string[], script = MAIN): Promise<CliResult> {
+  return runCli(args, work, script);
 }
 
 /** Writes a config file into the scratch folder; returns its path. */
-async function config(name: string, text: string): Promise<string> {
-  const file = join(work, name);
-  await writeFile(file, text);
-  return file;
+function config(name: string, text: string): Promise<string> {
+  return writeText(work, name, text);
 }
 
 const TINY = `

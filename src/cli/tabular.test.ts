@@ -5,12 +5,11 @@
 // SQL and Parquet sources work.
 
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { type CliResult, runCli, scratchDir, writeText } from '../../test/cli_harness.js';
 import { loadArtifact, predictTable, query, readCsv } from '../index.js';
 
 const MAIN = fileURLToPath(new URL('./main.js', import.meta.url));
@@ -18,32 +17,15 @@ const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const DATA = fileURLToPath(new URL('../../../test/fixtures/cli_tabular/', import.meta.url));
 const CUSTOMERS = join(DATA, 'customers.csv');
 const NEW = join(DATA, 'new_customers.csv');
-const work = await mkdtemp(join(tmpdir(), 'tessera-cli-tabular-'));
-after(() => rm(work, { recursive: true, force: true }));
-
-interface Result {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+const work = await scratchDir('tessera-cli-tabular-');
 
 /** Runs `node main.js ...args` in the scratch folder (or `cwd`). */
-function tessera(args: string[], cwd = work): Promise<Result> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [MAIN, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+function tessera(args: string[], cwd = work): Promise<CliResult> {
+  return runCli(args, cwd, MAIN);
 }
 
-async function config(name: string, text: string): Promise<string> {
-  const file = join(work, name);
-  await writeFile(file, text);
-  return file;
+function config(name: string, text: string): Promise<string> {
+  return writeText(work, name, text);
 }
 
 const CHURN = `
