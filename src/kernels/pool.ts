@@ -53,14 +53,52 @@ export function maxPool2d(g: usize, x: usize, y: usize, idx: usize, p0: i32, p1:
   }
 }
 
-/** The common 2x2, stride-2, unpadded case: four taps in row-major order, same rule as above. */
+/** Vector `wins`: per lane, whether tap `v` replaces `best` (larger, or the first NaN). */
+// @ts-ignore: decorator
+@inline function vwins(v: v128, best: v128): v128 {
+  return v128.or(f32x4.gt(v, best), v128.and(f32x4.ne(v, v), f32x4.eq(best, best)));
+}
+
+/**
+ * The common 2x2, stride-2, unpadded case: four taps in row-major order, same rule as above. Four
+ * outputs at a time: the even and odd columns of 8 inputs are the windows' left and right taps.
+ */
 function maxPool2x2(x: usize, y: usize, ind: usize, p0: i32, p1: i32, h: i32, w: i32, oh: i32, ow: i32): void {
+  const ow4 = ow & ~3;
+  const step = i32x4(0, 2, 4, 6);
+  const right = i32x4.splat(1);
+  const below = i32x4.splat(w);
   for (let p = p0; p < p1; p++) {
     const xp = at(x, p * h * w);
     let o = p * oh * ow;
     for (let oy = 0; oy < oh; oy++) {
       const i0 = 2 * oy * w;
-      for (let ox = 0; ox < ow; ox++, o++) {
+      let ox = 0;
+      for (; ox < ow4; ox += 4, o += 4) {
+        const a = i0 + 2 * ox;
+        const top0 = v128.load(at(xp, a));
+        const top1 = v128.load(at(xp, a + 4));
+        const bot0 = v128.load(at(xp, a + w));
+        const bot1 = v128.load(at(xp, a + w + 4));
+        const ia = i32x4.add(i32x4.splat(a), step); // (a, a+2, a+4, a+6): each window's top-left
+        let best = v128.shuffle<f32>(top0, top1, 0, 2, 4, 6);
+        let arg = ia;
+        let v = v128.shuffle<f32>(top0, top1, 1, 3, 5, 7);
+        let take = vwins(v, best);
+        best = v128.bitselect(v, best, take);
+        arg = v128.bitselect(i32x4.add(ia, right), arg, take);
+        v = v128.shuffle<f32>(bot0, bot1, 0, 2, 4, 6);
+        take = vwins(v, best);
+        best = v128.bitselect(v, best, take);
+        arg = v128.bitselect(i32x4.add(ia, below), arg, take);
+        v = v128.shuffle<f32>(bot0, bot1, 1, 3, 5, 7);
+        take = vwins(v, best);
+        best = v128.bitselect(v, best, take);
+        arg = v128.bitselect(i32x4.add(i32x4.add(ia, below), right), arg, take);
+        v128.store(at(y, o), best);
+        v128.store(at(ind, o), arg);
+      }
+      for (; ox < ow; ox++, o++) {
         const a = i0 + 2 * ox;
         let best = load<f32>(at(xp, a));
         let arg = a;

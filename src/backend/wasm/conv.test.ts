@@ -121,6 +121,8 @@ test('pooling: max and avg, forward and backward, match the reference (NaN inclu
     pgeom(2, 2, 10, 10, 3, 1, 1, false),
     pgeom(1, 1, 5, 5, 5, 1, 2),
     pgeom(8, 16, 28, 28, 2, 2, 0),
+    pgeom(2, 4, 26, 26, 2, 2, 0), // the benchmark CNN's first pool: 13 columns, 4-wide blocks and a tail
+    pgeom(1, 3, 27, 19, 2, 2, 0), // odd sizes: the last row and column are never read
   ];
   for (const g of geoms) {
     const xn = g.n * g.c * g.h * g.w;
@@ -128,6 +130,10 @@ test('pooling: max and avg, forward and backward, match the reference (NaN inclu
     // ties and a NaN exercise the reference's tie-breaking
     xs[3] = xs[2];
     xs[xn - 5] = Number.NaN;
+    xs[0] = Number.NaN; // a window's first tap: nothing replaces it
+    xs[g.w + 5] = Number.NaN; // a bottom tap
+    xs.fill(0.5, 8, 12); // four equal taps in a row: the first one wins
+    xs.fill(0.25, g.w + 8, g.w + 12);
     const got = runPool(be, g, xs);
     const want = runPool(ref, g, xs);
     const names = ['max y', 'max indices', 'max gx', 'avg y', 'avg gx'];
