@@ -6,8 +6,8 @@ import { attach } from '../core/autograd.js';
 import { emptyTensor, launch } from '../core/exec.js';
 import { fmt } from '../core/shape.js';
 import { assertTensor, type Tensor } from '../core/tensor.js';
-import { add } from './elementwise.js';
 import { contiguous, reshape, squeeze, unsqueeze } from './movement.js';
+import { sum } from './reduce.js';
 
 type Pair = number | readonly [number, number];
 
@@ -73,6 +73,7 @@ export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, options:
   } else [ph, pw] = pair('conv2d', 'padding', padding, 0);
   if (bias != null && (bias.ndim !== 1 || bias.shape[0] !== o))
     throw new RangeError(`conv2d: bias must have shape [${o}], got ${fmt(bias.shape)}`);
+  if (bias != null && bias.dtype !== 'float32') throw new TypeError(`conv2d: expected a float32 bias, got ${bias.dtype}`);
   const g: Conv2dGeom = {
     n,
     c,
@@ -93,14 +94,22 @@ export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, options:
   };
   const cx = contiguous(x);
   const cw = contiguous(weight);
+  const cb = bias == null ? null : contiguous(bias);
   const y = launch((b) => {
     const px = cx.ptr();
     const pw_ = cw.ptr();
     const out = emptyTensor([n, o, g.oh, g.ow]);
-    if (out.size > 0) b.conv2d(px, pw_, out.ptr(), g);
+    if (out.size > 0) {
+      b.conv2d(px, pw_, out.ptr(), g);
+      if (cb !== null) {
+        // the bias added in place, broadcast over (N, ., OH, OW): no second output tensor
+        const dst = { ptr: out.ptr(), dtype: out.dtype, shape: out.shape, strides: out.strides };
+        b.binary('add', dst, { ptr: cb.ptr(), dtype: cb.dtype, shape: out.shape, strides: [0, 1, 0, 0] }, dst.ptr, out.dtype);
+      }
+    }
     return out;
   });
-  const conv = attach(y, 'conv2d', [cx, cw], (gy) => {
+  return attach(y, 'conv2d', cb === null ? [cx, cw] : [cx, cw, cb], (gy) => {
     const cgy = contiguous(gy);
     const gx = cx.requiresGrad
       ? launch((b) => {
@@ -120,9 +129,10 @@ export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, options:
           return out;
         })
       : null;
-    return [gx, gw];
+    // (N, O, OH, OW) summed over the positions, then the images: contiguous reductions, no copy
+    const gb = cb?.requiresGrad ? sum(sum(reshape(cgy, [n, o, g.oh * g.ow]), 2), 0) : null;
+    return cb === null ? [gx, gw] : [gx, gw, gb];
   });
-  return bias == null ? conv : add(conv, reshape(bias, [1, o, 1, 1]));
 }
 
 export interface Conv1dOptions {
