@@ -8,7 +8,7 @@ import { fmt } from '../core/shape.js';
 import { assertTensor, type Tensor } from '../core/tensor.js';
 import { avgPool2d } from '../ops/conv.js';
 import { add, mul, rsqrt, sub } from '../ops/elementwise.js';
-import { matmul } from '../ops/linalg.js';
+import { linearOp, matmul } from '../ops/linalg.js';
 import { reshape, squeeze, transpose, unsqueeze } from '../ops/movement.js';
 import { mean } from '../ops/reduce.js';
 
@@ -24,8 +24,10 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
   if (x.ndim === 0 || x.shape[x.ndim - 1] !== weight.shape[1]) {
     throw new RangeError(`linear: input must have ${weight.shape[1]} features in its last dim, got shape ${fmt(x.shape)}`);
   }
-  const y = matmul(x, transpose(weight, 0, 1));
-  return bias == null ? y : add(y, bias);
+  if (bias != null && (bias.ndim !== 1 || bias.shape[0] !== weight.shape[0])) {
+    throw new RangeError(`linear: bias must have shape [${weight.shape[0]}], got ${fmt(bias.shape)}`);
+  }
+  return linearOp(x, weight, bias ?? null);
 }
 
 export interface BatchNormOptions {

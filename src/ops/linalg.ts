@@ -98,3 +98,28 @@ export function outer(a: Tensor, b: Tensor): Tensor {
   if (a.ndim !== 1 || b.ndim !== 1) throw new RangeError(`outer: expected two 1-D tensors, got ${fmt(a.shape)} and ${fmt(b.shape)}`);
   return matmul(reshape(a, [a.size, 1]), reshape(b, [1, b.size]));
 }
+
+/**
+ * `x @ weight^T + bias`, as one recorded op whose backward gives the weight's gradient directly
+ * in its own (out, in) layout (`g^T @ x`), so it needs no transposing copy, and adds the bias in
+ * place into the product. Shapes: x (*, in), weight (out, in), bias (out) -> (*, out).
+ * Arguments are checked by the callers (nn's `linear`).
+ */
+export function linearOp(x: Tensor, weight: Tensor, bias: Tensor | null): Tensor {
+  const [outF, inF] = weight.shape;
+  const x2 = x.ndim === 2 ? x : reshape(x, [-1, inF]); // (M, in)
+  const y = matmulData(x2, weight, bias);
+  const out = attach(y, 'linear', bias === null ? [x2, weight] : [x2, weight, bias], (g) => [
+    x2.requiresGrad ? matmul(g, weight) : null, // (M, in)
+    weight.requiresGrad ? matmul(transpose(g, 0, 1), x2) : null, // (out, in), contiguous
+    bias?.requiresGrad ? sumTo(g, bias.shape) : null, // (out)
+  ]);
+  return x.ndim === 2 ? out : reshape(out, [...x.shape.slice(0, -1), outF]);
+}
+
+/** The values of x2 @ weight^T + bias, with no graph: a fresh product the bias is added into. */
+function matmulData(x2: Tensor, weight: Tensor, bias: Tensor | null): Tensor {
+  const y = matmul(x2.detach(), transpose(weight.detach(), 0, 1)); // (M, out)
+  if (bias !== null) y.add_(bias.detach());
+  return y;
+}
