@@ -41,15 +41,47 @@ function asBlock(x: Tensor, axes: readonly number[]): [Tensor, number, number, n
 
 function reduceRaw(name: string, op: ReduceOp, x: Tensor, axes: readonly number[], keepDim: boolean): Tensor {
   const outShape = reducedShape(x.shape, axes, keepDim);
-  const [bx, outer, r, inner] = asBlock(x, axes);
-  if (r === 0 && (op === 'max' || op === 'min')) {
+  if (axes.some((i) => x.shape[i] === 0) && (op === 'max' || op === 'min')) {
     throw new RangeError(`${name}: cannot reduce over an empty dimension (shape ${fmt(x.shape)}, dims ${fmt(axes)})`);
   }
+  // Axes in separate runs of a contiguous tensor, e.g. (N, C, H, W) over [0, 2, 3]: reduce one run
+  // at a time from the last, each a plain (outer, r, inner) block, instead of copying x permuted.
+  const runs = axisRuns(axes);
+  if (runs.length > 1 && x.isContiguous()) {
+    let t = x;
+    for (let k = runs.length - 1; k >= 0; k--) t = reduceBlock(op, t, runs[k]);
+    return reshape(t, outShape);
+  }
+  const [bx, outer, r, inner] = asBlock(x, axes);
+  return reduceWith(op, bx, outer, r, inner, outShape);
+}
+
+/** Sorted axes split into runs of adjacent axes: [0, 2, 3] -> [[0], [2, 3]]. */
+function axisRuns(axes: readonly number[]): number[][] {
+  const runs: number[][] = [];
+  for (const a of axes) {
+    const last = runs.at(-1);
+    if (last !== undefined && a === (last.at(-1) as number) + 1) last.push(a);
+    else runs.push([a]);
+  }
+  return runs;
+}
+
+/** Contiguous `x` reduced over one run of adjacent axes, kept as size-1 dims. */
+function reduceBlock(op: ReduceOp, x: Tensor, run: readonly number[]): Tensor {
+  const outer = sizeOf(x.shape.slice(0, run[0]));
+  const r = sizeOf(run.map((i) => x.shape[i]));
+  const inner = sizeOf(x.shape.slice((run.at(-1) as number) + 1));
+  return reduceWith(op, x, outer, r, inner, reducedShape(x.shape, run, true));
+}
+
+/** The reduction primitive on contiguous (outer, r, inner) `x`, into a new tensor of `shape`. */
+function reduceWith(op: ReduceOp, x: Tensor, outer: number, r: number, inner: number, shape: Shape): Tensor {
   const outDtype: DType = x.dtype === 'bool' ? (op === 'sum' || op === 'prod' ? 'int32' : 'bool') : x.dtype;
   return launch((b) => {
-    const p = bx.ptr();
-    const out = emptyTensor(outShape, outDtype);
-    b.reduce(op, p, bx.dtype, outer, r, inner, out.ptr());
+    const p = x.ptr();
+    const out = emptyTensor(shape, outDtype);
+    b.reduce(op, p, x.dtype, outer, r, inner, out.ptr());
     return out;
   });
 }
