@@ -10,6 +10,7 @@ import { avgPool2d } from '../ops/conv.js';
 import { add, mul, rsqrt, sub } from '../ops/elementwise.js';
 import { linearOp, matmul } from '../ops/linalg.js';
 import { reshape, squeeze, transpose, unsqueeze } from '../ops/movement.js';
+import { batchNormTrain } from '../ops/nn.js';
 import { mean } from '../ops/reduce.js';
 
 /**
@@ -66,24 +67,34 @@ export function batchNorm(x: Tensor, runningMean: Tensor | null, runningVar: Ten
       throw new RangeError(`batchNorm: ${name} must have shape [${c}], got ${fmt(t.shape)}`);
     }
   }
-  let y: Tensor;
   if (training || runningMean === null || runningVar === null) {
-    const axes = [0, ...x.shape.slice(2).map((_, i) => i + 2)];
     const n = x.size / c;
     if (n <= 1) throw new RangeError(`batchNorm: expected more than 1 value per channel when training, got input shape ${fmt(x.shape)}`);
-    const mu = mean(x, axes, true);
-    const d = sub(x, mu);
-    const v = mean(mul(d, d), axes, true); // biased
-    y = mul(d, rsqrt(add(v, eps)));
+    const { y, mean: mu, variance: v } = batchNormTrain(x, weight, bias, eps);
     if (training && runningMean !== null && runningVar !== null) {
       noGrad(() => {
-        runningMean.copy_(add(mul(runningMean, 1 - momentum), mul(reshape(mu, [c]), momentum)));
-        runningVar.copy_(add(mul(runningVar, 1 - momentum), mul(reshape(v, [c]), (momentum * n) / (n - 1))));
+        runningMean.copy_(add(mul(runningMean, 1 - momentum), mul(mu, momentum)));
+        runningVar.copy_(add(mul(runningVar, 1 - momentum), mul(v, (momentum * n) / (n - 1))));
       });
     }
-  } else {
-    y = mul(sub(x, reshape(runningMean, stat)), reshape(rsqrt(add(runningVar, eps)), stat));
+    return y;
   }
+  let y = mul(sub(x, reshape(runningMean, stat)), reshape(rsqrt(add(runningVar, eps)), stat));
+  if (weight !== null) y = mul(y, reshape(weight, stat));
+  if (bias !== null) y = add(y, reshape(bias, stat));
+  return y;
+}
+
+/**
+ * batchNorm with batch statistics composed from engine ops, autograd deriving the gradient: the
+ * plain reference the fused `batchNormTrain` is tested against. Returns y only.
+ */
+export function batchNormComposed(x: Tensor, weight: Tensor | null, bias: Tensor | null, eps = 1e-5): Tensor {
+  const c = x.shape[1];
+  const stat = [1, c, ...x.shape.slice(2).map(() => 1)];
+  const axes = [0, ...x.shape.slice(2).map((_, i) => i + 2)];
+  const d = sub(x, mean(x, axes, true));
+  let y = mul(d, rsqrt(add(mean(mul(d, d), axes, true), eps)));
   if (weight !== null) y = mul(y, reshape(weight, stat));
   if (bias !== null) y = add(y, reshape(bias, stat));
   return y;
