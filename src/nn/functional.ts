@@ -1,6 +1,7 @@
-// The functional core behind the layers that the engine has no single op for: linear, batch and
-// layer normalisation, adaptive average pooling. Each composes engine ops, so autograd derives
-// the gradients; the layer classes only normalise their arguments and call these.
+// The functional core behind the layers: linear, batch and layer normalisation, adaptive average
+// pooling. linear and training-mode batchNorm call one recorded op each (src/ops: linearOp,
+// batchNormTrain, with hand-written backward passes); the rest compose engine ops, so autograd
+// derives their gradients. The layer classes only normalise their arguments and call these.
 
 import { noGrad } from '../core/autograd.js';
 import { fromArray } from '../core/exec.js';
