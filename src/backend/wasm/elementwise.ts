@@ -124,6 +124,45 @@ export function splitBlock(
   return parts;
 }
 
+/** An operand of a strided elementwise kernel: heap address, element size in bytes, strides. */
+export interface KernelOperand {
+  ptr: number;
+  bytes: number;
+  strides: readonly number[];
+}
+
+/**
+ * Runs elementwise kernel `fn` over the broadcast iteration space `shape`, each (rows, cols) block
+ * split over `threads`. A call's arguments: `head`, then (address, row stride, column stride) per
+ * operand, then the contiguous output's address, the rows and the columns, then `tail`.
+ */
+export function runElementwise(
+  kern: Kernels,
+  fn: string,
+  shape: readonly number[],
+  operands: readonly KernelOperand[],
+  out: { ptr: number; bytes: number },
+  threads: number,
+  head: readonly number[],
+  tail: readonly number[] = [],
+): void {
+  forEachBlock(
+    shape,
+    operands.map((o) => o.strides),
+    (offs, rows, cols, rs, cs, outOff) => {
+      const parts = splitBlock(rows, cols, threads, (r0, nr, c0, nc) => {
+        const args = [...head];
+        operands.forEach((o, i) => {
+          args.push(o.ptr + o.bytes * (offs[i] + r0 * rs[i] + c0 * cs[i]), rs[i], cs[i]);
+        });
+        args.push(out.ptr + out.bytes * (outOff + r0 * cols + c0), nr, nc, ...tail);
+        return args;
+      });
+      runParallel(kern, fn, parts);
+    },
+  );
+}
+
 /** Column stride of a 1-D walk over all of `shape`: 1 if dense row-major, 0 if all strides are 0, else -1. */
 export function flatStride(shape: readonly number[], strides: readonly number[]): number {
   let dense = true;
@@ -162,21 +201,7 @@ export function wasmUnary(
     kern.exports.unary(code, x.ptr, 0, 1, out, 1, n, alpha);
     return true;
   }
-  forEachBlock(x.shape, [x.strides], (offs, rows, cols, rs, cs, outOff) => {
-    const xp = x.ptr + 4 * offs[0];
-    const op0 = out + 4 * outOff;
-    const parts = splitBlock(rows, cols, t, (r0, nr, c0, nc) => [
-      code,
-      xp + 4 * (r0 * rs[0] + c0 * cs[0]),
-      rs[0],
-      cs[0],
-      op0 + 4 * (r0 * cols + c0),
-      nr,
-      nc,
-      alpha,
-    ]);
-    runParallel(kern, 'unary', parts);
-  });
+  runElementwise(kern, 'unary', x.shape, [{ ptr: x.ptr, bytes: 4, strides: x.strides }], { ptr: out, bytes: 4 }, t, [code], [alpha]);
   return true;
 }
 
@@ -203,24 +228,11 @@ export function wasmBinary(
       return true;
     }
   }
-  forEachBlock(a.shape, [a.strides, b.strides], (offs, rows, cols, rs, cs, outOff) => {
-    const ap = a.ptr + 4 * offs[0];
-    const bp = b.ptr + 4 * offs[1];
-    const op0 = out + 4 * outOff;
-    const parts = splitBlock(rows, cols, t, (r0, nr, c0, nc) => [
-      code,
-      ap + 4 * (r0 * rs[0] + c0 * cs[0]),
-      rs[0],
-      cs[0],
-      bp + 4 * (r0 * rs[1] + c0 * cs[1]),
-      rs[1],
-      cs[1],
-      op0 + 4 * (r0 * cols + c0),
-      nr,
-      nc,
-    ]);
-    runParallel(kern, 'binary', parts);
-  });
+  const operands = [
+    { ptr: a.ptr, bytes: 4, strides: a.strides },
+    { ptr: b.ptr, bytes: 4, strides: b.strides },
+  ];
+  runElementwise(kern, 'binary', a.shape, operands, { ptr: out, bytes: 4 }, t, [code]);
   return true;
 }
 

@@ -4,9 +4,9 @@
 
 import type { DType } from '../../core/dtype.js';
 import type { BinaryOp, Strided } from '../backend.js';
-import { flatStride, forEachBlock, splitBlock, threadsFor } from './elementwise.js';
+import { flatStride, runElementwise, threadsFor } from './elementwise.js';
 import type { Kernels } from './loader.js';
-import { poolThreads, runParallel } from './pool.js';
+import { poolThreads } from './pool.js';
 
 /** Kernel op codes (src/kernels/select.ts). */
 const COMPARE_CODES: ReadonlyMap<BinaryOp, number> = new Map<BinaryOp, number>([
@@ -39,23 +39,11 @@ export function wasmCompare(
     kern.exports.compare(code, a.ptr, 0, as, b.ptr, 0, bs, out, 1, n);
     return true;
   }
-  forEachBlock(a.shape, [a.strides, b.strides], (offs, rows, cols, rs, cs, outOff) => {
-    const ap = a.ptr + 4 * offs[0];
-    const bp = b.ptr + 4 * offs[1];
-    const parts = splitBlock(rows, cols, t, (r0, nr, c0, nc) => [
-      code,
-      ap + 4 * (r0 * rs[0] + c0 * cs[0]),
-      rs[0],
-      cs[0],
-      bp + 4 * (r0 * rs[1] + c0 * cs[1]),
-      rs[1],
-      cs[1],
-      out + outOff + r0 * cols + c0,
-      nr,
-      nc,
-    ]);
-    runParallel(kern, 'compare', parts);
-  });
+  const operands = [
+    { ptr: a.ptr, bytes: 4, strides: a.strides },
+    { ptr: b.ptr, bytes: 4, strides: b.strides },
+  ];
+  runElementwise(kern, 'compare', a.shape, operands, { ptr: out, bytes: 1 }, t, [code]);
   return true;
 }
 
@@ -73,25 +61,11 @@ export function wasmWhere(
   const n = a.shape.reduce((x, y) => x * y, 1);
   if (n === 0) return true;
   const t = threadsFor(n, true, threads);
-  forEachBlock(a.shape, [cond.strides, a.strides, b.strides], (offs, rows, cols, rs, cs, outOff) => {
-    const cp = cond.ptr + offs[0];
-    const ap = a.ptr + 4 * offs[1];
-    const bp = b.ptr + 4 * offs[2];
-    const parts = splitBlock(rows, cols, t, (r0, nr, c0, nc) => [
-      cp + r0 * rs[0] + c0 * cs[0],
-      rs[0],
-      cs[0],
-      ap + 4 * (r0 * rs[1] + c0 * cs[1]),
-      rs[1],
-      cs[1],
-      bp + 4 * (r0 * rs[2] + c0 * cs[2]),
-      rs[2],
-      cs[2],
-      out + 4 * (outOff + r0 * cols + c0),
-      nr,
-      nc,
-    ]);
-    runParallel(kern, 'where', parts);
-  });
+  const operands = [
+    { ptr: cond.ptr, bytes: 1, strides: cond.strides },
+    { ptr: a.ptr, bytes: 4, strides: a.strides },
+    { ptr: b.ptr, bytes: 4, strides: b.strides },
+  ];
+  runElementwise(kern, 'where', a.shape, operands, { ptr: out, bytes: 4 }, t, []);
   return true;
 }
