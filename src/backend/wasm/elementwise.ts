@@ -217,23 +217,39 @@ export function wasmBinary(
 ): boolean {
   const code = BINARY_CODES.get(op);
   if (code === undefined || a.dtype !== 'float32' || b.dtype !== 'float32' || outDtype !== 'float32') return false;
+  runPairwise(kern, 'binary', code, a, b, { ptr: out, bytes: 4 }, threads);
+  return true;
+}
+
+/**
+ * A float32 two-operand kernel (binary, compare) over a and b broadcast to one shape: one flat
+ * call when a single thread walks both operands flat, else runElementwise over blocks.
+ */
+export function runPairwise(
+  kern: Kernels,
+  fn: 'binary' | 'compare',
+  code: number,
+  a: Strided,
+  b: Strided,
+  out: { ptr: number; bytes: number },
+  threads: number,
+): void {
   const n = a.shape.reduce((x, y) => x * y, 1);
-  if (n === 0) return true;
+  if (n === 0) return;
   const t = threadsFor(n, true, threads);
   if (t === 1) {
     const as = flatStride(a.shape, a.strides);
     const bs = flatStride(b.shape, b.strides);
     if (as >= 0 && bs >= 0) {
-      kern.exports.binary(code, a.ptr, 0, as, b.ptr, 0, bs, out, 1, n);
-      return true;
+      kern.exports[fn](code, a.ptr, 0, as, b.ptr, 0, bs, out.ptr, 1, n);
+      return;
     }
   }
   const operands = [
     { ptr: a.ptr, bytes: 4, strides: a.strides },
     { ptr: b.ptr, bytes: 4, strides: b.strides },
   ];
-  runElementwise(kern, 'binary', a.shape, operands, { ptr: out, bytes: 4 }, t, [code]);
-  return true;
+  runElementwise(kern, fn, a.shape, operands, out, t, [code]);
 }
 
 /** dst = src for same-dtype 4-byte elements: memmove when both are dense, else strided kernel. */

@@ -4,7 +4,7 @@
 
 import type { DType } from '../../core/dtype.js';
 import type { BinaryOp, Strided } from '../backend.js';
-import { flatStride, runElementwise, threadsFor } from './elementwise.js';
+import { runElementwise, runPairwise, threadsFor } from './elementwise.js';
 import type { Kernels } from './loader.js';
 import { poolThreads } from './pool.js';
 
@@ -30,20 +30,7 @@ export function wasmCompare(
 ): boolean {
   const code = COMPARE_CODES.get(op);
   if (code === undefined || a.dtype !== 'float32' || b.dtype !== 'float32' || outDtype !== 'bool') return false;
-  const n = a.shape.reduce((x, y) => x * y, 1);
-  if (n === 0) return true;
-  const t = threadsFor(n, true, threads);
-  const as = flatStride(a.shape, a.strides);
-  const bs = flatStride(b.shape, b.strides);
-  if (t === 1 && as >= 0 && bs >= 0) {
-    kern.exports.compare(code, a.ptr, 0, as, b.ptr, 0, bs, out, 1, n);
-    return true;
-  }
-  const operands = [
-    { ptr: a.ptr, bytes: 4, strides: a.strides },
-    { ptr: b.ptr, bytes: 4, strides: b.strides },
-  ];
-  runElementwise(kern, 'compare', a.shape, operands, { ptr: out, bytes: 1 }, t, [code]);
+  runPairwise(kern, 'compare', code, a, b, { ptr: out, bytes: 1 }, threads);
   return true;
 }
 
