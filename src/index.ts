@@ -4,7 +4,7 @@
 export type { Backend } from './backend/backend.js';
 export { getBackend, listBackends, registerBackend, setBackend } from './backend/backend.js';
 export { getNumThreads, setNumThreads } from './backend/wasm/index.js';
-export { enableGrad, isGradEnabled, noGrad } from './core/autograd.js';
+export { enableGrad, isGradEnabled, noGrad, ownByGraph } from './core/autograd.js';
 export type { DType } from './core/dtype.js';
 export { memoryStats, setMemoryBudget } from './core/memory.js';
 export { Generator, getRngState, manualSeed, setRngState } from './core/random.js';

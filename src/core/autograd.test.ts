@@ -3,7 +3,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { add, enableGrad, isGradEnabled, mul, noGrad, ones, scalar, sum, type Tensor, tensor, zeros } from '../index.js';
+import { add, enableGrad, isGradEnabled, mul, noGrad, ones, ownByGraph, scalar, sum, type Tensor, tensor, zeros } from '../index.js';
 
 const leaf = (data: number[] | number[][]) => tensor(data, { requiresGrad: true });
 const gradOf = (t: Tensor) => t.grad?.toArray();
@@ -147,4 +147,39 @@ test('inputs without requiresGrad get no gradient, and int inputs never do', () 
   assert.deepEqual(x.grad?.toArray(), [1, 2]);
   assert.equal(c.grad, null);
   assert.equal(i.grad, null);
+});
+
+test('ownByGraph: owned storages are freed when backward frees the graph, not while it is retained', () => {
+  const x = leaf([1, 2, 3]);
+  const h = mul(x, 2); // read again only by y's backward
+  const y = mul(h, h);
+  ownByGraph(y, [h], [x]);
+  y.sum().backward(undefined, { retainGraph: true });
+  assert.equal(h.storage.block.released, false);
+  assert.deepEqual(h.toArray(), [2, 4, 6]);
+  y.sum().backward();
+  assert.equal(h.storage.block.released, true);
+  assert.deepEqual(gradOf(x), [16, 32, 48]); // twice d(4x^2)/dx
+  assert.throws(() => h.toArray(), /after dispose/);
+  assert.deepEqual(y.toArray(), [4, 16, 36]);
+  assert.deepEqual(x.toArray(), [1, 2, 3]);
+});
+
+test('ownByGraph: with no graph the storages go at once, never those of the output or of keep', () => {
+  const x = tensor([1, 2, 3]);
+  const h = mul(x, 2);
+  const view = x.reshape([3, 1]);
+  const out = h.reshape([1, 3]); // shares h's storage
+  const other = mul(x, 3);
+  ownByGraph(out, [h, view, x, other], [x]);
+  assert.equal(h.storage.block.released, false);
+  assert.equal(x.storage.block.released, false);
+  assert.equal(other.storage.block.released, true);
+  assert.deepEqual(out.toArray(), [[2, 4, 6]]);
+  const g = mul(leaf([1, 2]), 2);
+  const dead = mul(g, 5);
+  noGrad(() => ownByGraph(g, [dead])); // g records a graph: dead waits for it
+  assert.equal(dead.storage.block.released, false);
+  g.sum().backward();
+  assert.equal(dead.storage.block.released, true);
 });

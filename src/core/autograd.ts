@@ -5,6 +5,12 @@
 // the inputs' gradients (micrograd style: forward and backward of an op sit side by side in its
 // ops/ file). `backward()` walks the graph in reverse topological order, sums gradients that
 // meet, accumulates into leaves' `.grad`, and then frees the graph (closures and saved tensors).
+//
+// Memory the graph alone holds is returned to the heap when the graph is freed, not when the
+// garbage collector gets round to it (which never happens inside a synchronous training loop, where
+// the heap would have to spill it): gradients made during the pass, an op's private saved tensors
+// (`attach`'s `owned`: max-pooling indices, dropout masks), and the outputs between the layers of
+// a container that keeps no reference to them (`ownByGraph`, used by Sequential).
 
 import { heap, type Storage } from './heap.js';
 import { fmt } from './shape.js';
@@ -15,6 +21,8 @@ export interface Node {
   readonly name: string;
   readonly inputs: readonly Tensor[];
   backward: ((grad: Tensor) => readonly (Tensor | null | undefined)[]) | null;
+  /** Storages that nothing but this graph uses, released when backward frees the node. */
+  owned: Storage[] | null;
 }
 
 let gradEnabled = true;
@@ -52,21 +60,43 @@ export function enableGrad<T>(fn: () => T): T {
 /**
  * Records `out = name(inputs)` with its gradient rule when any input requires a gradient.
  * `backward` returns one gradient per input (null for inputs that get none), each of the
- * input's shape.
+ * input's shape. `owned` are tensors made by the op for its backward alone (never returned to
+ * anyone): they are freed with the graph, or at once when nothing is recorded.
  */
 export function attach(
   out: Tensor,
   name: string,
   inputs: readonly Tensor[],
   backward: (grad: Tensor) => readonly (Tensor | null | undefined)[],
+  owned: readonly Tensor[] = [],
 ): Tensor {
-  if (!gradEnabled) return out;
   let needed = false;
-  for (const t of inputs) if (t.requiresGrad) needed = true;
-  if (!needed) return out;
+  if (gradEnabled) for (const t of inputs) if (t.requiresGrad) needed = true;
+  if (!needed) {
+    if (owned.length > 0) ownByGraph(out, owned, inputs);
+    return out;
+  }
   out.requiresGrad = true;
-  out.gradFn = { name, inputs, backward };
+  out.gradFn = { name, inputs, backward, owned: null };
+  if (owned.length > 0) ownByGraph(out, owned, inputs);
   return out;
+}
+
+/**
+ * Hands `tensors` (outputs made on the way to `out` that only the graph will read again) to the
+ * graph of `out`: their memory is released when backward frees that graph, or now when `out`
+ * records none. Storages shared with `out` or with any of `keep` are never released.
+ * @example ownByGraph(y, [hidden], [x]); // hidden freed by y's backward
+ */
+export function ownByGraph(out: Tensor, tensors: Iterable<Tensor>, keep: readonly Tensor[] = []): void {
+  const node = out.gradFn;
+  for (const t of tensors) {
+    const s = t.storage;
+    if (s === out.storage || s.block.released || keep.some((k) => k.storage === s)) continue;
+    if (node === null) heap().dispose(s);
+    else if (node.owned === null) node.owned = [s];
+    else if (!node.owned.includes(s)) node.owned.push(s);
+  }
 }
 
 export interface BackwardOptions {
@@ -133,6 +163,8 @@ export function runBackward(root: Tensor, gradient: Tensor | undefined, options:
       if (x.storage.block.serial >= firstSerial) heap().dispose(x.storage);
     }
   };
+  // storages owned by the nodes this pass frees, released once every node has run
+  const release: Storage[] = [];
   const prev = gradEnabled;
   gradEnabled = false;
   try {
@@ -163,7 +195,11 @@ export function runBackward(root: Tensor, gradient: Tensor | undefined, options:
         );
       }
       const inGrads = node.backward(g);
-      if (!options.retainGraph) node.backward = null;
+      if (!options.retainGraph) {
+        node.backward = null;
+        if (node.owned !== null) release.push(...node.owned);
+        node.owned = null;
+      }
       for (let k = 0; k < node.inputs.length; k++) {
         const input = node.inputs[k];
         const ig = inGrads[k];
@@ -186,4 +222,5 @@ export function runBackward(root: Tensor, gradient: Tensor | undefined, options:
   } finally {
     gradEnabled = prev;
   }
+  for (const s of release) if (!s.block.released) heap().dispose(s);
 }

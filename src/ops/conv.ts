@@ -221,21 +221,24 @@ export function maxPool2d(x: Tensor, kernelSize: Pair, options: Pool2dOptions = 
     b.maxPool2d(px, out.ptr(), pi, g);
     return out;
   });
-  const out = attach(y, 'maxPool2d', [cx], (gy) => {
-    const cgy = contiguous(gy);
-    return [
-      launch((b) => {
-        const p = cgy.ptr();
-        const pi = indices.ptr();
-        const out = emptyTensor(x.shape);
-        b.maxPool2dBackward(p, pi, out.ptr(), g);
-        return out;
-      }),
-    ];
-  });
-  // the indices live only for the backward pass: free them now when there will be none
-  if (!out.requiresGrad) indices.dispose();
-  return out;
+  return attach(
+    y,
+    'maxPool2d',
+    [cx],
+    (gy) => {
+      const cgy = contiguous(gy);
+      return [
+        launch((b) => {
+          const p = cgy.ptr();
+          const pi = indices.ptr();
+          const out = emptyTensor(x.shape);
+          b.maxPool2dBackward(p, pi, out.ptr(), g);
+          return out;
+        }),
+      ];
+    },
+    [indices],
+  ); // the indices live only for the backward pass
 }
 
 /** 2-D average pooling. x (N, C, H, W) -> (N, C, OH, OW). */

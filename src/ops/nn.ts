@@ -1,7 +1,7 @@
 // Neural-network functions: softmax, logSoftmax, dropout and a fused, numerically stable
 // cross-entropy whose gradient is computed in one step (softmax - target).
 
-import { attach, noGrad } from '../core/autograd.js';
+import { attach, noGrad, ownByGraph } from '../core/autograd.js';
 import { emptyTensor, fromArray, launch } from '../core/exec.js';
 import { fmt, normAxis } from '../core/shape.js';
 import { assertTensor, type Tensor } from '../core/tensor.js';
@@ -50,8 +50,14 @@ export function dropout(x: Tensor, p = 0.5, training = true): Tensor {
   if (!(p >= 0 && p <= 1)) throw new RangeError(`dropout: p must be in [0, 1], got ${p}`);
   if (!training || p === 0) return x;
   if (p === 1) return mul(x, 0);
-  const keep = lt(rand(x.shape), 1 - p);
-  return mul(x, div(keep, 1 - p));
+  const r = rand(x.shape);
+  const keep = lt(r, 1 - p);
+  r.dispose();
+  const mask = div(keep, 1 - p);
+  keep.dispose();
+  const y = mul(x, mask);
+  ownByGraph(y, [mask], [x]); // the mask is read only by y's backward
+  return y;
 }
 
 export interface CrossEntropyOptions {
