@@ -2,8 +2,9 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { randn } from '../index.js';
-import { Identity, Linear, ReLU, Sequential, Tanh } from './index.js';
+import { assertClose } from '../../test/helpers.js';
+import { noGrad, randn, type Tensor } from '../index.js';
+import { Dropout, Flatten, Identity, Linear, Module, ReLU, Sequential, Tanh } from './index.js';
 
 test('Sequential chains its layers; at, length, iteration and add', () => {
   const seq = new Sequential(new Linear(3, 4), new ReLU());
@@ -35,4 +36,83 @@ test('an empty Sequential is the identity; named children keep their names', () 
 test('Sequential refuses non-modules and duplicate names', () => {
   assert.throws(() => new Sequential(new ReLU(), 3 as unknown as ReLU), /Sequential: argument 1 must be a Module, got number/);
   assert.throws(() => new Sequential(new ReLU()).add(new ReLU(), '0'), /a layer named '0' already exists/);
+});
+
+/** Runs `fn` while ReLU's forward records every output it returns (patched on the prototype, so the layers stay built-in). */
+function withReluOutputs<T>(fn: (seen: Tensor[]) => T): T {
+  const forward = ReLU.prototype.forward;
+  const seen: Tensor[] = [];
+  ReLU.prototype.forward = function (this: ReLU, x: Tensor): Tensor {
+    const y = forward.call(this, x);
+    seen.push(y);
+    return y;
+  };
+  try {
+    return fn(seen);
+  } finally {
+    ReLU.prototype.forward = forward;
+  }
+}
+
+test('a Sequential of built-in layers frees the outputs between them with the graph, or at once without one', () => {
+  withReluOutputs((seen) => {
+    const model = new Sequential(new Linear(3, 4), new ReLU(), new Linear(4, 2));
+    const x = randn([5, 3]);
+    const out = model.forward(x);
+    assert.equal(seen[0].storage.block.released, false); // the graph still needs it
+    out.sum().backward();
+    assert.equal(seen[0].storage.block.released, true);
+    assert.deepEqual(out.shape, [5, 2]);
+    assert.equal(out.toTypedArray().length, 10);
+    assert.equal(x.toTypedArray().length, 15);
+    const y = noGrad(() => model.forward(x));
+    assert.equal(seen[1].storage.block.released, true);
+    assertClose(y, out.detach(), 'the same model without a graph');
+  });
+});
+
+test('a Sequential frees nothing a layer of the user might keep, nor its input or output', () => {
+  class Keep extends Module {
+    last: Tensor | null = null;
+    forward(x: Tensor): Tensor {
+      this.last = x;
+      return x.mul(2);
+    }
+  }
+  class KeepingReLU extends ReLU {
+    last: Tensor | null = null;
+    override forward(x: Tensor): Tensor {
+      this.last = super.forward(x);
+      return this.last;
+    }
+  }
+  const keep = new Keep();
+  const sub = new KeepingReLU();
+  const patched = new Linear(4, 4);
+  let seenByPatch: Tensor | null = null;
+  patched.forward = (x: Tensor) => {
+    seenByPatch = x;
+    return Linear.prototype.forward.call(patched, x);
+  };
+  for (const [layer, kept] of [
+    [keep, () => keep.last],
+    [sub, () => sub.last],
+    [patched, () => seenByPatch],
+  ] as const) {
+    const model = new Sequential(new Linear(3, 4), layer, new Linear(4, 1));
+    model
+      .forward(randn([2, 3]))
+      .sum()
+      .backward();
+    assert.equal(kept()?.toTypedArray().length, 8, `${layer.constructor.name}'s tensor was freed`);
+  }
+  // layers that return their input, or a view of it: the caller's tensor is never freed
+  const x = randn([2, 3], { requiresGrad: true });
+  const viewing = new Sequential(new Identity(), new Flatten(), new ReLU(), new Identity());
+  viewing.forward(x).sum().backward();
+  noGrad(() => new Sequential(new Identity(), new Flatten(), new Identity()).forward(x));
+  assert.equal(x.toTypedArray().length, 6);
+  assert.deepEqual(x.grad?.shape, [2, 3]);
+  const same = new Sequential(new Identity(), new Dropout(0.5).eval());
+  assert.equal(same.forward(x), x);
 });

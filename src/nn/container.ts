@@ -1,8 +1,9 @@
 // Sequential: a chain of modules, each fed the previous one's output.
 
+import { ownByGraph } from '../core/autograd.js';
 import type { Tensor } from '../core/tensor.js';
 import { type ConfigValues, type JsonValue, Module } from './module.js';
-import { layerToConfig } from './registry.js';
+import { isBuiltinLayer, layerToConfig } from './registry.js';
 
 /**
  * Runs its children in order. Children are named '0', '1', ... or, when built from an object,
@@ -68,8 +69,17 @@ export class Sequential extends Module {
   }
 
   forward(x: Tensor): Tensor {
+    const layers = this.children();
+    const between: Tensor[] = [];
     let y = x;
-    for (const layer of this.children()) y = layer.forward(y);
+    for (let i = 0; i < layers.length; i++) {
+      if (i > 0) between.push(y);
+      y = layers[i].forward(y);
+    }
+    // Built-in layers keep no reference to what they take or return, so the outputs between them
+    // are read again only by the graph: they are freed with it (at once when nothing is recorded)
+    // rather than left for the garbage collector, which a synchronous loop never lets run.
+    if (between.length > 0 && layers.every(isBuiltinLayer)) ownByGraph(y, between, [x]);
     return y;
   }
 

@@ -105,6 +105,20 @@ export function registerLayer(type: string, cls: ModuleClass, build: LayerBuilde
   custom.set(type, { cls, build });
 }
 
+let builtinClasses: Set<ModuleClass> | null = null;
+
+/**
+ * Whether `layer` is one of tessera's own layers (its exact class, not a subclass, with its own
+ * forward), whose forward keeps no reference to the tensors it takes or returns. A Sequential
+ * counts when all its layers do.
+ * @example isBuiltinLayer(new ReLU()); // true
+ */
+export function isBuiltinLayer(layer: Module): boolean {
+  builtinClasses ??= new Set([...table().values()].map((e) => e.cls));
+  if (!builtinClasses.has(layer.constructor as ModuleClass) || Object.hasOwn(layer, 'forward')) return false;
+  return !(layer instanceof Sequential) || layer.children().every(isBuiltinLayer);
+}
+
 /** The type names layerFromConfig knows: the built-in layers and losses, then registered ones. */
 export function layerTypes(): string[] {
   return [...table().keys(), ...custom.keys()];
