@@ -4,7 +4,10 @@
 // Lifetimes. A tensor's bytes live in a Block of the heap. A Block is freed
 //  1. when its Storage is garbage collected (FinalizationRegistry, blocks of 1 KiB and up), which
 //     works whenever the event loop turns (async training, servers);
-//  2. on an explicit `dispose()` (an optimisation, never required);
+//  2. on an explicit `dispose()` (an optimisation, never required), which tessera itself does
+//     for memory nothing but the autograd graph reads: gradients made during backward, an op's
+//     private saved tensors, the outputs between the built-in layers of a Sequential (see
+//     core/autograd.ts) are released when backward frees the graph;
 //  3. by spilling, which keeps a synchronous loop flat: FinalizationRegistry callbacks never run
 //     while synchronous code runs, so when resident bytes pass the budget, the least recently
 //     used blocks are copied out to ordinary JS memory and their heap space is reused. A spilled
