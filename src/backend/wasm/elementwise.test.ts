@@ -202,6 +202,31 @@ for (const build of availableBuilds()) {
       assertIdentical(outs[0], outs[2], `${build} 3 threads`);
     }
   });
+
+  test(`binary (${build}): a per-channel broadcast over a batch (many blocks, shared out in one dispatch)`, () => {
+    const kern = loadKernels(build);
+    const av = randoms(600 * 1001, 7);
+    const bv = randoms(1001, 8);
+    const a = allocF32(av.length, av);
+    const b = allocF32(bv.length, bv);
+    // (images, channels, positions) + bias (channels): 20 blocks, then 2 blocks (fewer than 3 threads)
+    for (const [n, c, hw] of [
+      [20, 30, 1000],
+      [2, 300, 1000],
+    ]) {
+      const shape = [n, c, hw];
+      const A: Strided = { ptr: a, dtype: 'float32', shape, strides: [c * hw, hw, 1] };
+      const B: Strided = { ptr: b, dtype: 'float32', shape, strides: [0, 1, 0] };
+      const size = n * c * hw;
+      const want = new Float32Array(size);
+      for (let i = 0; i < size; i++) want[i] = av[i] + bv[Math.floor(i / hw) % c];
+      for (const t of [1, 2, 3]) {
+        const y = allocF32(size);
+        assert.ok(wasmBinary(kern, 'add', A, B, y, 'float32', t));
+        assertIdentical(readF32(y, size), want, `${build} (${n}, ${c}, ${hw}) on ${t} threads`);
+      }
+    }
+  });
 }
 
 test('copy: strided float32/int32 copies equal the reference; other dtypes are declined', () => {

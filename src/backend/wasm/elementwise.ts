@@ -146,21 +146,29 @@ export function runElementwise(
   head: readonly number[],
   tail: readonly number[] = [],
 ): void {
+  const blocks: { offs: number[]; rows: number; cols: number; rs: number[]; cs: number[]; outOff: number }[] = [];
   forEachBlock(
     shape,
     operands.map((o) => o.strides),
-    (offs, rows, cols, rs, cs, outOff) => {
-      const parts = splitBlock(rows, cols, threads, (r0, nr, c0, nc) => {
-        const args = [...head];
-        operands.forEach((o, i) => {
-          args.push(o.ptr + o.bytes * (offs[i] + r0 * rs[i] + c0 * cs[i]), rs[i], cs[i]);
-        });
-        args.push(out.ptr + out.bytes * (outOff + r0 * cols + c0), nr, nc, ...tail);
-        return args;
-      });
-      runParallel(kern, fn, parts);
-    },
+    (offs, rows, cols, rs, cs, outOff) => blocks.push({ offs, rows, cols, rs, cs, outOff }),
   );
+  // Several blocks (e.g. a per-channel bias over a batch of images): the threads share them out in
+  // one dispatch; a single block is split by rows or columns instead.
+  const split = blocks.length >= threads ? 1 : threads;
+  const parts: number[][] = [];
+  for (const { offs, rows, cols, rs, cs, outOff } of blocks) {
+    const blockParts = splitBlock(rows, cols, split, (r0, nr, c0, nc) => {
+      const args = [...head];
+      operands.forEach((o, i) => {
+        args.push(o.ptr + o.bytes * (offs[i] + r0 * rs[i] + c0 * cs[i]), rs[i], cs[i]);
+      });
+      args.push(out.ptr + out.bytes * (outOff + r0 * cols + c0), nr, nc, ...tail);
+      return args;
+    });
+    for (const p of blockParts) parts.push(p);
+  }
+  if (threads > 1) runParallel(kern, fn, parts);
+  else for (const p of parts) runParallel(kern, fn, [p]); // one part: runs here, no dispatch
 }
 
 /** Column stride of a 1-D walk over all of `shape`: 1 if dense row-major, 0 if all strides are 0, else -1. */
