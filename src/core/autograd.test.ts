@@ -3,7 +3,22 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { add, enableGrad, isGradEnabled, mul, noGrad, ones, ownByGraph, scalar, sum, type Tensor, tensor, zeros } from '../index.js';
+import {
+  add,
+  div,
+  enableGrad,
+  isGradEnabled,
+  memoryStats,
+  mul,
+  noGrad,
+  ones,
+  ownByGraph,
+  scalar,
+  sum,
+  type Tensor,
+  tensor,
+  zeros,
+} from '../index.js';
 
 const leaf = (data: number[] | number[][]) => tensor(data, { requiresGrad: true });
 const gradOf = (t: Tensor) => t.grad?.toArray();
@@ -182,4 +197,22 @@ test('ownByGraph: with no graph the storages go at once, never those of the outp
   assert.equal(dead.storage.block.released, false);
   g.sum().backward();
   assert.equal(dead.storage.block.released, true);
+});
+
+test('backward leaves behind only the gradients: rule temporaries and the seed are released', () => {
+  const a = tensor(
+    Array.from({ length: 1000 }, (_, i) => i + 1),
+    { requiresGrad: true },
+  );
+  const b = tensor(
+    Array.from({ length: 1000 }, (_, i) => 2 * i + 1),
+    { requiresGrad: true },
+  );
+  const loss = sum(div(a, b));
+  const before = memoryStats().residentBytes;
+  loss.backward(); // b's rule makes y / b, g * (y / b) and its negation; only the last is returned
+  const grown = memoryStats().residentBytes - before;
+  assert.equal(grown, 2 * 4096, 'two 1000-float gradients (4096-byte blocks) and nothing else');
+  assert.ok(Math.abs((a.grad?.toTypedArray()[3] ?? 0) - 1 / 7) < 1e-7);
+  assert.ok(Math.abs((b.grad?.toTypedArray()[3] ?? 0) + 4 / 49) < 1e-7);
 });

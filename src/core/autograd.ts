@@ -8,7 +8,8 @@
 //
 // Memory the graph alone holds is returned to the heap when the graph is freed, not when the
 // garbage collector gets round to it (which never happens inside a synchronous training loop, where
-// the heap would have to spill it): gradients made during the pass, an op's private saved tensors
+// the heap would have to spill it): gradients made during the pass, the temporaries of gradient
+// rules (what a rule allocates and does not return), an op's private saved tensors
 // (`attach`'s `owned`: max-pooling indices, dropout masks), and the outputs between the layers of
 // a container that keeps no reference to them (`ownByGraph`, used by Sequential).
 
@@ -134,6 +135,9 @@ export function runBackward(root: Tensor, gradient: Tensor | undefined, options:
   if (!root.requiresGrad) {
     throw new Error('backward: this tensor does not require grad (no input had requiresGrad, or it was computed under noGrad)');
   }
+  // Gradients made during this pass are freed as soon as nothing pending shares their storage,
+  // so a synchronous training loop does not leave them for the heap to spill.
+  const firstSerial = heap().nextSerial();
   let seed: Tensor;
   if (gradient === undefined) {
     if (root.size !== 1) {
@@ -150,9 +154,6 @@ export function runBackward(root: Tensor, gradient: Tensor | undefined, options:
   }
   const order = topoOrder(root);
   const grads = new Map<Tensor, Tensor>([[root, seed]]);
-  // Gradients made during this pass are freed as soon as nothing pending shares their storage,
-  // so a synchronous training loop does not leave them for the heap to spill.
-  const firstSerial = heap().nextSerial();
   const pending = new Map<Storage, number>([[seed.storage, 1]]);
   const hold = (x: Tensor) => pending.set(x.storage, (pending.get(x.storage) ?? 0) + 1);
   const drop = (x: Tensor) => {
@@ -194,7 +195,14 @@ export function runBackward(root: Tensor, gradient: Tensor | undefined, options:
           `backward: the graph through '${node.name}' was already freed by an earlier backward(); pass { retainGraph: true } to the first call to go through it twice`,
         );
       }
-      const inGrads = node.backward(g);
+      const backward = node.backward;
+      const [inGrads, made] = heap().capture(() => backward(g));
+      // what the rule made and did not return (its temporaries) is dead now
+      if (made.length > 0) {
+        const returned = new Set<Storage>();
+        for (const ig of inGrads) if (ig != null) returned.add(ig.storage);
+        for (const s of made) if (!returned.has(s)) heap().dispose(s);
+      }
       if (!options.retainGraph) {
         node.backward = null;
         if (node.owned !== null) release.push(...node.owned);

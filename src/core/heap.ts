@@ -92,6 +92,7 @@ export class Heap {
   private readonly registry = new FinalizationRegistry<Block>((b) => this.release(b));
   private stats = { spills: 0, spilledBytes: 0, uploads: 0 };
   private recentUploads = 0;
+  private captured: Storage[] | null = null;
 
   constructor() {
     const canShare = typeof SharedArrayBuffer !== 'undefined';
@@ -126,7 +127,21 @@ export class Heap {
     this.place(block);
     const storage = new Storage(block);
     this.watch(storage);
+    if (this.captured !== null) this.captured.push(storage);
     return storage;
+  }
+
+  /** Runs `fn` and returns its result with every storage allocated meanwhile. */
+  capture<T>(fn: () => T): [T, Storage[]] {
+    const outer = this.captured;
+    const mine: Storage[] = [];
+    this.captured = mine;
+    try {
+      return [fn(), mine];
+    } finally {
+      this.captured = outer;
+      if (outer !== null) outer.push(...mine);
+    }
   }
 
   /** Frees the block when the storage is collected. Registration costs about as much as spilling

@@ -154,16 +154,21 @@ export function crossEntropy(logits: Tensor, target: Tensor, options: CrossEntro
   }
   if (reduction === 'none' && probs) y = reshape(y, [logits.shape[0], ...spatial]);
   const qt = fromArray([rows, c], q);
-  return attach(y, 'crossEntropy', [logits], (g) =>
-    noGrad(() => {
-      // d loss_r / d x_r = softmax(x_r) * sum(q_r) - q_r
-      const qsum = sum(qt, 1, true);
-      let gx = sub(mul(exp(lsm), qsum), qt);
-      gx = reduction === 'none' ? mul(gx, reshape(g, [rows, 1])) : mul(gx, mul(g, scale));
-      if (logits.ndim === 2) return [gx];
-      const inv = order.map((_, i) => order.indexOf(i));
-      return [contiguous(permute(reshape(gx, [logits.shape[0], ...spatial, c]), inv))];
-    }),
+  return attach(
+    y,
+    'crossEntropy',
+    [logits],
+    (g) =>
+      noGrad(() => {
+        // d loss_r / d x_r = softmax(x_r) * sum(q_r) - q_r
+        const qsum = sum(qt, 1, true);
+        let gx = sub(mul(exp(lsm), qsum), qt);
+        gx = reduction === 'none' ? mul(gx, reshape(g, [rows, 1])) : mul(gx, mul(g, scale));
+        if (logits.ndim === 2) return [gx];
+        const inv = order.map((_, i) => order.indexOf(i));
+        return [contiguous(permute(reshape(gx, [logits.shape[0], ...spatial, c]), inv))];
+      }),
+    [lsm, qt],
   );
 }
 
