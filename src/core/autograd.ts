@@ -179,17 +179,17 @@ export function runBackward(root: Tensor, gradient: Tensor | undefined, options:
         // A leaf: accumulate into .grad, like PyTorch. The first gradient is copied: `g` may be a
         // view shared with other leaves' gradients or the caller's tensor (add passes it through,
         // sum expands it with stride 0), and .grad must be safe to update in place.
-        if (t.grad !== null) t.grad.add_(g);
+        if (t._grad !== null) t._grad.add_(g);
         else if (pending.get(g.storage) === 1 && g.storage.block.serial >= firstSerial && g.isContiguous() && g.offset === 0) {
           // made by this pass and shared with nothing: adopt it instead of copying
           pending.delete(g.storage);
-          t.grad = g;
+          t._grad = g;
           continue;
-        } else t.grad = g.clone();
+        } else t._grad = g.clone();
         drop(g);
         continue;
       }
-      if (t.retainsGrad) t.grad = t.grad === null ? g.clone() : t.grad.add_(g);
+      if (t.retainsGrad) t._grad = t._grad === null ? g.clone() : t._grad.add_(g);
       if (node.backward === null) {
         throw new Error(
           `backward: the graph through '${node.name}' was already freed by an earlier backward(); pass { retainGraph: true } to the first call to go through it twice`,

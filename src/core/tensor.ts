@@ -33,8 +33,36 @@ export type NestedArray = number | boolean | NestedArray[];
 export class Tensor {
   /** Whether gradients flow to this tensor. Set on leaves with `requiresGrad_()` or the creation option. */
   requiresGrad = false;
+  /**
+   * The gradient as tessera's own code reads and writes it (autograd, optimizers, clipping),
+   * without handing it out. @internal
+   */
+  _grad: Tensor | null = null;
+  /**
+   * Set on a gradient once code outside tessera was given it (read or assigned through `.grad`):
+   * `zeroGrad` then drops it like PyTorch and leaves it to the garbage collector; a gradient nobody
+   * else saw is released at once, so a synchronous loop never has to copy dead gradients out. @internal
+   */
+  _handedOut = false;
+
   /** The accumulated gradient after `backward()` (leaves, and tensors that called `retainGrad()`). */
-  grad: Tensor | null = null;
+  get grad(): Tensor | null {
+    const g = this._grad;
+    if (g !== null) g._handedOut = true;
+    return g;
+  }
+
+  set grad(g: Tensor | null) {
+    if (g !== null) g._handedOut = true;
+    this._grad = g;
+  }
+
+  /** Drops the gradient (`.grad` becomes null), releasing its memory when nobody else was given it. @internal */
+  _dropGrad(): void {
+    const g = this._grad;
+    this._grad = null;
+    if (g !== null && !g._handedOut && !g.storage.block.released) g.dispose();
+  }
   /** The op that produced this tensor (null for leaves and outside grad mode). */
   gradFn: Node | null = null;
   /** Set by `retainGrad()`. */

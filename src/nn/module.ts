@@ -188,7 +188,7 @@ export abstract class Module {
 
   /** Clears every parameter's `.grad` (to null). */
   zeroGrad(): void {
-    for (const p of this.parameters()) p.grad = null;
+    for (const p of this.parameters()) p._dropGrad();
   }
 
   /** Freezes (false) or unfreezes every parameter; returns this. */

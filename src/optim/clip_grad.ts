@@ -18,14 +18,14 @@ function withGrad(fn: string, params: Tensor | Iterable<Tensor>): Tensor[] {
   list.forEach((p, i) => {
     if (!(p instanceof Tensor)) throw new TypeError(`${fn}: parameter ${i} is not a Tensor, got ${describeValue(p)}`);
   });
-  return list.filter((p) => p.grad !== null);
+  return list.filter((p) => p._grad !== null);
 }
 
-/** Writes `value` into `p.grad` in place; a grad that cannot be written (an expanded view) is replaced. */
+/** Writes `value` into `p._grad` in place; a grad that cannot be written (an expanded view) is replaced. */
 function writeGrad(p: Tensor, value: Tensor): void {
-  const g = p.grad as Tensor;
+  const g = p._grad as Tensor;
   if (g.shape.some((n, i) => n > 1 && g.strides[i] === 0)) {
-    p.grad = value;
+    p._grad = value;
     return;
   }
   g.copy_(value);
@@ -50,7 +50,7 @@ export function clipGradNorm(params: Tensor | Iterable<Tensor>, maxNorm: number,
   }
   const ps = withGrad('clipGradNorm', params);
   if (ps.length === 0) return 0;
-  const grads = ps.map((p) => p.grad as Tensor);
+  const grads = ps.map((p) => p._grad as Tensor);
   return noGrad(() => {
     let total = 0;
     if (normType === Number.POSITIVE_INFINITY) {
@@ -74,7 +74,7 @@ export function clipGradNorm(params: Tensor | Iterable<Tensor>, maxNorm: number,
     }
     const coef = maxNorm / (total + 1e-6);
     // PyTorch multiplies by min(coef, 1) always; multiplying by 1 changes nothing, so skip it.
-    if (!(coef >= 1)) for (const p of ps) writeGrad(p, mul(p.grad as Tensor, coef));
+    if (!(coef >= 1)) for (const p of ps) writeGrad(p, mul(p._grad as Tensor, coef));
     return total;
   });
 }
@@ -92,6 +92,6 @@ export function clipGradValue(params: Tensor | Iterable<Tensor>, clipValue: numb
     throw new RangeError(`clipGradValue: clipValue must be a non-negative number, got ${clipValue}`);
   const ps = withGrad('clipGradValue', params);
   noGrad(() => {
-    for (const p of ps) writeGrad(p, clamp(p.grad as Tensor, -clipValue, clipValue));
+    for (const p of ps) writeGrad(p, clamp(p._grad as Tensor, -clipValue, clipValue));
   });
 }

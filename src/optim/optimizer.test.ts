@@ -243,6 +243,35 @@ describe('Optimizer', () => {
     assert.deepEqual(Array.from(shared.toTypedArray()), [7]);
   });
 
+  test('zeroGrad releases a dropped gradient nobody was given, and keeps one that was read', () => {
+    const { params, loss } = problem();
+    const opt = new SGD(params, { lr: 0.01 });
+    loss().backward();
+    const seen = params[0].grad as Tensor; // handed out: stays valid after zeroGrad, as in PyTorch
+    const unseen = params[1]._grad as Tensor; // tessera's own view: never given to the caller
+    opt.zeroGrad();
+    assert.equal(params[1].grad, null);
+    assert.equal(seen.toTypedArray().length, 6);
+    assert.equal(unseen.storage.block.released, true);
+    const assigned = tensor([1, 2]);
+    params[1].grad = assigned; // the caller's own tensor is never released
+    opt.zeroGrad();
+    assert.deepEqual(Array.from(assigned.toTypedArray()), [1, 2]);
+    // a loop that never reads .grad leaves no dead gradient behind
+    const made: Tensor[] = [];
+    for (let i = 0; i < 5; i++) {
+      opt.zeroGrad();
+      loss().backward();
+      made.push(...params.map((p) => p._grad as Tensor));
+      opt.step();
+    }
+    opt.zeroGrad();
+    assert.deepEqual(
+      made.map((g) => g.storage.block.released),
+      made.map(() => true),
+    );
+  });
+
   test('steps release their temporaries: memory stays flat over many steps', () => {
     const w = zeros([64, 256], { requiresGrad: true });
     const opt = new Adam([w], { lr: 1e-3, amsgrad: true, weightDecay: 0.01 });

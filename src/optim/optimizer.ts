@@ -99,7 +99,7 @@ export abstract class Optimizer<O extends { lr?: number } = { lr?: number }, S e
     noGrad(() => {
       for (const group of this.paramGroups) {
         for (const p of group.params) {
-          const g = p.grad;
+          const g = p._grad;
           if (g === null) continue;
           if (g.shape.length !== p.shape.length || g.shape.some((n, i) => n !== p.shape[i])) {
             throw new RangeError(`${this.name}.step: a parameter of shape ${fmt(p.shape)} has a grad of shape ${fmt(g.shape)}`);
@@ -116,18 +116,19 @@ export abstract class Optimizer<O extends { lr?: number } = { lr?: number }, S e
     return loss;
   }
 
-  /** Clears every parameter's gradient: drops it (default, like PyTorch 2) or fills it with zeros. */
+  /**
+   * Clears every parameter's gradient: drops it (default, like PyTorch 2) or fills it with zeros.
+   * A dropped gradient that no code outside tessera was given (through `.grad`) is released at once.
+   */
   zeroGrad(setToNone = true): void {
     for (const group of this.paramGroups) {
       for (const p of group.params) {
-        if (p.grad === null) continue;
-        if (setToNone) p.grad = null;
-        else if (p.grad.gradFn !== null || p.grad.shape.some((n, i) => n > 1 && p.grad?.strides[i] === 0)) {
-          p.grad = zerosLike(p); // a grad in a graph, or an expanded view that cannot be written
-        } else {
-          const g = p.grad;
-          noGrad(() => g.zero_());
-        }
+        const g = p._grad;
+        if (g === null) continue;
+        if (setToNone) p._dropGrad();
+        else if (g.gradFn !== null || g.shape.some((n, i) => n > 1 && g.strides[i] === 0)) {
+          p._grad = zerosLike(p); // a grad in a graph, or an expanded view that cannot be written
+        } else noGrad(() => g.zero_());
       }
     }
   }
