@@ -48,6 +48,18 @@ function splitsWell(n: number, t: number): boolean {
 
 /** y (N, O, OH, OW) = conv2d(x (N, C, H, W), w (O, C/groups, KH, KW)). */
 export function wasmConv2d(kern: Kernels, x: number, w: number, y: number, g: Conv2dGeom): void {
+  if (winogradPays(g, false)) winogradConv2d(kern, x, w, y, g);
+  else im2colConv2d(kern, x, w, y, g);
+}
+
+/** gx (N, C, H, W) = gradient of conv2d with respect to x, given gy (N, O, OH, OW). */
+export function wasmConv2dBackwardInput(kern: Kernels, gy: number, w: number, gx: number, g: Conv2dGeom): void {
+  if (winogradPays(g, true)) winogradConv2dBackwardInput(kern, gy, w, gx, g);
+  else im2colConv2dBackwardInput(kern, gy, w, gx, g);
+}
+
+/** The forward by im2col + GEMM (any geometry). */
+export function im2colConv2d(kern: Kernels, x: number, w: number, y: number, g: Conv2dGeom): void {
   const { ckk, ohw, threads: t } = dims(g);
   if (g.n === 0 || g.o === 0 || ohw === 0) return;
   const gp = convGeom(g);
@@ -57,8 +69,8 @@ export function wasmConv2d(kern: Kernels, x: number, w: number, y: number, g: Co
   runParallel(kern, 'conv2dForward', parts);
 }
 
-/** gx (N, C, H, W) = gradient of conv2d with respect to x, given gy (N, O, OH, OW). */
-export function wasmConv2dBackwardInput(kern: Kernels, gy: number, w: number, gx: number, g: Conv2dGeom): void {
+/** The gradient with respect to the input by GEMM + col2im (any geometry). */
+export function im2colConv2dBackwardInput(kern: Kernels, gy: number, w: number, gx: number, g: Conv2dGeom): void {
   const { ckk, threads: t } = dims(g);
   if (g.n === 0 || g.c === 0) return;
   const gp = convGeom(g);
@@ -85,6 +97,65 @@ export function wasmConv2dBackwardWeight(kern: Kernels, x: number, gy: number, g
       ? ranges(ckk, t, 8).map(([q0, nq], i) => [gp, x, gy, gw, 0, g.o, q0, q0 + nq, convScratch(kern, i, nq)])
       : ranges(g.o, t).map(([o0, no], i) => [gp, x, gy, gw, o0, o0 + no, 0, ckk, convScratch(kern, i, ckk)]);
   runParallel(kern, 'conv2dBackwardWeight', parts);
+}
+
+// Winograd F(2x2, 3x3) (src/kernels/winograd.ts) for 3x3, stride-1, undilated, ungrouped
+// convolutions. The backward input is the forward convolution of gy (N, O, OH, OW) with the
+// flipped filter w'[c][o] = rot180(w[o][c]) and padding 2 - pad, which gives back (N, C, H, W).
+
+/** Whether Winograd can compute this convolution (forward, or backward input when `backward`). */
+export function winogradApplies(g: Conv2dGeom, backward: boolean): boolean {
+  const k3s1 = g.kh === 3 && g.kw === 3 && g.strideH === 1 && g.strideW === 1 && g.dilH === 1 && g.dilW === 1 && g.groups === 1;
+  return k3s1 && g.oh >= 1 && g.ow >= 1 && (!backward || (g.padH <= 2 && g.padW <= 2));
+}
+
+/** Whether Winograd is expected to beat im2col here (measured with bench-conv.ts; see the crossover note). */
+function winogradPays(g: Conv2dGeom, backward: boolean): boolean {
+  if (!winogradApplies(g, backward)) return false;
+  const cin = backward ? g.o : g.c;
+  const cout = backward ? g.c : g.o;
+  return cin >= WINOGRAD_MIN_CIN && cout >= WINOGRAD_MIN_COUT;
+}
+
+/** Input channels (the GEMMs' depth) from which Winograd beats im2col. */
+const WINOGRAD_MIN_CIN = 8;
+/** Output channels from which Winograd beats im2col. */
+const WINOGRAD_MIN_COUT = 8;
+
+let filterPtr = 0;
+let filterBytes = 0;
+
+/** Runs winogradConv over x (n, cin, h, w) into y (n, cout, oh, ow), with w's transform packed once. */
+function winograd(kern: Kernels, x: number, w: number, y: number, g: Conv2dGeom, backward: boolean): void {
+  const ex = kern.exports;
+  const [cin, cout] = backward ? [g.o, g.c] : [g.c, g.o];
+  const [h, wd, oh, ow] = backward ? [g.oh, g.ow, g.h, g.w] : [g.h, g.w, g.oh, g.ow];
+  const [padH, padW] = backward ? [2 - g.padH, 2 - g.padW] : [g.padH, g.padW];
+  if (g.n === 0 || cout === 0 || oh === 0 || ow === 0) return;
+  const bytes = ex.winogradFilterBytes(cin, cout);
+  if (bytes > filterBytes) {
+    if (filterPtr !== 0) heap().freeScratch(filterPtr, filterBytes);
+    filterPtr = heap().allocateScratch(bytes);
+    filterBytes = bytes;
+  }
+  ex.winogradFilter(w, filterPtr, g.o, g.c, backward ? 1 : 0);
+  const gp = writeGeom([g.n, cin, h, wd, cout, oh, ow, padH, padW]);
+  const rows = g.n * Math.ceil(oh / 2);
+  const macs = g.n * cout * oh * ow * cin * 9;
+  const t = macs >= PARALLEL_MIN_MACS ? poolThreads() : 1;
+  const ws = ex.winogradScratchBytes(gp);
+  const parts = ranges(rows, t).map(([r0, nr], i) => [gp, x, filterPtr, y, r0, r0 + nr, threadScratch(i, ws)]);
+  runParallel(kern, 'winogradConv', parts);
+}
+
+/** y (N, O, OH, OW) = conv2d(x, w) by Winograd; needs winogradApplies(g, false). */
+export function winogradConv2d(kern: Kernels, x: number, w: number, y: number, g: Conv2dGeom): void {
+  winograd(kern, x, w, y, g, false);
+}
+
+/** gx (N, C, H, W) from gy (N, O, OH, OW) by Winograd; needs winogradApplies(g, true). */
+export function winogradConv2dBackwardInput(kern: Kernels, gy: number, w: number, gx: number, g: Conv2dGeom): void {
+  winograd(kern, gy, w, gx, g, true);
 }
 
 function poolGeom(g: Pool2dGeom): number {
