@@ -24,15 +24,15 @@ const CHUNK_TILES: i32 = 72;
  * Floats added between consecutive matrices of V and of M. Without it, a 4-tile group's 16
  * stores (or loads) land a multiple of 4 KiB apart for some channel counts, in one L1 set.
  */
-const SKEW: i32 = 16;
+export const SKEW: i32 = 16;
 
 // @ts-ignore: decorator
-@inline function gi(g: usize, i: i32): i32 {
+@inline export function gi(g: usize, i: i32): i32 {
   return load<i32>(g + (<usize>i << 2));
 }
 
 // @ts-ignore: decorator
-@inline function ceilTo(x: i32, m: i32): i32 {
+@inline export function ceilTo(x: i32, m: i32): i32 {
   return ((x + m - 1) / m) * m;
 }
 
@@ -94,7 +94,7 @@ export function winogradChunkRows(g: usize): i32 {
 
 /** Leading dimension of V and M for a chunk of `tiles` tiles: room for a 4-lane store past the end, 8-aligned. */
 // @ts-ignore: decorator
-@inline function leading(tiles: i32): i32 {
+@inline export function leading(tiles: i32): i32 {
   return ceilTo(tiles + 3, NR);
 }
 
@@ -130,7 +130,7 @@ export function winogradConv(g: usize, x: usize, u: usize, y: usize, r0: i32, r1
     const ub = <usize>(opad * cin) << 2, vb = <usize>(cin * ld + SKEW) << 2, mb = <usize>(opad * ld + SKEW) << 2;
     inputTransform(g, x, c0, c1, stage, sw, v, ld, vb);
     for (let xi = 0; xi < 16; xi++) {
-      products(cin, opad, tiles, u + xi * ub, v + xi * vb, ld, m + xi * mb, tmp);
+      products(cin, opad, tiles, u + <usize>xi * ub, v + <usize>xi * vb, ld, m + <usize>xi * mb, tmp);
     }
     outputTransform(g, m, ld, mb, c0, c1, y, tmp);
   }
@@ -150,7 +150,7 @@ function products(cin: i32, opad: i32, tiles: i32, u: usize, v: usize, ld: i32, 
 }
 
 /** Copies input rows iy0..iy0 + nr of channel plane `plane` (h, w) into stage (nr, sw), cols shifted by padW, zeros outside. */
-function stageRows(plane: usize, h: i32, w: i32, iy0: i32, nr: i32, padW: i32, stage: usize, sw: i32): void {
+export function stageRows(plane: usize, h: i32, w: i32, iy0: i32, nr: i32, padW: i32, stage: usize, sw: i32): void {
   for (let r = 0; r < nr; r++) {
     const d = at(stage, r * sw);
     const iy = iy0 + r;
@@ -176,7 +176,7 @@ function stageRows(plane: usize, h: i32, w: i32, iy0: i32, nr: i32, padW: i32, s
 }
 
 /** V[xi][c][t] (at v + xi * xs bytes) for the tiles t of tile rows c0..c1, every input channel. */
-function inputTransform(g: usize, x: usize, c0: i32, c1: i32, stage: usize, sw: i32, v: usize, ld: i32, xs: usize): void {
+export function inputTransform(g: usize, x: usize, c0: i32, c1: i32, stage: usize, sw: i32, v: usize, ld: i32, xs: usize): void {
   const cin = gi(g, 1), h = gi(g, 2), w = gi(g, 3), oh = gi(g, 5), ow = gi(g, 6), padH = gi(g, 7), padW = gi(g, 8);
   const tilesX = (ow + 1) >> 1, tilesY = (oh + 1) >> 1;
   const rs = <usize>sw << 2;
@@ -202,13 +202,13 @@ function inputTransform(g: usize, x: usize, c0: i32, c1: i32, stage: usize, sw: 
 
 /** Even lanes of a ++ b: [a0, a2, b0, b2]. */
 // @ts-ignore: decorator
-@inline function even(a: v128, b: v128): v128 {
+@inline export function even(a: v128, b: v128): v128 {
   return v128.shuffle<f32>(a, b, 0, 2, 4, 6);
 }
 
 /** Odd lanes of a ++ b: [a1, a3, b1, b3]. */
 // @ts-ignore: decorator
-@inline function odd(a: v128, b: v128): v128 {
+@inline export function odd(a: v128, b: v128): v128 {
   return v128.shuffle<f32>(a, b, 1, 3, 5, 7);
 }
 
