@@ -1,7 +1,7 @@
 // Convolution throughput of the wasm kernels on the benchmark CNN's layers (batch 64, 3x3) and on
 // LeNet-like padding-1 layers: im2col + GEMM against Winograd F(2x2, 3x3) for the forward pass and
-// the gradient with respect to the input, and the weight gradient (im2col only). GFLOP/s count
-// the direct convolution's multiply-adds, so Winograd's figures are "effective" rates.
+// the gradients with respect to the input and the weight. GFLOP/s count the direct convolution's
+// multiply-adds, so Winograd's figures are "effective" rates.
 // Run: npm run build && node dist/src/backend/wasm/bench-conv.js
 
 import { heap } from '../../core/heap.js';
@@ -10,10 +10,11 @@ import { timeMs } from './bench-elementwise.js';
 import {
   im2colConv2d,
   im2colConv2dBackwardInput,
-  wasmConv2dBackwardWeight,
+  im2colConv2dBackwardWeight,
   winogradApplies,
   winogradConv2d,
   winogradConv2dBackwardInput,
+  winogradConv2dBackwardWeight,
 } from './conv.js';
 import { loadKernels } from './loader.js';
 import { getNumThreads, setNumThreads } from './pool.js';
@@ -69,12 +70,14 @@ if (isMain) {
       setNumThreads(t);
       const fwd = timeMs(() => im2colConv2d(kern, x, w, y, g), 3);
       const bi = timeMs(() => im2colConv2dBackwardInput(kern, y, w, gx, g), 3);
-      const bw = timeMs(() => wasmConv2dBackwardWeight(kern, x, y, gw, g), 3);
+      const bw = timeMs(() => im2colConv2dBackwardWeight(kern, x, y, gw, g), 3);
       let wino = '';
-      if (winogradApplies(g, true)) {
+      if (winogradApplies(g, 'input')) {
         const wf = timeMs(() => winogradConv2d(kern, x, w, y, g), 3);
         const wb = timeMs(() => winogradConv2dBackwardInput(kern, y, w, gx, g), 3);
-        wino = ` | winograd fwd ${gf(wf)} x${(fwd / wf).toFixed(2)}, bwd input ${gf(wb)} x${(bi / wb).toFixed(2)}`;
+        const ww = timeMs(() => winogradConv2dBackwardWeight(kern, x, y, gw, g), 3);
+        const vs = (a: number, b: number): string => `x${(a / b).toFixed(2)}`;
+        wino = ` | winograd fwd ${gf(wf)} ${vs(fwd, wf)}, bwd input ${gf(wb)} ${vs(bi, wb)}, bwd weight ${gf(ww)} ${vs(bw, ww)}`;
       }
       console.log(
         `conv ${g.n}x${g.c}->${g.o} ${g.h}x${g.w} pad ${g.padH}, ${t} thr, ms (GFLOP/s): im2col fwd ${gf(fwd)}, bwd input ${gf(bi)}, bwd weight ${gf(bw)}${wino}`,

@@ -48,13 +48,13 @@ function splitsWell(n: number, t: number): boolean {
 
 /** y (N, O, OH, OW) = conv2d(x (N, C, H, W), w (O, C/groups, KH, KW)). */
 export function wasmConv2d(kern: Kernels, x: number, w: number, y: number, g: Conv2dGeom): void {
-  if (winogradPays(g, false)) winogradConv2d(kern, x, w, y, g);
+  if (winogradPays(g, 'forward')) winogradConv2d(kern, x, w, y, g);
   else im2colConv2d(kern, x, w, y, g);
 }
 
 /** gx (N, C, H, W) = gradient of conv2d with respect to x, given gy (N, O, OH, OW). */
 export function wasmConv2dBackwardInput(kern: Kernels, gy: number, w: number, gx: number, g: Conv2dGeom): void {
-  if (winogradPays(g, true)) winogradConv2dBackwardInput(kern, gy, w, gx, g);
+  if (winogradPays(g, 'input')) winogradConv2dBackwardInput(kern, gy, w, gx, g);
   else im2colConv2dBackwardInput(kern, gy, w, gx, g);
 }
 
@@ -83,6 +83,12 @@ export function im2colConv2dBackwardInput(kern: Kernels, gy: number, w: number, 
 
 /** gw (O, C/groups, KH, KW) = gradient of conv2d with respect to w, summed over the batch. */
 export function wasmConv2dBackwardWeight(kern: Kernels, x: number, gy: number, gw: number, g: Conv2dGeom): void {
+  if (winogradPays(g, 'weight')) winogradConv2dBackwardWeight(kern, x, gy, gw, g);
+  else im2colConv2dBackwardWeight(kern, x, gy, gw, g);
+}
+
+/** The weight gradient by im2col + GEMM (any geometry). */
+export function im2colConv2dBackwardWeight(kern: Kernels, x: number, gy: number, gw: number, g: Conv2dGeom): void {
   const { ckk, threads: t } = dims(g);
   if (g.o === 0 || ckk === 0) return;
   const gp = convGeom(g);
@@ -99,21 +105,25 @@ export function wasmConv2dBackwardWeight(kern: Kernels, x: number, gy: number, g
   runParallel(kern, 'conv2dBackwardWeight', parts);
 }
 
-// Winograd F(2x2, 3x3) (src/kernels/winograd.ts) for 3x3, stride-1, undilated, ungrouped
-// convolutions. The backward input is the forward convolution of gy (N, O, OH, OW) with the
-// flipped filter w'[c][o] = rot180(w[o][c]) and padding 2 - pad, which gives back (N, C, H, W).
+// Winograd F(2x2, 3x3) (src/kernels/winograd.ts, winograd-weight.ts) for 3x3, stride-1,
+// undilated, ungrouped convolutions. The backward input is the forward convolution of gy
+// (N, O, OH, OW) with the flipped filter w'[c][o] = rot180(w[o][c]) and padding 2 - pad, which
+// gives back (N, C, H, W); the weight gradient is the adjoint of the forward's transforms.
 
-/** Whether Winograd can compute this convolution (forward, or backward input when `backward`). */
-export function winogradApplies(g: Conv2dGeom, backward: boolean): boolean {
+/** Which of a convolution's three computations: y, gx or gw. */
+export type ConvPass = 'forward' | 'input' | 'weight';
+
+/** Whether Winograd can compute this pass of this convolution. */
+export function winogradApplies(g: Conv2dGeom, pass: ConvPass): boolean {
   const k3s1 = g.kh === 3 && g.kw === 3 && g.strideH === 1 && g.strideW === 1 && g.dilH === 1 && g.dilW === 1 && g.groups === 1;
-  return k3s1 && g.oh >= 1 && g.ow >= 1 && (!backward || (g.padH <= 2 && g.padW <= 2));
+  return k3s1 && g.oh >= 1 && g.ow >= 1 && (pass !== 'input' || (g.padH <= 2 && g.padW <= 2));
 }
 
 /** Whether Winograd is expected to beat im2col here (measured with bench-conv.ts; see the crossover note). */
-function winogradPays(g: Conv2dGeom, backward: boolean): boolean {
-  if (!winogradApplies(g, backward)) return false;
-  const cin = backward ? g.o : g.c;
-  const cout = backward ? g.c : g.o;
+function winogradPays(g: Conv2dGeom, pass: ConvPass): boolean {
+  if (!winogradApplies(g, pass)) return false;
+  const cin = pass === 'input' ? g.o : g.c;
+  const cout = pass === 'input' ? g.c : g.o;
   return cin >= WINOGRAD_MIN_CIN && cout >= WINOGRAD_MIN_COUT;
 }
 
@@ -148,14 +158,25 @@ function winograd(kern: Kernels, x: number, w: number, y: number, g: Conv2dGeom,
   runParallel(kern, 'winogradConv', parts);
 }
 
-/** y (N, O, OH, OW) = conv2d(x, w) by Winograd; needs winogradApplies(g, false). */
+/** y (N, O, OH, OW) = conv2d(x, w) by Winograd; needs winogradApplies(g, 'forward'). */
 export function winogradConv2d(kern: Kernels, x: number, w: number, y: number, g: Conv2dGeom): void {
   winograd(kern, x, w, y, g, false);
 }
 
-/** gx (N, C, H, W) from gy (N, O, OH, OW) by Winograd; needs winogradApplies(g, true). */
+/** gx (N, C, H, W) from gy (N, O, OH, OW) by Winograd; needs winogradApplies(g, 'input'). */
 export function winogradConv2dBackwardInput(kern: Kernels, gy: number, w: number, gx: number, g: Conv2dGeom): void {
   winograd(kern, gy, w, gx, g, true);
+}
+
+/** gw (O, C, 3, 3) from x (N, C, H, W) and gy (N, O, OH, OW) by Winograd, output channels split across threads. */
+export function winogradConv2dBackwardWeight(kern: Kernels, x: number, gy: number, gw: number, g: Conv2dGeom): void {
+  if (g.o === 0 || g.c === 0) return;
+  const ex = kern.exports;
+  const gp = writeGeom([g.n, g.c, g.h, g.w, g.o, g.oh, g.ow, g.padH, g.padW]);
+  const macs = g.n * g.o * g.oh * g.ow * g.c * 9;
+  const t = macs >= PARALLEL_MIN_MACS ? poolThreads() : 1;
+  const parts = ranges(g.o, t).map(([o0, no], i) => [gp, x, gy, gw, o0, o0 + no, threadScratch(i, ex.winogradWeightScratchBytes(gp, no))]);
+  runParallel(kern, 'winogradConvBackwardWeight', parts);
 }
 
 function poolGeom(g: Pool2dGeom): number {

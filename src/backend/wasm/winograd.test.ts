@@ -1,11 +1,19 @@
-// Winograd F(2x2, 3x3) forward and backward-input against a float64 direct convolution: padding
+// Winograd F(2x2, 3x3) forward, backward input and weight against a float64 direct convolution: padding
 // 0, 1 and 2, odd and even outputs from 1x1 to 28x28, channel counts that are not multiples of the
 // GEMM tile, both kernel builds, identical results on 1 and 2 threads, and the dispatch in conv.ts.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Conv2dGeom } from '../backend.js';
-import { wasmConv2d, wasmConv2dBackwardInput, winogradApplies, winogradConv2d, winogradConv2dBackwardInput } from './conv.js';
+import {
+  wasmConv2d,
+  wasmConv2dBackwardInput,
+  wasmConv2dBackwardWeight,
+  winogradApplies,
+  winogradConv2d,
+  winogradConv2dBackwardInput,
+  winogradConv2dBackwardWeight,
+} from './conv.js';
 import { availableBuilds, type Kernels, loadKernels } from './loader.js';
 import { getNumThreads, setNumThreads } from './pool.js';
 import { allocF32, assertIdentical, randoms, readF32 } from './testkit.test.js';
@@ -59,6 +67,26 @@ function directBackwardInput(gy: Float32Array, w: Float32Array, g: Conv2dGeom): 
   return gx;
 }
 
+/** gw (O, C, 3, 3) = the gradient of directForward's output (weighted by gy) with respect to w, in float64. */
+function directBackwardWeight(x: Float32Array, gy: Float32Array, g: Conv2dGeom): Float64Array {
+  const gw = new Float64Array(g.o * g.c * 9);
+  for (let n = 0; n < g.n; n++)
+    for (let o = 0; o < g.o; o++)
+      for (let oy = 0; oy < g.oh; oy++)
+        for (let ox = 0; ox < g.ow; ox++) {
+          const v = gy[((n * g.o + o) * g.oh + oy) * g.ow + ox];
+          for (let c = 0; c < g.c; c++)
+            for (let ky = 0; ky < 3; ky++)
+              for (let kx = 0; kx < 3; kx++) {
+                const iy = oy + ky - g.padH;
+                const ix = ox + kx - g.padW;
+                if (iy < 0 || iy >= g.h || ix < 0 || ix >= g.w) continue;
+                gw[((o * g.c + c) * 3 + ky) * 3 + kx] += v * x[((n * g.c + c) * g.h + iy) * g.w + ix];
+              }
+        }
+  return gw;
+}
+
 /** Asserts |got - want| <= 1e-5 * max |want| (the output's scale) elementwise. */
 function assertNear(got: Float32Array, want: Float64Array, what: string): void {
   assert.equal(got.length, want.length, `${what}: length`);
@@ -70,7 +98,7 @@ function assertNear(got: Float32Array, want: Float64Array, what: string): void {
   }
 }
 
-/** Winograd forward and backward input on `kern`: y, gx (outputs pre-filled with garbage). */
+/** Winograd forward, backward input and weight on `kern`: y, gx, gw (outputs pre-filled with garbage). */
 function runWinograd(kern: Kernels, g: Conv2dGeom, x: Float32Array, w: Float32Array, gy: Float32Array): Float32Array[] {
   const xn = g.n * g.c * g.h * g.w;
   const yn = g.n * g.o * g.oh * g.ow;
@@ -79,9 +107,11 @@ function runWinograd(kern: Kernels, g: Conv2dGeom, x: Float32Array, w: Float32Ar
   const gyp = allocF32(yn, gy);
   const yp = allocF32(yn, randoms(yn, 99, 1e6, 2e6));
   const gxp = allocF32(xn, randoms(xn, 98, 1e6, 2e6));
+  const gwp = allocF32(w.length, randoms(w.length, 97, 1e6, 2e6));
   winogradConv2d(kern, xp, wp, yp, g);
   winogradConv2dBackwardInput(kern, gyp, wp, gxp, g);
-  return [readF32(yp, yn), readF32(gxp, xn)];
+  winogradConv2dBackwardWeight(kern, xp, gyp, gwp, g);
+  return [readF32(yp, yn), readF32(gxp, xn), readF32(gwp, w.length)];
 }
 
 const CASES: Conv2dGeom[] = [
@@ -99,16 +129,17 @@ const CASES: Conv2dGeom[] = [
 ];
 
 for (const build of availableBuilds()) {
-  test(`winograd (${build}): forward and backward input match a float64 direct convolution`, () => {
+  test(`winograd (${build}): forward, backward input and weight match a float64 direct convolution`, () => {
     const kern = loadKernels(build);
     CASES.forEach((g, i) => {
-      assert.ok(winogradApplies(g, false) && winogradApplies(g, true));
+      assert.ok(winogradApplies(g, 'forward') && winogradApplies(g, 'input') && winogradApplies(g, 'weight'));
       const x = randoms(g.n * g.c * g.h * g.w, 10 * i);
       const w = randoms(g.o * g.c * 9, 10 * i + 1);
       const gy = randoms(g.n * g.o * g.oh * g.ow, 10 * i + 2);
-      const [y, gx] = runWinograd(kern, g, x, w, gy);
+      const [y, gx, gw] = runWinograd(kern, g, x, w, gy);
       assertNear(y, directForward(x, w, g), `${build} y ${JSON.stringify(g)}`);
       assertNear(gx, directBackwardInput(gy, w, g), `${build} gx ${JSON.stringify(g)}`);
+      assertNear(gw, directBackwardWeight(x, gy, g), `${build} gw ${JSON.stringify(g)}`);
     });
   });
 }
@@ -119,9 +150,10 @@ test('winograd: the benchmark CNN conv2 shape (batch 4, 32 -> 64, 13x13 -> 11x11
     const x = randoms(g.n * g.c * g.h * g.w, 1);
     const w = randoms(g.o * g.c * 9, 2, -0.1, 0.1);
     const gy = randoms(g.n * g.o * g.oh * g.ow, 3);
-    const [y, gx] = runWinograd(kern, g, x, w, gy);
+    const [y, gx, gw] = runWinograd(kern, g, x, w, gy);
     assertNear(y, directForward(x, w, g), `y ${JSON.stringify(g)}`);
     assertNear(gx, directBackwardInput(gy, w, g), `gx ${JSON.stringify(g)}`);
+    assertNear(gw, directBackwardWeight(x, gy, g), `gw ${JSON.stringify(g)}`);
   }
 });
 
@@ -139,28 +171,32 @@ test('winograd: identical results on 1 and 2 threads, and the dispatch agrees wi
       const two = runWinograd(kern, g, x, w, gy);
       assertIdentical(one[0], two[0], `y ${JSON.stringify(g)}`);
       assertIdentical(one[1], two[1], `gx ${JSON.stringify(g)}`);
+      assertIdentical(one[2], two[2], `gw ${JSON.stringify(g)}`);
       // wasmConv2d picks Winograd or im2col; either way it must agree with the direct convolution
       const yn = g.n * g.o * g.oh * g.ow;
       const xn = g.n * g.c * g.h * g.w;
       const yp = allocF32(yn);
       const gxp = allocF32(xn);
+      const gwp = allocF32(w.length);
       wasmConv2d(kern, allocF32(xn, x), allocF32(w.length, w), yp, g);
       wasmConv2dBackwardInput(kern, allocF32(yn, gy), allocF32(w.length, w), gxp, g);
+      wasmConv2dBackwardWeight(kern, allocF32(xn, x), allocF32(yn, gy), gwp, g);
       assertNear(readF32(yp, yn), directForward(x, w, g), `dispatch y ${JSON.stringify(g)}`);
       assertNear(readF32(gxp, xn), directBackwardInput(gy, w, g), `dispatch gx ${JSON.stringify(g)}`);
+      assertNear(readF32(gwp, w.length), directBackwardWeight(x, gy, g), `dispatch gw ${JSON.stringify(g)}`);
     }
   } finally {
     setNumThreads(saved);
   }
 });
 
-test('winograd: only 3x3, stride 1, undilated, ungrouped convolutions (backward padding at most 2)', () => {
+test('winograd: only 3x3, stride 1, undilated, ungrouped convolutions (backward input padding at most 2)', () => {
   const base = geom3(1, 4, 8, 8, 4, 1);
-  assert.ok(winogradApplies(base, false));
-  assert.ok(!winogradApplies({ ...base, strideH: 2, oh: 4 }, false));
-  assert.ok(!winogradApplies({ ...base, dilW: 2, ow: 6 }, false));
-  assert.ok(!winogradApplies({ ...base, groups: 2 }, false));
-  assert.ok(!winogradApplies({ ...base, kh: 5, oh: 6 }, false));
+  assert.ok(winogradApplies(base, 'forward'));
+  assert.ok(!winogradApplies({ ...base, strideH: 2, oh: 4 }, 'forward'));
+  assert.ok(!winogradApplies({ ...base, dilW: 2, ow: 6 }, 'weight'));
+  assert.ok(!winogradApplies({ ...base, groups: 2 }, 'input'));
+  assert.ok(!winogradApplies({ ...base, kh: 5, oh: 6 }, 'forward'));
   const pad3 = geom3(1, 4, 8, 8, 4, 3);
-  assert.ok(winogradApplies(pad3, false) && !winogradApplies(pad3, true));
+  assert.ok(winogradApplies(pad3, 'forward') && winogradApplies(pad3, 'weight') && !winogradApplies(pad3, 'input'));
 });
