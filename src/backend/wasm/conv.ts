@@ -119,18 +119,22 @@ export function winogradApplies(g: Conv2dGeom, pass: ConvPass): boolean {
   return k3s1 && g.oh >= 1 && g.ow >= 1 && (pass !== 'input' || (g.padH <= 2 && g.padW <= 2));
 }
 
-/** Whether Winograd is expected to beat im2col here (measured with bench-conv.ts; see the crossover note). */
+/**
+ * Whether Winograd is expected to beat im2col here. Measured with bench-conv.ts and by hand on
+ * the 2-core Zen 4 box, batch 64, 1 thread (Winograd time / im2col time, lower is better):
+ *   forward / input, the pass's channels in -> out: 2 -> 32 28x28: 1.5; 4 -> 32: 1.0; 4 -> 8: 0.8;
+ *     8 -> 4: 0.5; 32 -> 64 13x13: 0.43; input 32 -> 2: 1.85, 32 -> 4: 1.0
+ *   weight: C = 2: 2.8; C = 4: 1.8-1.9; C = 8, O = 4 or 8: 0.8-0.9; C = 32, O = 64 13x13: 0.64
+ * so forward and input need at least 4 channels in and out of the pass, the weight gradient 8 input
+ * channels (its GEMMs are (O, C) deep in tiles; few channels leave them short and the transforms dominate).
+ */
 function winogradPays(g: Conv2dGeom, pass: ConvPass): boolean {
   if (!winogradApplies(g, pass)) return false;
+  if (pass === 'weight') return g.c >= 8 && g.o >= 4;
   const cin = pass === 'input' ? g.o : g.c;
   const cout = pass === 'input' ? g.c : g.o;
-  return cin >= WINOGRAD_MIN_CIN && cout >= WINOGRAD_MIN_COUT;
+  return cin >= 4 && cout >= 4;
 }
-
-/** Input channels (the GEMMs' depth) from which Winograd beats im2col. */
-const WINOGRAD_MIN_CIN = 8;
-/** Output channels from which Winograd beats im2col. */
-const WINOGRAD_MIN_COUT = 8;
 
 let filterPtr = 0;
 let filterBytes = 0;
