@@ -58,8 +58,8 @@ export function gemm(
           for (let ir = 0; ir < mc; ir += MR) {
             const mr = min(MR, mc - ir);
             const cp = at(c, (ic + ir) * ldc + jc + jr);
-            if (ASC_FEATURE_RELAXED_SIMD) micro6(kc, at(ap, ir * kc), bpanel, cp, ldc, mr, nr, add, tile);
-            else micro5(kc, at(ap, ir * kc), bpanel, cp, ldc, mr, nr, add, tile);
+            if (ASC_FEATURE_RELAXED_SIMD) micro6(kc, at(ap, ir * kc), bpanel, NR * 4, cp, ldc, mr, nr, add, tile);
+            else micro5(kc, at(ap, ir * kc), bpanel, NR * 4, cp, ldc, mr, nr, add, tile);
           }
         }
       }
@@ -179,8 +179,11 @@ function storeEdge(tile: usize, c: usize, ldc: i32, mr: i32, nr: i32, add: bool)
   }
 }
 
-/** 6x8 FMA micro-kernel over kc packed steps. */
-function micro6(kc: i32, ap: usize, bp: usize, c: usize, ldc: i32, mr: i32, nr: i32, add: bool, tile: usize): void {
+/**
+ * 6x8 FMA micro-kernel over kc steps of a packed A panel and 8-wide rows of B `bs` bytes apart
+ * (32 when packed; Winograd's transformed input is read in place).
+ */
+export function micro6(kc: i32, ap: usize, bp: usize, bs: usize, c: usize, ldc: i32, mr: i32, nr: i32, add: bool, tile: usize): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
   let c40 = f32x4.splat(0), c41 = f32x4.splat(0), c50 = f32x4.splat(0), c51 = f32x4.splat(0);
@@ -199,7 +202,7 @@ function micro6(kc: i32, ap: usize, bp: usize, c: usize, ldc: i32, mr: i32, nr: 
     a = v128.load32_splat(ap, 20);
     c50 = madd(a, b0, c50); c51 = madd(a, b1, c51);
     ap += 24;
-    bp += 32;
+    bp += bs;
   }
   const rs = <usize>ldc << 2;
   if (mr == 6 && nr == 8) {
@@ -217,8 +220,8 @@ function micro6(kc: i32, ap: usize, bp: usize, c: usize, ldc: i32, mr: i32, nr: 
   storeEdge(tile, c, ldc, mr, nr, add);
 }
 
-/** 5x8 mul+add micro-kernel over kc packed steps. */
-function micro5(kc: i32, ap: usize, bp: usize, c: usize, ldc: i32, mr: i32, nr: i32, add: bool, tile: usize): void {
+/** 5x8 mul+add micro-kernel, the same arguments. */
+export function micro5(kc: i32, ap: usize, bp: usize, bs: usize, c: usize, ldc: i32, mr: i32, nr: i32, add: bool, tile: usize): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
   let c40 = f32x4.splat(0), c41 = f32x4.splat(0);
@@ -235,7 +238,7 @@ function micro5(kc: i32, ap: usize, bp: usize, c: usize, ldc: i32, mr: i32, nr: 
     a = v128.load32_splat(ap, 16);
     c40 = madd(a, b0, c40); c41 = madd(a, b1, c41);
     ap += 20;
-    bp += 32;
+    bp += bs;
   }
   const rs = <usize>ldc << 2;
   if (mr == 5 && nr == 8) {

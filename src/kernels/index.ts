@@ -23,10 +23,16 @@
 //   conv2dBackwardWeight(g, x, gy, gw, o0, o1, q0, q1, ws)       rows o0..o1, im2col rows q0..q1
 //   conv2dBackwardWeightT(g, x, gy, gw, o0, o1, ws)               same via gw^T, for few im2col rows
 //   convColFloats()                                              im2col chunk floats after gemm ws
+//   winogradFilter(w, u, o, c, flip)                             u = packed F(2x2, 3x3) filter transform
+//   winogradFilterBytes(cin, cout) / winogradScratchBytes(g) / winogradChunkRows(g)   sizes
+//   winogradConv(g, x, u, y, r0, r1, ws)                         3x3 stride-1 conv, tile rows r0..r1
+//   winogradConvBackwardWeight(g, x, gy, gw, o0, o1, ws)         its weight gradient, rows o0..o1
+//   winogradWeightScratchBytes(g, no)                            ws size for no rows
 //   maxPool2d(g, x, y, idx, p0, p1) / maxPool2dBackward(g, gy, idx, gx, p0, p1)   planes p0..p1
 //   avgPool2d(g, x, y, p0, p1) / avgPool2dBackward(g, gy, gx, p0, p1)
 //   adamStep(p, g, m, v, vmax, n, beta1, c1, beta2, c2, stepSize, bc2, eps, decay, wd, flags)  fused Adam/AdamW
-// `g` points to an i32 geometry struct (Conv2dGeom / Pool2dGeom field order, see conv.ts, pool.ts).
+// `g` points to an i32 geometry struct (Conv2dGeom / Pool2dGeom field order, see conv.ts, pool.ts;
+// winogradConv's own 9 fields, see winograd.ts).
 export { conv2dBackwardInput, conv2dBackwardWeight, conv2dBackwardWeightT, conv2dForward, convColFloats } from './conv';
 export { binary, copy4, unary } from './elementwise';
 export { gemm, gemmScratchBytes, gemmTileRows } from './gemm';
@@ -35,3 +41,5 @@ export { adamStep } from './optim';
 export { avgPool2d, avgPool2dBackward, maxPool2d, maxPool2dBackward } from './pool';
 export { reduce, softmax } from './reduce';
 export { compare, where } from './select';
+export { winogradConvBackwardWeight, winogradWeightScratchBytes } from './winograd-weight';
+export { winogradChunkRows, winogradConv, winogradFilter, winogradFilterBytes, winogradScratchBytes } from './winograd';

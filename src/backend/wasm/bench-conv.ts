@@ -1,23 +1,60 @@
-// Convolution throughput of the wasm kernels on LeNet-like layers (batch 64, 3x3, padding 1).
+// Convolution throughput of the wasm kernels on the benchmark CNN's layers (batch 64, 3x3) and on
+// LeNet-like padding-1 layers: im2col + GEMM against Winograd F(2x2, 3x3) for the forward pass and
+// the gradients with respect to the input and the weight. GFLOP/s count the direct convolution's
+// multiply-adds, so Winograd's figures are "effective" rates.
 // Run: npm run build && node dist/src/backend/wasm/bench-conv.js
 
 import { heap } from '../../core/heap.js';
 import type { Conv2dGeom } from '../backend.js';
 import { timeMs } from './bench-elementwise.js';
-import { wasmConv2d, wasmConv2dBackwardInput, wasmConv2dBackwardWeight } from './conv.js';
+import {
+  im2colConv2d,
+  im2colConv2dBackwardInput,
+  im2colConv2dBackwardWeight,
+  winogradApplies,
+  winogradConv2d,
+  winogradConv2dBackwardInput,
+  winogradConv2dBackwardWeight,
+} from './conv.js';
 import { loadKernels } from './loader.js';
 import { getNumThreads, setNumThreads } from './pool.js';
 
-/** A 3x3, stride 1, padding 1 convolution geometry. */
-function same3x3(n: number, c: number, o: number, hw: number): Conv2dGeom {
-  return { n, c, h: hw, w: hw, o, kh: 3, kw: 3, oh: hw, ow: hw, strideH: 1, strideW: 1, padH: 1, padW: 1, dilH: 1, dilW: 1, groups: 1 };
+/** A 3x3, stride-1 convolution geometry with padding `pad`. */
+function conv3x3(n: number, c: number, o: number, hw: number, pad: number): Conv2dGeom {
+  const out = hw + 2 * pad - 2;
+  return {
+    n,
+    c,
+    h: hw,
+    w: hw,
+    o,
+    kh: 3,
+    kw: 3,
+    oh: out,
+    ow: out,
+    strideH: 1,
+    strideW: 1,
+    padH: pad,
+    padW: pad,
+    dilH: 1,
+    dilW: 1,
+    groups: 1,
+  };
 }
 
 const isMain = import.meta.url === `file://${process.argv[1]}`;
 if (isMain) {
   const kern = loadKernels();
   const all = getNumThreads();
-  for (const g of [same3x3(64, 1, 32, 28), same3x3(64, 32, 64, 28), same3x3(64, 32, 64, 14)]) {
+  const shapes = [
+    conv3x3(64, 1, 32, 28, 0), // the benchmark CNN's conv1
+    conv3x3(64, 32, 64, 13, 0), // its conv2: 13x13 -> 11x11
+    conv3x3(64, 1, 32, 28, 1),
+    conv3x3(64, 8, 16, 28, 1),
+    conv3x3(64, 32, 64, 28, 1),
+    conv3x3(64, 32, 64, 14, 1),
+  ];
+  for (const g of shapes) {
     const h = heap();
     const x = h.allocateScratch(4 * g.n * g.c * g.h * g.w);
     const w = h.allocateScratch(4 * g.o * g.c * 9);
@@ -26,15 +63,24 @@ if (isMain) {
     const gw = h.allocateScratch(4 * g.o * g.c * 9);
     h.f32.fill(0.5, x >>> 2, (x >>> 2) + g.n * g.c * g.h * g.w);
     h.f32.fill(0.25, w >>> 2, (w >>> 2) + g.o * g.c * 9);
+    h.f32.fill(0.5, y >>> 2, (y >>> 2) + g.n * g.o * g.oh * g.ow);
     const flop = 2 * g.n * g.o * g.oh * g.ow * g.c * 9;
+    const gf = (ms: number): string => `${ms.toFixed(2)} ms (${(flop / ms / 1e6).toFixed(0)})`;
     for (const t of [1, all]) {
       setNumThreads(t);
-      const fwd = timeMs(() => wasmConv2d(kern, x, w, y, g), 3);
-      const bi = timeMs(() => wasmConv2dBackwardInput(kern, y, w, gx, g), 3);
-      const bw = timeMs(() => wasmConv2dBackwardWeight(kern, x, y, gw, g), 3);
-      const gf = (ms: number): string => `${ms.toFixed(2)} ms (${(flop / ms / 1e6).toFixed(0)} GFLOP/s)`;
+      const fwd = timeMs(() => im2colConv2d(kern, x, w, y, g), 3);
+      const bi = timeMs(() => im2colConv2dBackwardInput(kern, y, w, gx, g), 3);
+      const bw = timeMs(() => im2colConv2dBackwardWeight(kern, x, y, gw, g), 3);
+      let wino = '';
+      if (winogradApplies(g, 'input')) {
+        const wf = timeMs(() => winogradConv2d(kern, x, w, y, g), 3);
+        const wb = timeMs(() => winogradConv2dBackwardInput(kern, y, w, gx, g), 3);
+        const ww = timeMs(() => winogradConv2dBackwardWeight(kern, x, y, gw, g), 3);
+        const vs = (a: number, b: number): string => `x${(a / b).toFixed(2)}`;
+        wino = ` | winograd fwd ${gf(wf)} ${vs(fwd, wf)}, bwd input ${gf(wb)} ${vs(bi, wb)}, bwd weight ${gf(ww)} ${vs(bw, ww)}`;
+      }
       console.log(
-        `conv ${g.n}x${g.c}->${g.o} ${g.h}x${g.w}, ${t} thread(s): fwd ${gf(fwd)}, bwd input ${gf(bi)}, bwd weight ${gf(bw)}, fwd+bwd ${(fwd + bi + bw).toFixed(2)} ms`,
+        `conv ${g.n}x${g.c}->${g.o} ${g.h}x${g.w} pad ${g.padH}, ${t} thr, ms (GFLOP/s): im2col fwd ${gf(fwd)}, bwd input ${gf(bi)}, bwd weight ${gf(bw)}${wino}`,
       );
     }
   }

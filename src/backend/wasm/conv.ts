@@ -48,6 +48,18 @@ function splitsWell(n: number, t: number): boolean {
 
 /** y (N, O, OH, OW) = conv2d(x (N, C, H, W), w (O, C/groups, KH, KW)). */
 export function wasmConv2d(kern: Kernels, x: number, w: number, y: number, g: Conv2dGeom): void {
+  if (winogradPays(g, 'forward')) winogradConv2d(kern, x, w, y, g);
+  else im2colConv2d(kern, x, w, y, g);
+}
+
+/** gx (N, C, H, W) = gradient of conv2d with respect to x, given gy (N, O, OH, OW). */
+export function wasmConv2dBackwardInput(kern: Kernels, gy: number, w: number, gx: number, g: Conv2dGeom): void {
+  if (winogradPays(g, 'input')) winogradConv2dBackwardInput(kern, gy, w, gx, g);
+  else im2colConv2dBackwardInput(kern, gy, w, gx, g);
+}
+
+/** The forward by im2col + GEMM (any geometry). */
+export function im2colConv2d(kern: Kernels, x: number, w: number, y: number, g: Conv2dGeom): void {
   const { ckk, ohw, threads: t } = dims(g);
   if (g.n === 0 || g.o === 0 || ohw === 0) return;
   const gp = convGeom(g);
@@ -57,8 +69,8 @@ export function wasmConv2d(kern: Kernels, x: number, w: number, y: number, g: Co
   runParallel(kern, 'conv2dForward', parts);
 }
 
-/** gx (N, C, H, W) = gradient of conv2d with respect to x, given gy (N, O, OH, OW). */
-export function wasmConv2dBackwardInput(kern: Kernels, gy: number, w: number, gx: number, g: Conv2dGeom): void {
+/** The gradient with respect to the input by GEMM + col2im (any geometry). */
+export function im2colConv2dBackwardInput(kern: Kernels, gy: number, w: number, gx: number, g: Conv2dGeom): void {
   const { ckk, threads: t } = dims(g);
   if (g.n === 0 || g.c === 0) return;
   const gp = convGeom(g);
@@ -71,6 +83,12 @@ export function wasmConv2dBackwardInput(kern: Kernels, gy: number, w: number, gx
 
 /** gw (O, C/groups, KH, KW) = gradient of conv2d with respect to w, summed over the batch. */
 export function wasmConv2dBackwardWeight(kern: Kernels, x: number, gy: number, gw: number, g: Conv2dGeom): void {
+  if (winogradPays(g, 'weight')) winogradConv2dBackwardWeight(kern, x, gy, gw, g);
+  else im2colConv2dBackwardWeight(kern, x, gy, gw, g);
+}
+
+/** The weight gradient by im2col + GEMM (any geometry). */
+export function im2colConv2dBackwardWeight(kern: Kernels, x: number, gy: number, gw: number, g: Conv2dGeom): void {
   const { ckk, threads: t } = dims(g);
   if (g.o === 0 || ckk === 0) return;
   const gp = convGeom(g);
@@ -85,6 +103,84 @@ export function wasmConv2dBackwardWeight(kern: Kernels, x: number, gy: number, g
       ? ranges(ckk, t, 8).map(([q0, nq], i) => [gp, x, gy, gw, 0, g.o, q0, q0 + nq, convScratch(kern, i, nq)])
       : ranges(g.o, t).map(([o0, no], i) => [gp, x, gy, gw, o0, o0 + no, 0, ckk, convScratch(kern, i, ckk)]);
   runParallel(kern, 'conv2dBackwardWeight', parts);
+}
+
+// Winograd F(2x2, 3x3) (src/kernels/winograd.ts, winograd-weight.ts) for 3x3, stride-1,
+// undilated, ungrouped convolutions. The backward input is the forward convolution of gy
+// (N, O, OH, OW) with the flipped filter w'[c][o] = rot180(w[o][c]) and padding 2 - pad, which
+// gives back (N, C, H, W); the weight gradient is the adjoint of the forward's transforms.
+
+/** Which of a convolution's three computations: y, gx or gw. */
+export type ConvPass = 'forward' | 'input' | 'weight';
+
+/** Whether Winograd can compute this pass of this convolution. */
+export function winogradApplies(g: Conv2dGeom, pass: ConvPass): boolean {
+  const k3s1 = g.kh === 3 && g.kw === 3 && g.strideH === 1 && g.strideW === 1 && g.dilH === 1 && g.dilW === 1 && g.groups === 1;
+  return k3s1 && g.oh >= 1 && g.ow >= 1 && (pass !== 'input' || (g.padH <= 2 && g.padW <= 2));
+}
+
+/**
+ * Whether Winograd is expected to beat im2col here. Measured with bench-conv.ts and by hand on
+ * the 2-core Zen 4 box, batch 64, 1 thread (Winograd time / im2col time, lower is better):
+ *   forward / input, the pass's channels in -> out: 2 -> 32 28x28: 1.5; 4 -> 32: 1.0; 4 -> 8: 0.8;
+ *     8 -> 4: 0.5; 32 -> 64 13x13: 0.43; input 32 -> 2: 1.85, 32 -> 4: 1.0
+ *   weight: C = 2: 2.8; C = 4: 1.8-1.9; C = 8, O = 4 or 8: 0.8-0.9; C = 32, O = 64 13x13: 0.64
+ * so forward and input need at least 4 channels in and out of the pass, the weight gradient 8 input
+ * channels (its GEMMs are (O, C) deep in tiles; few channels leave them short and the transforms dominate).
+ */
+function winogradPays(g: Conv2dGeom, pass: ConvPass): boolean {
+  if (!winogradApplies(g, pass)) return false;
+  if (pass === 'weight') return g.c >= 8 && g.o >= 4;
+  const cin = pass === 'input' ? g.o : g.c;
+  const cout = pass === 'input' ? g.c : g.o;
+  return cin >= 4 && cout >= 4;
+}
+
+let filterPtr = 0;
+let filterBytes = 0;
+
+/** Runs winogradConv over x (n, cin, h, w) into y (n, cout, oh, ow), with w's transform packed once. */
+function winograd(kern: Kernels, x: number, w: number, y: number, g: Conv2dGeom, backward: boolean): void {
+  const ex = kern.exports;
+  const [cin, cout] = backward ? [g.o, g.c] : [g.c, g.o];
+  const [h, wd, oh, ow] = backward ? [g.oh, g.ow, g.h, g.w] : [g.h, g.w, g.oh, g.ow];
+  const [padH, padW] = backward ? [2 - g.padH, 2 - g.padW] : [g.padH, g.padW];
+  if (g.n === 0 || cout === 0 || oh === 0 || ow === 0) return;
+  const bytes = ex.winogradFilterBytes(cin, cout);
+  if (bytes > filterBytes) {
+    if (filterPtr !== 0) heap().freeScratch(filterPtr, filterBytes);
+    filterPtr = heap().allocateScratch(bytes);
+    filterBytes = bytes;
+  }
+  ex.winogradFilter(w, filterPtr, g.o, g.c, backward ? 1 : 0);
+  const gp = writeGeom([g.n, cin, h, wd, cout, oh, ow, padH, padW]);
+  const rows = g.n * Math.ceil(oh / 2);
+  const macs = g.n * cout * oh * ow * cin * 9;
+  const t = macs >= PARALLEL_MIN_MACS ? poolThreads() : 1;
+  const ws = ex.winogradScratchBytes(gp);
+  const parts = ranges(rows, t).map(([r0, nr], i) => [gp, x, filterPtr, y, r0, r0 + nr, threadScratch(i, ws)]);
+  runParallel(kern, 'winogradConv', parts);
+}
+
+/** y (N, O, OH, OW) = conv2d(x, w) by Winograd; needs winogradApplies(g, 'forward'). */
+export function winogradConv2d(kern: Kernels, x: number, w: number, y: number, g: Conv2dGeom): void {
+  winograd(kern, x, w, y, g, false);
+}
+
+/** gx (N, C, H, W) from gy (N, O, OH, OW) by Winograd; needs winogradApplies(g, 'input'). */
+export function winogradConv2dBackwardInput(kern: Kernels, gy: number, w: number, gx: number, g: Conv2dGeom): void {
+  winograd(kern, gy, w, gx, g, true);
+}
+
+/** gw (O, C, 3, 3) from x (N, C, H, W) and gy (N, O, OH, OW) by Winograd, output channels split across threads. */
+export function winogradConv2dBackwardWeight(kern: Kernels, x: number, gy: number, gw: number, g: Conv2dGeom): void {
+  if (g.o === 0 || g.c === 0) return;
+  const ex = kern.exports;
+  const gp = writeGeom([g.n, g.c, g.h, g.w, g.o, g.oh, g.ow, g.padH, g.padW]);
+  const macs = g.n * g.o * g.oh * g.ow * g.c * 9;
+  const t = macs >= PARALLEL_MIN_MACS ? poolThreads() : 1;
+  const parts = ranges(g.o, t).map(([o0, no], i) => [gp, x, gy, gw, o0, o0 + no, threadScratch(i, ex.winogradWeightScratchBytes(gp, no))]);
+  runParallel(kern, 'winogradConvBackwardWeight', parts);
 }
 
 function poolGeom(g: Pool2dGeom): number {

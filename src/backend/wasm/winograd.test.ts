@@ -1,0 +1,202 @@
+// Winograd F(2x2, 3x3) forward, backward input and weight against a float64 direct convolution: padding
+// 0, 1 and 2, odd and even outputs from 1x1 to 28x28, channel counts that are not multiples of the
+// GEMM tile, both kernel builds, identical results on 1 and 2 threads, and the dispatch in conv.ts.
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { Conv2dGeom } from '../backend.js';
+import {
+  wasmConv2d,
+  wasmConv2dBackwardInput,
+  wasmConv2dBackwardWeight,
+  winogradApplies,
+  winogradConv2d,
+  winogradConv2dBackwardInput,
+  winogradConv2dBackwardWeight,
+} from './conv.js';
+import { availableBuilds, type Kernels, loadKernels } from './loader.js';
+import { getNumThreads, setNumThreads } from './pool.js';
+import { allocF32, assertIdentical, randoms, readF32 } from './testkit.test.js';
+
+/** A 3x3, stride-1 geometry on (n, c, h, w) with o output channels. */
+function geom3(n: number, c: number, h: number, w: number, o: number, pad: number | [number, number]): Conv2dGeom {
+  const [padH, padW] = typeof pad === 'number' ? [pad, pad] : pad;
+  const oh = h + 2 * padH - 2;
+  const ow = w + 2 * padW - 2;
+  return { n, c, h, w, o, kh: 3, kw: 3, oh, ow, strideH: 1, strideW: 1, padH, padW, dilH: 1, dilW: 1, groups: 1 };
+}
+
+/** y (N, O, OH, OW) = direct 3x3 convolution in float64. */
+function directForward(x: Float32Array, w: Float32Array, g: Conv2dGeom): Float64Array {
+  const y = new Float64Array(g.n * g.o * g.oh * g.ow);
+  for (let n = 0; n < g.n; n++)
+    for (let o = 0; o < g.o; o++)
+      for (let oy = 0; oy < g.oh; oy++)
+        for (let ox = 0; ox < g.ow; ox++) {
+          let s = 0;
+          for (let c = 0; c < g.c; c++)
+            for (let ky = 0; ky < 3; ky++)
+              for (let kx = 0; kx < 3; kx++) {
+                const iy = oy + ky - g.padH;
+                const ix = ox + kx - g.padW;
+                if (iy < 0 || iy >= g.h || ix < 0 || ix >= g.w) continue;
+                s += x[((n * g.c + c) * g.h + iy) * g.w + ix] * w[((o * g.c + c) * 3 + ky) * 3 + kx];
+              }
+          y[((n * g.o + o) * g.oh + oy) * g.ow + ox] = s;
+        }
+  return y;
+}
+
+/** gx (N, C, H, W) = the adjoint of directForward applied to gy, in float64. */
+function directBackwardInput(gy: Float32Array, w: Float32Array, g: Conv2dGeom): Float64Array {
+  const gx = new Float64Array(g.n * g.c * g.h * g.w);
+  for (let n = 0; n < g.n; n++)
+    for (let o = 0; o < g.o; o++)
+      for (let oy = 0; oy < g.oh; oy++)
+        for (let ox = 0; ox < g.ow; ox++) {
+          const v = gy[((n * g.o + o) * g.oh + oy) * g.ow + ox];
+          for (let c = 0; c < g.c; c++)
+            for (let ky = 0; ky < 3; ky++)
+              for (let kx = 0; kx < 3; kx++) {
+                const iy = oy + ky - g.padH;
+                const ix = ox + kx - g.padW;
+                if (iy < 0 || iy >= g.h || ix < 0 || ix >= g.w) continue;
+                gx[((n * g.c + c) * g.h + iy) * g.w + ix] += v * w[((o * g.c + c) * 3 + ky) * 3 + kx];
+              }
+        }
+  return gx;
+}
+
+/** gw (O, C, 3, 3) = the gradient of directForward's output (weighted by gy) with respect to w, in float64. */
+function directBackwardWeight(x: Float32Array, gy: Float32Array, g: Conv2dGeom): Float64Array {
+  const gw = new Float64Array(g.o * g.c * 9);
+  for (let n = 0; n < g.n; n++)
+    for (let o = 0; o < g.o; o++)
+      for (let oy = 0; oy < g.oh; oy++)
+        for (let ox = 0; ox < g.ow; ox++) {
+          const v = gy[((n * g.o + o) * g.oh + oy) * g.ow + ox];
+          for (let c = 0; c < g.c; c++)
+            for (let ky = 0; ky < 3; ky++)
+              for (let kx = 0; kx < 3; kx++) {
+                const iy = oy + ky - g.padH;
+                const ix = ox + kx - g.padW;
+                if (iy < 0 || iy >= g.h || ix < 0 || ix >= g.w) continue;
+                gw[((o * g.c + c) * 3 + ky) * 3 + kx] += v * x[((n * g.c + c) * g.h + iy) * g.w + ix];
+              }
+        }
+  return gw;
+}
+
+/** Asserts |got - want| <= 1e-5 * max |want| (the output's scale) elementwise. */
+function assertNear(got: Float32Array, want: Float64Array, what: string): void {
+  assert.equal(got.length, want.length, `${what}: length`);
+  let scale = 0;
+  for (const v of want) scale = Math.max(scale, Math.abs(v));
+  const tol = 1e-5 * Math.max(scale, 1e-30);
+  for (let i = 0; i < want.length; i++) {
+    if (!(Math.abs(got[i] - want[i]) <= tol)) assert.fail(`${what}: element ${i}: got ${got[i]}, want ${want[i]} (tol ${tol})`);
+  }
+}
+
+/** Winograd forward, backward input and weight on `kern`: y, gx, gw (outputs pre-filled with garbage). */
+function runWinograd(kern: Kernels, g: Conv2dGeom, x: Float32Array, w: Float32Array, gy: Float32Array): Float32Array[] {
+  const xn = g.n * g.c * g.h * g.w;
+  const yn = g.n * g.o * g.oh * g.ow;
+  const xp = allocF32(xn, x);
+  const wp = allocF32(w.length, w);
+  const gyp = allocF32(yn, gy);
+  const yp = allocF32(yn, randoms(yn, 99, 1e6, 2e6));
+  const gxp = allocF32(xn, randoms(xn, 98, 1e6, 2e6));
+  const gwp = allocF32(w.length, randoms(w.length, 97, 1e6, 2e6));
+  winogradConv2d(kern, xp, wp, yp, g);
+  winogradConv2dBackwardInput(kern, gyp, wp, gxp, g);
+  winogradConv2dBackwardWeight(kern, xp, gyp, gwp, g);
+  return [readF32(yp, yn), readF32(gxp, xn), readF32(gwp, w.length)];
+}
+
+const CASES: Conv2dGeom[] = [
+  geom3(1, 1, 3, 3, 1, 0), // 1x1 output, a single clipped tile
+  geom3(2, 3, 4, 4, 5, 0), // 2x2 output, one full tile
+  geom3(1, 2, 1, 1, 3, 1), // 1x1 input with padding 1
+  geom3(3, 5, 5, 7, 7, 0), // 3x5 output
+  geom3(2, 7, 13, 13, 13, 0), // 11x11 (the benchmark CNN's conv2 shape, fewer channels)
+  geom3(1, 6, 13, 13, 9, 1), // 13x13
+  geom3(2, 4, 28, 28, 6, 1), // 28x28: interior groups of 4 tiles take the vector store
+  geom3(1, 3, 16, 18, 8, 1), // even sizes, 8x9 tiles
+  geom3(2, 9, 9, 10, 11, 2), // padding 2 (backward padding 0)
+  geom3(1, 4, 6, 9, 5, [0, 1]), // different padding per side
+  geom3(1, 17, 12, 15, 10, [2, 1]),
+];
+
+for (const build of availableBuilds()) {
+  test(`winograd (${build}): forward, backward input and weight match a float64 direct convolution`, () => {
+    const kern = loadKernels(build);
+    CASES.forEach((g, i) => {
+      assert.ok(winogradApplies(g, 'forward') && winogradApplies(g, 'input') && winogradApplies(g, 'weight'));
+      const x = randoms(g.n * g.c * g.h * g.w, 10 * i);
+      const w = randoms(g.o * g.c * 9, 10 * i + 1);
+      const gy = randoms(g.n * g.o * g.oh * g.ow, 10 * i + 2);
+      const [y, gx, gw] = runWinograd(kern, g, x, w, gy);
+      assertNear(y, directForward(x, w, g), `${build} y ${JSON.stringify(g)}`);
+      assertNear(gx, directBackwardInput(gy, w, g), `${build} gx ${JSON.stringify(g)}`);
+      assertNear(gw, directBackwardWeight(x, gy, g), `${build} gw ${JSON.stringify(g)}`);
+    });
+  });
+}
+
+test('winograd: the benchmark CNN conv2 shape (batch 4, 32 -> 64, 13x13 -> 11x11) and 32 -> 64 at 14x14, padding 1', () => {
+  const kern = loadKernels();
+  for (const g of [geom3(4, 32, 13, 13, 64, 0), geom3(2, 32, 14, 14, 64, 1)]) {
+    const x = randoms(g.n * g.c * g.h * g.w, 1);
+    const w = randoms(g.o * g.c * 9, 2, -0.1, 0.1);
+    const gy = randoms(g.n * g.o * g.oh * g.ow, 3);
+    const [y, gx, gw] = runWinograd(kern, g, x, w, gy);
+    assertNear(y, directForward(x, w, g), `y ${JSON.stringify(g)}`);
+    assertNear(gx, directBackwardInput(gy, w, g), `gx ${JSON.stringify(g)}`);
+    assertNear(gw, directBackwardWeight(x, gy, g), `gw ${JSON.stringify(g)}`);
+  }
+});
+
+test('winograd: identical results on 1 and 2 threads, and the dispatch agrees with it', () => {
+  const kern = loadKernels();
+  const saved = getNumThreads();
+  try {
+    for (const g of [geom3(3, 32, 13, 13, 64, 0), geom3(1, 16, 28, 28, 24, 1), geom3(5, 8, 9, 9, 8, 1)]) {
+      const x = randoms(g.n * g.c * g.h * g.w, 4);
+      const w = randoms(g.o * g.c * 9, 5);
+      const gy = randoms(g.n * g.o * g.oh * g.ow, 6);
+      setNumThreads(1);
+      const one = runWinograd(kern, g, x, w, gy);
+      setNumThreads(2);
+      const two = runWinograd(kern, g, x, w, gy);
+      assertIdentical(one[0], two[0], `y ${JSON.stringify(g)}`);
+      assertIdentical(one[1], two[1], `gx ${JSON.stringify(g)}`);
+      assertIdentical(one[2], two[2], `gw ${JSON.stringify(g)}`);
+      // wasmConv2d picks Winograd or im2col; either way it must agree with the direct convolution
+      const yn = g.n * g.o * g.oh * g.ow;
+      const xn = g.n * g.c * g.h * g.w;
+      const yp = allocF32(yn);
+      const gxp = allocF32(xn);
+      const gwp = allocF32(w.length);
+      wasmConv2d(kern, allocF32(xn, x), allocF32(w.length, w), yp, g);
+      wasmConv2dBackwardInput(kern, allocF32(yn, gy), allocF32(w.length, w), gxp, g);
+      wasmConv2dBackwardWeight(kern, allocF32(xn, x), allocF32(yn, gy), gwp, g);
+      assertNear(readF32(yp, yn), directForward(x, w, g), `dispatch y ${JSON.stringify(g)}`);
+      assertNear(readF32(gxp, xn), directBackwardInput(gy, w, g), `dispatch gx ${JSON.stringify(g)}`);
+      assertNear(readF32(gwp, w.length), directBackwardWeight(x, gy, g), `dispatch gw ${JSON.stringify(g)}`);
+    }
+  } finally {
+    setNumThreads(saved);
+  }
+});
+
+test('winograd: only 3x3, stride 1, undilated, ungrouped convolutions (backward input padding at most 2)', () => {
+  const base = geom3(1, 4, 8, 8, 4, 1);
+  assert.ok(winogradApplies(base, 'forward'));
+  assert.ok(!winogradApplies({ ...base, strideH: 2, oh: 4 }, 'forward'));
+  assert.ok(!winogradApplies({ ...base, dilW: 2, ow: 6 }, 'weight'));
+  assert.ok(!winogradApplies({ ...base, groups: 2 }, 'input'));
+  assert.ok(!winogradApplies({ ...base, kh: 5, oh: 6 }, 'forward'));
+  const pad3 = geom3(1, 4, 8, 8, 4, 3);
+  assert.ok(winogradApplies(pad3, 'forward') && winogradApplies(pad3, 'weight') && !winogradApplies(pad3, 'input'));
+});
