@@ -23,6 +23,9 @@
 //   conv2dBackwardWeight(g, x, gy, gw, o0, o1, q0, q1, ws)       rows o0..o1, im2col rows q0..q1
 //   conv2dBackwardWeightT(g, x, gy, gw, o0, o1, ws)               same via gw^T, for few im2col rows
 //   convColFloats()                                              im2col chunk floats after gemm ws
+//   conv2dDirectForward(g, x, w, y, n0, n1, o0, o1, ws)          direct conv for few input channels, OW >= 4
+//   conv2dDirectBackwardWeight(g, x, gy, gw, o0, o1, ws)         its weight gradient, rows o0..o1
+//   conv2dDirectScratchBytes(g, no)                              ws size (no = 0 forward, else rows)
 //   winogradFilter(w, u, o, c, flip)                             u = packed F(2x2, 3x3) filter transform
 //   winogradFilterBytes(cin, cout) / winogradScratchBytes(g) / winogradChunkRows(g)   sizes
 //   winogradConv(g, x, u, y, r0, r1, ws)                         3x3 stride-1 conv, tile rows r0..r1
@@ -34,6 +37,7 @@
 // `g` points to an i32 geometry struct (Conv2dGeom / Pool2dGeom field order, see conv.ts, pool.ts;
 // winogradConv's own 9 fields, see winograd.ts).
 export { conv2dBackwardInput, conv2dBackwardWeight, conv2dBackwardWeightT, conv2dForward, convColFloats } from './conv';
+export { conv2dDirectBackwardWeight, conv2dDirectForward, conv2dDirectScratchBytes } from './conv_direct';
 export { binary, copy4, unary } from './elementwise';
 export { gemm, gemmScratchBytes, gemmTileRows } from './gemm';
 export { gemmSmallM } from './gemv';
