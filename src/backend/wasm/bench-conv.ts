@@ -1,13 +1,18 @@
 // Convolution throughput of the wasm kernels on the benchmark CNN's layers (batch 64, 3x3) and on
 // LeNet-like padding-1 layers: im2col + GEMM against Winograd F(2x2, 3x3) for the forward pass and
-// the gradients with respect to the input and the weight. GFLOP/s count the direct convolution's
-// multiply-adds, so Winograd's figures are "effective" rates.
-// Run: npm run build && node dist/src/backend/wasm/bench-conv.js
+// the gradients with respect to the input and the weight, and for few input channels (first layers:
+// the benchmark CNN's conv1, RGB inputs) im2col against the direct kernels for the forward and the
+// weight gradient. GFLOP/s count the direct convolution's multiply-adds, so Winograd's figures are
+// "effective" rates.
+// Run: npm run build && node dist/src/backend/wasm/bench-conv.js [few]   (few: only the few-channel shapes)
 
 import { heap } from '../../core/heap.js';
 import type { Conv2dGeom } from '../backend.js';
 import { timeMs } from './bench-elementwise.js';
 import {
+  directApplies,
+  directConv2d,
+  directConv2dBackwardWeight,
   im2colConv2d,
   im2colConv2dBackwardInput,
   im2colConv2dBackwardWeight,
@@ -19,9 +24,9 @@ import {
 import { loadKernels } from './loader.js';
 import { getNumThreads, setNumThreads } from './pool.js';
 
-/** A 3x3, stride-1 convolution geometry with padding `pad`. */
-function conv3x3(n: number, c: number, o: number, hw: number, pad: number): Conv2dGeom {
-  const out = hw + 2 * pad - 2;
+/** A 3x3 convolution geometry with padding `pad` and stride `stride`. */
+function conv3x3(n: number, c: number, o: number, hw: number, pad: number, stride = 1): Conv2dGeom {
+  const out = Math.floor((hw + 2 * pad - 3) / stride) + 1;
   return {
     n,
     c,
@@ -32,8 +37,8 @@ function conv3x3(n: number, c: number, o: number, hw: number, pad: number): Conv
     kw: 3,
     oh: out,
     ow: out,
-    strideH: 1,
-    strideW: 1,
+    strideH: stride,
+    strideW: stride,
     padH: pad,
     padW: pad,
     dilH: 1,
@@ -46,14 +51,25 @@ const isMain = import.meta.url === `file://${process.argv[1]}`;
 if (isMain) {
   const kern = loadKernels();
   const all = getNumThreads();
-  const shapes = [
+  const few = [
     conv3x3(64, 1, 32, 28, 0), // the benchmark CNN's conv1
-    conv3x3(64, 32, 64, 13, 0), // its conv2: 13x13 -> 11x11
-    conv3x3(64, 1, 32, 28, 1),
-    conv3x3(64, 8, 16, 28, 1),
-    conv3x3(64, 32, 64, 28, 1),
-    conv3x3(64, 32, 64, 14, 1),
+    conv3x3(32, 3, 32, 32, 1), // an RGB first layer
+    conv3x3(32, 3, 32, 32, 1, 2), // the same with stride 2
+    conv3x3(64, 2, 32, 28, 1),
+    conv3x3(64, 4, 32, 28, 1),
+    conv3x3(64, 8, 32, 28, 1),
   ];
+  const shapes =
+    process.argv[2] === 'few'
+      ? few
+      : [
+          ...few.slice(0, 3),
+          conv3x3(64, 32, 64, 13, 0), // the benchmark CNN's conv2: 13x13 -> 11x11
+          conv3x3(64, 1, 32, 28, 1),
+          conv3x3(64, 8, 16, 28, 1),
+          conv3x3(64, 32, 64, 28, 1),
+          conv3x3(64, 32, 64, 14, 1),
+        ];
   for (const g of shapes) {
     const h = heap();
     const x = h.allocateScratch(4 * g.n * g.c * g.h * g.w);
@@ -71,16 +87,22 @@ if (isMain) {
       const fwd = timeMs(() => im2colConv2d(kern, x, w, y, g), 3);
       const bi = timeMs(() => im2colConv2dBackwardInput(kern, y, w, gx, g), 3);
       const bw = timeMs(() => im2colConv2dBackwardWeight(kern, x, y, gw, g), 3);
+      const vs = (a: number, b: number): string => `x${(a / b).toFixed(2)}`;
       let wino = '';
       if (winogradApplies(g, 'input')) {
         const wf = timeMs(() => winogradConv2d(kern, x, w, y, g), 3);
         const wb = timeMs(() => winogradConv2dBackwardInput(kern, y, w, gx, g), 3);
         const ww = timeMs(() => winogradConv2dBackwardWeight(kern, x, y, gw, g), 3);
-        const vs = (a: number, b: number): string => `x${(a / b).toFixed(2)}`;
         wino = ` | winograd fwd ${gf(wf)} ${vs(fwd, wf)}, bwd input ${gf(wb)} ${vs(bi, wb)}, bwd weight ${gf(ww)} ${vs(bw, ww)}`;
       }
+      let direct = '';
+      if (directApplies(g)) {
+        const df = timeMs(() => directConv2d(kern, x, w, y, g), 3);
+        const dw = timeMs(() => directConv2dBackwardWeight(kern, x, y, gw, g), 3);
+        direct = ` | direct fwd ${gf(df)} ${vs(fwd, df)}, bwd weight ${gf(dw)} ${vs(bw, dw)}`;
+      }
       console.log(
-        `conv ${g.n}x${g.c}->${g.o} ${g.h}x${g.w} pad ${g.padH}, ${t} thr, ms (GFLOP/s): im2col fwd ${gf(fwd)}, bwd input ${gf(bi)}, bwd weight ${gf(bw)}${wino}`,
+        `conv ${g.n}x${g.c}->${g.o} ${g.h}x${g.w} pad ${g.padH} stride ${g.strideH}, ${t} thr, ms (GFLOP/s): im2col fwd ${gf(fwd)}, bwd input ${gf(bi)}, bwd weight ${gf(bw)}${wino}${direct}`,
       );
     }
   }
