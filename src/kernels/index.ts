@@ -26,8 +26,9 @@
 //   winogradFilter(w, u, o, c, flip)                             u = packed F(2x2, 3x3) filter transform
 //   winogradFilterBytes(cin, cout) / winogradScratchBytes(g) / winogradChunkRows(g)   sizes
 //   winogradConv(g, x, u, y, r0, r1, ws)                         3x3 stride-1 conv, tile rows r0..r1
-//   winogradConvBackwardWeight(g, x, gy, gw, o0, o1, ws)         its weight gradient, rows o0..o1
-//   winogradWeightScratchBytes(g, no)                            ws size for no rows
+//   winogradWeightTransform(g, x, gy, c0, r0, r1, buf, ws)       weight gradient phase 1: transforms, tile rows r0..r1
+//   winogradWeightProducts(g, buf, c0, gu, gw, o0, o1, ws)       phase 2: GEMMs into gU, rows o0..o1; gw after the last chunk
+//   winogradWeightChunkRows(g) / winogradWeightBufferBytes(g) / winogradWeightScratchBytes(g)   sizes
 //   maxPool2d(g, x, y, idx, p0, p1) / maxPool2dBackward(g, gy, idx, gx, p0, p1)   planes p0..p1
 //   avgPool2d(g, x, y, p0, p1) / avgPool2dBackward(g, gy, gx, p0, p1)
 //   adamStep(p, g, m, v, vmax, n, beta1, c1, beta2, c2, stepSize, bc2, eps, decay, wd, flags)  fused Adam/AdamW
@@ -41,5 +42,11 @@ export { adamStep } from './optim';
 export { avgPool2d, avgPool2dBackward, maxPool2d, maxPool2dBackward } from './pool';
 export { reduce, softmax } from './reduce';
 export { compare, where } from './select';
-export { winogradConvBackwardWeight, winogradWeightScratchBytes } from './winograd-weight';
+export {
+  winogradWeightBufferBytes,
+  winogradWeightChunkRows,
+  winogradWeightProducts,
+  winogradWeightScratchBytes,
+  winogradWeightTransform,
+} from './winograd-weight';
 export { winogradChunkRows, winogradConv, winogradFilter, winogradFilterBytes, winogradScratchBytes } from './winograd';

@@ -128,7 +128,7 @@ export function winogradConv(g: usize, x: usize, u: usize, y: usize, r0: i32, r1
     const tiles = (c1 - c0) * tilesX;
     const ld = leading(tiles);
     const ub = <usize>(opad * cin) << 2, vb = <usize>(cin * ld + SKEW) << 2, mb = <usize>(opad * ld + SKEW) << 2;
-    inputTransform(g, x, c0, c1, stage, sw, v, ld, vb);
+    inputTransform(g, x, c0, c1, stage, sw, v, ld, vb, 0);
     for (let xi = 0; xi < 16; xi++) {
       products(cin, opad, tiles, u + <usize>xi * ub, v + <usize>xi * vb, ld, m + <usize>xi * mb, tmp);
     }
@@ -175,8 +175,13 @@ export function stageRows(plane: usize, h: i32, w: i32, iy0: i32, nr: i32, padW:
   for (; i < n; i++) store<f32>(at(d, i), 0);
 }
 
-/** V[xi][c][t] (at v + xi * xs bytes) for the tiles t of tile rows c0..c1, every input channel. */
-export function inputTransform(g: usize, x: usize, c0: i32, c1: i32, stage: usize, sw: i32, v: usize, ld: i32, xs: usize): void {
+/**
+ * V[xi][c][t] (at v + xi * xs bytes) for the tiles t of tile rows c0..c1, every input channel.
+ * A short last group of 4 tiles stores garbage in up to 3 columns past the range; with `tmp`
+ * (64 floats, 0 for none) the range's last one goes through it instead, so that threads can
+ * transform adjacent ranges of one matrix.
+ */
+export function inputTransform(g: usize, x: usize, c0: i32, c1: i32, stage: usize, sw: i32, v: usize, ld: i32, xs: usize, tmp: usize): void {
   const cin = gi(g, 1), h = gi(g, 2), w = gi(g, 3), oh = gi(g, 5), ow = gi(g, 6), padH = gi(g, 7), padW = gi(g, 8);
   const tilesX = (ow + 1) >> 1, tilesY = (oh + 1) >> 1;
   const rs = <usize>sw << 2;
@@ -192,11 +197,23 @@ export function inputTransform(g: usize, x: usize, c0: i32, c1: i32, stage: usiz
         const src = at(stage, 2 * (ty - ty0) * sw);
         const dst = at(v, c * ld + t);
         // groups of 4 tiles; a short last group stores garbage lanes that the next row's tiles overwrite
-        for (let tx = 0; tx < tilesX; tx += 4) inputGroup(at(src, 2 * tx), rs, at(dst, tx), xs);
+        const clip = tmp != 0 && r + ty - ty0 == c1 - 1 ? tilesX & ~3 : tilesX;
+        for (let tx = 0; tx < clip; tx += 4) inputGroup(at(src, 2 * tx), rs, at(dst, tx), xs);
+        if (clip < tilesX) {
+          inputGroup(at(src, 2 * clip), rs, tmp, 16);
+          copyLanes(tmp, at(dst, clip), xs, tilesX - clip);
+        }
         t += tilesX;
       }
       r += ty1 - ty0;
     }
+  }
+}
+
+/** The first `lanes` floats of 16 vectors at tmp (16 bytes apart) to dst + xi * xs. */
+export function copyLanes(tmp: usize, dst: usize, xs: usize, lanes: i32): void {
+  for (let xi = 0; xi < 16; xi++) {
+    for (let k = 0; k < lanes; k++) store<f32>(at(dst + <usize>xi * xs, k), load<f32>(at(tmp, 4 * xi + k)));
   }
 }
 

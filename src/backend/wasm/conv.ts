@@ -172,15 +172,53 @@ export function winogradConv2dBackwardInput(kern: Kernels, gy: number, w: number
   winograd(kern, gy, w, gx, g, true);
 }
 
-/** gw (O, C, 3, 3) from x (N, C, H, W) and gy (N, O, OH, OW) by Winograd, output channels split across threads. */
+/** A heap buffer kept between calls, grown as needed. */
+interface Buffer {
+  ptr: number;
+  bytes: number;
+}
+
+/** The address of at least `bytes` in `b`, reallocated when it is too small. */
+function grow(b: Buffer, bytes: number): number {
+  if (bytes > b.bytes) {
+    if (b.ptr !== 0) heap().freeScratch(b.ptr, b.bytes);
+    b.ptr = heap().allocateScratch(bytes);
+    b.bytes = bytes;
+  }
+  return b.ptr;
+}
+
+const weightBuffer: Buffer = { ptr: 0, bytes: 0 };
+const weightSums: Buffer = { ptr: 0, bytes: 0 };
+
+/**
+ * gw (O, C, 3, 3) from x (N, C, H, W) and gy (N, O, OH, OW) by Winograd. Per chunk of tile rows,
+ * two parallel calls: the threads transform x and gy into shared buffers (split over tile rows),
+ * then add the chunk's GEMMs to the sums gU (split over output channels, so that every sum runs
+ * in the same order whatever the thread count).
+ */
 export function winogradConv2dBackwardWeight(kern: Kernels, x: number, gy: number, gw: number, g: Conv2dGeom): void {
   if (g.o === 0 || g.c === 0) return;
   const ex = kern.exports;
   const gp = writeGeom([g.n, g.c, g.h, g.w, g.o, g.oh, g.ow, g.padH, g.padW]);
   const macs = g.n * g.o * g.oh * g.ow * g.c * 9;
   const t = macs >= PARALLEL_MIN_MACS ? poolThreads() : 1;
-  const parts = ranges(g.o, t).map(([o0, no], i) => [gp, x, gy, gw, o0, o0 + no, threadScratch(i, ex.winogradWeightScratchBytes(gp, no))]);
-  runParallel(kern, 'winogradConvBackwardWeight', parts);
+  const rows = g.n * Math.ceil(g.oh / 2);
+  const chunk = ex.winogradWeightChunkRows(gp);
+  const buf = grow(weightBuffer, ex.winogradWeightBufferBytes(gp));
+  const gu = grow(weightSums, 4 * 16 * g.o * g.c);
+  const ws = Array.from({ length: t }, (_, i) => threadScratch(i, ex.winogradWeightScratchBytes(gp)));
+  const channels = ranges(g.o, t);
+  for (let c0 = 0; c0 < Math.max(rows, 1); c0 += chunk) {
+    const nr = Math.min(rows, c0 + chunk) - c0;
+    const parts = ranges(nr, t).map(([r0, n], i) => [gp, x, gy, c0, c0 + r0, c0 + r0 + n, buf, ws[i]]);
+    if (nr > 0) runParallel(kern, 'winogradWeightTransform', parts);
+    runParallel(
+      kern,
+      'winogradWeightProducts',
+      channels.map(([o0, no], i) => [gp, buf, c0, gu, gw, o0, o0 + no, ws[i]]),
+    );
+  }
 }
 
 function poolGeom(g: Pool2dGeom): number {
