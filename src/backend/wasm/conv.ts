@@ -46,10 +46,10 @@ function splitsWell(n: number, t: number): boolean {
   return n % t === 0 || n >= 4 * t;
 }
 
-/** y (N, O, OH, OW) = conv2d(x (N, C, H, W), w (O, C/groups, KH, KW)). */
-export function wasmConv2d(kern: Kernels, x: number, w: number, y: number, g: Conv2dGeom): void {
-  if (winogradPays(g, 'forward')) winogradConv2d(kern, x, w, y, g);
-  else im2colConv2d(kern, x, w, y, g);
+/** y (N, O, OH, OW) = conv2d(x (N, C, H, W), w (O, C/groups, KH, KW)) + bias (O; 0 for none). */
+export function wasmConv2d(kern: Kernels, x: number, w: number, bias: number, y: number, g: Conv2dGeom): void {
+  if (winogradPays(g, 'forward')) winogradConv2d(kern, x, w, bias, y, g);
+  else im2colConv2d(kern, x, w, bias, y, g);
 }
 
 /** gx (N, C, H, W) = gradient of conv2d with respect to x, given gy (N, O, OH, OW). */
@@ -58,14 +58,14 @@ export function wasmConv2dBackwardInput(kern: Kernels, gy: number, w: number, gx
   else im2colConv2dBackwardInput(kern, gy, w, gx, g);
 }
 
-/** The forward by im2col + GEMM (any geometry). */
-export function im2colConv2d(kern: Kernels, x: number, w: number, y: number, g: Conv2dGeom): void {
+/** The forward by im2col + GEMM (any geometry), the bias (0 for none) added by the GEMM. */
+export function im2colConv2d(kern: Kernels, x: number, w: number, bias: number, y: number, g: Conv2dGeom): void {
   const { ckk, ohw, threads: t } = dims(g);
   if (g.n === 0 || g.o === 0 || ohw === 0) return;
   const gp = convGeom(g);
   const parts = splitsWell(g.n, t)
-    ? ranges(g.n, t).map(([n0, nn], i) => [gp, x, w, y, n0, n0 + nn, 0, ohw, convScratch(kern, i, ckk)])
-    : ranges(ohw, t, 8).map(([s0, ns], i) => [gp, x, w, y, 0, g.n, s0, s0 + ns, convScratch(kern, i, ckk)]);
+    ? ranges(g.n, t).map(([n0, nn], i) => [gp, x, w, bias, y, n0, n0 + nn, 0, ohw, convScratch(kern, i, ckk)])
+    : ranges(ohw, t, 8).map(([s0, ns], i) => [gp, x, w, bias, y, 0, g.n, s0, s0 + ns, convScratch(kern, i, ckk)]);
   runParallel(kern, 'conv2dForward', parts);
 }
 
@@ -139,8 +139,8 @@ function winogradPays(g: Conv2dGeom, pass: ConvPass): boolean {
 let filterPtr = 0;
 let filterBytes = 0;
 
-/** Runs winogradConv over x (n, cin, h, w) into y (n, cout, oh, ow), with w's transform packed once. */
-function winograd(kern: Kernels, x: number, w: number, y: number, g: Conv2dGeom, backward: boolean): void {
+/** Runs winogradConv over x (n, cin, h, w) into y (n, cout, oh, ow) (+ bias (cout), 0 for none), with w's transform packed once. */
+function winograd(kern: Kernels, x: number, w: number, bias: number, y: number, g: Conv2dGeom, backward: boolean): void {
   const ex = kern.exports;
   const [cin, cout] = backward ? [g.o, g.c] : [g.c, g.o];
   const [h, wd, oh, ow] = backward ? [g.oh, g.ow, g.h, g.w] : [g.h, g.w, g.oh, g.ow];
@@ -158,18 +158,18 @@ function winograd(kern: Kernels, x: number, w: number, y: number, g: Conv2dGeom,
   const macs = g.n * cout * oh * ow * cin * 9;
   const t = macs >= PARALLEL_MIN_MACS ? poolThreads() : 1;
   const ws = ex.winogradScratchBytes(gp);
-  const parts = ranges(rows, t).map(([r0, nr], i) => [gp, x, filterPtr, y, r0, r0 + nr, threadScratch(i, ws)]);
+  const parts = ranges(rows, t).map(([r0, nr], i) => [gp, x, filterPtr, bias, y, r0, r0 + nr, threadScratch(i, ws)]);
   runParallel(kern, 'winogradConv', parts);
 }
 
-/** y (N, O, OH, OW) = conv2d(x, w) by Winograd; needs winogradApplies(g, 'forward'). */
-export function winogradConv2d(kern: Kernels, x: number, w: number, y: number, g: Conv2dGeom): void {
-  winograd(kern, x, w, y, g, false);
+/** y (N, O, OH, OW) = conv2d(x, w) + bias (O; 0 for none) by Winograd; needs winogradApplies(g, 'forward'). */
+export function winogradConv2d(kern: Kernels, x: number, w: number, bias: number, y: number, g: Conv2dGeom): void {
+  winograd(kern, x, w, bias, y, g, false);
 }
 
 /** gx (N, C, H, W) from gy (N, O, OH, OW) by Winograd; needs winogradApplies(g, 'input'). */
 export function winogradConv2dBackwardInput(kern: Kernels, gy: number, w: number, gx: number, g: Conv2dGeom): void {
-  winograd(kern, gy, w, gx, g, true);
+  winograd(kern, gy, w, 0, gx, g, true);
 }
 
 /** A heap buffer kept between calls, grown as needed. */
