@@ -153,8 +153,8 @@ export interface Backend {
   matmul(m: number, n: number, k: number, a: MatArg, b: MatArg, c: number, ldc: number, accumulate: boolean): void;
   /** Row-wise softmax (or log-softmax) of contiguous (rows, cols) float32. */
   softmax(x: number, rows: number, cols: number, out: number, log: boolean): void;
-  /** y (N, O, OH, OW) = conv2d(x, w), no bias. */
-  conv2d(x: number, w: number, y: number, g: Conv2dGeom): void;
+  /** y (N, O, OH, OW) = conv2d(x, w) + bias, the bias (O) broadcast over (N, ., OH, OW); bias 0 for none. */
+  conv2d(x: number, w: number, bias: number, y: number, g: Conv2dGeom): void;
   /** gx (N, C, H, W) = gradient of conv2d with respect to x. */
   conv2dBackwardInput(gy: number, w: number, gx: number, g: Conv2dGeom): void;
   /** gw (O, C/groups, KH, KW) = gradient of conv2d with respect to w. */

@@ -30,6 +30,15 @@ const COL_FLOATS: i32 = 1 << 19;
   for (; i < n; i++) store<f32>(at(d, i), 0);
 }
 
+/** n floats of the value v at d. */
+// @ts-ignore: decorator
+@inline function fill(d: usize, v: f32, n: i32): void {
+  const vv = f32x4.splat(v);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) v128.store(at(d, i), vv);
+  for (; i < n; i++) store<f32>(at(d, i), v);
+}
+
 /** Copies n floats from s to d. */
 // @ts-ignore: decorator
 @inline function copy(d: usize, s: usize, n: i32): void {
@@ -190,8 +199,11 @@ function col2im(g: usize, col: usize, q0: i32, q1: i32, s0: i32, s1: i32, x: usi
   }
 }
 
-/** y[n0:n1, :, positions s0:s1] = conv2d(x, w) for all groups. */
-export function conv2dForward(g: usize, x: usize, w: usize, y: usize, n0: i32, n1: i32, s0: i32, s1: i32, ws: usize): void {
+/**
+ * y[n0:n1, :, positions s0:s1] = conv2d(x, w) + bias (o floats; 0 for none) for all groups: the
+ * GEMM adds to C rows filled with the bias.
+ */
+export function conv2dForward(g: usize, x: usize, w: usize, bias: usize, y: usize, n0: i32, n1: i32, s0: i32, s1: i32, ws: usize): void {
   const c = gi(g, 1), h = gi(g, 2), wd = gi(g, 3), o = gi(g, 4), kk = gi(g, 5) * gi(g, 6);
   const ohw = gi(g, 7) * gi(g, 8), groups = gi(g, 15);
   const cg = c / groups, og = o / groups, ckk = cg * kk;
@@ -205,7 +217,10 @@ export function conv2dForward(g: usize, x: usize, w: usize, y: usize, n0: i32, n
       for (let s = s0; s < s1; s += chunk) {
         const e = min(s1, s + chunk);
         im2col(g, xg, 0, ckk, s, e, col);
-        gemm(og, e - s, ckk, wg, ckk, false, col, e - s, false, at(yg, s), ohw, false, ws);
+        if (bias != 0) {
+          for (let r = 0; r < og; r++) fill(at(yg, r * ohw + s), load<f32>(at(bias, grp * og + r)), e - s);
+        }
+        gemm(og, e - s, ckk, wg, ckk, false, col, e - s, false, at(yg, s), ohw, bias != 0, ws);
       }
     }
   }

@@ -100,12 +100,14 @@ function padImage(g: usize, x: usize, xp: usize): void {
 
 /**
  * y[o_i][ox .. ox + 8) for the four channels whose weights (ckk floats each) start at w0..w3 and
- * whose output rows start at y0..y3; xr = the padded copy at (oy, ox), tab = the tap table.
+ * whose output rows start at y0..y3, starting from their biases (lanes of b); xr = the padded
+ * copy at (oy, ox), tab = the tap table.
  */
 // @ts-ignore: decorator
-@inline function strip8(xr: usize, tab: usize, ckk: i32, w0: usize, w1: usize, w2: usize, w3: usize, y0: usize, y1: usize, y2: usize, y3: usize): void {
-  let a0 = f32x4.splat(0), b0 = f32x4.splat(0), a1 = f32x4.splat(0), b1 = f32x4.splat(0);
-  let a2 = f32x4.splat(0), b2 = f32x4.splat(0), a3 = f32x4.splat(0), b3 = f32x4.splat(0);
+@inline function strip8(xr: usize, tab: usize, ckk: i32, w0: usize, w1: usize, w2: usize, w3: usize, y0: usize, y1: usize, y2: usize, y3: usize, b: v128): void {
+  let a0 = f32x4.splat(f32x4.extract_lane(b, 0)), a1 = f32x4.splat(f32x4.extract_lane(b, 1));
+  let a2 = f32x4.splat(f32x4.extract_lane(b, 2)), a3 = f32x4.splat(f32x4.extract_lane(b, 3));
+  let b0 = a0, b1 = a1, b2 = a2, b3 = a3;
   for (let t = 0; t < ckk; t++) {
     const o = <usize>t << 2;
     const p = xr + <usize>load<i32>(tab + o);
@@ -136,8 +138,9 @@ function padImage(g: usize, x: usize, xp: usize): void {
 
 /** As strip8 for 4 columns. */
 // @ts-ignore: decorator
-@inline function strip4(xr: usize, tab: usize, ckk: i32, w0: usize, w1: usize, w2: usize, w3: usize, y0: usize, y1: usize, y2: usize, y3: usize): void {
-  let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
+@inline function strip4(xr: usize, tab: usize, ckk: i32, w0: usize, w1: usize, w2: usize, w3: usize, y0: usize, y1: usize, y2: usize, y3: usize, b: v128): void {
+  let a0 = f32x4.splat(f32x4.extract_lane(b, 0)), a1 = f32x4.splat(f32x4.extract_lane(b, 1));
+  let a2 = f32x4.splat(f32x4.extract_lane(b, 2)), a3 = f32x4.splat(f32x4.extract_lane(b, 3));
   for (let t = 0; t < ckk; t++) {
     const o = <usize>t << 2;
     const x0 = v128.load(xr + <usize>load<i32>(tab + o));
@@ -153,12 +156,12 @@ function padImage(g: usize, x: usize, xp: usize): void {
 }
 
 /**
- * y[n0:n1, o0:o1] = conv2d(x, w), needs OW >= 4. Channels go in blocks of four, columns in
+ * y[n0:n1, o0:o1] = conv2d(x, w) + bias (0 for none), needs OW >= 4. Channels go in blocks of four, columns in
  * strips of 8 (then one of 4 or 8 ending at OW, overlapping the one before): a channel or column that
  * falls in two blocks is computed twice the same way, so every output is the same sum in the
  * same order however the work is split.
  */
-export function conv2dDirectForward(g: usize, x: usize, w: usize, y: usize, n0: i32, n1: i32, o0: i32, o1: i32, ws: usize): void {
+export function conv2dDirectForward(g: usize, x: usize, w: usize, bias: usize, y: usize, n0: i32, n1: i32, o0: i32, o1: i32, ws: usize): void {
   const c = gi(g, 1), h = gi(g, 2), wd = gi(g, 3), o = gi(g, 4), oh = gi(g, 7), ow = gi(g, 8), sh = gi(g, 9), sw = gi(g, 10);
   const ckk = taps(g), ohw = oh * ow;
   const wq = padCols(g);
@@ -175,17 +178,21 @@ export function conv2dDirectForward(g: usize, x: usize, w: usize, y: usize, n0: 
         const w0 = at(w, i0 * ckk), w1 = at(w, i1 * ckk), w2 = at(w, i2 * ckk), w3 = at(w, i3 * ckk);
         const y0 = at(yn, i0 * ohw + oy * ow), y1 = at(yn, i1 * ohw + oy * ow);
         const y2 = at(yn, i2 * ohw + oy * ow), y3 = at(yn, i3 * ohw + oy * ow);
+        const b =
+          bias == 0
+            ? f32x4.splat(0)
+            : f32x4(load<f32>(at(bias, i0)), load<f32>(at(bias, i1)), load<f32>(at(bias, i2)), load<f32>(at(bias, i3)));
         let ox = 0;
-        for (; ox + 8 <= ow; ox += 8) strip8(at(xrow, ox), tab, ckk, w0, w1, w2, w3, at(y0, ox), at(y1, ox), at(y2, ox), at(y3, ox));
+        for (; ox + 8 <= ow; ox += 8) strip8(at(xrow, ox), tab, ckk, w0, w1, w2, w3, at(y0, ox), at(y1, ox), at(y2, ox), at(y3, ox), b);
         const rest = ow - ox;
         if (rest > 4 && ow >= 8) {
           const s = ow - 8;
-          strip8(at(xrow, s), tab, ckk, w0, w1, w2, w3, at(y0, s), at(y1, s), at(y2, s), at(y3, s));
+          strip8(at(xrow, s), tab, ckk, w0, w1, w2, w3, at(y0, s), at(y1, s), at(y2, s), at(y3, s), b);
         } else if (rest > 0) {
           // 4 <= ow < 8 or a tail of 1 to 4 columns: one or two strips of 4, the last ending at ow
-          if (rest > 4) strip4(at(xrow, ox), tab, ckk, w0, w1, w2, w3, at(y0, ox), at(y1, ox), at(y2, ox), at(y3, ox));
+          if (rest > 4) strip4(at(xrow, ox), tab, ckk, w0, w1, w2, w3, at(y0, ox), at(y1, ox), at(y2, ox), at(y3, ox), b);
           const s = ow - 4;
-          strip4(at(xrow, s), tab, ckk, w0, w1, w2, w3, at(y0, s), at(y1, s), at(y2, s), at(y3, s));
+          strip4(at(xrow, s), tab, ckk, w0, w1, w2, w3, at(y0, s), at(y1, s), at(y2, s), at(y3, s), b);
         }
       }
     }

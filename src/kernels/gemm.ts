@@ -71,7 +71,9 @@ export function gemm(
 function packA(mc: i32, kc: i32, a: usize, lda: i32, ta: bool, dst: usize): void {
   for (let ir = 0; ir < mc; ir += MR) {
     const mr = min(MR, mc - ir);
-    if (!ta) {
+    if (!ta && mr == MR) {
+      packARows(kc, at(a, ir * lda), lda, dst);
+    } else if (!ta) {
       // A(i, p) at a[i * lda + p]
       for (let r = 0; r < MR; r++) {
         const d = at(dst, r);
@@ -96,6 +98,48 @@ function packA(mc: i32, kc: i32, a: usize, lda: i32, ta: bool, dst: usize): void
       }
     }
     dst = at(dst, MR * kc);
+  }
+}
+
+/**
+ * One full MR-row panel of an untransposed A (MR rows, lda apart): 4 columns at a time, rows 0-3
+ * by a 4x4 transpose, rows 4 (and 5) by lane stores.
+ */
+function packARows(kc: i32, a: usize, lda: i32, dst: usize): void {
+  const rs = <usize>lda << 2;
+  const ps: usize = MR * 4; // bytes between packed columns
+  let p = 0;
+  for (; p + 4 <= kc; p += 4) {
+    const s = at(a, p);
+    const d = at(dst, p * MR);
+    const x0 = v128.load(s), x1 = v128.load(s + rs), x2 = v128.load(s + 2 * rs), x3 = v128.load(s + 3 * rs);
+    const t0 = v128.shuffle<f32>(x0, x1, 0, 4, 1, 5);
+    const t1 = v128.shuffle<f32>(x0, x1, 2, 6, 3, 7);
+    const t2 = v128.shuffle<f32>(x2, x3, 0, 4, 1, 5);
+    const t3 = v128.shuffle<f32>(x2, x3, 2, 6, 3, 7);
+    v128.store(d, v128.shuffle<f32>(t0, t2, 0, 1, 4, 5));
+    v128.store(d + ps, v128.shuffle<f32>(t0, t2, 2, 3, 6, 7));
+    v128.store(d + 2 * ps, v128.shuffle<f32>(t1, t3, 0, 1, 4, 5));
+    v128.store(d + 3 * ps, v128.shuffle<f32>(t1, t3, 2, 3, 6, 7));
+    const y4 = v128.load(s + 4 * rs);
+    if (MR == 6) {
+      // rows 4 and 5 interleaved: [r4 p, r5 p, r4 p+1, r5 p+1], [.. p+2, .. p+3]
+      const y5 = v128.load(s + 5 * rs);
+      const z0 = v128.shuffle<f32>(y4, y5, 0, 4, 1, 5);
+      const z1 = v128.shuffle<f32>(y4, y5, 2, 6, 3, 7);
+      v128.store64_lane(d, z0, 0, 16);
+      v128.store64_lane(d + ps, z0, 1, 16);
+      v128.store64_lane(d + 2 * ps, z1, 0, 16);
+      v128.store64_lane(d + 3 * ps, z1, 1, 16);
+    } else {
+      v128.store32_lane(d, y4, 0, 16);
+      v128.store32_lane(d + ps, y4, 1, 16);
+      v128.store32_lane(d + 2 * ps, y4, 2, 16);
+      v128.store32_lane(d + 3 * ps, y4, 3, 16);
+    }
+  }
+  for (; p < kc; p++) {
+    for (let r = 0; r < MR; r++) store<f32>(at(dst, p * MR + r), load<f32>(at(a, r * lda + p)));
   }
 }
 

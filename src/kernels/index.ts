@@ -18,19 +18,20 @@
 //   copy4(src, dst, n0..n3, s0..s3, d0..d3)                      4-byte strided copy, rank <= 4
 //   reduce(op, x, out, outer, r, inner, cols)                    (outer, r, inner) -> (outer, inner)
 //   softmax(x, out, rows, cols, log)                             row (log-)softmax
-//   conv2dForward(g, x, w, y, n0, n1, s0, s1, ws)                images n0..n1, positions s0..s1
+//   conv2dForward(g, x, w, bias, y, n0, n1, s0, s1, ws)          images n0..n1, positions s0..s1; bias 0 for none
 //   conv2dBackwardInput(g, gy, w, gx, n0, n1, c0, c1, ws)        images n0..n1, channels c0..c1
 //   conv2dBackwardWeight(g, x, gy, gw, o0, o1, q0, q1, ws)       rows o0..o1, im2col rows q0..q1
 //   conv2dBackwardWeightT(g, x, gy, gw, o0, o1, ws)               same via gw^T, for few im2col rows
 //   convColFloats()                                              im2col chunk floats after gemm ws
-//   conv2dDirectForward(g, x, w, y, n0, n1, o0, o1, ws)          direct conv for few input channels, OW >= 4
+//   conv2dDirectForward(g, x, w, bias, y, n0, n1, o0, o1, ws)    direct conv (+ bias, 0 for none) for few input channels, OW >= 4
 //   conv2dDirectBackwardWeight(g, x, gy, gw, o0, o1, ws)         its weight gradient, rows o0..o1
 //   conv2dDirectScratchBytes(g, no)                              ws size (no = 0 forward, else rows)
 //   winogradFilter(w, u, o, c, flip)                             u = packed F(2x2, 3x3) filter transform
 //   winogradFilterBytes(cin, cout) / winogradScratchBytes(g) / winogradChunkRows(g)   sizes
-//   winogradConv(g, x, u, y, r0, r1, ws)                         3x3 stride-1 conv, tile rows r0..r1
-//   winogradConvBackwardWeight(g, x, gy, gw, o0, o1, ws)         its weight gradient, rows o0..o1
-//   winogradWeightScratchBytes(g, no)                            ws size for no rows
+//   winogradConv(g, x, u, bias, y, r0, r1, ws)                   3x3 stride-1 conv (+ bias, 0 for none), tile rows r0..r1
+//   winogradWeightTransform(g, x, gy, c0, r0, r1, buf, ws)       weight gradient phase 1: transforms, tile rows r0..r1
+//   winogradWeightProducts(g, buf, c0, gu, gw, o0, o1, ws)       phase 2: GEMMs into gU, rows o0..o1; gw after the last chunk
+//   winogradWeightChunkRows(g) / winogradWeightBufferBytes(g) / winogradWeightScratchBytes(g)   sizes
 //   maxPool2d(g, x, y, idx, p0, p1) / maxPool2dBackward(g, gy, idx, gx, p0, p1)   planes p0..p1
 //   avgPool2d(g, x, y, p0, p1) / avgPool2dBackward(g, gy, gx, p0, p1)
 //   adamStep(p, g, m, v, vmax, n, beta1, c1, beta2, c2, stepSize, bc2, eps, decay, wd, flags)  fused Adam/AdamW
@@ -45,5 +46,11 @@ export { adamStep } from './optim';
 export { avgPool2d, avgPool2dBackward, maxPool2d, maxPool2dBackward } from './pool';
 export { reduce, softmax } from './reduce';
 export { compare, where } from './select';
-export { winogradConvBackwardWeight, winogradWeightScratchBytes } from './winograd-weight';
+export {
+  winogradWeightBufferBytes,
+  winogradWeightChunkRows,
+  winogradWeightProducts,
+  winogradWeightScratchBytes,
+  winogradWeightTransform,
+} from './winograd-weight';
 export { winogradChunkRows, winogradConv, winogradFilter, winogradFilterBytes, winogradScratchBytes } from './winograd';

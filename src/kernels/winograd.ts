@@ -108,8 +108,8 @@ export function winogradScratchBytes(g: usize): i32 {
   return 4 * ((2 * rows + 2) * sw + 16 * ((cin + ceilTo(cout, MR)) * ld + 2 * SKEW) + 16 + 48);
 }
 
-/** y[tile rows r0..r1] = conv2d(x, the filter packed in u), for geometry g. */
-export function winogradConv(g: usize, x: usize, u: usize, y: usize, r0: i32, r1: i32, ws: usize): void {
+/** y[tile rows r0..r1] = conv2d(x, the filter packed in u) + bias (cout floats; 0 for none), for geometry g. */
+export function winogradConv(g: usize, x: usize, u: usize, bias: usize, y: usize, r0: i32, r1: i32, ws: usize): void {
   const cin = gi(g, 1), h = gi(g, 2), w = gi(g, 3), cout = gi(g, 4), oh = gi(g, 5), ow = gi(g, 6);
   const tilesX = (ow + 1) >> 1, tilesY = (oh + 1) >> 1;
   const chunk = winogradChunkRows(g);
@@ -128,11 +128,11 @@ export function winogradConv(g: usize, x: usize, u: usize, y: usize, r0: i32, r1
     const tiles = (c1 - c0) * tilesX;
     const ld = leading(tiles);
     const ub = <usize>(opad * cin) << 2, vb = <usize>(cin * ld + SKEW) << 2, mb = <usize>(opad * ld + SKEW) << 2;
-    inputTransform(g, x, c0, c1, stage, sw, v, ld, vb);
+    inputTransform(g, x, c0, c1, stage, sw, v, ld, vb, 0);
     for (let xi = 0; xi < 16; xi++) {
       products(cin, opad, tiles, u + <usize>xi * ub, v + <usize>xi * vb, ld, m + <usize>xi * mb, tmp);
     }
-    outputTransform(g, m, ld, mb, c0, c1, y, tmp);
+    outputTransform(g, m, ld, mb, c0, c1, bias, y, tmp);
   }
 }
 
@@ -175,8 +175,13 @@ export function stageRows(plane: usize, h: i32, w: i32, iy0: i32, nr: i32, padW:
   for (; i < n; i++) store<f32>(at(d, i), 0);
 }
 
-/** V[xi][c][t] (at v + xi * xs bytes) for the tiles t of tile rows c0..c1, every input channel. */
-export function inputTransform(g: usize, x: usize, c0: i32, c1: i32, stage: usize, sw: i32, v: usize, ld: i32, xs: usize): void {
+/**
+ * V[xi][c][t] (at v + xi * xs bytes) for the tiles t of tile rows c0..c1, every input channel.
+ * A short last group of 4 tiles stores garbage in up to 3 columns past the range; with `tmp`
+ * (64 floats, 0 for none) the range's last one goes through it instead, so that threads can
+ * transform adjacent ranges of one matrix.
+ */
+export function inputTransform(g: usize, x: usize, c0: i32, c1: i32, stage: usize, sw: i32, v: usize, ld: i32, xs: usize, tmp: usize): void {
   const cin = gi(g, 1), h = gi(g, 2), w = gi(g, 3), oh = gi(g, 5), ow = gi(g, 6), padH = gi(g, 7), padW = gi(g, 8);
   const tilesX = (ow + 1) >> 1, tilesY = (oh + 1) >> 1;
   const rs = <usize>sw << 2;
@@ -192,11 +197,23 @@ export function inputTransform(g: usize, x: usize, c0: i32, c1: i32, stage: usiz
         const src = at(stage, 2 * (ty - ty0) * sw);
         const dst = at(v, c * ld + t);
         // groups of 4 tiles; a short last group stores garbage lanes that the next row's tiles overwrite
-        for (let tx = 0; tx < tilesX; tx += 4) inputGroup(at(src, 2 * tx), rs, at(dst, tx), xs);
+        const clip = tmp != 0 && r + ty - ty0 == c1 - 1 ? tilesX & ~3 : tilesX;
+        for (let tx = 0; tx < clip; tx += 4) inputGroup(at(src, 2 * tx), rs, at(dst, tx), xs);
+        if (clip < tilesX) {
+          inputGroup(at(src, 2 * clip), rs, tmp, 16);
+          copyLanes(tmp, at(dst, clip), xs, tilesX - clip);
+        }
         t += tilesX;
       }
       r += ty1 - ty0;
     }
+  }
+}
+
+/** The first `lanes` floats of 16 vectors at tmp (16 bytes apart) to dst + xi * xs. */
+export function copyLanes(tmp: usize, dst: usize, xs: usize, lanes: i32): void {
+  for (let xi = 0; xi < 16; xi++) {
+    for (let k = 0; k < lanes; k++) store<f32>(at(dst + <usize>xi * xs, k), load<f32>(at(tmp, 4 * xi + k)));
   }
 }
 
@@ -255,13 +272,14 @@ export function inputTransform(g: usize, x: usize, c0: i32, c1: i32, stage: usiz
   v128.store(dst + 15 * xs, f32x4.sub(b3, f32x4.sub(x1, x3)));
 }
 
-/** y[n, o, 2ty:2ty+2, 2tx:2tx+2] = A^T M A for every tile of tile rows c0..c1 and output channel o (M[xi] at m + xi * ms bytes). */
-function outputTransform(g: usize, m: usize, ld: i32, ms: usize, c0: i32, c1: i32, y: usize, tmp: usize): void {
+/** y[n, o, 2ty:2ty+2, 2tx:2tx+2] = A^T M A + bias[o] for every tile of tile rows c0..c1 and output channel o (M[xi] at m + xi * ms bytes). */
+function outputTransform(g: usize, m: usize, ld: i32, ms: usize, c0: i32, c1: i32, bias: usize, y: usize, tmp: usize): void {
   const cout = gi(g, 4), oh = gi(g, 5), ow = gi(g, 6);
   const tilesX = (ow + 1) >> 1, tilesY = (oh + 1) >> 1;
   // groups of 4 tiles whose 2x8 outputs all lie inside the output take the vector store
   const fullX = ow >> 3 << 2; // tiles tx < fullX in groups of 4 starting at multiples of 4
   for (let o = 0; o < cout; o++) {
+    const b = f32x4.splat(bias != 0 ? load<f32>(at(bias, o)) : 0);
     let t = 0;
     for (let r = c0; r < c1; r++) {
       const n = r / tilesY, ty = r - n * tilesY;
@@ -270,7 +288,7 @@ function outputTransform(g: usize, m: usize, ld: i32, ms: usize, c0: i32, c1: i3
       const src = at(m, o * ld + t);
       const full = oy + 1 < oh;
       for (let tx = 0; tx < tilesX; tx += 4) {
-        outputGroup(at(src, tx), ms, tmp);
+        outputGroup(at(src, tx), ms, bias != 0, b, tmp);
         const dst = at(yrow, 2 * tx);
         if (full && tx < fullX) {
           // 4 tiles, 2 rows of 8 outputs
@@ -299,11 +317,11 @@ function outputTransform(g: usize, m: usize, ld: i32, ms: usize, c0: i32, c1: i3
 }
 
 /**
- * Y = A^T M A for 4 tiles side by side (lanes), M[4i + j] at p + (4i + j) * ms; A^T = [1 1 1 0;
- * 0 1 -1 -1]. Writes y00, y01, y10, y11 (4 lanes each) to tmp.
+ * Y = A^T M A (+ b when `add`) for 4 tiles side by side (lanes), M[4i + j] at p + (4i + j) * ms;
+ * A^T = [1 1 1 0; 0 1 -1 -1]. Writes y00, y01, y10, y11 (4 lanes each) to tmp.
  */
 // @ts-ignore: decorator
-@inline function outputGroup(p: usize, ms: usize, tmp: usize): void {
+@inline function outputGroup(p: usize, ms: usize, add: bool, b: v128, tmp: usize): void {
   // row i of M A: [m_i0 + m_i1 + m_i2, m_i1 - m_i2 - m_i3]
   let m0 = v128.load(p), m1 = v128.load(p + ms), m2 = v128.load(p + 2 * ms), m3 = v128.load(p + 3 * ms);
   let s0 = f32x4.add(f32x4.add(m0, m1), m2);
@@ -327,6 +345,12 @@ function outputTransform(g: usize, m: usize, ld: i32, ms: usize, c0: i32, c1: i3
   m0 = v128.load(p); m1 = v128.load(p + ms); m2 = v128.load(p + 2 * ms); m3 = v128.load(p + 3 * ms);
   d0 = f32x4.sub(d0, f32x4.add(f32x4.add(m0, m1), m2));
   d1 = f32x4.sub(d1, f32x4.sub(f32x4.sub(m1, m2), m3));
+  if (add) {
+    s0 = f32x4.add(s0, b);
+    s1 = f32x4.add(s1, b);
+    d0 = f32x4.add(d0, b);
+    d1 = f32x4.add(d1, b);
+  }
   v128.store(tmp, s0);
   v128.store(tmp, s1, 16);
   v128.store(tmp, d0, 32);

@@ -99,14 +99,8 @@ export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, options:
     const px = cx.ptr();
     const pw_ = cw.ptr();
     const out = emptyTensor([n, o, g.oh, g.ow]);
-    if (out.size > 0) {
-      b.conv2d(px, pw_, out.ptr(), g);
-      if (cb !== null) {
-        // the bias added in place, broadcast over (N, ., OH, OW): no second output tensor
-        const dst = { ptr: out.ptr(), dtype: out.dtype, shape: out.shape, strides: out.strides };
-        b.binary('add', dst, { ptr: cb.ptr(), dtype: cb.dtype, shape: out.shape, strides: [0, 1, 0, 0] }, dst.ptr, out.dtype);
-      }
-    }
+    // the backend adds the bias (broadcast over (N, ., OH, OW)) as it writes y
+    if (out.size > 0) b.conv2d(px, pw_, cb === null ? 0 : cb.ptr(), out.ptr(), g);
     return out;
   });
   return attach(y, 'conv2d', cb === null ? [cx, cw] : [cx, cw, cb], (gy) => {

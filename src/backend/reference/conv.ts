@@ -34,12 +34,19 @@ function eachTap(g: Conv2dGeom, visit: (xi: number, wi: number, yi: number) => v
   }
 }
 
-export function refConv2d(x: number, w: number, y: number, g: Conv2dGeom): void {
+/** y (N, O, OH, OW) = conv2d(x, w) + bias (O, broadcast; 0 for none). */
+export function refConv2d(x: number, w: number, bias: number, y: number, g: Conv2dGeom): void {
   const f = heap().f32;
   const xb = x >>> 2,
     wb = w >>> 2,
     yb = y >>> 2;
-  f.fill(0, yb, yb + g.n * g.o * g.oh * g.ow);
+  const plane = g.oh * g.ow;
+  for (let n = 0; n < g.n; n++) {
+    for (let o = 0; o < g.o; o++) {
+      const at = yb + (n * g.o + o) * plane;
+      f.fill(bias === 0 ? 0 : f[(bias >>> 2) + o], at, at + plane);
+    }
+  }
   eachTap(g, (xi, wi, yi) => {
     f[yb + yi] += f[xb + xi] * f[wb + wi];
   });

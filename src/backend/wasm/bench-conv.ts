@@ -84,20 +84,20 @@ if (isMain) {
     const gf = (ms: number): string => `${ms.toFixed(2)} ms (${(flop / ms / 1e6).toFixed(0)})`;
     for (const t of [1, all]) {
       setNumThreads(t);
-      const fwd = timeMs(() => im2colConv2d(kern, x, w, y, g), 3);
+      const fwd = timeMs(() => im2colConv2d(kern, x, w, 0, y, g), 3);
       const bi = timeMs(() => im2colConv2dBackwardInput(kern, y, w, gx, g), 3);
       const bw = timeMs(() => im2colConv2dBackwardWeight(kern, x, y, gw, g), 3);
       const vs = (a: number, b: number): string => `x${(a / b).toFixed(2)}`;
       let wino = '';
       if (winogradApplies(g, 'input')) {
-        const wf = timeMs(() => winogradConv2d(kern, x, w, y, g), 3);
+        const wf = timeMs(() => winogradConv2d(kern, x, w, 0, y, g), 3);
         const wb = timeMs(() => winogradConv2dBackwardInput(kern, y, w, gx, g), 3);
         const ww = timeMs(() => winogradConv2dBackwardWeight(kern, x, y, gw, g), 3);
         wino = ` | winograd fwd ${gf(wf)} ${vs(fwd, wf)}, bwd input ${gf(wb)} ${vs(bi, wb)}, bwd weight ${gf(ww)} ${vs(bw, ww)}`;
       }
       let direct = '';
       if (directApplies(g)) {
-        const df = timeMs(() => directConv2d(kern, x, w, y, g), 3);
+        const df = timeMs(() => directConv2d(kern, x, w, 0, y, g), 3);
         const dw = timeMs(() => directConv2dBackwardWeight(kern, x, y, gw, g), 3);
         direct = ` | direct fwd ${gf(df)} ${vs(fwd, df)}, bwd weight ${gf(dw)} ${vs(bw, dw)}`;
       }

@@ -28,7 +28,7 @@ const GEOMS: Conv2dGeom[] = [
   geom(5, 1, 28, 28, 8, [3, 3], 1, 1),
 ];
 
-/** Runs all three conv primitives on `be`; returns y, gx, gw. */
+/** Runs all three conv primitives on `be`; returns y, gx, gw and y with a bias. */
 function runConv(be: WasmBackend | ReferenceBackend, g: Conv2dGeom, seed: number): Float32Array[] {
   const xn = g.n * g.c * g.h * g.w;
   const wn = g.o * (g.c / g.groups) * g.kh * g.kw;
@@ -39,10 +39,13 @@ function runConv(be: WasmBackend | ReferenceBackend, g: Conv2dGeom, seed: number
   const y = allocF32(yn, randoms(yn, 99));
   const gx = allocF32(xn, randoms(xn, 98));
   const gw = allocF32(wn, randoms(wn, 97));
-  be.conv2d(x, w, y, g);
+  const bias = allocF32(g.o, randoms(g.o, seed + 3));
+  const yb = allocF32(yn, randoms(yn, 96));
+  be.conv2d(x, w, 0, y, g);
   be.conv2dBackwardInput(gy, w, gx, g);
   be.conv2dBackwardWeight(x, gy, gw, g);
-  return [readF32(y, yn), readF32(gx, xn), readF32(gw, wn)];
+  be.conv2d(x, w, bias, yb, g);
+  return [readF32(y, yn), readF32(gx, xn), readF32(gw, wn), readF32(yb, yn)];
 }
 
 for (const build of availableBuilds()) {
@@ -51,9 +54,10 @@ for (const build of availableBuilds()) {
     GEOMS.forEach((g, i) => {
       const got = runConv(be, g, i * 10);
       const want = runConv(ref, g, i * 10);
-      const names = ['y', 'gx', 'gw'];
+      const names = ['y', 'gx', 'gw', 'y + bias'];
       // float32 sums of k terms of size ~1 (the reference sums in float64)
-      const k = [(g.c / g.groups) * g.kh * g.kw, (g.o / g.groups) * g.kh * g.kw, g.n * g.oh * g.ow];
+      const ckk = (g.c / g.groups) * g.kh * g.kw;
+      const k = [ckk, (g.o / g.groups) * g.kh * g.kw, g.n * g.oh * g.ow, ckk + 1];
       got.forEach((v, j) => {
         assertClose(v, want[j], 1e-5, 1e-6 + 3e-7 * k[j], `${build} ${names[j]} ${JSON.stringify(g)}`);
       });

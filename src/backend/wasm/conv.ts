@@ -46,11 +46,11 @@ function splitsWell(n: number, t: number): boolean {
   return n % t === 0 || n >= 4 * t;
 }
 
-/** y (N, O, OH, OW) = conv2d(x (N, C, H, W), w (O, C/groups, KH, KW)). */
-export function wasmConv2d(kern: Kernels, x: number, w: number, y: number, g: Conv2dGeom): void {
-  if (directPays(g)) directConv2d(kern, x, w, y, g);
-  else if (winogradPays(g, 'forward')) winogradConv2d(kern, x, w, y, g);
-  else im2colConv2d(kern, x, w, y, g);
+/** y (N, O, OH, OW) = conv2d(x (N, C, H, W), w (O, C/groups, KH, KW)) + bias (O; 0 for none). */
+export function wasmConv2d(kern: Kernels, x: number, w: number, bias: number, y: number, g: Conv2dGeom): void {
+  if (directPays(g)) directConv2d(kern, x, w, bias, y, g);
+  else if (winogradPays(g, 'forward')) winogradConv2d(kern, x, w, bias, y, g);
+  else im2colConv2d(kern, x, w, bias, y, g);
 }
 
 /** gx (N, C, H, W) = gradient of conv2d with respect to x, given gy (N, O, OH, OW). */
@@ -59,14 +59,14 @@ export function wasmConv2dBackwardInput(kern: Kernels, gy: number, w: number, gx
   else im2colConv2dBackwardInput(kern, gy, w, gx, g);
 }
 
-/** The forward by im2col + GEMM (any geometry). */
-export function im2colConv2d(kern: Kernels, x: number, w: number, y: number, g: Conv2dGeom): void {
+/** The forward by im2col + GEMM (any geometry), the bias (0 for none) added by the GEMM. */
+export function im2colConv2d(kern: Kernels, x: number, w: number, bias: number, y: number, g: Conv2dGeom): void {
   const { ckk, ohw, threads: t } = dims(g);
   if (g.n === 0 || g.o === 0 || ohw === 0) return;
   const gp = convGeom(g);
   const parts = splitsWell(g.n, t)
-    ? ranges(g.n, t).map(([n0, nn], i) => [gp, x, w, y, n0, n0 + nn, 0, ohw, convScratch(kern, i, ckk)])
-    : ranges(ohw, t, 8).map(([s0, ns], i) => [gp, x, w, y, 0, g.n, s0, s0 + ns, convScratch(kern, i, ckk)]);
+    ? ranges(g.n, t).map(([n0, nn], i) => [gp, x, w, bias, y, n0, n0 + nn, 0, ohw, convScratch(kern, i, ckk)])
+    : ranges(ohw, t, 8).map(([s0, ns], i) => [gp, x, w, bias, y, 0, g.n, s0, s0 + ns, convScratch(kern, i, ckk)]);
   runParallel(kern, 'conv2dForward', parts);
 }
 
@@ -141,8 +141,8 @@ function winogradPays(g: Conv2dGeom, pass: ConvPass): boolean {
 let filterPtr = 0;
 let filterBytes = 0;
 
-/** Runs winogradConv over x (n, cin, h, w) into y (n, cout, oh, ow), with w's transform packed once. */
-function winograd(kern: Kernels, x: number, w: number, y: number, g: Conv2dGeom, backward: boolean): void {
+/** Runs winogradConv over x (n, cin, h, w) into y (n, cout, oh, ow) (+ bias (cout), 0 for none), with w's transform packed once. */
+function winograd(kern: Kernels, x: number, w: number, bias: number, y: number, g: Conv2dGeom, backward: boolean): void {
   const ex = kern.exports;
   const [cin, cout] = backward ? [g.o, g.c] : [g.c, g.o];
   const [h, wd, oh, ow] = backward ? [g.oh, g.ow, g.h, g.w] : [g.h, g.w, g.oh, g.ow];
@@ -160,29 +160,67 @@ function winograd(kern: Kernels, x: number, w: number, y: number, g: Conv2dGeom,
   const macs = g.n * cout * oh * ow * cin * 9;
   const t = macs >= PARALLEL_MIN_MACS ? poolThreads() : 1;
   const ws = ex.winogradScratchBytes(gp);
-  const parts = ranges(rows, t).map(([r0, nr], i) => [gp, x, filterPtr, y, r0, r0 + nr, threadScratch(i, ws)]);
+  const parts = ranges(rows, t).map(([r0, nr], i) => [gp, x, filterPtr, bias, y, r0, r0 + nr, threadScratch(i, ws)]);
   runParallel(kern, 'winogradConv', parts);
 }
 
-/** y (N, O, OH, OW) = conv2d(x, w) by Winograd; needs winogradApplies(g, 'forward'). */
-export function winogradConv2d(kern: Kernels, x: number, w: number, y: number, g: Conv2dGeom): void {
-  winograd(kern, x, w, y, g, false);
+/** y (N, O, OH, OW) = conv2d(x, w) + bias (O; 0 for none) by Winograd; needs winogradApplies(g, 'forward'). */
+export function winogradConv2d(kern: Kernels, x: number, w: number, bias: number, y: number, g: Conv2dGeom): void {
+  winograd(kern, x, w, bias, y, g, false);
 }
 
 /** gx (N, C, H, W) from gy (N, O, OH, OW) by Winograd; needs winogradApplies(g, 'input'). */
 export function winogradConv2dBackwardInput(kern: Kernels, gy: number, w: number, gx: number, g: Conv2dGeom): void {
-  winograd(kern, gy, w, gx, g, true);
+  winograd(kern, gy, w, 0, gx, g, true);
 }
 
-/** gw (O, C, 3, 3) from x (N, C, H, W) and gy (N, O, OH, OW) by Winograd, output channels split across threads. */
+/** A heap buffer kept between calls, grown as needed. */
+interface Buffer {
+  ptr: number;
+  bytes: number;
+}
+
+/** The address of at least `bytes` in `b`, reallocated when it is too small. */
+function grow(b: Buffer, bytes: number): number {
+  if (bytes > b.bytes) {
+    if (b.ptr !== 0) heap().freeScratch(b.ptr, b.bytes);
+    b.ptr = heap().allocateScratch(bytes);
+    b.bytes = bytes;
+  }
+  return b.ptr;
+}
+
+const weightBuffer: Buffer = { ptr: 0, bytes: 0 };
+const weightSums: Buffer = { ptr: 0, bytes: 0 };
+
+/**
+ * gw (O, C, 3, 3) from x (N, C, H, W) and gy (N, O, OH, OW) by Winograd. Per chunk of tile rows,
+ * two parallel calls: the threads transform x and gy into shared buffers (split over tile rows),
+ * then add the chunk's GEMMs to the sums gU (split over output channels, so that every sum runs
+ * in the same order whatever the thread count).
+ */
 export function winogradConv2dBackwardWeight(kern: Kernels, x: number, gy: number, gw: number, g: Conv2dGeom): void {
   if (g.o === 0 || g.c === 0) return;
   const ex = kern.exports;
   const gp = writeGeom([g.n, g.c, g.h, g.w, g.o, g.oh, g.ow, g.padH, g.padW]);
   const macs = g.n * g.o * g.oh * g.ow * g.c * 9;
   const t = macs >= PARALLEL_MIN_MACS ? poolThreads() : 1;
-  const parts = ranges(g.o, t).map(([o0, no], i) => [gp, x, gy, gw, o0, o0 + no, threadScratch(i, ex.winogradWeightScratchBytes(gp, no))]);
-  runParallel(kern, 'winogradConvBackwardWeight', parts);
+  const rows = g.n * Math.ceil(g.oh / 2);
+  const chunk = ex.winogradWeightChunkRows(gp);
+  const buf = grow(weightBuffer, ex.winogradWeightBufferBytes(gp));
+  const gu = grow(weightSums, 4 * 16 * g.o * g.c);
+  const ws = Array.from({ length: t }, (_, i) => threadScratch(i, ex.winogradWeightScratchBytes(gp)));
+  const channels = ranges(g.o, t);
+  for (let c0 = 0; c0 < Math.max(rows, 1); c0 += chunk) {
+    const nr = Math.min(rows, c0 + chunk) - c0;
+    const parts = ranges(nr, t).map(([r0, n], i) => [gp, x, gy, c0, c0 + r0, c0 + r0 + n, buf, ws[i]]);
+    if (nr > 0) runParallel(kern, 'winogradWeightTransform', parts);
+    runParallel(
+      kern,
+      'winogradWeightProducts',
+      channels.map(([o0, no], i) => [gp, buf, c0, gu, gw, o0, o0 + no, ws[i]]),
+    );
+  }
 }
 
 // Direct convolution (src/kernels/conv_direct.ts) for few input channels, the first layer of an
@@ -205,14 +243,14 @@ function directPays(g: Conv2dGeom): boolean {
   return directApplies(g) && g.c <= 4 && g.c * g.kh * g.kw <= 48;
 }
 
-/** y (N, O, OH, OW) = conv2d(x, w) by the direct kernel; needs directApplies(g). */
-export function directConv2d(kern: Kernels, x: number, w: number, y: number, g: Conv2dGeom): void {
+/** y (N, O, OH, OW) = conv2d(x, w) + bias (0 for none) by the direct kernel; needs directApplies(g). */
+export function directConv2d(kern: Kernels, x: number, w: number, bias: number, y: number, g: Conv2dGeom): void {
   const { threads: t } = dims(g);
   const gp = convGeom(g);
   const ws = (i: number): number => threadScratch(i, kern.exports.conv2dDirectScratchBytes(gp, 0));
   const parts = splitsWell(g.n, t)
-    ? ranges(g.n, t).map(([n0, nn], i) => [gp, x, w, y, n0, n0 + nn, 0, g.o, ws(i)])
-    : ranges(g.o, t, 4).map(([o0, no], i) => [gp, x, w, y, 0, g.n, o0, o0 + no, ws(i)]);
+    ? ranges(g.n, t).map(([n0, nn], i) => [gp, x, w, bias, y, n0, n0 + nn, 0, g.o, ws(i)])
+    : ranges(g.o, t, 4).map(([o0, no], i) => [gp, x, w, bias, y, 0, g.n, o0, o0 + no, ws(i)]);
   runParallel(kern, 'conv2dDirectForward', parts);
 }
 

@@ -79,30 +79,36 @@ function assertNear(got: Float32Array, want: Float64Array, what: string): void {
   }
 }
 
-/** Random x, w, gy for g (seeded by i). */
-function data(g: Conv2dGeom, i: number): { x: Float32Array; w: Float32Array; gy: Float32Array } {
+type Data = { x: Float32Array; w: Float32Array; gy: Float32Array; b: Float32Array | null };
+
+/** Random x, w, gy and (for odd i) a bias for g (seeded by i). */
+function data(g: Conv2dGeom, i: number): Data {
   return {
     x: randoms(g.n * g.c * g.h * g.w, 100 * i + 1),
     w: randoms(g.o * g.c * g.kh * g.kw, 100 * i + 2),
     gy: randoms(g.n * g.o * g.oh * g.ow, 100 * i + 3),
+    b: i % 2 === 1 ? randoms(g.o, 100 * i + 4) : null,
   };
 }
 
+/** refForward plus the bias of d, if any. */
+function refForwardBias(d: Data, g: Conv2dGeom): Float64Array {
+  const y = refForward(d.x, d.w, g);
+  const ohw = g.oh * g.ow;
+  if (d.b !== null) for (let i = 0; i < y.length; i++) y[i] += d.b[Math.floor(i / ohw) % g.o];
+  return y;
+}
+
 /** y and gw by `fwd` and `wgt` on kern (outputs pre-filled with garbage). */
-function run(
-  kern: Kernels,
-  g: Conv2dGeom,
-  d: { x: Float32Array; w: Float32Array; gy: Float32Array },
-  fwd = directConv2d,
-  wgt = directConv2dBackwardWeight,
-): [Float32Array, Float32Array] {
+function run(kern: Kernels, g: Conv2dGeom, d: Data, fwd = directConv2d, wgt = directConv2dBackwardWeight): [Float32Array, Float32Array] {
   const yn = g.n * g.o * g.oh * g.ow;
   const xp = allocF32(d.x.length, d.x);
   const wp = allocF32(d.w.length, d.w);
+  const bp = d.b === null ? 0 : allocF32(g.o, d.b);
   const gyp = allocF32(yn, d.gy);
   const yp = allocF32(yn, randoms(yn, 7, 1e6, 2e6));
   const gwp = allocF32(d.w.length, randoms(d.w.length, 8, 1e6, 2e6));
-  fwd(kern, xp, wp, yp, g);
+  fwd(kern, xp, wp, bp, yp, g);
   wgt(kern, xp, gyp, gwp, g);
   return [readF32(yp, yn), readF32(gwp, d.w.length)];
 }
@@ -131,7 +137,7 @@ for (const build of availableBuilds()) {
       assert.ok(directApplies(g), JSON.stringify(g));
       const d = data(g, i);
       const [y, gw] = run(kern, g, d);
-      assertNear(y, refForward(d.x, d.w, g), `${build} y ${JSON.stringify(s)}`);
+      assertNear(y, refForwardBias(d, g), `${build} y ${JSON.stringify(s)}`);
       assertNear(gw, refWeight(d.x, d.gy, g), `${build} gw ${JSON.stringify(s)}`);
     });
   });
@@ -146,7 +152,7 @@ test('conv direct: the benchmark CNN conv1 (1 -> 32, 28x28) and an RGB layer (3 
     const g = geom(s);
     const d = data(g, 50 + i);
     const [y, gw] = run(kern, g, d);
-    assertNear(y, refForward(d.x, d.w, g), `y ${JSON.stringify(s)}`);
+    assertNear(y, refForwardBias(d, g), `y ${JSON.stringify(s)}`);
     assertNear(gw, refWeight(d.x, d.gy, g), `gw ${JSON.stringify(s)}`);
   });
 });

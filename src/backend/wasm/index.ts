@@ -86,8 +86,8 @@ export class WasmBackend implements Backend {
     wasmSoftmax(this.kernels, x, rows, cols, out, log);
   }
 
-  conv2d(x: number, w: number, y: number, g: Conv2dGeom): void {
-    wasmConv2d(this.kernels, x, w, y, g);
+  conv2d(x: number, w: number, bias: number, y: number, g: Conv2dGeom): void {
+    wasmConv2d(this.kernels, x, w, bias, y, g);
   }
 
   conv2dBackwardInput(gy: number, w: number, gx: number, g: Conv2dGeom): void {

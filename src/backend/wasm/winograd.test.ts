@@ -98,8 +98,17 @@ function assertNear(got: Float32Array, want: Float64Array, what: string): void {
   }
 }
 
-/** Winograd forward, backward input and weight on `kern`: y, gx, gw (outputs pre-filled with garbage). */
-function runWinograd(kern: Kernels, g: Conv2dGeom, x: Float32Array, w: Float32Array, gy: Float32Array): Float32Array[] {
+/** y + bias[o] for y (N, O, OH, OW). */
+function addBias(y: Float64Array, bias: Float32Array, g: Conv2dGeom): Float64Array {
+  const plane = g.oh * g.ow;
+  return y.map((v, i) => v + bias[Math.floor(i / plane) % g.o]);
+}
+
+/**
+ * Winograd forward, backward input and weight on `kern`, then the forward with `bias`: y, gx, gw,
+ * y + bias (outputs pre-filled with garbage).
+ */
+function runWinograd(kern: Kernels, g: Conv2dGeom, x: Float32Array, w: Float32Array, gy: Float32Array, bias: Float32Array): Float32Array[] {
   const xn = g.n * g.c * g.h * g.w;
   const yn = g.n * g.o * g.oh * g.ow;
   const xp = allocF32(xn, x);
@@ -108,10 +117,12 @@ function runWinograd(kern: Kernels, g: Conv2dGeom, x: Float32Array, w: Float32Ar
   const yp = allocF32(yn, randoms(yn, 99, 1e6, 2e6));
   const gxp = allocF32(xn, randoms(xn, 98, 1e6, 2e6));
   const gwp = allocF32(w.length, randoms(w.length, 97, 1e6, 2e6));
-  winogradConv2d(kern, xp, wp, yp, g);
+  const ybp = allocF32(yn, randoms(yn, 96, 1e6, 2e6));
+  winogradConv2d(kern, xp, wp, 0, yp, g);
   winogradConv2dBackwardInput(kern, gyp, wp, gxp, g);
   winogradConv2dBackwardWeight(kern, xp, gyp, gwp, g);
-  return [readF32(yp, yn), readF32(gxp, xn), readF32(gwp, w.length)];
+  winogradConv2d(kern, xp, wp, allocF32(g.o, bias), ybp, g);
+  return [readF32(yp, yn), readF32(gxp, xn), readF32(gwp, w.length), readF32(ybp, yn)];
 }
 
 const CASES: Conv2dGeom[] = [
@@ -136,8 +147,11 @@ for (const build of availableBuilds()) {
       const x = randoms(g.n * g.c * g.h * g.w, 10 * i);
       const w = randoms(g.o * g.c * 9, 10 * i + 1);
       const gy = randoms(g.n * g.o * g.oh * g.ow, 10 * i + 2);
-      const [y, gx, gw] = runWinograd(kern, g, x, w, gy);
-      assertNear(y, directForward(x, w, g), `${build} y ${JSON.stringify(g)}`);
+      const bias = randoms(g.o, 10 * i + 3);
+      const [y, gx, gw, yb] = runWinograd(kern, g, x, w, gy, bias);
+      const want = directForward(x, w, g);
+      assertNear(y, want, `${build} y ${JSON.stringify(g)}`);
+      assertNear(yb, addBias(want, bias, g), `${build} y + bias ${JSON.stringify(g)}`);
       assertNear(gx, directBackwardInput(gy, w, g), `${build} gx ${JSON.stringify(g)}`);
       assertNear(gw, directBackwardWeight(x, gy, g), `${build} gw ${JSON.stringify(g)}`);
     });
@@ -150,8 +164,10 @@ test('winograd: the benchmark CNN conv2 shape (batch 4, 32 -> 64, 13x13 -> 11x11
     const x = randoms(g.n * g.c * g.h * g.w, 1);
     const w = randoms(g.o * g.c * 9, 2, -0.1, 0.1);
     const gy = randoms(g.n * g.o * g.oh * g.ow, 3);
-    const [y, gx, gw] = runWinograd(kern, g, x, w, gy);
+    const bias = randoms(g.o, 4);
+    const [y, gx, gw, yb] = runWinograd(kern, g, x, w, gy, bias);
     assertNear(y, directForward(x, w, g), `y ${JSON.stringify(g)}`);
+    assertNear(yb, addBias(directForward(x, w, g), bias, g), `y + bias ${JSON.stringify(g)}`);
     assertNear(gx, directBackwardInput(gy, w, g), `gx ${JSON.stringify(g)}`);
     assertNear(gw, directBackwardWeight(x, gy, g), `gw ${JSON.stringify(g)}`);
   }
@@ -160,28 +176,37 @@ test('winograd: the benchmark CNN conv2 shape (batch 4, 32 -> 64, 13x13 -> 11x11
 test('winograd: identical results on 1 and 2 threads, and the dispatch agrees with it', () => {
   const kern = loadKernels();
   const saved = getNumThreads();
+  // (40, 8, 13, 13): 240 tile rows of 6 tiles, so the weight gradient runs several chunks, one
+  // starting inside an image, and the threads' transform ranges end in short groups of tiles
+  const cases = [geom3(3, 32, 13, 13, 64, 0), geom3(1, 16, 28, 28, 24, 1), geom3(5, 8, 9, 9, 8, 1), geom3(40, 8, 13, 13, 10, 0)];
   try {
-    for (const g of [geom3(3, 32, 13, 13, 64, 0), geom3(1, 16, 28, 28, 24, 1), geom3(5, 8, 9, 9, 8, 1)]) {
+    for (const g of cases) {
       const x = randoms(g.n * g.c * g.h * g.w, 4);
       const w = randoms(g.o * g.c * 9, 5);
       const gy = randoms(g.n * g.o * g.oh * g.ow, 6);
+      const bias = randoms(g.o, 7);
       setNumThreads(1);
-      const one = runWinograd(kern, g, x, w, gy);
+      const one = runWinograd(kern, g, x, w, gy, bias);
       setNumThreads(2);
-      const two = runWinograd(kern, g, x, w, gy);
+      const two = runWinograd(kern, g, x, w, gy, bias);
       assertIdentical(one[0], two[0], `y ${JSON.stringify(g)}`);
       assertIdentical(one[1], two[1], `gx ${JSON.stringify(g)}`);
       assertIdentical(one[2], two[2], `gw ${JSON.stringify(g)}`);
+      assertIdentical(one[3], two[3], `y + bias ${JSON.stringify(g)}`);
+      assertNear(two[2], directBackwardWeight(x, gy, g), `2 threads gw ${JSON.stringify(g)}`);
       // wasmConv2d picks Winograd or im2col; either way it must agree with the direct convolution
       const yn = g.n * g.o * g.oh * g.ow;
       const xn = g.n * g.c * g.h * g.w;
       const yp = allocF32(yn);
+      const ybp = allocF32(yn);
       const gxp = allocF32(xn);
       const gwp = allocF32(w.length);
-      wasmConv2d(kern, allocF32(xn, x), allocF32(w.length, w), yp, g);
+      wasmConv2d(kern, allocF32(xn, x), allocF32(w.length, w), 0, yp, g);
+      wasmConv2d(kern, allocF32(xn, x), allocF32(w.length, w), allocF32(g.o, bias), ybp, g);
       wasmConv2dBackwardInput(kern, allocF32(yn, gy), allocF32(w.length, w), gxp, g);
       wasmConv2dBackwardWeight(kern, allocF32(xn, x), allocF32(yn, gy), gwp, g);
       assertNear(readF32(yp, yn), directForward(x, w, g), `dispatch y ${JSON.stringify(g)}`);
+      assertNear(readF32(ybp, yn), addBias(directForward(x, w, g), bias, g), `dispatch y + bias ${JSON.stringify(g)}`);
       assertNear(readF32(gxp, xn), directBackwardInput(gy, w, g), `dispatch gx ${JSON.stringify(g)}`);
       assertNear(readF32(gwp, w.length), directBackwardWeight(x, gy, g), `dispatch gw ${JSON.stringify(g)}`);
     }
