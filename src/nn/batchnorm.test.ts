@@ -3,7 +3,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { mean, randn, type Tensor, tensor, variance } from '../index.js';
+import { mean, memoryStats, randn, type Tensor, tensor, variance } from '../index.js';
 import { BatchNorm1d, BatchNorm2d } from './index.js';
 
 const close = (got: Tensor | number[], want: number[], tol = 1e-5) => {
@@ -93,4 +93,19 @@ test('BatchNorm checks its input and arguments', () => {
   assert.doesNotThrow(() => new BatchNorm1d(3).eval().forward(randn([1, 3])));
   assert.throws(() => new BatchNorm1d(0), /BatchNorm1d: numFeatures must be an integer >= 1, got 0/);
   assert.throws(() => new BatchNorm1d(2, { momentum: 1.5 }), /momentum must be a number in \[0, 1\], got 1.5/);
+});
+
+test('a training step through BatchNorm2d leaves nothing behind but its output (no temporaries for the heap to spill)', () => {
+  const bn = new BatchNorm2d(8);
+  const x = randn([8, 8, 16, 16]); // 64 KiB: any full-size temporary left behind shows
+  const step = (): void => bn.forward(x).mul(2).sum().backward();
+  step();
+  const held: number[] = [];
+  for (let i = 0; i < 4; i++) {
+    const before = memoryStats().residentBytes;
+    step();
+    held.push(memoryStats().residentBytes - before);
+  }
+  // per step: the layer's output and 2 * output (the caller's, freed by the garbage collector), and a few scalars
+  for (const b of held) assert.ok(b <= 2 * 65536 + 1024, `a step left ${b} bytes resident`);
 });

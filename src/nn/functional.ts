@@ -5,6 +5,7 @@
 
 import { noGrad } from '../core/autograd.js';
 import { fromArray } from '../core/exec.js';
+import { heap } from '../core/heap.js';
 import { fmt } from '../core/shape.js';
 import { assertTensor, type Tensor } from '../core/tensor.js';
 import { avgPool2d } from '../ops/conv.js';
@@ -73,11 +74,17 @@ export function batchNorm(x: Tensor, runningMean: Tensor | null, runningVar: Ten
     if (n <= 1) throw new RangeError(`batchNorm: expected more than 1 value per channel when training, got input shape ${fmt(x.shape)}`);
     const { y, mean: mu, variance: v } = batchNormTrain(x, weight, bias, eps);
     if (training && runningMean !== null && runningVar !== null) {
-      noGrad(() => {
-        runningMean.copy_(add(mul(runningMean, 1 - momentum), mul(mu, momentum)));
-        runningVar.copy_(add(mul(runningVar, 1 - momentum), mul(v, (momentum * n) / (n - 1))));
-      });
+      const [, temps] = heap().capture(() =>
+        noGrad(() => {
+          runningMean.copy_(add(mul(runningMean, 1 - momentum), mul(mu, momentum)));
+          runningVar.copy_(add(mul(runningVar, 1 - momentum), mul(v, (momentum * n) / (n - 1))));
+        }),
+      );
+      for (const s of temps) heap().dispose(s);
     }
+    // the batch statistics are read by nothing else (the backward keeps its own)
+    mu.dispose();
+    v.dispose();
     return y;
   }
   let y = mul(sub(x, reshape(runningMean, stat)), reshape(rsqrt(add(runningVar, eps)), stat));

@@ -194,27 +194,37 @@ export function batchNormTrain(
   const { d, mu, v, invstd, a, y } = noGrad(() => {
     const mu = mean(x.detach(), axes, true); // (1, C, 1, ...)
     const d = sub(x.detach(), mu); // (N, C, *)
-    const v = mean(mul(d, d), axes, true);
-    const invstd = rsqrt(add(v, eps));
+    const d2 = mul(d, d);
+    const v = mean(d2, axes, true);
+    d2.dispose(); // temporaries are released at once: a synchronous loop would have to spill them
+    const ve = add(v, eps);
+    const invstd = rsqrt(ve);
+    ve.dispose();
     const a = w === null ? invstd : mul(invstd, w); // the per-channel scale
     const y = mul(d, a);
     if (bias !== null) y.add_(reshape(bias.detach(), stat));
     return { d, mu, v, invstd, a, y };
   });
   const inputs = [x, ...(weight === null ? [] : [weight]), ...(bias === null ? [] : [bias])];
-  const out = attach(y, 'batchNorm', inputs, (g) => {
-    const gSum = sum(g, axes, true); // (1, C, 1, ...): the bias gradient
-    const gdSum = sum(mul(g, d), axes, true); // sum(g (x - mean)) per channel
-    let gx: Tensor | null = null;
-    if (x.requiresGrad) {
-      gx = mul(g, a);
-      gx.add_(mul(d, neg(div(mul(mul(a, mul(invstd, invstd)), gdSum), n))));
-      gx.add_(neg(div(mul(a, gSum), n)));
-    }
-    const grads: (Tensor | null)[] = [gx];
-    if (weight !== null) grads.push(weight.requiresGrad ? reshape(mul(gdSum, invstd), [c]) : null); // sum(g xhat)
-    if (bias !== null) grads.push(bias.requiresGrad ? reshape(gSum, [c]) : null);
-    return grads;
-  });
+  const out = attach(
+    y,
+    'batchNorm',
+    inputs,
+    (g) => {
+      const gSum = sum(g, axes, true); // (1, C, 1, ...): the bias gradient
+      const gdSum = sum(mul(g, d), axes, true); // sum(g (x - mean)) per channel
+      let gx: Tensor | null = null;
+      if (x.requiresGrad) {
+        gx = mul(g, a);
+        gx.add_(mul(d, neg(div(mul(mul(a, mul(invstd, invstd)), gdSum), n))));
+        gx.add_(neg(div(mul(a, gSum), n)));
+      }
+      const grads: (Tensor | null)[] = [gx];
+      if (weight !== null) grads.push(weight.requiresGrad ? reshape(mul(gdSum, invstd), [c]) : null); // sum(g xhat)
+      if (bias !== null) grads.push(bias.requiresGrad ? reshape(gSum, [c]) : null);
+      return grads;
+    },
+    [d, invstd, a],
+  ); // saved for the backward alone
   return { y: out, mean: reshape(mu, [c]), variance: reshape(v, [c]) };
 }

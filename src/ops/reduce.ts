@@ -2,7 +2,7 @@
 // var, std, logSumExp; and sumTo, which folds a broadcast gradient back to an input's shape.
 
 import type { ReduceOp } from '../backend/backend.js';
-import { attach } from '../core/autograd.js';
+import { attach, ownByGraph } from '../core/autograd.js';
 import type { DType } from '../core/dtype.js';
 import { emptyTensor, filled, launch } from '../core/exec.js';
 import { fmt, normAxes, normAxis, type Shape, sizeOf } from '../core/shape.js';
@@ -49,7 +49,11 @@ function reduceRaw(name: string, op: ReduceOp, x: Tensor, axes: readonly number[
   const runs = axisRuns(axes);
   if (runs.length > 1 && x.isContiguous()) {
     let t = x;
-    for (let k = runs.length - 1; k >= 0; k--) t = reduceBlock(op, t, runs[k]);
+    for (let k = runs.length - 1; k >= 0; k--) {
+      const next = reduceBlock(op, t, runs[k]);
+      if (t !== x) t.dispose(); // a partial result nothing else has seen
+      t = next;
+    }
     return reshape(t, outShape);
   }
   const [bx, outer, r, inner] = asBlock(x, axes);
@@ -103,7 +107,10 @@ export function mean(x: Tensor, dim?: Dims, keepDim = false): Tensor {
   if (x.dtype !== 'float32') throw new TypeError(`mean: expected a float32 tensor, got ${x.dtype} (convert with .float())`);
   const axes = normAxes('mean', dim, x.ndim);
   const n = sizeOf(axes.map((i) => x.shape[i]));
-  return div(sum(x, axes, keepDim), n);
+  const total = sum(x, axes, keepDim);
+  const y = div(total, n);
+  ownByGraph(y, [total], [x]); // the sum is read again only by the graph's walk
+  return y;
 }
 
 function extremum(op: 'max' | 'min', x: Tensor, dim: Dims, keepDim: boolean): Tensor {
