@@ -90,13 +90,19 @@ export function attach(
  * @example ownByGraph(y, [hidden], [x]); // hidden freed by y's backward
  */
 export function ownByGraph(out: Tensor, tensors: Iterable<Tensor>, keep: readonly Tensor[] = []): void {
+  const storages: Storage[] = [];
+  for (const t of tensors) storages.push(t.storage);
+  ownStorages(out, storages, keep);
+}
+
+/** ownByGraph for storages (e.g. everything `heap().capture` saw allocated on the way to `out`). */
+export function ownStorages(out: Tensor, storages: Iterable<Storage>, keep: readonly Tensor[] = []): void {
   const node = out.gradFn;
-  for (const t of tensors) {
-    const s = t.storage;
+  for (const s of storages) {
     if (s === out.storage || s.block.released || keep.some((k) => k.storage === s)) continue;
     if (node === null) heap().dispose(s);
     else if (node.owned === null) node.owned = [s];
-    else if (!node.owned.includes(s)) node.owned.push(s);
+    else node.owned.push(s); // a storage listed twice is released once
   }
 }
 

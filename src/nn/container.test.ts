@@ -3,8 +3,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { assertClose } from '../../test/helpers.js';
-import { noGrad, randn, type Tensor } from '../index.js';
-import { Dropout, Flatten, Identity, Linear, Module, ReLU, Sequential, Tanh } from './index.js';
+import { memoryStats, noGrad, randn, type Tensor } from '../index.js';
+import { BatchNorm1d, Dropout, Flatten, Identity, Linear, Module, ReLU, Sequential, Tanh } from './index.js';
 
 test('Sequential chains its layers; at, length, iteration and add', () => {
   const seq = new Sequential(new Linear(3, 4), new ReLU());
@@ -115,4 +115,17 @@ test('a Sequential frees nothing a layer of the user might keep, nor its input o
   assert.deepEqual(x.grad?.shape, [2, 3]);
   const same = new Sequential(new Identity(), new Dropout(0.5).eval());
   assert.equal(same.forward(x), x);
+});
+
+test('a Sequential of built-in layers leaves only its output behind a training step, temporaries inside layers included', () => {
+  const model = new Sequential(new Linear(64, 256), new BatchNorm1d(256), new ReLU(), new Dropout(0.2), new Linear(256, 256));
+  const x = randn([64, 64]); // the output and every hidden activation are 64 KiB
+  const step = (): void => model.forward(x).sum().backward();
+  step(); // the parameters' gradients now exist and accumulate in place
+  for (let i = 0; i < 3; i++) {
+    const before = memoryStats().residentBytes;
+    step();
+    const left = memoryStats().residentBytes - before;
+    assert.ok(left <= 65536 + 1024, `a step left ${left} bytes resident (the output is 65536)`);
+  }
 });

@@ -1,6 +1,7 @@
 // Sequential: a chain of modules, each fed the previous one's output.
 
-import { ownByGraph } from '../core/autograd.js';
+import { ownStorages } from '../core/autograd.js';
+import { heap } from '../core/heap.js';
 import type { Tensor } from '../core/tensor.js';
 import { type ConfigValues, type JsonValue, Module } from './module.js';
 import { isBuiltinLayer, layerToConfig } from './registry.js';
@@ -70,16 +71,18 @@ export class Sequential extends Module {
 
   forward(x: Tensor): Tensor {
     const layers = this.children();
-    const between: Tensor[] = [];
-    let y = x;
-    for (let i = 0; i < layers.length; i++) {
-      if (i > 0) between.push(y);
-      y = layers[i].forward(y);
-    }
-    // Built-in layers keep no reference to what they take or return, so the outputs between them
-    // are read again only by the graph: they are freed with it (at once when nothing is recorded)
-    // rather than left for the garbage collector, which a synchronous loop never lets run.
-    if (between.length > 0 && layers.every(isBuiltinLayer)) ownByGraph(y, between, [x]);
+    const run = (): Tensor => {
+      let y = x;
+      for (const layer of layers) y = layer.forward(y);
+      return y;
+    };
+    if (!layers.every(isBuiltinLayer)) return run();
+    // Built-in layers keep no reference to what they make, so everything allocated on the way to
+    // the output (the outputs between layers, the temporaries inside them) is read again only by
+    // the graph: it is freed with the graph (at once when nothing is recorded) rather than left
+    // for the garbage collector, which a synchronous loop never lets run.
+    const [y, made] = heap().capture(run);
+    ownStorages(y, made, [x]);
     return y;
   }
 
