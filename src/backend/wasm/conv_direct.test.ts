@@ -9,7 +9,7 @@ import type { Conv2dGeom } from '../backend.js';
 import { directApplies, directConv2d, directConv2dBackwardWeight, wasmConv2d, wasmConv2dBackwardWeight } from './conv.js';
 import { availableBuilds, type Kernels, loadKernels } from './loader.js';
 import { getNumThreads, setNumThreads } from './pool.js';
-import { allocF32, assertIdentical, randoms, readF32 } from './testkit.test.js';
+import { allocF32, assertIdentical, assertNear, randoms, readF32, refConv2d, refConv2dWeight } from './testkit.test.js';
 
 interface Shape {
   n: number;
@@ -34,51 +34,6 @@ function geom(s: Shape): Conv2dGeom {
   return { n: s.n, c: s.c, h: s.h, w: s.w, o: s.o, kh, kw, oh, ow, strideH: st, strideW: st, padH, padW, dilH: d, dilW: d, groups: 1 };
 }
 
-/** Calls f(yi, xi, wi) for every (output, input, weight) index triple of the convolution with the input in bounds. */
-function eachTap(g: Conv2dGeom, f: (yi: number, xi: number, wi: number) => void): void {
-  for (let n = 0; n < g.n; n++)
-    for (let o = 0; o < g.o; o++)
-      for (let oy = 0; oy < g.oh; oy++)
-        for (let ox = 0; ox < g.ow; ox++)
-          for (let c = 0; c < g.c; c++)
-            for (let ky = 0; ky < g.kh; ky++)
-              for (let kx = 0; kx < g.kw; kx++) {
-                const iy = oy * g.strideH - g.padH + ky * g.dilH;
-                const ix = ox * g.strideW - g.padW + kx * g.dilW;
-                if (iy < 0 || iy >= g.h || ix < 0 || ix >= g.w) continue;
-                f(((n * g.o + o) * g.oh + oy) * g.ow + ox, ((n * g.c + c) * g.h + iy) * g.w + ix, ((o * g.c + c) * g.kh + ky) * g.kw + kx);
-              }
-}
-
-/** y (N, O, OH, OW) = conv2d(x, w) in float64. */
-function refForward(x: Float32Array, w: Float32Array, g: Conv2dGeom): Float64Array {
-  const y = new Float64Array(g.n * g.o * g.oh * g.ow);
-  eachTap(g, (yi, xi, wi) => {
-    y[yi] += x[xi] * w[wi];
-  });
-  return y;
-}
-
-/** gw (O, C, KH, KW) = the gradient of sum(gy * conv2d(x, w)) with respect to w, in float64. */
-function refWeight(x: Float32Array, gy: Float32Array, g: Conv2dGeom): Float64Array {
-  const gw = new Float64Array(g.o * g.c * g.kh * g.kw);
-  eachTap(g, (yi, xi, wi) => {
-    gw[wi] += gy[yi] * x[xi];
-  });
-  return gw;
-}
-
-/** Asserts |got - want| <= 1e-5 * max |want| elementwise. */
-function assertNear(got: Float32Array, want: Float64Array, what: string): void {
-  assert.equal(got.length, want.length, `${what}: length`);
-  let scale = 0;
-  for (const v of want) scale = Math.max(scale, Math.abs(v));
-  const tol = 1e-5 * Math.max(scale, 1e-30);
-  for (let i = 0; i < want.length; i++) {
-    if (!(Math.abs(got[i] - want[i]) <= tol)) assert.fail(`${what}: element ${i}: got ${got[i]}, want ${want[i]} (tol ${tol})`);
-  }
-}
-
 type Data = { x: Float32Array; w: Float32Array; gy: Float32Array; b: Float32Array | null };
 
 /** Random x, w, gy and (for odd i) a bias for g (seeded by i). */
@@ -89,14 +44,6 @@ function data(g: Conv2dGeom, i: number): Data {
     gy: randoms(g.n * g.o * g.oh * g.ow, 100 * i + 3),
     b: i % 2 === 1 ? randoms(g.o, 100 * i + 4) : null,
   };
-}
-
-/** refForward plus the bias of d, if any. */
-function refForwardBias(d: Data, g: Conv2dGeom): Float64Array {
-  const y = refForward(d.x, d.w, g);
-  const ohw = g.oh * g.ow;
-  if (d.b !== null) for (let i = 0; i < y.length; i++) y[i] += d.b[Math.floor(i / ohw) % g.o];
-  return y;
 }
 
 /** y and gw by `fwd` and `wgt` on kern (outputs pre-filled with garbage). */
@@ -137,8 +84,8 @@ for (const build of availableBuilds()) {
       assert.ok(directApplies(g), JSON.stringify(g));
       const d = data(g, i);
       const [y, gw] = run(kern, g, d);
-      assertNear(y, refForwardBias(d, g), `${build} y ${JSON.stringify(s)}`);
-      assertNear(gw, refWeight(d.x, d.gy, g), `${build} gw ${JSON.stringify(s)}`);
+      assertNear(y, refConv2d(d.x, d.w, g, d.b), `${build} y ${JSON.stringify(s)}`);
+      assertNear(gw, refConv2dWeight(d.x, d.gy, g), `${build} gw ${JSON.stringify(s)}`);
     });
   });
 }
@@ -152,8 +99,8 @@ test('conv direct: the benchmark CNN conv1 (1 -> 32, 28x28) and an RGB layer (3 
     const g = geom(s);
     const d = data(g, 50 + i);
     const [y, gw] = run(kern, g, d);
-    assertNear(y, refForwardBias(d, g), `y ${JSON.stringify(s)}`);
-    assertNear(gw, refWeight(d.x, d.gy, g), `gw ${JSON.stringify(s)}`);
+    assertNear(y, refConv2d(d.x, d.w, g, d.b), `y ${JSON.stringify(s)}`);
+    assertNear(gw, refConv2dWeight(d.x, d.gy, g), `gw ${JSON.stringify(s)}`);
   });
 });
 

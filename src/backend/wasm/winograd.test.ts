@@ -16,7 +16,7 @@ import {
 } from './conv.js';
 import { availableBuilds, type Kernels, loadKernels } from './loader.js';
 import { getNumThreads, setNumThreads } from './pool.js';
-import { allocF32, assertIdentical, randoms, readF32 } from './testkit.test.js';
+import { allocF32, assertIdentical, assertNear, randoms, readF32, refConv2d, refConv2dInput, refConv2dWeight } from './testkit.test.js';
 
 /** A 3x3, stride-1 geometry on (n, c, h, w) with o output channels. */
 function geom3(n: number, c: number, h: number, w: number, o: number, pad: number | [number, number]): Conv2dGeom {
@@ -24,84 +24,6 @@ function geom3(n: number, c: number, h: number, w: number, o: number, pad: numbe
   const oh = h + 2 * padH - 2;
   const ow = w + 2 * padW - 2;
   return { n, c, h, w, o, kh: 3, kw: 3, oh, ow, strideH: 1, strideW: 1, padH, padW, dilH: 1, dilW: 1, groups: 1 };
-}
-
-/** y (N, O, OH, OW) = direct 3x3 convolution in float64. */
-function directForward(x: Float32Array, w: Float32Array, g: Conv2dGeom): Float64Array {
-  const y = new Float64Array(g.n * g.o * g.oh * g.ow);
-  for (let n = 0; n < g.n; n++)
-    for (let o = 0; o < g.o; o++)
-      for (let oy = 0; oy < g.oh; oy++)
-        for (let ox = 0; ox < g.ow; ox++) {
-          let s = 0;
-          for (let c = 0; c < g.c; c++)
-            for (let ky = 0; ky < 3; ky++)
-              for (let kx = 0; kx < 3; kx++) {
-                const iy = oy + ky - g.padH;
-                const ix = ox + kx - g.padW;
-                if (iy < 0 || iy >= g.h || ix < 0 || ix >= g.w) continue;
-                s += x[((n * g.c + c) * g.h + iy) * g.w + ix] * w[((o * g.c + c) * 3 + ky) * 3 + kx];
-              }
-          y[((n * g.o + o) * g.oh + oy) * g.ow + ox] = s;
-        }
-  return y;
-}
-
-/** gx (N, C, H, W) = the adjoint of directForward applied to gy, in float64. */
-function directBackwardInput(gy: Float32Array, w: Float32Array, g: Conv2dGeom): Float64Array {
-  const gx = new Float64Array(g.n * g.c * g.h * g.w);
-  for (let n = 0; n < g.n; n++)
-    for (let o = 0; o < g.o; o++)
-      for (let oy = 0; oy < g.oh; oy++)
-        for (let ox = 0; ox < g.ow; ox++) {
-          const v = gy[((n * g.o + o) * g.oh + oy) * g.ow + ox];
-          for (let c = 0; c < g.c; c++)
-            for (let ky = 0; ky < 3; ky++)
-              for (let kx = 0; kx < 3; kx++) {
-                const iy = oy + ky - g.padH;
-                const ix = ox + kx - g.padW;
-                if (iy < 0 || iy >= g.h || ix < 0 || ix >= g.w) continue;
-                gx[((n * g.c + c) * g.h + iy) * g.w + ix] += v * w[((o * g.c + c) * 3 + ky) * 3 + kx];
-              }
-        }
-  return gx;
-}
-
-/** gw (O, C, 3, 3) = the gradient of directForward's output (weighted by gy) with respect to w, in float64. */
-function directBackwardWeight(x: Float32Array, gy: Float32Array, g: Conv2dGeom): Float64Array {
-  const gw = new Float64Array(g.o * g.c * 9);
-  for (let n = 0; n < g.n; n++)
-    for (let o = 0; o < g.o; o++)
-      for (let oy = 0; oy < g.oh; oy++)
-        for (let ox = 0; ox < g.ow; ox++) {
-          const v = gy[((n * g.o + o) * g.oh + oy) * g.ow + ox];
-          for (let c = 0; c < g.c; c++)
-            for (let ky = 0; ky < 3; ky++)
-              for (let kx = 0; kx < 3; kx++) {
-                const iy = oy + ky - g.padH;
-                const ix = ox + kx - g.padW;
-                if (iy < 0 || iy >= g.h || ix < 0 || ix >= g.w) continue;
-                gw[((o * g.c + c) * 3 + ky) * 3 + kx] += v * x[((n * g.c + c) * g.h + iy) * g.w + ix];
-              }
-        }
-  return gw;
-}
-
-/** Asserts |got - want| <= 1e-5 * max |want| (the output's scale) elementwise. */
-function assertNear(got: Float32Array, want: Float64Array, what: string): void {
-  assert.equal(got.length, want.length, `${what}: length`);
-  let scale = 0;
-  for (const v of want) scale = Math.max(scale, Math.abs(v));
-  const tol = 1e-5 * Math.max(scale, 1e-30);
-  for (let i = 0; i < want.length; i++) {
-    if (!(Math.abs(got[i] - want[i]) <= tol)) assert.fail(`${what}: element ${i}: got ${got[i]}, want ${want[i]} (tol ${tol})`);
-  }
-}
-
-/** y + bias[o] for y (N, O, OH, OW). */
-function addBias(y: Float64Array, bias: Float32Array, g: Conv2dGeom): Float64Array {
-  const plane = g.oh * g.ow;
-  return y.map((v, i) => v + bias[Math.floor(i / plane) % g.o]);
 }
 
 /**
@@ -149,11 +71,11 @@ for (const build of availableBuilds()) {
       const gy = randoms(g.n * g.o * g.oh * g.ow, 10 * i + 2);
       const bias = randoms(g.o, 10 * i + 3);
       const [y, gx, gw, yb] = runWinograd(kern, g, x, w, gy, bias);
-      const want = directForward(x, w, g);
+      const want = refConv2d(x, w, g);
       assertNear(y, want, `${build} y ${JSON.stringify(g)}`);
-      assertNear(yb, addBias(want, bias, g), `${build} y + bias ${JSON.stringify(g)}`);
-      assertNear(gx, directBackwardInput(gy, w, g), `${build} gx ${JSON.stringify(g)}`);
-      assertNear(gw, directBackwardWeight(x, gy, g), `${build} gw ${JSON.stringify(g)}`);
+      assertNear(yb, refConv2d(x, w, g, bias), `${build} y + bias ${JSON.stringify(g)}`);
+      assertNear(gx, refConv2dInput(gy, w, g), `${build} gx ${JSON.stringify(g)}`);
+      assertNear(gw, refConv2dWeight(x, gy, g), `${build} gw ${JSON.stringify(g)}`);
     });
   });
 }
@@ -166,10 +88,10 @@ test('winograd: the benchmark CNN conv2 shape (batch 4, 32 -> 64, 13x13 -> 11x11
     const gy = randoms(g.n * g.o * g.oh * g.ow, 3);
     const bias = randoms(g.o, 4);
     const [y, gx, gw, yb] = runWinograd(kern, g, x, w, gy, bias);
-    assertNear(y, directForward(x, w, g), `y ${JSON.stringify(g)}`);
-    assertNear(yb, addBias(directForward(x, w, g), bias, g), `y + bias ${JSON.stringify(g)}`);
-    assertNear(gx, directBackwardInput(gy, w, g), `gx ${JSON.stringify(g)}`);
-    assertNear(gw, directBackwardWeight(x, gy, g), `gw ${JSON.stringify(g)}`);
+    assertNear(y, refConv2d(x, w, g), `y ${JSON.stringify(g)}`);
+    assertNear(yb, refConv2d(x, w, g, bias), `y + bias ${JSON.stringify(g)}`);
+    assertNear(gx, refConv2dInput(gy, w, g), `gx ${JSON.stringify(g)}`);
+    assertNear(gw, refConv2dWeight(x, gy, g), `gw ${JSON.stringify(g)}`);
   }
 });
 
@@ -193,7 +115,7 @@ test('winograd: identical results on 1 and 2 threads, and the dispatch agrees wi
       assertIdentical(one[1], two[1], `gx ${JSON.stringify(g)}`);
       assertIdentical(one[2], two[2], `gw ${JSON.stringify(g)}`);
       assertIdentical(one[3], two[3], `y + bias ${JSON.stringify(g)}`);
-      assertNear(two[2], directBackwardWeight(x, gy, g), `2 threads gw ${JSON.stringify(g)}`);
+      assertNear(two[2], refConv2dWeight(x, gy, g), `2 threads gw ${JSON.stringify(g)}`);
       // wasmConv2d picks Winograd or im2col; either way it must agree with the direct convolution
       const yn = g.n * g.o * g.oh * g.ow;
       const xn = g.n * g.c * g.h * g.w;
@@ -205,10 +127,10 @@ test('winograd: identical results on 1 and 2 threads, and the dispatch agrees wi
       wasmConv2d(kern, allocF32(xn, x), allocF32(w.length, w), allocF32(g.o, bias), ybp, g);
       wasmConv2dBackwardInput(kern, allocF32(yn, gy), allocF32(w.length, w), gxp, g);
       wasmConv2dBackwardWeight(kern, allocF32(xn, x), allocF32(yn, gy), gwp, g);
-      assertNear(readF32(yp, yn), directForward(x, w, g), `dispatch y ${JSON.stringify(g)}`);
-      assertNear(readF32(ybp, yn), addBias(directForward(x, w, g), bias, g), `dispatch y + bias ${JSON.stringify(g)}`);
-      assertNear(readF32(gxp, xn), directBackwardInput(gy, w, g), `dispatch gx ${JSON.stringify(g)}`);
-      assertNear(readF32(gwp, w.length), directBackwardWeight(x, gy, g), `dispatch gw ${JSON.stringify(g)}`);
+      assertNear(readF32(yp, yn), refConv2d(x, w, g), `dispatch y ${JSON.stringify(g)}`);
+      assertNear(readF32(ybp, yn), refConv2d(x, w, g, bias), `dispatch y + bias ${JSON.stringify(g)}`);
+      assertNear(readF32(gxp, xn), refConv2dInput(gy, w, g), `dispatch gx ${JSON.stringify(g)}`);
+      assertNear(readF32(gwp, w.length), refConv2dWeight(x, gy, g), `dispatch gw ${JSON.stringify(g)}`);
     }
   } finally {
     setNumThreads(saved);
