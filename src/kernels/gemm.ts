@@ -112,15 +112,7 @@ function packARows(kc: i32, a: usize, lda: i32, dst: usize): void {
   for (; p + 4 <= kc; p += 4) {
     const s = at(a, p);
     const d = at(dst, p * MR);
-    const x0 = v128.load(s), x1 = v128.load(s + rs), x2 = v128.load(s + 2 * rs), x3 = v128.load(s + 3 * rs);
-    const t0 = v128.shuffle<f32>(x0, x1, 0, 4, 1, 5);
-    const t1 = v128.shuffle<f32>(x0, x1, 2, 6, 3, 7);
-    const t2 = v128.shuffle<f32>(x2, x3, 0, 4, 1, 5);
-    const t3 = v128.shuffle<f32>(x2, x3, 2, 6, 3, 7);
-    v128.store(d, v128.shuffle<f32>(t0, t2, 0, 1, 4, 5));
-    v128.store(d + ps, v128.shuffle<f32>(t0, t2, 2, 3, 6, 7));
-    v128.store(d + 2 * ps, v128.shuffle<f32>(t1, t3, 0, 1, 4, 5));
-    v128.store(d + 3 * ps, v128.shuffle<f32>(t1, t3, 2, 3, 6, 7));
+    transpose4(s, rs, d, ps);
     const y4 = v128.load(s + 4 * rs);
     if (MR == 6) {
       // rows 4 and 5 interleaved: [r4 p, r5 p, r4 p+1, r5 p+1], [.. p+2, .. p+3]
@@ -177,8 +169,8 @@ function packBTrans8(kc: i32, b: usize, ldb: i32, dst: usize): void {
   for (; p + 4 <= kc; p += 4) {
     const s = at(b, p);
     const d = at(dst, p * NR);
-    transpose4(s, rs, d);
-    transpose4(s + 4 * rs, rs, d + 16);
+    transpose4(s, rs, d, 32);
+    transpose4(s + 4 * rs, rs, d + 16, 32);
   }
   for (; p < kc; p++) {
     const d = at(dst, p * NR);
@@ -186,18 +178,18 @@ function packBTrans8(kc: i32, b: usize, ldb: i32, dst: usize): void {
   }
 }
 
-/** Reads 4 rows (4 floats each, row stride rs bytes) at s; writes their transpose as 4 rows of stride 32 bytes. */
+/** Reads 4 rows (4 floats each, row stride rs bytes) at s; writes their transpose as 4 rows of stride ds bytes at d. */
 // @ts-ignore: decorator
-@inline function transpose4(s: usize, rs: usize, d: usize): void {
+@inline function transpose4(s: usize, rs: usize, d: usize, ds: usize): void {
   const x0 = v128.load(s), x1 = v128.load(s + rs), x2 = v128.load(s + 2 * rs), x3 = v128.load(s + 3 * rs);
   const t0 = v128.shuffle<f32>(x0, x1, 0, 4, 1, 5);
   const t1 = v128.shuffle<f32>(x0, x1, 2, 6, 3, 7);
   const t2 = v128.shuffle<f32>(x2, x3, 0, 4, 1, 5);
   const t3 = v128.shuffle<f32>(x2, x3, 2, 6, 3, 7);
   v128.store(d, v128.shuffle<f32>(t0, t2, 0, 1, 4, 5));
-  v128.store(d, v128.shuffle<f32>(t0, t2, 2, 3, 6, 7), 32);
-  v128.store(d, v128.shuffle<f32>(t1, t3, 0, 1, 4, 5), 64);
-  v128.store(d, v128.shuffle<f32>(t1, t3, 2, 3, 6, 7), 96);
+  v128.store(d + ds, v128.shuffle<f32>(t0, t2, 2, 3, 6, 7));
+  v128.store(d + 2 * ds, v128.shuffle<f32>(t1, t3, 0, 1, 4, 5));
+  v128.store(d + 3 * ds, v128.shuffle<f32>(t1, t3, 2, 3, 6, 7));
 }
 
 /** Writes one 8-wide row of the tile to C, adding to what is there when `add`. */
