@@ -19,7 +19,7 @@
 // depend on the thread count.
 import { at } from './simd';
 import { gemm, gemmScratchBytes } from './gemm';
-import { ceilTo, copyLanes, even, gi, inputTransform, leading, odd, SKEW, stageRows } from './winograd';
+import { ceilTo, GRAD_TILES, gi, INPUT_TILES, leading, SKEW, tileTransform } from './winograd';
 
 /** Tiles per chunk aimed at: the chunk is the GEMMs' depth; V and gM of a 32 -> 64 layer take ~4 MiB. */
 const CHUNK_TILES: i32 = 640;
@@ -64,8 +64,8 @@ export function winogradWeightTransform(g: usize, x: usize, gy: usize, c0: i32, 
   const stage = ws;
   const tmp = at(stage, (2 * min(winogradWeightChunkRows(g), tilesY) + 2) * sw);
   const vb = <usize>(cin * ld + SKEW) << 2, mb = <usize>(cout * ld + SKEW) << 2;
-  inputTransform(g, x, r0, r1, stage, sw, buf + col, ld, vb, tmp);
-  gradTransform(g, gy, r0, r1, stage, sw, buf + gradOffset(g) + col, ld, mb, tmp);
+  tileTransform(INPUT_TILES, g, x, r0, r1, stage, sw, buf + col, ld, vb, tmp);
+  tileTransform(GRAD_TILES, g, gy, r0, r1, stage, sw, buf + gradOffset(g) + col, ld, mb, tmp);
 }
 
 /**
@@ -90,68 +90,6 @@ export function winogradWeightProducts(g: usize, buf: usize, c0: i32, gu: usize,
   if (c1 >= rows) filterAdjoint(at(gu, o0 * cin), no * cin, ub, at(gw, o0 * cin * 9), ws + <usize>gemmScratchBytes());
 }
 
-/** gM[xi][o][t] (at m + xi * ms bytes) = A gy A^T for the tiles of tile rows c0..c1, every output channel; `tmp` as inputTransform's. */
-function gradTransform(g: usize, gy: usize, c0: i32, c1: i32, stage: usize, sw: i32, m: usize, ld: i32, ms: usize, tmp: usize): void {
-  const cout = gi(g, 4), oh = gi(g, 5), ow = gi(g, 6);
-  const tilesX = (ow + 1) >> 1, tilesY = (oh + 1) >> 1;
-  const rs = <usize>sw << 2;
-  for (let o = 0; o < cout; o++) {
-    let t = 0;
-    let r = c0;
-    while (r < c1) {
-      const n = r / tilesY, ty0 = r - n * tilesY;
-      const ty1 = min(tilesY, ty0 + c1 - r);
-      stageRows(at(gy, (n * cout + o) * oh * ow), oh, ow, 2 * ty0, 2 * (ty1 - ty0), 0, stage, sw);
-      for (let ty = ty0; ty < ty1; ty++) {
-        const src = at(stage, 2 * (ty - ty0) * sw);
-        const dst = at(m, o * ld + t);
-        // groups of 4 tiles; a short last group's garbage lanes are overwritten by the next row,
-        // except in the range's last row, which goes through tmp
-        const clip = r + ty - ty0 == c1 - 1 ? tilesX & ~3 : tilesX;
-        for (let tx = 0; tx < clip; tx += 4) gradGroup(at(src, 2 * tx), rs, at(dst, tx), ms);
-        if (clip < tilesX) {
-          gradGroup(at(src, 2 * clip), rs, tmp, 16);
-          copyLanes(tmp, at(dst, clip), ms, tilesX - clip);
-        }
-        t += tilesX;
-      }
-      r += ty1 - ty0;
-    }
-  }
-}
-
-/**
- * gM = A y A^T for 4 tiles side by side (lanes) whose 2x2 gradients start at p (rows rs bytes
- * apart), A = [1 0; 1 1; 1 -1; 0 -1]: with z_a = y_a A^T = [y_a0, y_a0 + y_a1, y_a0 - y_a1, -y_a1],
- * the rows are z_0, z_0 + z_1, z_0 - z_1, -z_1. gM[4i + j] is stored at dst + (4i + j) * ms.
- */
-// @ts-ignore: decorator
-@inline function gradGroup(p: usize, rs: usize, dst: usize, ms: usize): void {
-  let l0 = v128.load(p), l1 = v128.load(p, 16);
-  const a0 = even(l0, l1), a1 = odd(l0, l1);
-  l0 = v128.load(p + rs);
-  l1 = v128.load(p + rs, 16);
-  const b0 = even(l0, l1), b1 = odd(l0, l1);
-  // z_0 = [a0, a0 + a1, a0 - a1, -a1], z_1 likewise from b
-  const z00 = a0, z01 = f32x4.add(a0, a1), z02 = f32x4.sub(a0, a1), z03 = f32x4.neg(a1);
-  const z10 = b0, z11 = f32x4.add(b0, b1), z12 = f32x4.sub(b0, b1), z13 = f32x4.neg(b1);
-  v128.store(dst, z00);
-  v128.store(dst + ms, z01);
-  v128.store(dst + 2 * ms, z02);
-  v128.store(dst + 3 * ms, z03);
-  v128.store(dst + 4 * ms, f32x4.add(z00, z10));
-  v128.store(dst + 5 * ms, f32x4.add(z01, z11));
-  v128.store(dst + 6 * ms, f32x4.add(z02, z12));
-  v128.store(dst + 7 * ms, f32x4.add(z03, z13));
-  v128.store(dst + 8 * ms, f32x4.sub(z00, z10));
-  v128.store(dst + 9 * ms, f32x4.sub(z01, z11));
-  v128.store(dst + 10 * ms, f32x4.sub(z02, z12));
-  v128.store(dst + 11 * ms, f32x4.sub(z03, z13));
-  v128.store(dst + 12 * ms, f32x4.neg(z10));
-  v128.store(dst + 13 * ms, f32x4.neg(z11));
-  v128.store(dst + 14 * ms, f32x4.neg(z12));
-  v128.store(dst + 15 * ms, f32x4.neg(z13));
-}
 
 /**
  * gw[k] (3x3, k < count) = G^T gU[xi][k] G, gU[xi][k] at gu + xi * us + 4 * k bytes, with

@@ -128,7 +128,7 @@ export function winogradConv(g: usize, x: usize, u: usize, bias: usize, y: usize
     const tiles = (c1 - c0) * tilesX;
     const ld = leading(tiles);
     const ub = <usize>(opad * cin) << 2, vb = <usize>(cin * ld + SKEW) << 2, mb = <usize>(opad * ld + SKEW) << 2;
-    inputTransform(g, x, c0, c1, stage, sw, v, ld, vb, 0);
+    tileTransform(INPUT_TILES, g, x, c0, c1, stage, sw, v, ld, vb, 0);
     for (let xi = 0; xi < 16; xi++) {
       products(cin, opad, tiles, u + <usize>xi * ub, v + <usize>xi * vb, ld, m + <usize>xi * mb, tmp);
     }
@@ -175,39 +175,57 @@ export function stageRows(plane: usize, h: i32, w: i32, iy0: i32, nr: i32, padW:
   for (; i < n; i++) store<f32>(at(d, i), 0);
 }
 
+/** tileTransform's kinds: input tiles V = B^T d B (4x4 windows of x, stride 2, zero padding), or gradient tiles A gy A^T (2x2 blocks of gy). */
+export const INPUT_TILES: i32 = 0;
+export const GRAD_TILES: i32 = 1;
+
 /**
- * V[xi][c][t] (at v + xi * xs bytes) for the tiles t of tile rows c0..c1, every input channel.
- * A short last group of 4 tiles stores garbage in up to 3 columns past the range; with `tmp`
- * (64 floats, 0 for none) the range's last one goes through it instead, so that threads can
- * transform adjacent ranges of one matrix.
+ * The transformed tiles of tile rows c0..c1 (counted over the batch's images) of every plane of
+ * `src`: for INPUT_TILES, V[xi][c][t] = B^T d B of x's input channels; for GRAD_TILES,
+ * gM[xi][o][t] = A gy A^T of gy's output channels. Stored at dst + xi * xs bytes, row (plane) p at
+ * p * ld floats. A short last group of 4 tiles stores garbage in up to 3 columns past the range;
+ * with `tmp` (64 floats, 0 for none) the range's last one goes through it instead, so that threads
+ * can transform adjacent ranges of one matrix.
  */
-export function inputTransform(g: usize, x: usize, c0: i32, c1: i32, stage: usize, sw: i32, v: usize, ld: i32, xs: usize, tmp: usize): void {
-  const cin = gi(g, 1), h = gi(g, 2), w = gi(g, 3), oh = gi(g, 5), ow = gi(g, 6), padH = gi(g, 7), padW = gi(g, 8);
+export function tileTransform(kind: i32, g: usize, src: usize, c0: i32, c1: i32, stage: usize, sw: i32, dst: usize, ld: i32, xs: usize, tmp: usize): void {
+  const grad = kind == GRAD_TILES;
+  const oh = gi(g, 5), ow = gi(g, 6);
+  const planes = grad ? gi(g, 4) : gi(g, 1);
+  const ph = grad ? oh : gi(g, 2), pw = grad ? ow : gi(g, 3); // the planes' height and width
+  const padH = grad ? 0 : gi(g, 7), padW = grad ? 0 : gi(g, 8);
+  const halo = grad ? 0 : 2; // input windows overlap the next tile row by 2 rows
   const tilesX = (ow + 1) >> 1, tilesY = (oh + 1) >> 1;
   const rs = <usize>sw << 2;
-  for (let c = 0; c < cin; c++) {
+  for (let c = 0; c < planes; c++) {
     let t = 0;
     let r = c0;
     while (r < c1) {
       // one image's share of the chunk: tile rows ty0..ty1 of image n
       const n = r / tilesY, ty0 = r - n * tilesY;
       const ty1 = min(tilesY, ty0 + c1 - r);
-      stageRows(at(x, (n * cin + c) * h * w), h, w, 2 * ty0 - padH, 2 * (ty1 - ty0) + 2, padW, stage, sw);
+      stageRows(at(src, (n * planes + c) * ph * pw), ph, pw, 2 * ty0 - padH, 2 * (ty1 - ty0) + halo, padW, stage, sw);
       for (let ty = ty0; ty < ty1; ty++) {
-        const src = at(stage, 2 * (ty - ty0) * sw);
-        const dst = at(v, c * ld + t);
+        const row = at(stage, 2 * (ty - ty0) * sw);
+        const out = at(dst, c * ld + t);
         // groups of 4 tiles; a short last group stores garbage lanes that the next row's tiles overwrite
         const clip = tmp != 0 && r + ty - ty0 == c1 - 1 ? tilesX & ~3 : tilesX;
-        for (let tx = 0; tx < clip; tx += 4) inputGroup(at(src, 2 * tx), rs, at(dst, tx), xs);
+        for (let tx = 0; tx < clip; tx += 4) tileGroup(grad, at(row, 2 * tx), rs, at(out, tx), xs);
         if (clip < tilesX) {
-          inputGroup(at(src, 2 * clip), rs, tmp, 16);
-          copyLanes(tmp, at(dst, clip), xs, tilesX - clip);
+          tileGroup(grad, at(row, 2 * clip), rs, tmp, 16);
+          copyLanes(tmp, at(out, clip), xs, tilesX - clip);
         }
         t += tilesX;
       }
       r += ty1 - ty0;
     }
   }
+}
+
+/** gradGroup or inputGroup. */
+// @ts-ignore: decorator
+@inline function tileGroup(grad: bool, p: usize, rs: usize, dst: usize, xs: usize): void {
+  if (grad) gradGroup(p, rs, dst, xs);
+  else inputGroup(p, rs, dst, xs);
 }
 
 /** The first `lanes` floats of 16 vectors at tmp (16 bytes apart) to dst + xi * xs. */
@@ -355,4 +373,37 @@ function outputTransform(g: usize, m: usize, ld: i32, ms: usize, c0: i32, c1: i3
   v128.store(tmp, s1, 16);
   v128.store(tmp, d0, 32);
   v128.store(tmp, d1, 48);
+}
+
+/**
+ * gM = A y A^T for 4 tiles side by side (lanes) whose 2x2 gradients start at p (rows rs bytes
+ * apart), A = [1 0; 1 1; 1 -1; 0 -1]: with z_a = y_a A^T = [y_a0, y_a0 + y_a1, y_a0 - y_a1, -y_a1],
+ * the rows are z_0, z_0 + z_1, z_0 - z_1, -z_1. gM[4i + j] is stored at dst + (4i + j) * ms.
+ */
+// @ts-ignore: decorator
+@inline function gradGroup(p: usize, rs: usize, dst: usize, ms: usize): void {
+  let l0 = v128.load(p), l1 = v128.load(p, 16);
+  const a0 = even(l0, l1), a1 = odd(l0, l1);
+  l0 = v128.load(p + rs);
+  l1 = v128.load(p + rs, 16);
+  const b0 = even(l0, l1), b1 = odd(l0, l1);
+  // z_0 = [a0, a0 + a1, a0 - a1, -a1], z_1 likewise from b
+  const z00 = a0, z01 = f32x4.add(a0, a1), z02 = f32x4.sub(a0, a1), z03 = f32x4.neg(a1);
+  const z10 = b0, z11 = f32x4.add(b0, b1), z12 = f32x4.sub(b0, b1), z13 = f32x4.neg(b1);
+  v128.store(dst, z00);
+  v128.store(dst + ms, z01);
+  v128.store(dst + 2 * ms, z02);
+  v128.store(dst + 3 * ms, z03);
+  v128.store(dst + 4 * ms, f32x4.add(z00, z10));
+  v128.store(dst + 5 * ms, f32x4.add(z01, z11));
+  v128.store(dst + 6 * ms, f32x4.add(z02, z12));
+  v128.store(dst + 7 * ms, f32x4.add(z03, z13));
+  v128.store(dst + 8 * ms, f32x4.sub(z00, z10));
+  v128.store(dst + 9 * ms, f32x4.sub(z01, z11));
+  v128.store(dst + 10 * ms, f32x4.sub(z02, z12));
+  v128.store(dst + 11 * ms, f32x4.sub(z03, z13));
+  v128.store(dst + 12 * ms, f32x4.neg(z10));
+  v128.store(dst + 13 * ms, f32x4.neg(z11));
+  v128.store(dst + 14 * ms, f32x4.neg(z12));
+  v128.store(dst + 15 * ms, f32x4.neg(z13));
 }
