@@ -27,7 +27,9 @@ export function wasmAdamStep(
   if (n === 0) return;
   const flags = (a.decoupled ? DECOUPLED : 0) | (a.l2 ? L2 : 0) | (a.amsgrad ? AMSGRAD : 0) | (a.maximize ? MAXIMIZE : 0);
   const scalars = [a.beta1, a.c1, a.beta2, a.c2, a.stepSize, a.bc2, a.eps, a.decay, a.wd, flags];
-  const t = threadsFor(n, true, threads);
+  // a square root and a division per element: split from the transcendental ops' size, not the
+  // memory-bound ones' (the MLP's 784x256 weight, 200k elements, then runs on both threads)
+  const t = threadsFor(n, false, threads);
   const chunk = Math.ceil(n / t / 4) * 4;
   const parts: number[][] = [];
   for (let s = 0; s < n; s += chunk) {
