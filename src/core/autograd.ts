@@ -95,6 +95,17 @@ export function ownByGraph(out: Tensor, tensors: Iterable<Tensor>, keep: readonl
   ownStorages(out, storages, keep);
 }
 
+/**
+ * Runs an op composed of other ops and hands everything it allocated, but its output, to the
+ * output's graph (released at once when it records none). Only for code that keeps no reference
+ * to what it makes, such as tessera's own composite ops.
+ */
+export function composite(inputs: readonly Tensor[], fn: () => Tensor): Tensor {
+  const [out, made] = heap().capture(fn);
+  ownStorages(out, made, inputs);
+  return out;
+}
+
 /** ownByGraph for storages (e.g. everything `heap().capture` saw allocated on the way to `out`). */
 export function ownStorages(out: Tensor, storages: Iterable<Storage>, keep: readonly Tensor[] = []): void {
   const node = out.gradFn;

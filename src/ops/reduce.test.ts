@@ -3,7 +3,23 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { argmax, argmin, logSumExp, max, mean, min, prod, std, sum, tensor, variance, zeros } from '../index.js';
+import {
+  argmax,
+  argmin,
+  logSumExp,
+  max,
+  mean,
+  memoryStats,
+  min,
+  prod,
+  randn,
+  std,
+  sum,
+  type Tensor,
+  tensor,
+  variance,
+  zeros,
+} from '../index.js';
 
 const close = (a: number, b: number, tol = 1e-6) =>
   assert.ok(Math.abs(a - b) <= tol * Math.max(1, Math.abs(b)), `${a} is not close to ${b}`);
@@ -107,4 +123,19 @@ test('logSumExp is stable and handles infinities', () => {
 
 test('sum of a broadcast view counts repeated elements', () => {
   assert.equal(sum(tensor([[1, 2]]).expand([3, 2])).item(), 9);
+});
+
+test('composite reductions (var, std, logSumExp) leave only their result behind, with or without a graph', () => {
+  const x = randn([64, 256]); // 64 KiB: a full-size temporary left behind shows
+  for (const f of [(t: Tensor) => variance(t, 1), (t: Tensor) => std(t, 1), (t: Tensor) => logSumExp(t, 1)]) {
+    const before = memoryStats().residentBytes;
+    const y = f(x); // no graph: the centred copy, its square, exp(...) are released at once
+    assert.ok(memoryStats().residentBytes - before <= 1024, `${memoryStats().residentBytes - before} bytes left`);
+    assert.equal(y.shape[0], 64);
+    const leaf = x.clone().requiresGrad_();
+    const start = memoryStats().residentBytes;
+    f(leaf).sum().backward(); // with a graph: released when backward frees it
+    const left = memoryStats().residentBytes - start;
+    assert.ok(left <= 65536 + 1024, `${left} bytes left (the gradient is 65536)`);
+  }
 });

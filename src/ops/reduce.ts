@@ -2,7 +2,7 @@
 // var, std, logSumExp; and sumTo, which folds a broadcast gradient back to an input's shape.
 
 import type { ReduceOp } from '../backend/backend.js';
-import { attach, ownByGraph } from '../core/autograd.js';
+import { attach, composite } from '../core/autograd.js';
 import type { DType } from '../core/dtype.js';
 import { emptyTensor, filled, launch } from '../core/exec.js';
 import { fmt, normAxes, normAxis, type Shape, sizeOf } from '../core/shape.js';
@@ -107,10 +107,7 @@ export function mean(x: Tensor, dim?: Dims, keepDim = false): Tensor {
   if (x.dtype !== 'float32') throw new TypeError(`mean: expected a float32 tensor, got ${x.dtype} (convert with .float())`);
   const axes = normAxes('mean', dim, x.ndim);
   const n = sizeOf(axes.map((i) => x.shape[i]));
-  const total = sum(x, axes, keepDim);
-  const y = div(total, n);
-  ownByGraph(y, [total], [x]); // the sum is read again only by the graph's walk
-  return y;
+  return composite([x], () => div(sum(x, axes, keepDim), n));
 }
 
 function extremum(op: 'max' | 'min', x: Tensor, dim: Dims, keepDim: boolean): Tensor {
@@ -181,25 +178,29 @@ export function variance(x: Tensor, dim?: Dims, options: VarOptions = {}): Tenso
   const { correction = 1, keepDim = false } = options;
   const axes = normAxes('var', dim, x.ndim);
   const n = sizeOf(axes.map((i) => x.shape[i]));
-  const d = sub(x, mean(x, axes, true));
-  return div(sum(mul(d, d), axes, keepDim), Math.max(0, n - correction));
+  return composite([x], () => {
+    const d = sub(x, mean(x, axes, true));
+    return div(sum(mul(d, d), axes, keepDim), Math.max(0, n - correction));
+  });
 }
 
 /** Standard deviation over `dim`, with Bessel's correction by default. */
 export function std(x: Tensor, dim?: Dims, options: VarOptions = {}): Tensor {
   assertTensor('std', x);
-  return sqrt(variance(x, dim, options));
+  return composite([x], () => sqrt(variance(x, dim, options)));
 }
 
 /** log(sum(exp(x))) over `dim`, computed stably. */
 export function logSumExp(x: Tensor, dim?: Dims, keepDim = false): Tensor {
   assertTensor('logSumExp', x);
   const axes = normAxes('logSumExp', dim, x.ndim);
-  const m = max(x, axes, true).detach();
-  const safe = where(eq(m, Number.POSITIVE_INFINITY), 0, where(eq(m, Number.NEGATIVE_INFINITY), 0, m));
-  const s = log(sum(exp(sub(x, safe)), axes, true));
-  const y = add(s, safe);
-  return keepDim ? y : reshape(y, reducedShape(x.shape, axes, false));
+  return composite([x], () => {
+    const m = max(x, axes, true).detach();
+    const safe = where(eq(m, Number.POSITIVE_INFINITY), 0, where(eq(m, Number.NEGATIVE_INFINITY), 0, m));
+    const s = log(sum(exp(sub(x, safe)), axes, true));
+    const y = add(s, safe);
+    return keepDim ? y : reshape(y, reducedShape(x.shape, axes, false));
+  });
 }
 
 /** Sums a broadcast gradient `g` back down to `shape` (the inverse of broadcasting). */
