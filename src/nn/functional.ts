@@ -3,7 +3,7 @@
 // batchNormTrain, with hand-written backward passes); the rest compose engine ops, so autograd
 // derives their gradients. The layer classes only normalise their arguments and call these.
 
-import { noGrad } from '../core/autograd.js';
+import { composite, noGrad } from '../core/autograd.js';
 import { fromArray } from '../core/exec.js';
 import { heap } from '../core/heap.js';
 import { fmt } from '../core/shape.js';
@@ -131,12 +131,13 @@ export function layerNorm(x: Tensor, normalizedShape: readonly number[], options
     throw new RangeError(`layerNorm: input must end with dims ${fmt(normalizedShape)}, got shape ${fmt(x.shape)}`);
   }
   const axes = normalizedShape.map((_, i) => x.ndim - k + i);
-  const mu = mean(x, axes, true);
-  const d = sub(x, mu);
-  let y = mul(d, rsqrt(add(mean(mul(d, d), axes, true), eps)));
-  if (weight !== null) y = mul(y, weight);
-  if (bias !== null) y = add(y, bias);
-  return y;
+  return composite([x], () => {
+    const d = sub(x, mean(x, axes, true));
+    let y = mul(d, rsqrt(add(mean(mul(d, d), axes, true), eps)));
+    if (weight !== null) y = mul(y, weight);
+    if (bias !== null) y = add(y, bias);
+    return y;
+  });
 }
 
 /**

@@ -3,18 +3,22 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { crossEntropy, log, type Tensor, tensor } from '../index.js';
+import { crossEntropy, log, memoryStats, rand, type Tensor, tensor } from '../index.js';
 import {
   BCELoss,
   BCEWithLogitsLoss,
   binaryCrossEntropy,
   binaryCrossEntropyWithLogits,
   CrossEntropyLoss,
+  huberLoss,
   KLDivLoss,
   klDiv,
+  l1Loss,
+  layerNorm,
   MSELoss,
   mseLoss,
   nllLoss,
+  smoothL1Loss,
 } from './index.js';
 
 const int = (v: number[]) => tensor(v, { dtype: 'int32' });
@@ -110,4 +114,26 @@ test('losses refuse mismatched shapes, integer targets and unknown reductions', 
     () => new CrossEntropyLoss({ weight: 'heavy' as never }),
     /CrossEntropyLoss: weight must be a float32 Tensor or an array of numbers/,
   );
+});
+
+test('composed losses and layerNorm leave only their result and the gradient behind', () => {
+  const target = rand([128, 128]); // 64 KiB: a full-size temporary left behind shows
+  // [name, loss of x, full-size results the caller holds besides the gradient]
+  const cases: [string, (x: Tensor) => Tensor, number][] = [
+    ['mseLoss', (x) => mseLoss(x, target), 0],
+    ['l1Loss', (x) => l1Loss(x, target), 0],
+    ['smoothL1Loss', (x) => smoothL1Loss(x, target), 0],
+    ['huberLoss', (x) => huberLoss(x, target), 0],
+    ['binaryCrossEntropy', (x) => binaryCrossEntropy(x, target), 0],
+    ['binaryCrossEntropyWithLogits', (x) => binaryCrossEntropyWithLogits(x, target), 0],
+    ['klDiv', (x) => klDiv(x, target), 0],
+    ['layerNorm', (x) => layerNorm(x, [128]).sum(), 1], // its output, which .sum() reads
+  ];
+  for (const [name, f, held] of cases) {
+    const x = rand([128, 128]).requiresGrad_();
+    const before = memoryStats().residentBytes;
+    f(x).backward();
+    const left = memoryStats().residentBytes - before;
+    assert.ok(left <= (1 + held) * 65536 + 1024, `${name}: ${left} bytes left (the gradient is 65536)`);
+  }
 });

@@ -3,6 +3,7 @@
 // logits), multi-class (NLL; cross-entropy is the engine's fused op) and KL divergence; then
 // the Module classes (MSELoss, ...) that hold the options and call them.
 
+import { composite } from '../core/autograd.js';
 import { fromArray } from '../core/exec.js';
 import { fmt } from '../core/shape.js';
 import { describeValue, type NestedArray, Tensor } from '../core/tensor.js';
@@ -47,14 +48,16 @@ function pair(name: string, input: Tensor, target: Tensor): void {
 /** Mean squared error: (input - target)^2. Shapes: input and target (*), same. @example mseLoss(pred, y) */
 export function mseLoss(input: Tensor, target: Tensor, options: LossOptions = {}): Tensor {
   pair('mseLoss', input, target);
-  const d = sub(input, target);
-  return reduce('mseLoss', mul(d, d), options.reduction);
+  return composite([input, target], () => {
+    const d = sub(input, target);
+    return reduce('mseLoss', mul(d, d), options.reduction);
+  });
 }
 
 /** Mean absolute error: |input - target|. */
 export function l1Loss(input: Tensor, target: Tensor, options: LossOptions = {}): Tensor {
   pair('l1Loss', input, target);
-  return reduce('l1Loss', abs(sub(input, target)), options.reduction);
+  return composite([input, target], () => reduce('l1Loss', abs(sub(input, target)), options.reduction));
 }
 
 /** 0.5 d^2 / beta where |d| < beta, |d| - 0.5 beta elsewhere (d = input - target). beta = 1 by default; 0 gives L1. */
@@ -62,10 +65,12 @@ export function smoothL1Loss(input: Tensor, target: Tensor, options: LossOptions
   const { beta = 1 } = options;
   pair('smoothL1Loss', input, target);
   if (!(beta >= 0)) throw new RangeError(`smoothL1Loss: beta must be >= 0, got ${beta}`);
-  const d = sub(input, target);
-  const ad = abs(d);
-  const loss = beta === 0 ? ad : where(lt(ad, beta), mul(mul(d, d), 0.5 / beta), sub(ad, 0.5 * beta));
-  return reduce('smoothL1Loss', loss, options.reduction);
+  return composite([input, target], () => {
+    const d = sub(input, target);
+    const ad = abs(d);
+    const loss = beta === 0 ? ad : where(lt(ad, beta), mul(mul(d, d), 0.5 / beta), sub(ad, 0.5 * beta));
+    return reduce('smoothL1Loss', loss, options.reduction);
+  });
 }
 
 /** 0.5 d^2 where |d| < delta, delta (|d| - 0.5 delta) elsewhere. delta = 1 by default (then equal to smoothL1Loss). */
@@ -73,10 +78,12 @@ export function huberLoss(input: Tensor, target: Tensor, options: LossOptions & 
   const { delta = 1 } = options;
   pair('huberLoss', input, target);
   if (!(delta > 0)) throw new RangeError(`huberLoss: delta must be > 0, got ${delta}`);
-  const d = sub(input, target);
-  const ad = abs(d);
-  const loss = where(lt(ad, delta), mul(mul(d, d), 0.5), mul(sub(ad, 0.5 * delta), delta));
-  return reduce('huberLoss', loss, options.reduction);
+  return composite([input, target], () => {
+    const d = sub(input, target);
+    const ad = abs(d);
+    const loss = where(lt(ad, delta), mul(mul(d, d), 0.5), mul(sub(ad, 0.5 * delta), delta));
+    return reduce('huberLoss', loss, options.reduction);
+  });
 }
 
 /** log(p) clamped below at -100 (PyTorch's rule, so p = 0 gives a finite loss), with finite gradients. */
@@ -103,9 +110,11 @@ export function binaryCrossEntropy(input: Tensor, target: Tensor, options: BCEOp
       'binaryCrossEntropy: input must hold probabilities in [0, 1] (apply sigmoid first, or use binaryCrossEntropyWithLogits)',
     );
   }
-  let loss = neg(add(mul(target, clampedLog(input)), mul(sub(1, target), clampedLog(sub(1, input)))));
-  if (options.weight != null) loss = mul(loss, options.weight);
-  return reduce('binaryCrossEntropy', loss, options.reduction);
+  return composite([input, target], () => {
+    let loss = neg(add(mul(target, clampedLog(input)), mul(sub(1, target), clampedLog(sub(1, input)))));
+    if (options.weight != null) loss = mul(loss, options.weight);
+    return reduce('binaryCrossEntropy', loss, options.reduction);
+  });
 }
 
 export interface BCEWithLogitsOptions extends BCEOptions {
@@ -121,11 +130,13 @@ export interface BCEWithLogitsOptions extends BCEOptions {
  */
 export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, options: BCEWithLogitsOptions = {}): Tensor {
   pair('binaryCrossEntropyWithLogits', input, target);
-  const sp = softplus(neg(input));
-  const logWeight = options.posWeight == null ? null : add(mul(sub(options.posWeight, 1), target), 1);
-  let loss = add(mul(sub(1, target), input), logWeight === null ? sp : mul(logWeight, sp));
-  if (options.weight != null) loss = mul(loss, options.weight);
-  return reduce('binaryCrossEntropyWithLogits', loss, options.reduction);
+  return composite([input, target], () => {
+    const sp = softplus(neg(input));
+    const logWeight = options.posWeight == null ? null : add(mul(sub(options.posWeight, 1), target), 1);
+    let loss = add(mul(sub(1, target), input), logWeight === null ? sp : mul(logWeight, sp));
+    if (options.weight != null) loss = mul(loss, options.weight);
+    return reduce('binaryCrossEntropyWithLogits', loss, options.reduction);
+  });
 }
 
 export interface NLLOptions extends LossOptions {
@@ -167,11 +178,13 @@ export function nllLoss(input: Tensor, target: Tensor, options: NLLOptions = {})
     rowWeight[r] = w ? w[tv[r]] : 1;
     total += rowWeight[r];
   }
-  const picked = reshape(gather(rows, 1, fromArray([tv.length, 1], index, 'int32')), [tv.length]);
-  const loss = neg(mul(picked, fromArray([tv.length], rowWeight)));
-  if (reduction === 'none') return reshape(loss, target.shape);
-  if (reduction === 'mean') return mul(sum(loss), 1 / total);
-  return reduce('nllLoss', loss, reduction);
+  return composite([input, target], () => {
+    const picked = reshape(gather(rows, 1, fromArray([tv.length, 1], index, 'int32')), [tv.length]);
+    const loss = neg(mul(picked, fromArray([tv.length], rowWeight)));
+    if (reduction === 'none') return reshape(loss, target.shape);
+    if (reduction === 'mean') return mul(sum(loss), 1 / total);
+    return reduce('nllLoss', loss, reduction);
+  });
 }
 
 export interface KLDivOptions {
@@ -189,13 +202,15 @@ export interface KLDivOptions {
  */
 export function klDiv(input: Tensor, target: Tensor, options: KLDivOptions = {}): Tensor {
   pair('klDiv', input, target);
-  let loss: Tensor;
-  if (options.logTarget) loss = mul(exp(target), sub(target, input));
-  else {
-    const positive = gt(target, 0);
-    loss = sub(where(positive, mul(target, log(where(positive, target, 1))), 0), mul(target, input));
-  }
-  return reduce('klDiv', loss, options.reduction ?? 'mean', input.ndim === 0 ? 1 : input.shape[0]);
+  return composite([input, target], () => {
+    let loss: Tensor;
+    if (options.logTarget) loss = mul(exp(target), sub(target, input));
+    else {
+      const positive = gt(target, 0);
+      loss = sub(where(positive, mul(target, log(where(positive, target, 1))), 0), mul(target, input));
+    }
+    return reduce('klDiv', loss, options.reduction ?? 'mean', input.ndim === 0 ? 1 : input.shape[0]);
+  });
 }
 
 // ---- loss modules ---------------------------------------------------------------------------
