@@ -10,8 +10,9 @@
 // garbage collector gets round to it (which never happens inside a synchronous training loop, where
 // the heap would have to spill it): gradients made during the pass, the temporaries of gradient
 // rules (what a rule allocates and does not return), an op's private saved tensors
-// (`attach`'s `owned`: max-pooling indices, dropout masks), and the outputs between the layers of
-// a container that keeps no reference to them (`ownByGraph`, used by Sequential).
+// (`attach`'s `owned`: max-pooling indices, dropout masks), everything a composed op allocates on
+// the way to its output (`composite`), and what a container that keeps no reference to it hands
+// over (`ownByGraph`, `ownStorages`: a Sequential of built-in layers gives all it allocated).
 
 import { heap, type Storage } from './heap.js';
 import { fmt } from './shape.js';

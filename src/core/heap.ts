@@ -6,8 +6,9 @@
 //     works whenever the event loop turns (async training, servers);
 //  2. on an explicit `dispose()` (an optimisation, never required), which tessera itself does
 //     for memory nothing but the autograd graph reads: gradients made during backward, an op's
-//     private saved tensors, the outputs between the built-in layers of a Sequential (see
-//     core/autograd.ts) are released when backward frees the graph;
+//     private saved tensors, what composed ops and a Sequential of built-in layers allocate on
+//     the way to their output (found with `capture`; see core/autograd.ts) are released when
+//     backward frees the graph, or at once when there is none;
 //  3. by spilling, which keeps a synchronous loop flat: FinalizationRegistry callbacks never run
 //     while synchronous code runs, so when resident bytes pass the budget, the least recently
 //     used blocks are copied out to ordinary JS memory and their heap space is reused. A spilled
