@@ -2,7 +2,7 @@
 // Matthews correlation coefficient (multiclass form) and Cohen's kappa (unweighted, linear or
 // quadratic), as scikit-learn's matthews_corrcoef and cohen_kappa_score.
 
-import { classList, confusionCounts, encodePair } from './classes.js';
+import { pairConfusion } from './classes.js';
 import { type LabelsLike, labelPair, type ScoresLike, toWeights } from './inputs.js';
 
 /**
@@ -14,10 +14,7 @@ export function matthewsCorrcoef(yTrue: LabelsLike, yPred: LabelsLike, options: 
   const fn = 'matthewsCorrcoef';
   const [t, p] = labelPair(fn, yTrue, yPred);
   const w = toWeights(fn, options.sampleWeight, t.length);
-  const classes = classList(fn, undefined, t, p);
-  const k = classes.length;
-  const { codeTrue, codePred } = encodePair(t, p, classes);
-  const cm = confusionCounts(codeTrue, codePred, k, w); // (K, K)
+  const { k, cm } = pairConfusion(fn, undefined, t, p, w); // cm (K, K)
   const tSum = new Float64Array(k);
   const pSum = new Float64Array(k);
   let correct = 0;
@@ -59,10 +56,7 @@ export function cohenKappa(y1: LabelsLike, y2: LabelsLike, options: CohenKappaOp
   if (weights !== undefined && weights !== 'linear' && weights !== 'quadratic') {
     throw new RangeError(`${fn}: weights must be 'linear', 'quadratic' or left out, got ${JSON.stringify(weights)}`);
   }
-  const classes = classList(fn, options.labels, t, p);
-  const k = classes.length;
-  const { codeTrue, codePred } = encodePair(t, p, classes);
-  const cm = confusionCounts(codeTrue, codePred, k, sw); // (K, K)
+  const { k, cm } = pairConfusion(fn, options.labels, t, p, sw); // cm (K, K)
   const sum0 = new Float64Array(k); // column sums
   const sum1 = new Float64Array(k); // row sums
   for (let i = 0; i < k; i++) {

@@ -142,6 +142,23 @@ export function confusionCounts(codeTrue: Int32Array, codePred: Int32Array, k: n
 }
 
 /**
+ * The classes of a pair of label arrays (`labels` checked, or the sorted labels present), both
+ * encoded, and their (weighted) (K, K) confusion counts: what every confusion-matrix metric starts from.
+ * @example pairConfusion('f', undefined, Int32Array.of(0, 1), Int32Array.of(1, 1), null).cm // [0, 1, 0, 1]
+ */
+export function pairConfusion(
+  fn: string,
+  labels: ArrayLike<number> | undefined,
+  yTrue: Int32Array,
+  yPred: Int32Array,
+  weights: ArrayLike<number> | null,
+): Encoded & { k: number; cm: Float64Array } {
+  const enc = encodePair(yTrue, yPred, classList(fn, labels, yTrue, yPred));
+  const k = enc.classes.length;
+  return { ...enc, k, cm: confusionCounts(enc.codeTrue, enc.codePred, k, weights) };
+}
+
+/**
  * The class of each of K probability columns: `labels` (checked: K integers, increasing, as
  * scikit-learn orders columns) or [0, 1, ..., K-1].
  * @example columnClasses('logLoss', undefined, 3) // [0, 1, 2]

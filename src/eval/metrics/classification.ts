@@ -3,7 +3,7 @@
 // are integer labels (N): tensors, typed arrays or arrays. For the streaming versions used while
 // training, see src/train/metrics.ts.
 
-import { classList, confusionCounts, encodePair } from './classes.js';
+import { pairConfusion } from './classes.js';
 import { type LabelsLike, labelPair, type ScoresLike, toWeights } from './inputs.js';
 import { type PrfOptions, prfs } from './prf.js';
 import { metricWarning, type WarningHandler } from './warnings.js';
@@ -59,10 +59,7 @@ export function balancedAccuracy(yTrue: LabelsLike, yPred: LabelsLike, options: 
   const fn = 'balancedAccuracy';
   const [t, p] = labelPair(fn, yTrue, yPred);
   const w = toWeights(fn, options.sampleWeight, t.length);
-  const classes = classList(fn, undefined, t, p);
-  const k = classes.length;
-  const { codeTrue, codePred } = encodePair(t, p, classes);
-  const cm = confusionCounts(codeTrue, codePred, k, w); // (K, K)
+  const { k, cm } = pairConfusion(fn, undefined, t, p, w); // cm (K, K)
   let sum = 0;
   let present = 0;
   for (let c = 0; c < k; c++) {

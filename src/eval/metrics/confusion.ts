@@ -2,7 +2,7 @@
 // samples of class labels[i], column j those predicted as labels[j]; optionally normalised over the
 // true classes (rows), the predicted classes (columns) or all samples.
 
-import { classList, confusionCounts, encodePair } from './classes.js';
+import { pairConfusion } from './classes.js';
 import { type LabelsLike, labelPair, type ScoresLike, toWeights } from './inputs.js';
 
 /** Options of confusionMatrix. */
@@ -28,13 +28,10 @@ export function confusionMatrix(yTrue: LabelsLike, yPred: LabelsLike, options: C
   if (normalize !== undefined && normalize !== 'true' && normalize !== 'pred' && normalize !== 'all') {
     throw new RangeError(`${fn}: normalize must be 'true', 'pred' or 'all', got ${JSON.stringify(normalize)}`);
   }
-  const classes = classList(fn, options.labels, t, p);
-  const k = classes.length;
-  const { codeTrue, codePred } = encodePair(t, p, classes);
+  const { classes, k, codeTrue, cm } = pairConfusion(fn, options.labels, t, p, w); // cm (K, K)
   if (options.labels !== undefined && !codeTrue.some((c) => c >= 0)) {
     throw new RangeError(`${fn}: none of labels [${classes.join(', ')}] occurs in yTrue; at least one must`);
   }
-  const cm = confusionCounts(codeTrue, codePred, k, w); // (K, K)
   const rows: number[][] = [];
   for (let i = 0; i < k; i++) rows.push(Array.from(cm.subarray(i * k, (i + 1) * k)));
   if (normalize === undefined) return rows;
