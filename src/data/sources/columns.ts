@@ -232,7 +232,7 @@ function int64Reader(
       const [data, valid] = vectorBytes(raw, chunk, col, 8);
       const w = new Int32Array(data.buffer, data.byteOffset, chunk.rowCount * 2);
       for (let i = from; i < to; i++) {
-        if (valid !== null && ((valid[i >> 3] >> (i & 7)) & 1) === 0) {
+        if (valid !== null && isNull(valid, i)) {
           o[at + i - from] = Number.NaN;
           continue;
         }
@@ -275,7 +275,7 @@ function int128Reader(
       const [data, valid] = vectorBytes(raw, chunk, col, 16);
       const w = new Int32Array(data.buffer, data.byteOffset, chunk.rowCount * 4);
       for (let i = from; i < to; i++) {
-        if (valid !== null && ((valid[i >> 3] >> (i & 7)) & 1) === 0) {
+        if (valid !== null && isNull(valid, i)) {
           o[at + i - from] = Number.NaN;
           continue;
         }
@@ -308,7 +308,12 @@ function bigDecimal(x: bigint, div: number): number {
   return Number(x / p) + Number(x % p) / div;
 }
 
-/** Sets NaN where the validity bitmask (bit i of byte i/8, little-endian words) marks NULL. */
+/** Whether DuckDB's validity bitmask (bit i of byte i/8, little-endian words) marks row i NULL. */
+function isNull(valid: Uint8Array, i: number): boolean {
+  return ((valid[i >> 3] >> (i & 7)) & 1) === 0;
+}
+
+/** Sets NaN where the validity bitmask marks NULL. */
 function markMissing(valid: Uint8Array, from: number, to: number, out: Float64Array, at: number): void {
-  for (let i = from; i < to; i++) if (((valid[i >> 3] >> (i & 7)) & 1) === 0) out[at + i - from] = Number.NaN;
+  for (let i = from; i < to; i++) if (isNull(valid, i)) out[at + i - from] = Number.NaN;
 }
