@@ -11,19 +11,22 @@
 // and id prefixes such as gemm-1024, conv2-fwdbwd, exp, infer); --threads=N (tessera and PyTorch; default tessera's own);
 // --backend=NAME (tessera backend); --peers=tfjs-cpu,tfjs-wasm,torch,torch-refblas,onnxruntime; --python=PATH.
 // torch-refblas is the same PyTorch on Debian's reference BLAS (what python3-torch alone installs).
+// Each PyTorch column is the fastest per case of three launch settings (bench/peers/best_of.ts;
+// the notes name the one used); --torch-configs=first runs the plain launch alone.
 // Prints medians and ratios (tessera speed / peer speed) and writes bench/results/latest.json.
 
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { allCases, type CaseSpec, selectCases } from './cases.js';
 import { makeInputs } from './data.js';
 import { FULL_POLICY, plannedCalls, QUICK_POLICY } from './harness.js';
+import { BestOfRunner } from './peers/best_of.js';
 import { OrtRunner } from './peers/ort.js';
 import { calibrateGemmRate, TesseraRunner, tesseraThreads } from './peers/tessera.js';
 import { TfjsRunner } from './peers/tfjs.js';
-import { referenceBlasEnv, TorchRunner } from './peers/torch.js';
+import { referenceBlasEnv, TorchRunner, torchConfigs } from './peers/torch.js';
 import { cellNotes, cellText, formatTable, type Row, toJson } from './report.js';
 import type { Result, Runner } from './runner.js';
 
@@ -41,6 +44,8 @@ interface Options {
   peers: string[];
   /** Python interpreter for the PyTorch peer; undefined = python3, then /usr/bin/python3. */
   python?: string;
+  /** PyTorch launch settings: 'all' keeps the fastest per case (default), 'first' the plain launch only. */
+  torchConfigs: 'all' | 'first';
 }
 
 const PEERS = ['tfjs-cpu', 'tfjs-wasm', 'torch', 'torch-refblas', 'onnxruntime'];
@@ -52,12 +57,12 @@ const SKIP_BUDGET_MS = { full: 30_000, quick: 8_000 };
 function usage(): string {
   return (
     'usage: node dist/bench/run.js [--quick] [--only=gemm,conv,elementwise,softmax,overhead,train|CASE_ID,...] [--threads=N]\n' +
-    '       [--backend=NAME] [--peers=tfjs-cpu,tfjs-wasm,torch,torch-refblas,onnxruntime] [--python=PATH]'
+    '       [--backend=NAME] [--peers=tfjs-cpu,tfjs-wasm,torch,torch-refblas,onnxruntime] [--python=PATH] [--torch-configs=all|first]'
   );
 }
 
 function parseArgs(argv: readonly string[]): Options {
-  const o: Options = { quick: false, only: [], peers: [...PEERS] };
+  const o: Options = { quick: false, only: [], peers: [...PEERS], torchConfigs: 'all' };
   for (const arg of argv) {
     const [key, value] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, ''];
     const list = (): string[] =>
@@ -77,12 +82,41 @@ function parseArgs(argv: readonly string[]): Options {
       const bad = o.peers.filter((p) => !PEERS.includes(p));
       if (bad.length > 0) throw new Error(`bench: unknown peer(s) ${bad.join(', ')}; choose from ${PEERS.join(', ')}`);
     } else if (key === '--python') o.python = value;
-    else if (key === '--help' || key === '-h') {
+    else if (key === '--torch-configs') {
+      if (value !== 'all' && value !== 'first') throw new Error(`bench: --torch-configs must be all or first, got '${value}'`);
+      o.torchConfigs = value;
+    } else if (key === '--help' || key === '-h') {
       console.log(usage());
       process.exit(0);
     } else throw new Error(`bench: unknown argument '${arg}'\n${usage()}`);
   }
   return o;
+}
+
+/**
+ * A PyTorch column: by default the fastest of torchConfigs' launch settings per case (the peer at
+ * its best), or the first one alone with --torch-configs=first. `base` adds env (the reference BLAS).
+ */
+function torchPeer(name: string, threads: number, opts: Options, base: () => Record<string, string> = () => ({})): Runner {
+  const configs = torchConfigs(threads).slice(0, opts.torchConfigs === 'first' ? 1 : undefined);
+  return new BestOfRunner(
+    name,
+    configs.map(({ label, env }) => ({
+      label,
+      runner: new TorchRunner(threads, opts.python, { name, env: () => ({ ...base(), ...env() }) }),
+    })),
+  );
+}
+
+/** The x86 vector extensions the CPU reports (from /proc/cpuinfo on Linux), e.g. 'avx2 fma avx512f'. */
+function vectorExtensions(): string {
+  try {
+    const flags = new Set(/^flags\s*:(.*)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1].trim().split(/\s+/) ?? []);
+    const known = ['sse4_2', 'avx', 'avx2', 'fma', 'avx512f', 'avx512bw', 'avx512vl', 'avx512_vnni', 'avx512_bf16', 'amx_tile'];
+    return known.filter((f) => flags.has(f)).join(' ') || 'none reported';
+  } catch {
+    return 'unknown (no /proc/cpuinfo)';
+  }
 }
 
 function gitCommit(): string {
@@ -123,10 +157,8 @@ async function main(): Promise<void> {
   const candidates: Runner[] = [
     ...(opts.peers.includes('tfjs-cpu') ? [new TfjsRunner('cpu', threads)] : []),
     ...(opts.peers.includes('tfjs-wasm') ? [new TfjsRunner('wasm', threads)] : []),
-    ...(opts.peers.includes('torch') ? [new TorchRunner(threads, opts.python)] : []),
-    ...(opts.peers.includes('torch-refblas')
-      ? [new TorchRunner(threads, opts.python, { name: 'torch-refblas', env: referenceBlasEnv })]
-      : []),
+    ...(opts.peers.includes('torch') ? [torchPeer('torch', threads, opts)] : []),
+    ...(opts.peers.includes('torch-refblas') ? [torchPeer('torch-refblas', threads, opts, referenceBlasEnv)] : []),
     ...(opts.peers.includes('onnxruntime') ? [new OrtRunner(threads)] : []),
   ];
   for (const r of candidates) {
@@ -148,6 +180,7 @@ async function main(): Promise<void> {
   const cpus = os.cpus();
   const machine = {
     cpu: cpus[0]?.model ?? 'unknown',
+    'vector extensions': vectorExtensions(),
     cores: os.availableParallelism(),
     memory: `${(os.totalmem() / 2 ** 30).toFixed(1)} GiB`,
     platform: `${os.platform()} ${os.arch()}`,

@@ -50,6 +50,20 @@ export function referenceBlasEnv(): Record<string, string> {
   return { LD_LIBRARY_PATH: [...dirs, process.env.LD_LIBRARY_PATH ?? ''].filter(Boolean).join(':') };
 }
 
+/**
+ * The launch configurations the PyTorch columns try (bench/peers/best_of.ts keeps the fastest per
+ * case): torch's threads with OpenBLAS's threads as many (as launched before), the same without
+ * OpenMP's spin-waiting (GOMP_SPINCOUNT=0), and single-threaded OpenBLAS under torch's threads.
+ */
+export function torchConfigs(threads: number): { label: string; env: () => Record<string, string> }[] {
+  const n = String(threads);
+  return [
+    { label: `OMP_NUM_THREADS=${n} OPENBLAS_NUM_THREADS=${n}`, env: () => ({}) },
+    { label: `GOMP_SPINCOUNT=0`, env: () => ({ GOMP_SPINCOUNT: '0' }) },
+    { label: 'OPENBLAS_NUM_THREADS=1', env: () => ({ OPENBLAS_NUM_THREADS: '1' }) },
+  ];
+}
+
 /** The PyTorch column (or, with `variant`, a named column for the same PyTorch in another set-up). */
 export class TorchRunner implements Runner {
   readonly name: string;

@@ -24,6 +24,11 @@ import time
 _HERE = os.path.dirname(os.path.realpath(__file__))
 sys.path[:] = [p for p in sys.path if os.path.realpath(p or os.getcwd()) != _HERE]
 
+# PyTorch at its best on these 2-core machines: OpenMP's threads must not spin-wait beside
+# OpenBLAS's (measured: an MLP step 3-4x slower with spinning). libgomp reads this at load, so it is
+# set before `import torch`; an explicit GOMP_SPINCOUNT in the environment wins.
+os.environ.setdefault("GOMP_SPINCOUNT", "0")
+
 import importlib.util  # noqa: E402
 
 import numpy as np  # noqa: E402
@@ -110,7 +115,7 @@ def main():
     meta = {
         "tool": "bench/peers/torch_train.py", "framework": "pytorch", "torch": torch.__version__, "python": platform.python_version(),
         "model": o.model, "architecture": str(model), "parameters": sum(p.numel() for p in model.parameters()),
-        "options": {**vars(o), "batch": batch}, "threads": torch.get_num_threads(),
+        "options": {**vars(o), "batch": batch}, "threads": torch.get_num_threads(), "GOMP_SPINCOUNT": os.environ.get("GOMP_SPINCOUNT"),
         "normalisation": {"mean": round(mean, 5), "std": round(std, 5)}, "loadAverageAtStart": [round(v, 2) for v in os.getloadavg()],
         "loop": "for idx in randperm(n).split(batch): opt.zero_grad(set_to_none=True); loss = F.cross_entropy(model(x[idx]), y[idx]); "
                 "loss.backward(); opt.step(); loss_sum += loss.item()",
