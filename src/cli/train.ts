@@ -6,7 +6,7 @@
 
 import { manualSeed } from '../core/random.js';
 import type { Table } from '../data/table.js';
-import type { ClassWeight, Trainer } from '../train/index.js';
+import type { ClassWeight, History, Trainer } from '../train/index.js';
 import { intOption, parseCommand } from './args.js';
 import { parseTrainConfig, type TrainConfig } from './config.js';
 import { loadData, sourceToString } from './data.js';
@@ -62,22 +62,44 @@ export async function trainCommand(argv: string[]): Promise<number> {
   const verbose = quiet ? 0 : process.stderr.isTTY ? 1 : 2; // progress on stderr: a bar on a terminal, else a line per epoch
   const history = await trainer.fit(run.train.x, run.train.y, fitOptions(config, run, callbacks, verbose, prepared.classWeight));
   const seconds = (performance.now() - started) / 1000;
-  const final = lastEpoch(history.history);
+  // everything below describes the weights the model holds now (EarlyStopping may have put back an earlier epoch's)
+  const weights = weightsOf(history);
   let results: Record<string, number> | undefined;
   if (config.test && test !== undefined) results = await evaluateTest(trainer, config, test);
   const { saveModel } = await import('../train/index.js');
-  const meta = metadata(config, prepared, final, results, await packageVersion());
+  const meta = metadata(config, prepared, weights, results, await packageVersion());
   await saveModel(parts.model, config.output, { metadata: meta, ...(run.pipeline === undefined ? {} : { preprocessing: run.pipeline }) });
-  const epochsRun = Object.values(history.history)[0]?.length ?? 0;
-  const lines = [
-    `Trained ${epochsRun} epoch${epochsRun === 1 ? '' : 's'} in ${seconds.toFixed(1)} s`,
-    `train: ${formatMetrics(pick(final, false))}`,
-  ];
-  const val = pick(final, true);
+  const lines = [`Trained ${weights.epochsRun} epoch${weights.epochsRun === 1 ? '' : 's'} in ${seconds.toFixed(1)} s`];
+  if (weights.restored) {
+    lines.push(`Kept the weights of epoch ${weights.epoch} (restored by early stopping); the metrics below are of these weights`);
+  }
+  lines.push(`train: ${formatMetrics(pick(weights.final, false))}`);
+  const val = pick(weights.final, true);
   if (Object.keys(val).length > 0) lines.push(`validation: ${formatMetrics(val)}`);
   if (results !== undefined && test !== undefined) lines.push(`test: ${formatMetrics(results)} (${test.x.shape[0]} samples)`);
-  lines.push(`Saved the model to ${config.output}`);
+  lines.push(`Saved the model to ${config.output} (the weights of epoch ${weights.epoch})`);
   return print(lines.join('\n'));
+}
+
+/** Which epoch's weights the model holds after fit (counted from 1, as printed) and their metrics. */
+interface WeightsRecord {
+  /** The epoch, counted from 1. */
+  epoch: number;
+  /** Epochs trained in all (with resumed ones). */
+  epochsRun: number;
+  /** True when EarlyStopping put back an earlier epoch's weights. */
+  restored: boolean;
+  /** That epoch's training metrics as logged, and its validation ones recomputed on the weights. */
+  final: Record<string, number>;
+}
+
+function weightsOf(history: History): WeightsRecord {
+  return {
+    epoch: history.weightsEpoch + 1,
+    epochsRun: history.epoch.length,
+    restored: history.restoredEpoch !== null,
+    final: history.weightsLogs,
+  };
 }
 
 async function evaluateTest(trainer: Trainer, config: TrainConfig, test: Split): Promise<Record<string, number>> {
@@ -166,11 +188,6 @@ function describeRun(config: TrainConfig, prepared: Prepared): string {
   return lines.join('\n');
 }
 
-/** The last value of every history entry. */
-function lastEpoch(history: Record<string, number[]>): Record<string, number> {
-  return Object.fromEntries(Object.entries(history).map(([k, v]) => [k, v[v.length - 1]]));
-}
-
 /** The validation (val_ prefix removed) or training entries of epoch logs, without the learning rate. */
 function pick(logs: Record<string, number>, validation: boolean): Record<string, number> {
   const entries = Object.entries(logs).filter(([k]) => k !== 'learning_rate' && k.startsWith('val_') === validation);
@@ -181,7 +198,7 @@ function pick(logs: Record<string, number>, validation: boolean): Record<string,
 function metadata(
   config: TrainConfig,
   prepared: Prepared,
-  final: Record<string, number>,
+  weights: WeightsRecord,
   test: Record<string, number> | undefined,
   version: string,
 ) {
@@ -198,7 +215,8 @@ function metadata(
     ...(tabular === undefined
       ? {}
       : { task: tabular.task, target: tabular.target, inputColumns: tabular.schema, features: run.pipeline?.getFeatureNamesOut() }),
-    results: { final, test },
+    // epoch: the epoch (from 1) whose weights were saved; final: its metrics (validation recomputed); test: on these weights
+    results: { epoch: weights.epoch, epochsRun: weights.epochsRun, restored: weights.restored, final: weights.final, test },
     config,
   });
 }

@@ -6,7 +6,7 @@
 import { noGrad } from '../core/autograd.js';
 import { Tensor } from '../core/tensor.js';
 import type { DataLoader } from '../data/dataloader.js';
-import type { Module } from '../nn/module.js';
+import type { Module, StateDict } from '../nn/module.js';
 import { mul } from '../ops/elementwise.js';
 import { concat, narrow } from '../ops/movement.js';
 import { clipGradNorm } from '../optim/clip_grad.js';
@@ -82,6 +82,11 @@ export class Trainer {
   trainLoader: DataLoader<unknown, unknown> | null = null;
   /** Set by resumeTraining; consumed by the next fit. */
   resumeState: ResumeState | null = null;
+  /**
+   * The epoch (counted from 0, as `History.epoch`) whose end-of-epoch weights the model holds: the
+   * epoch that ended last, or the one a callback put back with `restoreWeights`; -1 before any.
+   */
+  weightsEpoch = -1;
 
   constructor(model: Module, options: CompileOptions) {
     if (model === null || typeof model !== 'object' || typeof model.forward !== 'function') {
@@ -162,14 +167,45 @@ export class Trainer {
         if (validation !== null) for (const [k, v] of Object.entries(await this.runEvaluation(validation))) logs[`val_${k}`] = v;
         logs.learning_rate = this.optimizer.paramGroups[0].lr;
         this.epoch = epoch + 1;
+        this.weightsEpoch = epoch;
         this.epochLogs = logs;
         await list.call('onEpochEnd', epoch, logs);
       }
+      const lastEpoch = this.weightsEpoch;
       await list.call('onTrainEnd', logs);
+      await this.recordWeights(history, lastEpoch, validation);
     } finally {
       this.model.train(wasTraining);
     }
     return history;
+  }
+
+  /**
+   * Loads `state` into the model as the weights of `epoch` (counted from 0): what a callback such as
+   * EarlyStopping calls to put back an earlier epoch's weights, so that fit's History says which
+   * epoch the model now holds and gives that epoch's metrics.
+   * @example trainer.restoreWeights(bestState, 3); trainer.weightsEpoch // 3
+   */
+  restoreWeights(state: StateDict, epoch: number): void {
+    if (!Number.isInteger(epoch) || epoch < 0) throw new RangeError(`Trainer.restoreWeights: epoch must be an integer >= 0, got ${epoch}`);
+    this.model.loadStateDict(state);
+    this.weightsEpoch = epoch;
+  }
+
+  /**
+   * Tells `history` which epoch's weights the model holds after training and that epoch's logs:
+   * its training loss and metrics as logged, its validation ones recomputed on the restored weights.
+   */
+  private async recordWeights(history: History, lastEpoch: number, validation: Batches | null): Promise<void> {
+    const epoch = this.weightsEpoch;
+    history.weightsEpoch = epoch;
+    history.restoredEpoch = epoch !== lastEpoch ? epoch : null;
+    const i = history.epoch.lastIndexOf(epoch);
+    const logged: Logs = i < 0 ? {} : Object.fromEntries(Object.entries(history.history).map(([k, v]) => [k, v[i]]));
+    if (history.restoredEpoch !== null && validation !== null) {
+      for (const [k, v] of Object.entries(await this.runEvaluation(validation))) logged[`val_${k}`] = v;
+    }
+    history.weightsLogs = logged;
   }
 
   private async trainEpoch(loader: DataLoader<unknown, unknown>, list: CallbackList, classWeight?: ClassWeight): Promise<Logs> {

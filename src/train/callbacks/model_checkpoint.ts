@@ -4,6 +4,9 @@
 //           model files (loadModel reads them)
 //   best/   the model files of the epoch with the best monitored value so far
 //
+// Each model.json's metadata says which epoch its weights are from: `epoch`, counted from 1 as the
+// progress display prints it, with that epoch's `logs` (best/ adds `monitor` and `value`).
+//
 // Every file is written atomically, so a crash leaves the previous save or the new one.
 
 import { saveTrainingCheckpoint } from '../checkpoint.js';
@@ -86,7 +89,7 @@ export class ModelCheckpoint implements Callback {
   async onEpochEnd(epoch: number, logs: Logs): Promise<void> {
     const trainer = this.trainer;
     if (trainer === null) throw new Error('ModelCheckpoint: used outside fit (no trainer)');
-    const metadata = { epoch, logs: finite(logs) };
+    const metadata = { epoch: epoch + 1, logs: finite(logs) }; // the epoch counted from 1, as printed ('Epoch 3/10')
     if (!this.saveBestOnly) {
       await saveTrainingCheckpoint(this.lastDir, trainer, { epoch: epoch + 1 });
       await saveModel(trainer.model, this.lastDir, { metadata });
