@@ -31,9 +31,9 @@ import {
 import { type ClassWeight, classWeightTable, type ResolvedLoss, resolveLoss } from './losses.js';
 import { resolveMetric } from './metric_names.js';
 import { Mean, type Metric } from './metrics.js';
-import type { CompileOptions, EvaluateOptions, FitOptions, ResumeState } from './options.js';
+import type { CompileOptions, EpochProgress, EvaluateOptions, FitOptions, ResumeState } from './options.js';
 
-export type { CompileOptions, EvaluateOptions, FitOptions, ResumeState } from './options.js';
+export type { CallbackState, CompileOptions, EpochProgress, EvaluateOptions, FitOptions, ResumeState } from './options.js';
 
 /**
  * Trains, evaluates and runs a model, Keras-style. Each training step is the PyTorch loop:
@@ -87,6 +87,12 @@ export class Trainer {
    * epoch that ended last, or the one a callback put back with `restoreWeights`; -1 before any.
    */
   weightsEpoch = -1;
+  /** The callbacks of the current (or last) fit, whose states go into checkpoints. */
+  callbackList: CallbackList | null = null;
+  /** The running loss of the current epoch. */
+  private readonly epochLoss = new Mean('loss');
+  /** Batches of the current epoch trained so far; null between epochs. */
+  private batchesDone: number | null = null;
 
   constructor(model: Module, options: CompileOptions) {
     if (model === null || typeof model !== 'object' || typeof model.forward !== 'function') {
@@ -156,14 +162,19 @@ export class Trainer {
     };
     list.setTrainer(this, params);
     this.history = history;
+    this.callbackList = list;
     this.stopTraining = false;
     const wasTraining = this.model.training;
     let logs: Logs = {};
+    let partial = resume?.partial ?? null;
     try {
       await list.call('onTrainBegin', {});
+      if (resume?.callbacks) list.loadStates(resume.callbacks);
+      if (resume?.stopped) this.stopTraining = true; // stopped (early stopping) before the checkpoint: train no more
       for (let epoch = initialEpoch; epoch < epochs && !this.stopTraining; epoch++) {
         await list.call('onEpochBegin', epoch, {});
-        logs = await this.trainEpoch(train, list, options.classWeight);
+        logs = await this.trainEpoch(train, list, options.classWeight, partial);
+        partial = null;
         if (validation !== null) for (const [k, v] of Object.entries(await this.runEvaluation(validation))) logs[`val_${k}`] = v;
         logs.learning_rate = this.optimizer.paramGroups[0].lr;
         this.epoch = epoch + 1;
@@ -208,14 +219,55 @@ export class Trainer {
     history.weightsLogs = logged;
   }
 
-  private async trainEpoch(loader: DataLoader<unknown, unknown>, list: CallbackList, classWeight?: ClassWeight): Promise<Logs> {
+  /**
+   * How far the current epoch has gone (batches trained, running loss and metric counts), for a
+   * checkpoint taken mid-epoch; null between epochs.
+   */
+  epochProgress(): EpochProgress | null {
+    if (this.batchesDone === null) return null;
+    return {
+      batchesDone: this.batchesDone,
+      loss: this.epochLoss.stateDict(),
+      metrics: this.metrics.map((m) => m.stateDict?.() ?? null),
+    };
+  }
+
+  private async trainEpoch(
+    loader: DataLoader<unknown, unknown>,
+    list: CallbackList,
+    classWeight: ClassWeight | undefined,
+    partial: EpochProgress | null,
+  ): Promise<Logs> {
     this.model.train();
-    const lossMean = new Mean('loss');
+    const lossMean = this.epochLoss;
+    lossMean.reset();
     for (const m of this.metrics) m.reset();
+    let b = 0;
+    if (partial !== null) {
+      // resuming mid-epoch: the loader skips the batches already trained; the running values go on
+      lossMean.loadStateDict(partial.loss);
+      for (const [i, m] of this.metrics.entries()) if (partial.metrics[i] && m.loadStateDict) m.loadStateDict(partial.metrics[i]);
+      b = partial.batchesDone;
+    }
+    this.batchesDone = b;
+    try {
+      return await this.trainBatches(loader, list, classWeight, b);
+    } finally {
+      this.batchesDone = null;
+    }
+  }
+
+  private async trainBatches(
+    loader: DataLoader<unknown, unknown>,
+    list: CallbackList,
+    classWeight: ClassWeight | undefined,
+    first: number,
+  ): Promise<Logs> {
+    const lossMean = this.epochLoss;
     const params = this.model.parameters();
     const pause = new EventLoopPause();
     let table: Tensor | null = null;
-    let b = 0;
+    let b = first;
     for await (const raw of loader) {
       const begin = list.call('onBatchBegin', b, {});
       if (begin) await begin;
@@ -235,6 +287,7 @@ export class Trainer {
       this.step++;
       lossMean.add(loss.item(), x.shape[0]);
       this.updateMetrics(pred, y);
+      this.batchesDone = b + 1;
       const end = list.call('onBatchEnd', b++, this.logsOf(lossMean));
       if (end) await end;
       if (this.stopTraining) break;

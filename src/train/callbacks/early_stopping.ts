@@ -108,6 +108,38 @@ export class EarlyStopping implements Callback {
     }
   }
 
+  /** Patience, best value and epoch, and the best weights (for a training checkpoint). */
+  stateDict(): Record<string, unknown> {
+    return {
+      wait: this.wait,
+      stoppedEpoch: this.stoppedEpoch,
+      bestEpoch: this.bestEpoch,
+      best: this.monitor.best,
+      bestWeights: this.bestWeights,
+      bestWeightsEpoch: this.bestWeightsEpoch,
+    };
+  }
+
+  /** Continues from `stateDict()` (a resumed fit calls it after onTrainBegin). */
+  loadStateDict(state: unknown): void {
+    const s = (state ?? {}) as Record<string, unknown>;
+    const int = (key: string) => {
+      const v = s[key];
+      if (!Number.isInteger(v)) throw new TypeError(`EarlyStopping.loadStateDict: '${key}' must be an integer, got ${JSON.stringify(v)}`);
+      return v as number;
+    };
+    if (typeof s.best !== 'number')
+      throw new TypeError(`EarlyStopping.loadStateDict: 'best' must be a number, got ${JSON.stringify(s.best)}`);
+    if (s.bestWeights !== null && !(s.bestWeights instanceof Map))
+      throw new TypeError('EarlyStopping.loadStateDict: bestWeights must be a state dict (Map) or null');
+    this.wait = int('wait');
+    this.stoppedEpoch = int('stoppedEpoch');
+    this.bestEpoch = int('bestEpoch');
+    this.bestWeightsEpoch = int('bestWeightsEpoch');
+    this.monitor.best = s.best;
+    this.bestWeights = s.bestWeights as StateDict | null;
+  }
+
   /** Keeps a copy of the model's state dict as the weights of `epoch` (stateDict() shares memory with the model). */
   private snapshot(epoch: number): void {
     const model = (this.trainer as Trainer).model;

@@ -86,6 +86,21 @@ export class ModelCheckpoint implements Callback {
     if (this.initialValueThreshold !== undefined) this.monitor.best = this.initialValueThreshold;
   }
 
+  /** The best value and its epoch (for a training checkpoint). */
+  stateDict(): Record<string, unknown> {
+    return { best: this.monitor.best, bestEpoch: this.bestEpoch };
+  }
+
+  /** Continues from `stateDict()` (a resumed fit calls it after onTrainBegin). */
+  loadStateDict(state: unknown): void {
+    const s = (state ?? {}) as Record<string, unknown>;
+    if (typeof s.best !== 'number' || !Number.isInteger(s.bestEpoch)) {
+      throw new TypeError(`ModelCheckpoint.loadStateDict: expected { best: number, bestEpoch: integer }, got ${JSON.stringify(s)}`);
+    }
+    this.monitor.best = s.best;
+    this.bestEpoch = s.bestEpoch as number;
+  }
+
   async onEpochEnd(epoch: number, logs: Logs): Promise<void> {
     const trainer = this.trainer;
     if (trainer === null) throw new Error('ModelCheckpoint: used outside fit (no trainer)');
