@@ -1,8 +1,10 @@
-// `tessera train <config>`: checks the whole config, loads the data, builds the model, optimizer and
-// schedule (all before the first step, so mistakes cost nothing), trains with a progress display on
-// stderr, evaluates on the test split, and saves the model with metadata that `evaluate`, `predict`
-// and `info` read back. Tables are preprocessed by the config's pipeline, fitted on the training
-// rows only and saved inside the model, so `predict` applies the same steps to raw rows.
+// `tessera train <config> [--resume [DIR]]`: checks the whole config, loads the data, builds the
+// model, optimizer and schedule (all before the first step, so mistakes cost nothing), trains with a
+// progress display on stderr while keeping a resumable checkpoint (resume.ts), evaluates on the test
+// split, and saves the model with metadata that `evaluate`, `predict` and `info` read back: the
+// epoch whose weights were saved and their metrics. Tables are preprocessed by the config's
+// pipeline, fitted on the training rows only and saved inside the model, so `predict` applies the
+// same steps to raw rows.
 
 import { manualSeed } from '../core/random.js';
 import type { Table } from '../data/table.js';
@@ -16,6 +18,7 @@ import { TRAIN_HELP } from './help.js';
 import { readConfigFile } from './load.js';
 import { buildModel, type DataShape } from './model.js';
 import { describePreprocessing } from './preprocessing.js';
+import { dataFingerprint, type RunRecord, resumeDir, resumeRun, runCheckpoint } from './resume.js';
 import { buildParts, fitOptions, makeTrainer, type RunData, type RunParts, resolveClassWeight, tabularRun } from './run.js';
 import { loadTabular, type Split, type TabularData, targetTensor } from './tabular.js';
 import { BINARY_LOSSES } from './vocabulary.js';
@@ -31,8 +34,10 @@ export async function trainCommand(argv: string[]): Promise<number> {
         seed: { type: 'string' },
         'dry-run': { type: 'boolean' },
         quiet: { type: 'boolean' },
+        resume: { type: 'string' },
       },
       positionals: ['<config>'],
+      optionalValue: ['resume'],
     },
     argv,
   );
@@ -57,7 +62,18 @@ export async function trainCommand(argv: string[]): Promise<number> {
   say(describeRun(config, prepared));
   if (args.values['dry-run']) return print(`Config ${file.file} is valid; --dry-run: nothing trained.`);
 
-  const { trainer, callbacks } = await makeTrainer(config, parts, { quiet, files: true });
+  const resume = args.values.resume as string | undefined; // '' for --resume without a folder
+  const { trainer, callbacks } = await makeTrainer(config, parts, { quiet, files: true, resume: resume !== undefined });
+  const record: RunRecord = { config: JSON.parse(JSON.stringify(config)), data: await dataFingerprint(run) };
+  callbacks.push(...(await runCheckpoint(config, record))); // last: it saves the other callbacks' state too
+  let resumed = '';
+  if (resume !== undefined) {
+    const dir = await resumeDir(resume, config);
+    const info = await resumeRun(dir, trainer, config, record);
+    const mid = info.midEpoch > 0 ? ` and ${info.midEpoch} batch${info.midEpoch === 1 ? '' : 'es'} of epoch ${info.epoch + 1}` : '';
+    resumed = `Resumed from ${dir}: ${info.epoch} epoch${info.epoch === 1 ? '' : 's'}${mid} done (step ${info.step})`;
+    say(resumed);
+  }
   const started = performance.now();
   const verbose = quiet ? 0 : process.stderr.isTTY ? 1 : 2; // progress on stderr: a bar on a terminal, else a line per epoch
   const history = await trainer.fit(run.train.x, run.train.y, fitOptions(config, run, callbacks, verbose, prepared.classWeight));
@@ -69,7 +85,10 @@ export async function trainCommand(argv: string[]): Promise<number> {
   const { saveModel } = await import('../train/index.js');
   const meta = metadata(config, prepared, weights, results, await packageVersion());
   await saveModel(parts.model, config.output, { metadata: meta, ...(run.pipeline === undefined ? {} : { preprocessing: run.pipeline }) });
-  const lines = [`Trained ${weights.epochsRun} epoch${weights.epochsRun === 1 ? '' : 's'} in ${seconds.toFixed(1)} s`];
+  const lines = [
+    ...(resumed === '' ? [] : [resumed]),
+    `Trained ${weights.epochsRun} epoch${weights.epochsRun === 1 ? '' : 's'} in ${seconds.toFixed(1)} s${resumed === '' ? '' : ' (this process)'}`,
+  ];
   if (weights.restored) {
     lines.push(`Kept the weights of epoch ${weights.epoch} (restored by early stopping); the metrics below are of these weights`);
   }

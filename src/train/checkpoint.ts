@@ -22,6 +22,11 @@ export interface TrainingCheckpointOptions {
   extra?: Record<string, unknown>;
 }
 
+export interface ResumeOptions {
+  /** Called with the checkpoint's `extra` before anything is loaded into the trainer: throw to refuse it (another run's checkpoint). */
+  verify?: (extra: Record<string, unknown>) => void;
+}
+
 /** What resumeTraining restored. */
 export interface ResumeInfo {
   /** Epochs completed: the next fit starts at this epoch. */
@@ -104,8 +109,9 @@ function historyUpTo(trainer: Trainer, epoch: number): ResumeState['history'] {
  * const { epoch } = await resumeTraining('runs/mlp/last', trainer);
  * await trainer.fit(x, y, { epochs: 20 }); // runs epochs epoch..19
  */
-export async function resumeTraining(dir: string, trainer: Trainer): Promise<ResumeInfo> {
+export async function resumeTraining(dir: string, trainer: Trainer, options: ResumeOptions = {}): Promise<ResumeInfo> {
   const ckpt = await loadCheckpoint(dir);
+  options.verify?.((((ckpt.extra ?? {}) as { user?: Record<string, unknown> }).user ?? {}) as Record<string, unknown>);
   const hasScheduler = ckpt.scheduler !== undefined && ckpt.scheduler !== null;
   if (hasScheduler !== (trainer.scheduler !== null)) {
     throw new Error(
