@@ -16,7 +16,10 @@ import { main } from './main.js';
 async function runMain(argv: string[]): Promise<{ code: number; err: string }> {
   let err = '';
   const stderr = process.stderr.write;
-  process.stderr.write = ((s: string) => ((err += s), true)) as typeof process.stderr.write;
+  process.stderr.write = ((s: string) => {
+    err += s;
+    return true;
+  }) as typeof process.stderr.write;
   try {
     const r = await outcome(() => main(argv), 10_000);
     if ('error' in r) throw r.error; // main must catch everything
