@@ -97,7 +97,7 @@ const validConfig: fc.Arbitrary<Obj> = fc
 /** Every field of `v` with its path as the validator writes it: config.data.batchSize, config.model.layers[0].type. */
 function paths(v: Json, at = 'config'): { path: string; value: Json }[] {
   const out = [{ path: at, value: v }];
-  if (Array.isArray(v)) v.forEach((x, i) => out.push(...paths(x, `${at}[${i}]`)));
+  if (Array.isArray(v)) for (const [i, x] of v.entries()) out.push(...paths(x, `${at}[${i}]`));
   else if (v !== null && typeof v === 'object') for (const [k, x] of Object.entries(v)) out.push(...paths(x, `${at}.${k}`));
   return out;
 }
