@@ -72,6 +72,11 @@ export async function resumeDir(arg: string, config: TrainConfig): Promise<strin
   return (await isDir(inner)) ? inner : arg;
 }
 
+/** Whether `dir` holds a training checkpoint (a folder there; what is in it is checked when resuming). */
+export function hasCheckpoint(dir: string): Promise<boolean> {
+  return isDir(dir);
+}
+
 async function isDir(path: string): Promise<boolean> {
   try {
     return (await stat(path)).isDirectory();

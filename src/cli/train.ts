@@ -18,7 +18,7 @@ import { TRAIN_HELP } from './help.js';
 import { readConfigFile } from './load.js';
 import { buildModel, type DataShape } from './model.js';
 import { describePreprocessing } from './preprocessing.js';
-import { dataFingerprint, type RunRecord, resumeDir, resumeRun, runCheckpoint } from './resume.js';
+import { dataFingerprint, hasCheckpoint, type RunRecord, resumeDir, resumeRun, runCheckpoint } from './resume.js';
 import { buildParts, fitOptions, makeTrainer, type RunData, type RunParts, resolveClassWeight, tabularRun } from './run.js';
 import { loadTabular, type Split, type TabularData, targetTensor } from './tabular.js';
 import { BINARY_LOSSES } from './vocabulary.js';
@@ -73,6 +73,10 @@ export async function trainCommand(argv: string[]): Promise<number> {
     const mid = info.midEpoch > 0 ? ` and ${info.midEpoch} batch${info.midEpoch === 1 ? '' : 'es'} of epoch ${info.epoch + 1}` : '';
     resumed = `Resumed from ${dir}: ${info.epoch} epoch${info.epoch === 1 ? '' : 's'}${mid} done (step ${info.step})`;
     say(resumed);
+  } else if (config.checkpoint !== null && (await hasCheckpoint(config.checkpoint.dir))) {
+    say(
+      `Note: ${config.checkpoint.dir} holds the checkpoint of an earlier run; this run starts afresh and replaces it (--resume continues it)`,
+    );
   }
   const started = performance.now();
   const verbose = quiet ? 0 : process.stderr.isTTY ? 1 : 2; // progress on stderr: a bar on a terminal, else a line per epoch
