@@ -36,7 +36,10 @@ export async function runCheckpoint(config: TrainConfig, record: RunRecord): Pro
   return [new TrainingCheckpoint(config.checkpoint.dir, { everySteps: config.checkpoint.everySteps, extra: { run: record } })];
 }
 
-/** Rows and SHA-256 of the run's training tensors (validation ones included), to tell changed data from the same. */
+/**
+ * Rows and SHA-256 of the run's training tensors (validation ones included), to tell changed data from the same.
+ * @example await dataFingerprint(run) // { rows: 900, sha256: '3f1c...' }
+ */
 export async function dataFingerprint(run: RunData): Promise<DataFingerprint> {
   const { createHash } = await import('node:crypto');
   const hash = createHash('sha256');
@@ -57,6 +60,7 @@ export async function dataFingerprint(run: RunData): Promise<DataFingerprint> {
 /**
  * The checkpoint folder `--resume [DIR]` names: DIR's `checkpoint` folder when DIR is a run's output
  * folder, DIR itself otherwise; without DIR, the config's checkpoint.dir (<output>/checkpoint).
+ * @example await resumeDir('', config) // 'runs/quickstart/checkpoint'; resumeDir('runs/quickstart', config) too
  */
 export async function resumeDir(arg: string, config: TrainConfig): Promise<string> {
   if (arg === '') {
@@ -72,7 +76,10 @@ export async function resumeDir(arg: string, config: TrainConfig): Promise<strin
   return (await isDir(inner)) ? inner : arg;
 }
 
-/** Whether `dir` holds a training checkpoint (a folder there; what is in it is checked when resuming). */
+/**
+ * Whether `dir` holds a training checkpoint (a folder there; what is in it is checked when resuming).
+ * @example if (await hasCheckpoint('runs/quickstart/checkpoint')) say('...');
+ */
 export function hasCheckpoint(dir: string): Promise<boolean> {
   return isDir(dir);
 }
@@ -88,6 +95,7 @@ async function isDir(path: string): Promise<boolean> {
 /**
  * Loads the checkpoint in `dir` into `trainer` after checking that it was written by a run of the
  * same config (but for RESUMABLE_CHANGES) on the same data; returns where training goes on.
+ * @example const { epoch, midEpoch } = await resumeRun('runs/q/checkpoint', trainer, config, record);
  */
 export async function resumeRun(dir: string, trainer: Trainer, config: TrainConfig, record: RunRecord): Promise<ResumeInfo> {
   if (!(await isDir(dir))) {

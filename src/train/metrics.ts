@@ -35,7 +35,10 @@ export interface Metric {
 /** A metric's running counts: numbers, arrays of numbers, booleans or null by name. */
 export type MetricState = Record<string, number | number[] | boolean | null>;
 
-/** `state[key]` as a finite number, or a TypeError naming the metric and the key. */
+/**
+ * `state[key]` as a number, or a TypeError naming the metric and the key (for loadStateDict).
+ * @example stateNumber('accuracy', { num: 3, den: 4 }, 'num') // 3
+ */
 export function stateNumber(owner: string, state: MetricState, key: string): number {
   const v = state?.[key];
   if (typeof v !== 'number') throw new TypeError(`${owner}.loadStateDict: '${key}' must be a number, got ${JSON.stringify(v)}`);
