@@ -96,7 +96,26 @@ export interface TrainConfig {
   output: string;
   /** Evaluate on the data's test split after training, when it has one. Default true. */
   test: boolean;
+  /** The resumable training checkpoint `tessera train --resume` continues from; null (`checkpoint: false`) keeps none. */
+  checkpoint: ResumeCheckpointConfig | null;
 }
+
+/** The `checkpoint` section: the run's training checkpoint, kept up to date for `--resume`. */
+export interface ResumeCheckpointConfig {
+  /** The checkpoint's directory. Default '<output>/checkpoint'. */
+  dir: string;
+  /** Also save every this many optimizer steps inside an epoch (0: only at the end of each epoch). Default 500. */
+  everySteps: number;
+}
+
+/** The default of checkpoint.everySteps. */
+export const CHECKPOINT_EVERY_STEPS = 500;
+
+/**
+ * Fields that may differ between a checkpoint's config and the config it is resumed with: epochs
+ * (to train longer), where the model and checkpoint go, and whether to test. Any other change is refused.
+ */
+export const RESUMABLE_CHANGES = ['epochs', 'output', 'test', 'checkpoint'] as const;
 
 const TOP_KEYS = [
   'seed',
@@ -112,6 +131,7 @@ const TOP_KEYS = [
   'test',
   'preprocessing',
   'classWeight',
+  'checkpoint',
 ];
 const DATA_KEYS = [
   'source',
@@ -177,16 +197,59 @@ export function parseTrainConfig(raw: unknown, options: { name?: string; file?: 
   }
   const output = over.output ?? c.string('config.output', o.output) ?? `runs/${options.name ?? 'model'}`;
   const test = c.boolean('config.test', o.test) ?? true;
+  const checkpoint = parseCheckpoint(c, o.checkpoint, output);
   const hasValidation = (data?.validationSplit ?? 0) > 0;
   const monitor = monitorCheck(c, hasValidation, metrics);
   const callbacks = parseCallbacks(c, o.callbacks, monitor);
   if (schedule?.type === 'plateau') schedule.options.monitor = monitor('config.schedule.monitor', schedule.options.monitor);
   if (optimizer !== undefined) checkBuilds(c, optimizer, schedule, epochs);
   if (!c.ok || data === undefined || model === undefined || optimizer === undefined) throw new ConfigError(c.problems, options.file);
-  const config: TrainConfig = { seed, data, model, optimizer, schedule, loss, metrics, epochs, callbacks, output, test };
+  const config: TrainConfig = { seed, data, model, optimizer, schedule, loss, metrics, epochs, callbacks, output, test, checkpoint };
   if (preprocessing !== undefined) config.preprocessing = preprocessing;
   if (classWeight !== undefined) config.classWeight = classWeight;
   return config;
+}
+
+/** `checkpoint: false`, or { dir [<output>/checkpoint], everySteps [500] }. */
+function parseCheckpoint(c: Checker, raw: unknown, output: string): ResumeCheckpointConfig | null {
+  const p = 'config.checkpoint';
+  const defaults = { dir: `${output.replace(/[\\/]+$/, '')}/checkpoint`, everySteps: CHECKPOINT_EVERY_STEPS };
+  if (raw === false) return null;
+  if (raw === undefined || raw === true) return defaults;
+  const o = c.object(p, raw, ['dir', 'everySteps'], 'false, or { dir: <folder>, everySteps: <steps> }');
+  if (o === undefined) return defaults;
+  return {
+    dir: c.string(`${p}.dir`, o.dir) ?? defaults.dir,
+    everySteps: c.number(`${p}.everySteps`, o.everySteps, { integer: true, min: 0 }) ?? defaults.everySteps,
+  };
+}
+
+/**
+ * The config fields that differ between `saved` (a checkpoint's config) and `current`, as problems
+ * naming each field path, leaving out RESUMABLE_CHANGES.
+ * @example configChanges(saved, current) // ['config.optimizer.lr: 0.001 in the checkpoint, now 0.01']
+ */
+export function configChanges(saved: unknown, current: TrainConfig): string[] {
+  const now = JSON.parse(JSON.stringify(current)) as Record<string, unknown>;
+  const before = (saved !== null && typeof saved === 'object' ? saved : {}) as Record<string, unknown>;
+  const problems: string[] = [];
+  const show = (v: unknown) => (v === undefined ? 'absent' : JSON.stringify(v));
+  const walk = (a: unknown, b: unknown, path: string) => {
+    const objects = a !== null && b !== null && typeof a === 'object' && typeof b === 'object' && Array.isArray(a) === Array.isArray(b);
+    if (!objects) {
+      if (JSON.stringify(a) !== JSON.stringify(b)) problems.push(`${path}: ${show(a)} in the checkpoint, now ${show(b)}`);
+      return;
+    }
+    const keys = new Set([...Object.keys(a as object), ...Object.keys(b as object)]);
+    for (const k of keys) {
+      const sub = Array.isArray(a) ? `${path}[${k}]` : `${path}.${k}`;
+      walk((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], sub);
+    }
+  };
+  for (const k of new Set([...Object.keys(before), ...Object.keys(now)])) {
+    if (!(RESUMABLE_CHANGES as readonly string[]).includes(k)) walk(before[k], now[k], `config.${k}`);
+  }
+  return problems;
 }
 
 function onlyTables(c: Checker, path: string, data: unknown): undefined {

@@ -42,12 +42,20 @@ export const TRAIN_HELP = `Usage: tessera train <config> [options]
 
 Trains the model described by <config> (.json, .yaml or .yml), prints progress and the final
 metrics, and saves the model (model.json + model.safetensors) to the config's output directory.
-The whole config is checked before anything runs; each problem names its field.
+The whole config is checked before anything runs; each problem names its field. When early stopping
+puts back the weights of its best epoch, the metrics printed and saved are that epoch's (validation
+and test computed on those weights), and the report and model.json say which epoch was saved.
+A run keeps a resumable checkpoint in <output>/checkpoint (see checkpoint below); --resume goes on
+from it after a crash or kill and ends with the weights of a run never stopped.
 
 Options:
   --epochs <n>     override config.epochs
   --output <dir>   override config.output
   --seed <n>       override config.seed
+  --resume [dir]   continue from the run's checkpoint: <dir> is the run's output folder or its
+                   checkpoint folder [config.checkpoint.dir]; the config must be the one the
+                   checkpoint was trained with, except epochs (to train longer), output, test and
+                   checkpoint; any other changed field is an error naming it
   --dry-run        check the config, load the data and build the model, then stop
   --quiet          print only the final results
   -h, --help       show this help
@@ -119,11 +127,17 @@ Config (defaults in brackets; paths are relative to the current directory):
     jsonLogger: runs/x/history.json
   output: runs/<config name>      where the model is saved
   test: true                      evaluate on the test split after training [true]
+  checkpoint:                     the resumable training checkpoint, rewritten after every epoch
+    dir: runs/x/checkpoint        [<output>/checkpoint]
+    everySteps: 500               also every this many optimizer steps inside an epoch [500]; 0: at
+                                  epoch ends only. checkpoint: false keeps none (no --resume)
 
 ${EXIT_CODES}
 
 Examples:
   tessera train examples/quickstart.yaml --epochs 2 --output /tmp/model
+  tessera train examples/quickstart.yaml --resume              after a crash: go on from runs/quickstart/checkpoint
+  tessera train examples/quickstart.yaml --resume --epochs 20  train a finished run longer
   tessera train examples/tabular-classification.yaml`;
 
 export const EVALUATE_HELP = `Usage: tessera evaluate <model-dir> [--data <source>] [options]

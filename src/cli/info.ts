@@ -1,6 +1,6 @@
 // `tessera info <model-dir>`: a saved model's architecture with parameter counts, its preprocessing
-// (models trained on tables), its metadata, and its files with sizes, after verifying the weights'
-// size and SHA-256 against model.json.
+// (models trained on tables), its metadata (with the epoch whose weights were saved and their
+// metrics), and its files with sizes, after verifying the weights' size and SHA-256 against model.json.
 
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -63,6 +63,7 @@ export async function infoCommand(argv: string[]): Promise<number> {
 /** A metadata value on one line: names listed, metrics formatted, other JSON as is (cut when long). */
 function describeMeta(key: string, value: unknown): string {
   if (key === 'config' && typeof value === 'object') return `the training config (${MODEL_JSON} has it in full)`;
+  if (key === 'results' && typeof (value as { epoch?: unknown } | null)?.epoch === 'number') return describeResults(value as Results);
   const source = (value as { source?: { kind?: unknown } } | null)?.source;
   if (key === 'data' && typeof source?.kind === 'string')
     return `${sourceToString(source as DataSource)}${(value as { flatten?: boolean }).flatten ? ', flattened' : ''}`;
@@ -89,4 +90,22 @@ function describeMeta(key: string, value: unknown): string {
 
 function isNumbers(value: unknown): value is Record<string, number> {
   return value !== null && typeof value === 'object' && !Array.isArray(value) && Object.values(value).every((v) => typeof v === 'number');
+}
+
+/** `metadata.results` of `tessera train`: which epoch's weights were saved, and their metrics. */
+interface Results {
+  epoch: number;
+  epochsRun?: number;
+  restored?: boolean;
+  final?: Record<string, number> | null;
+  test?: Record<string, number> | null;
+}
+
+/** 'weights of epoch 4 of 12 (restored by early stopping); final: loss 0.52 ...; test: ...' */
+function describeResults(r: Results): string {
+  const of = typeof r.epochsRun === 'number' ? ` of ${r.epochsRun}` : '';
+  const parts = [`weights of epoch ${r.epoch}${of}${r.restored ? ' (restored by early stopping)' : ''}`];
+  if (isNumbers(r.final)) parts.push(`final: ${formatMetrics(r.final)}`);
+  if (isNumbers(r.test)) parts.push(`test: ${formatMetrics(r.test)}`);
+  return parts.join('; ');
 }

@@ -3,7 +3,7 @@
 // confusion matrix and the classification report, as text or as JSON.
 
 import type { ClassificationReport } from '../eval/metrics/report.js';
-import { intOption, type ParsedCommand } from './args.js';
+import { intOption, numberOption, type ParsedCommand } from './args.js';
 import { writeEvaluationCharts } from './charts.js';
 import { UsageError } from './errors.js';
 import { table } from './format.js';
@@ -26,9 +26,7 @@ export function evaluationOptions(values: ParsedCommand['values']): EvaluationOp
   if (values.confidence !== undefined) {
     if (resamples === undefined)
       throw new UsageError('--confidence sets the level of the --bootstrap intervals; add --bootstrap <n>', 'evaluate');
-    confidence = Number(values.confidence);
-    if (!(confidence > 0 && confidence < 1))
-      throw new UsageError(`--confidence: expected a number in (0, 1), e.g. 0.95, got ${JSON.stringify(values.confidence)}`, 'evaluate');
+    confidence = numberOption('evaluate', 'confidence', values.confidence, 0, 1) as number;
   }
   const format = values.format ?? 'svg';
   if (format !== 'svg' && format !== 'png')

@@ -124,12 +124,13 @@ export function resolveClassWeight(
 
 /**
  * A Trainer for the run with the config's callbacks: the schedule and early stopping always; the
- * checkpoint and loggers only when `files` (cross-validation folds would overwrite each other's).
+ * checkpoint and loggers only when `files` (cross-validation folds would overwrite each other's),
+ * appending to the logs of the run when `resume`.
  */
 export async function makeTrainer(
   config: TrainConfig,
   parts: RunParts,
-  options: { quiet: boolean; files: boolean },
+  options: { quiet: boolean; files: boolean; resume?: boolean },
 ): Promise<{ trainer: Trainer; callbacks: Callback[] }> {
   const train = await import('../train/index.js');
   const callbacks: Callback[] = [];
@@ -146,8 +147,9 @@ export async function makeTrainer(
       callbacks.push(
         new train.ModelCheckpoint(cb.checkpoint.dir, { monitor: cb.checkpoint.monitor, saveBestOnly: cb.checkpoint.saveBestOnly }),
       );
-    if (cb.csvLogger !== undefined) callbacks.push(new train.CSVLogger(cb.csvLogger));
-    if (cb.jsonLogger !== undefined) callbacks.push(new train.JSONLogger(cb.jsonLogger));
+    const append = options.resume === true; // a resumed run keeps the rows of the epochs before the checkpoint
+    if (cb.csvLogger !== undefined) callbacks.push(new train.CSVLogger(cb.csvLogger, { append }));
+    if (cb.jsonLogger !== undefined) callbacks.push(new train.JSONLogger(cb.jsonLogger, { append }));
   }
   const trainer = new train.Trainer(parts.model, {
     optimizer: parts.optimizer,

@@ -1,12 +1,14 @@
-// `tessera train <config>`: checks the whole config, loads the data, builds the model, optimizer and
-// schedule (all before the first step, so mistakes cost nothing), trains with a progress display on
-// stderr, evaluates on the test split, and saves the model with metadata that `evaluate`, `predict`
-// and `info` read back. Tables are preprocessed by the config's pipeline, fitted on the training
-// rows only and saved inside the model, so `predict` applies the same steps to raw rows.
+// `tessera train <config> [--resume [DIR]]`: checks the whole config, loads the data, builds the
+// model, optimizer and schedule (all before the first step, so mistakes cost nothing), trains with a
+// progress display on stderr while keeping a resumable checkpoint (resume.ts), evaluates on the test
+// split, and saves the model with metadata that `evaluate`, `predict` and `info` read back: the
+// epoch whose weights were saved and their metrics. Tables are preprocessed by the config's
+// pipeline, fitted on the training rows only and saved inside the model, so `predict` applies the
+// same steps to raw rows.
 
 import { manualSeed } from '../core/random.js';
 import type { Table } from '../data/table.js';
-import type { ClassWeight, Trainer } from '../train/index.js';
+import type { ClassWeight, History, Trainer } from '../train/index.js';
 import { intOption, parseCommand } from './args.js';
 import { parseTrainConfig, type TrainConfig } from './config.js';
 import { loadData, sourceToString } from './data.js';
@@ -16,6 +18,7 @@ import { TRAIN_HELP } from './help.js';
 import { readConfigFile } from './load.js';
 import { buildModel, type DataShape } from './model.js';
 import { describePreprocessing } from './preprocessing.js';
+import { dataFingerprint, hasCheckpoint, type RunRecord, resumeDir, resumeRun, runCheckpoint } from './resume.js';
 import { buildParts, fitOptions, makeTrainer, type RunData, type RunParts, resolveClassWeight, tabularRun } from './run.js';
 import { loadTabular, type Split, type TabularData, targetTensor } from './tabular.js';
 import { BINARY_LOSSES } from './vocabulary.js';
@@ -31,8 +34,10 @@ export async function trainCommand(argv: string[]): Promise<number> {
         seed: { type: 'string' },
         'dry-run': { type: 'boolean' },
         quiet: { type: 'boolean' },
+        resume: { type: 'string' },
       },
       positionals: ['<config>'],
+      optionalValue: ['resume'],
     },
     argv,
   );
@@ -57,27 +62,67 @@ export async function trainCommand(argv: string[]): Promise<number> {
   say(describeRun(config, prepared));
   if (args.values['dry-run']) return print(`Config ${file.file} is valid; --dry-run: nothing trained.`);
 
-  const { trainer, callbacks } = await makeTrainer(config, parts, { quiet, files: true });
+  const resume = args.values.resume as string | undefined; // '' for --resume without a folder
+  const { trainer, callbacks } = await makeTrainer(config, parts, { quiet, files: true, resume: resume !== undefined });
+  const record: RunRecord = { config: JSON.parse(JSON.stringify(config)), data: await dataFingerprint(run) };
+  callbacks.push(...(await runCheckpoint(config, record))); // last: it saves the other callbacks' state too
+  let resumed = '';
+  if (resume !== undefined) {
+    const dir = await resumeDir(resume, config);
+    const info = await resumeRun(dir, trainer, config, record);
+    const mid = info.midEpoch > 0 ? ` and ${info.midEpoch} batch${info.midEpoch === 1 ? '' : 'es'} of epoch ${info.epoch + 1}` : '';
+    resumed = `Resumed from ${dir}: ${info.epoch} epoch${info.epoch === 1 ? '' : 's'}${mid} done (step ${info.step})`;
+    say(resumed);
+  } else if (config.checkpoint !== null && (await hasCheckpoint(config.checkpoint.dir))) {
+    say(
+      `Note: ${config.checkpoint.dir} holds the checkpoint of an earlier run; this run starts afresh and replaces it (--resume continues it)`,
+    );
+  }
   const started = performance.now();
   const verbose = quiet ? 0 : process.stderr.isTTY ? 1 : 2; // progress on stderr: a bar on a terminal, else a line per epoch
   const history = await trainer.fit(run.train.x, run.train.y, fitOptions(config, run, callbacks, verbose, prepared.classWeight));
   const seconds = (performance.now() - started) / 1000;
-  const final = lastEpoch(history.history);
+  // everything below describes the weights the model holds now (EarlyStopping may have put back an earlier epoch's)
+  const weights = weightsOf(history);
   let results: Record<string, number> | undefined;
   if (config.test && test !== undefined) results = await evaluateTest(trainer, config, test);
   const { saveModel } = await import('../train/index.js');
-  const meta = metadata(config, prepared, final, results, await packageVersion());
+  const meta = metadata(config, prepared, weights, results, await packageVersion());
   await saveModel(parts.model, config.output, { metadata: meta, ...(run.pipeline === undefined ? {} : { preprocessing: run.pipeline }) });
-  const epochsRun = Object.values(history.history)[0]?.length ?? 0;
   const lines = [
-    `Trained ${epochsRun} epoch${epochsRun === 1 ? '' : 's'} in ${seconds.toFixed(1)} s`,
-    `train: ${formatMetrics(pick(final, false))}`,
+    ...(resumed === '' ? [] : [resumed]),
+    `Trained ${weights.epochsRun} epoch${weights.epochsRun === 1 ? '' : 's'} in ${seconds.toFixed(1)} s${resumed === '' ? '' : ' (this process)'}`,
   ];
-  const val = pick(final, true);
+  if (weights.restored) {
+    lines.push(`Kept the weights of epoch ${weights.epoch} (restored by early stopping); the metrics below are of these weights`);
+  }
+  lines.push(`train: ${formatMetrics(pick(weights.final, false))}`);
+  const val = pick(weights.final, true);
   if (Object.keys(val).length > 0) lines.push(`validation: ${formatMetrics(val)}`);
   if (results !== undefined && test !== undefined) lines.push(`test: ${formatMetrics(results)} (${test.x.shape[0]} samples)`);
-  lines.push(`Saved the model to ${config.output}`);
+  lines.push(`Saved the model to ${config.output} (the weights of epoch ${weights.epoch})`);
   return print(lines.join('\n'));
+}
+
+/** Which epoch's weights the model holds after fit (counted from 1, as printed) and their metrics. */
+interface WeightsRecord {
+  /** The epoch, counted from 1. */
+  epoch: number;
+  /** Epochs trained in all (with resumed ones). */
+  epochsRun: number;
+  /** True when EarlyStopping put back an earlier epoch's weights. */
+  restored: boolean;
+  /** That epoch's training metrics as logged, and its validation ones recomputed on the weights. */
+  final: Record<string, number>;
+}
+
+function weightsOf(history: History): WeightsRecord {
+  return {
+    epoch: history.weightsEpoch + 1,
+    epochsRun: history.epoch.length,
+    restored: history.restoredEpoch !== null,
+    final: history.weightsLogs,
+  };
 }
 
 async function evaluateTest(trainer: Trainer, config: TrainConfig, test: Split): Promise<Record<string, number>> {
@@ -166,11 +211,6 @@ function describeRun(config: TrainConfig, prepared: Prepared): string {
   return lines.join('\n');
 }
 
-/** The last value of every history entry. */
-function lastEpoch(history: Record<string, number[]>): Record<string, number> {
-  return Object.fromEntries(Object.entries(history).map(([k, v]) => [k, v[v.length - 1]]));
-}
-
 /** The validation (val_ prefix removed) or training entries of epoch logs, without the learning rate. */
 function pick(logs: Record<string, number>, validation: boolean): Record<string, number> {
   const entries = Object.entries(logs).filter(([k]) => k !== 'learning_rate' && k.startsWith('val_') === validation);
@@ -181,7 +221,7 @@ function pick(logs: Record<string, number>, validation: boolean): Record<string,
 function metadata(
   config: TrainConfig,
   prepared: Prepared,
-  final: Record<string, number>,
+  weights: WeightsRecord,
   test: Record<string, number> | undefined,
   version: string,
 ) {
@@ -198,7 +238,8 @@ function metadata(
     ...(tabular === undefined
       ? {}
       : { task: tabular.task, target: tabular.target, inputColumns: tabular.schema, features: run.pipeline?.getFeatureNamesOut() }),
-    results: { final, test },
+    // epoch: the epoch (from 1) whose weights were saved; final: its metrics (validation recomputed); test: on these weights
+    results: { epoch: weights.epoch, epochsRun: weights.epochsRun, restored: weights.restored, final: weights.final, test },
     config,
   });
 }

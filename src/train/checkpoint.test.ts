@@ -53,7 +53,7 @@ test('resumed after N epochs, a run ends bit-identical to one never stopped', as
 
     const resumed = build(999); // fresh objects, different initial weights and RNG state
     const info = await resumeTraining(join(dir, 'last'), resumed);
-    assert.deepEqual(info, { epoch: 2, step: 2 * 6, extra: {} });
+    assert.deepEqual(info, { epoch: 2, step: 2 * 6, extra: {}, midEpoch: 0 });
     const rest = await resumed.fit(x, y, { ...fitOptions, epochs: 5 });
 
     assert.deepEqual(weights(resumed), weights(straight));

@@ -1,7 +1,10 @@
 // Training checkpoints of a Trainer: model and optimizer state, scheduler state, epochs completed,
-// optimizer steps, the global RNG state and the training loader's position, plus the history so far,
-// written by src/io's saveCheckpoint (atomic, verified on load). Resuming loads all of it, and the
-// next fit continues where the checkpoint was taken: a run stopped after epoch N and resumed ends
+// optimizer steps, the global RNG state and the training loader's position, the history so far, the
+// state of the stateful callbacks (early stopping's best weights and patience, the best value of a
+// model checkpoint, a schedule's position) and, for a checkpoint taken mid-epoch, the batches of the
+// epoch already trained with its running loss and metrics; written by src/io's saveCheckpoint
+// (atomic, verified on load). Resuming loads all of it, and the next fit continues where the
+// checkpoint was taken: a run stopped after epoch N (or after batch b of an epoch) and resumed ends
 // with the same weights, bit for bit, as a run that never stopped.
 
 import { getRngState, setRngState } from '../core/random.js';
@@ -10,13 +13,18 @@ import { loadCheckpoint, saveCheckpoint } from '../io/checkpoint.js';
 import { layerToConfig } from '../nn/registry.js';
 import type { OptimizerStateDict } from '../optim/optimizer.js';
 import { History } from './callbacks/history.js';
-import type { ResumeState, Trainer } from './trainer.js';
+import type { CallbackState, EpochProgress, ResumeState, Trainer } from './trainer.js';
 
 export interface TrainingCheckpointOptions {
   /** Epochs completed, where training resumes. Default `trainer.epoch`. */
   epoch?: number;
   /** Anything else to keep (JSON, tensors allowed); resumeTraining returns it. */
   extra?: Record<string, unknown>;
+}
+
+export interface ResumeOptions {
+  /** Called with the checkpoint's `extra` before anything is loaded into the trainer: throw to refuse it (another run's checkpoint). */
+  verify?: (extra: Record<string, unknown>) => void;
 }
 
 /** What resumeTraining restored. */
@@ -27,6 +35,8 @@ export interface ResumeInfo {
   step: number;
   /** The `extra` given when saving ({} if none). */
   extra: Record<string, unknown>;
+  /** Batches of epoch `epoch` already trained when the checkpoint was taken mid-epoch (0 at an epoch's end). */
+  midEpoch: number;
 }
 
 /**
@@ -39,6 +49,13 @@ export interface ResumeInfo {
  */
 export async function saveTrainingCheckpoint(dir: string, trainer: Trainer, options: TrainingCheckpointOptions = {}): Promise<string> {
   const epoch = options.epoch ?? trainer.epoch;
+  const partial = epoch === trainer.epoch ? trainer.epochProgress() : null;
+  const steps = trainer.trainLoader?.length ?? 0;
+  if (partial !== null && partial.batchesDone >= steps) {
+    throw new Error(
+      `saveTrainingCheckpoint: taken after the last batch of an epoch (${partial.batchesDone} of ${steps}) but before the epoch ended; save in onEpochEnd instead`,
+    );
+  }
   let architecture: unknown = null;
   try {
     architecture = layerToConfig(trainer.model);
@@ -52,7 +69,17 @@ export async function saveTrainingCheckpoint(dir: string, trainer: Trainer, opti
     epoch,
     step: trainer.step,
     rng: { global: getRngState(), loader: trainer.trainLoader?.stateDict() ?? null },
-    extra: { trainer: { history: historyUpTo(trainer, epoch), architecture }, user: options.extra ?? {} },
+    extra: {
+      trainer: {
+        history: historyUpTo(trainer, epoch),
+        architecture,
+        partial,
+        callbacks: trainer.callbackList?.states() ?? [],
+        stopped: partial === null && trainer.stopTraining,
+        weightsEpoch: trainer.weightsEpoch,
+      },
+      user: options.extra ?? {},
+    },
   });
 }
 
@@ -82,8 +109,9 @@ function historyUpTo(trainer: Trainer, epoch: number): ResumeState['history'] {
  * const { epoch } = await resumeTraining('runs/mlp/last', trainer);
  * await trainer.fit(x, y, { epochs: 20 }); // runs epochs epoch..19
  */
-export async function resumeTraining(dir: string, trainer: Trainer): Promise<ResumeInfo> {
+export async function resumeTraining(dir: string, trainer: Trainer, options: ResumeOptions = {}): Promise<ResumeInfo> {
   const ckpt = await loadCheckpoint(dir);
+  options.verify?.((((ckpt.extra ?? {}) as { user?: Record<string, unknown> }).user ?? {}) as Record<string, unknown>);
   const hasScheduler = ckpt.scheduler !== undefined && ckpt.scheduler !== null;
   if (hasScheduler !== (trainer.scheduler !== null)) {
     throw new Error(
@@ -97,10 +125,28 @@ export async function resumeTraining(dir: string, trainer: Trainer): Promise<Res
   if (hasScheduler) trainer.scheduler?.loadStateDict(ckpt.scheduler as Record<string, unknown>);
   const rng = (ckpt.rng ?? {}) as { global?: number[]; loader?: DataLoaderState | null };
   if (rng.global) setRngState(rng.global);
-  const extra = (ckpt.extra ?? {}) as { trainer?: { history?: ResumeState['history'] }; user?: Record<string, unknown> };
+  const extra = (ckpt.extra ?? {}) as { trainer?: SavedTrainerState; user?: Record<string, unknown> };
+  const saved = extra.trainer ?? {};
   const epoch = ckpt.epoch ?? 0;
   trainer.epoch = epoch;
   trainer.step = ckpt.step ?? 0;
-  trainer.resumeState = { epoch, loader: rng.loader ?? null, history: extra.trainer?.history ?? null };
-  return { epoch, step: trainer.step, extra: extra.user ?? {} };
+  trainer.weightsEpoch = typeof saved.weightsEpoch === 'number' ? saved.weightsEpoch : epoch - 1;
+  trainer.resumeState = {
+    epoch,
+    loader: rng.loader ?? null,
+    history: saved.history ?? null,
+    partial: saved.partial ?? null,
+    callbacks: Array.isArray(saved.callbacks) ? saved.callbacks : [],
+    stopped: saved.stopped === true,
+  };
+  return { epoch, step: trainer.step, extra: extra.user ?? {}, midEpoch: saved.partial ? saved.partial.batchesDone : 0 };
+}
+
+/** What saveTrainingCheckpoint keeps about the trainer besides the model, optimizer, scheduler and RNG. */
+interface SavedTrainerState {
+  history?: ResumeState['history'];
+  partial?: EpochProgress | null;
+  callbacks?: CallbackState[];
+  stopped?: boolean;
+  weightsEpoch?: number;
 }

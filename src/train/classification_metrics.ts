@@ -7,7 +7,7 @@
 import { noGrad } from '../core/autograd.js';
 import type { Tensor } from '../core/tensor.js';
 import { gt } from '../ops/elementwise.js';
-import { alignTarget, classesOf, isBinaryOutput, type Metric } from './metrics.js';
+import { alignTarget, classesOf, isBinaryOutput, type Metric, type MetricState } from './metrics.js';
 
 /** How per-class values are combined: 'binary' (class 1 of a binary output) or 'macro' (mean over classes). */
 export type Average = 'binary' | 'macro';
@@ -97,6 +97,23 @@ abstract class ConfusionCounts implements Metric {
     this.tp.fill(0);
     this.fp.fill(0);
     this.fn.fill(0);
+  }
+
+  stateDict(): MetricState {
+    return { tp: [...this.tp], fp: [...this.fp], fn: [...this.fn], binary: this.binary };
+  }
+
+  loadStateDict(state: MetricState): void {
+    const counts = (key: string) => {
+      const v = state?.[key];
+      if (!Array.isArray(v) || !v.every((x) => typeof x === 'number'))
+        throw new TypeError(`${this.name}.loadStateDict: '${key}' must be an array of counts, got ${JSON.stringify(v)}`);
+      return Float64Array.from(v);
+    };
+    this.tp = counts('tp');
+    this.fp = counts('fp');
+    this.fn = counts('fn');
+    this.binary = typeof state.binary === 'boolean' ? state.binary : null;
   }
 }
 

@@ -26,6 +26,23 @@ export interface Metric {
   /** The value over all batches since the last reset (0 before any update). */
   result(): number;
   reset(): void;
+  /** The running counts as JSON, so that a checkpoint taken mid-epoch resumes the epoch's value exactly. */
+  stateDict?(): MetricState;
+  /** Restores counts from `stateDict()`. */
+  loadStateDict?(state: MetricState): void;
+}
+
+/** A metric's running counts: numbers, arrays of numbers, booleans or null by name. */
+export type MetricState = Record<string, number | number[] | boolean | null>;
+
+/**
+ * `state[key]` as a number, or a TypeError naming the metric and the key (for loadStateDict).
+ * @example stateNumber('accuracy', { num: 3, den: 4 }, 'num') // 3
+ */
+export function stateNumber(owner: string, state: MetricState, key: string): number {
+  const v = state?.[key];
+  if (typeof v !== 'number') throw new TypeError(`${owner}.loadStateDict: '${key}' must be a number, got ${JSON.stringify(v)}`);
+  return v;
 }
 
 /** Whether `pred` holds one score per sample (binary / sigmoid output): shape (N) or (N, 1, ...). */
@@ -73,6 +90,15 @@ abstract class RatioMetric implements Metric {
   reset(): void {
     this.num = 0;
     this.den = 0;
+  }
+
+  stateDict(): MetricState {
+    return { num: this.num, den: this.den };
+  }
+
+  loadStateDict(state: MetricState): void {
+    this.num = stateNumber(this.name, state, 'num');
+    this.den = stateNumber(this.name, state, 'den');
   }
 }
 
@@ -197,5 +223,14 @@ export class Mean {
   reset(): void {
     this.total = 0;
     this.count = 0;
+  }
+
+  stateDict(): MetricState {
+    return { total: this.total, count: this.count };
+  }
+
+  loadStateDict(state: MetricState): void {
+    this.total = stateNumber(this.name, state, 'total');
+    this.count = stateNumber(this.name, state, 'count');
   }
 }

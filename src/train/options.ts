@@ -8,7 +8,7 @@ import type { ReduceLROnPlateau } from '../optim/reduce_lr_on_plateau.js';
 import type { Callback } from './callbacks/callback.js';
 import type { DataSource } from './fit_data.js';
 import type { ClassWeight, LossSpec } from './losses.js';
-import type { Metric } from './metrics.js';
+import type { Metric, MetricState } from './metrics.js';
 
 export interface CompileOptions {
   /** The optimizer, over `model.parameters()`. */
@@ -53,6 +53,26 @@ export interface ResumeState {
   epoch: number;
   loader: DataLoaderState | null;
   history: { epoch: number[]; history: Record<string, number[]> } | null;
+  /** A checkpoint taken mid-epoch: the batches of epoch `epoch` already trained, and its running loss and metrics. */
+  partial?: EpochProgress | null;
+  /** The state of each stateful callback (EarlyStopping, ModelCheckpoint, LearningRateScheduler), by type, in order. */
+  callbacks?: CallbackState[];
+  /** True when a callback had stopped training (EarlyStopping): the next fit trains no more epochs. */
+  stopped?: boolean;
+}
+
+/** How far the current epoch has gone: batches trained, and the running loss and metric counts. */
+export interface EpochProgress {
+  batchesDone: number;
+  loss: MetricState;
+  /** One per compiled metric, null for a metric without stateDict. */
+  metrics: (MetricState | null)[];
+}
+
+/** One callback's saved state: its class name and what its stateDict() returned. */
+export interface CallbackState {
+  type: string;
+  state: unknown;
 }
 
 export interface EvaluateOptions {

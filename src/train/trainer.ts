@@ -6,7 +6,7 @@
 import { noGrad } from '../core/autograd.js';
 import { Tensor } from '../core/tensor.js';
 import type { DataLoader } from '../data/dataloader.js';
-import type { Module } from '../nn/module.js';
+import type { Module, StateDict } from '../nn/module.js';
 import { mul } from '../ops/elementwise.js';
 import { concat, narrow } from '../ops/movement.js';
 import { clipGradNorm } from '../optim/clip_grad.js';
@@ -31,9 +31,9 @@ import {
 import { type ClassWeight, classWeightTable, type ResolvedLoss, resolveLoss } from './losses.js';
 import { resolveMetric } from './metric_names.js';
 import { Mean, type Metric } from './metrics.js';
-import type { CompileOptions, EvaluateOptions, FitOptions, ResumeState } from './options.js';
+import type { CompileOptions, EpochProgress, EvaluateOptions, FitOptions, ResumeState } from './options.js';
 
-export type { CompileOptions, EvaluateOptions, FitOptions, ResumeState } from './options.js';
+export type { CallbackState, CompileOptions, EpochProgress, EvaluateOptions, FitOptions, ResumeState } from './options.js';
 
 /**
  * Trains, evaluates and runs a model, Keras-style. Each training step is the PyTorch loop:
@@ -82,6 +82,17 @@ export class Trainer {
   trainLoader: DataLoader<unknown, unknown> | null = null;
   /** Set by resumeTraining; consumed by the next fit. */
   resumeState: ResumeState | null = null;
+  /**
+   * The epoch (counted from 0, as `History.epoch`) whose end-of-epoch weights the model holds: the
+   * epoch that ended last, or the one a callback put back with `restoreWeights`; -1 before any.
+   */
+  weightsEpoch = -1;
+  /** The callbacks of the current (or last) fit, whose states go into checkpoints. */
+  callbackList: CallbackList | null = null;
+  /** The running loss of the current epoch. */
+  private readonly epochLoss = new Mean('loss');
+  /** Batches of the current epoch trained so far; null between epochs. */
+  private batchesDone: number | null = null;
 
   constructor(model: Module, options: CompileOptions) {
     if (model === null || typeof model !== 'object' || typeof model.forward !== 'function') {
@@ -151,35 +162,112 @@ export class Trainer {
     };
     list.setTrainer(this, params);
     this.history = history;
+    this.callbackList = list;
     this.stopTraining = false;
     const wasTraining = this.model.training;
     let logs: Logs = {};
+    let partial = resume?.partial ?? null;
     try {
       await list.call('onTrainBegin', {});
+      if (resume?.callbacks) list.loadStates(resume.callbacks);
+      if (resume?.stopped) this.stopTraining = true; // stopped (early stopping) before the checkpoint: train no more
       for (let epoch = initialEpoch; epoch < epochs && !this.stopTraining; epoch++) {
         await list.call('onEpochBegin', epoch, {});
-        logs = await this.trainEpoch(train, list, options.classWeight);
+        logs = await this.trainEpoch(train, list, options.classWeight, partial);
+        partial = null;
         if (validation !== null) for (const [k, v] of Object.entries(await this.runEvaluation(validation))) logs[`val_${k}`] = v;
         logs.learning_rate = this.optimizer.paramGroups[0].lr;
         this.epoch = epoch + 1;
+        this.weightsEpoch = epoch;
         this.epochLogs = logs;
         await list.call('onEpochEnd', epoch, logs);
       }
+      const lastEpoch = this.weightsEpoch;
       await list.call('onTrainEnd', logs);
+      await this.recordWeights(history, lastEpoch, validation);
     } finally {
       this.model.train(wasTraining);
     }
     return history;
   }
 
-  private async trainEpoch(loader: DataLoader<unknown, unknown>, list: CallbackList, classWeight?: ClassWeight): Promise<Logs> {
+  /**
+   * Loads `state` into the model as the weights of `epoch` (counted from 0): what a callback such as
+   * EarlyStopping calls to put back an earlier epoch's weights, so that fit's History says which
+   * epoch the model now holds and gives that epoch's metrics.
+   * @example trainer.restoreWeights(bestState, 3); trainer.weightsEpoch // 3
+   */
+  restoreWeights(state: StateDict, epoch: number): void {
+    if (!Number.isInteger(epoch) || epoch < 0) throw new RangeError(`Trainer.restoreWeights: epoch must be an integer >= 0, got ${epoch}`);
+    this.model.loadStateDict(state);
+    this.weightsEpoch = epoch;
+  }
+
+  /**
+   * Tells `history` which epoch's weights the model holds after training and that epoch's logs:
+   * its training loss and metrics as logged, its validation ones recomputed on the restored weights.
+   */
+  private async recordWeights(history: History, lastEpoch: number, validation: Batches | null): Promise<void> {
+    const epoch = this.weightsEpoch;
+    history.weightsEpoch = epoch;
+    history.restoredEpoch = epoch !== lastEpoch ? epoch : null;
+    const i = history.epoch.lastIndexOf(epoch);
+    const logged: Logs = i < 0 ? {} : Object.fromEntries(Object.entries(history.history).map(([k, v]) => [k, v[i]]));
+    if (history.restoredEpoch !== null && validation !== null) {
+      for (const [k, v] of Object.entries(await this.runEvaluation(validation))) logged[`val_${k}`] = v;
+    }
+    history.weightsLogs = logged;
+  }
+
+  /**
+   * How far the current epoch has gone (batches trained, running loss and metric counts), for a
+   * checkpoint taken mid-epoch; null between epochs.
+   */
+  epochProgress(): EpochProgress | null {
+    if (this.batchesDone === null) return null;
+    return {
+      batchesDone: this.batchesDone,
+      loss: this.epochLoss.stateDict(),
+      metrics: this.metrics.map((m) => m.stateDict?.() ?? null),
+    };
+  }
+
+  private async trainEpoch(
+    loader: DataLoader<unknown, unknown>,
+    list: CallbackList,
+    classWeight: ClassWeight | undefined,
+    partial: EpochProgress | null,
+  ): Promise<Logs> {
     this.model.train();
-    const lossMean = new Mean('loss');
+    const lossMean = this.epochLoss;
+    lossMean.reset();
     for (const m of this.metrics) m.reset();
+    let b = 0;
+    if (partial !== null) {
+      // resuming mid-epoch: the loader skips the batches already trained; the running values go on
+      lossMean.loadStateDict(partial.loss);
+      for (const [i, m] of this.metrics.entries()) if (partial.metrics[i] && m.loadStateDict) m.loadStateDict(partial.metrics[i]);
+      b = partial.batchesDone;
+    }
+    this.batchesDone = b;
+    try {
+      return await this.trainBatches(loader, list, classWeight, b);
+    } finally {
+      this.batchesDone = null;
+    }
+  }
+
+  private async trainBatches(
+    loader: DataLoader<unknown, unknown>,
+    list: CallbackList,
+    classWeight: ClassWeight | undefined,
+    first: number,
+  ): Promise<Logs> {
+    const lossMean = this.epochLoss;
     const params = this.model.parameters();
     const pause = new EventLoopPause();
     let table: Tensor | null = null;
-    let b = 0;
+    let b = first;
     for await (const raw of loader) {
       const begin = list.call('onBatchBegin', b, {});
       if (begin) await begin;
@@ -199,6 +287,7 @@ export class Trainer {
       this.step++;
       lossMean.add(loss.item(), x.shape[0]);
       this.updateMetrics(pred, y);
+      this.batchesDone = b + 1;
       const end = list.call('onBatchEnd', b++, this.logsOf(lossMean));
       if (end) await end;
       if (this.stopTraining) break;

@@ -45,6 +45,13 @@ export interface Callback {
   onBatchBegin?(batch: number, logs: Logs): HookResult;
   /** `logs` hold the running loss and metrics of the epoch so far. */
   onBatchEnd?(batch: number, logs: Logs): HookResult;
+  /**
+   * The callback's state (JSON, tensors and Maps allowed), saved in training checkpoints; with
+   * `loadStateDict`, a resumed fit continues the callback where it was (after `onTrainBegin`).
+   */
+  stateDict?(): unknown;
+  /** Restores what `stateDict` returned; called by a resumed fit right after `onTrainBegin`. */
+  loadStateDict?(state: unknown): void;
 }
 
 type Hook = 'onTrainBegin' | 'onTrainEnd' | 'onEpochBegin' | 'onEpochEnd' | 'onBatchBegin' | 'onBatchEnd';
@@ -59,6 +66,30 @@ export class CallbackList {
 
   setTrainer(trainer: Trainer, params: TrainingParams): void {
     for (const c of this.callbacks) c.setTrainer?.(trainer, params);
+  }
+
+  /** The state of every callback that has stateDict and loadStateDict, with its class name, in order. */
+  states(): { type: string; state: unknown }[] {
+    return this.stateful().map((c) => ({ type: typeName(c), state: c.stateDict?.() }));
+  }
+
+  /**
+   * Gives each stateful callback the saved state of the same type and rank (the 2nd EarlyStopping
+   * gets the 2nd saved EarlyStopping state); callbacks without a saved state keep theirs.
+   */
+  loadStates(saved: readonly { type: string; state: unknown }[]): void {
+    const seen = new Map<string, number>();
+    for (const c of this.stateful()) {
+      const type = typeName(c);
+      const rank = seen.get(type) ?? 0;
+      seen.set(type, rank + 1);
+      const match = saved.filter((s) => s.type === type)[rank];
+      if (match !== undefined) c.loadStateDict?.(match.state);
+    }
+  }
+
+  private stateful(): Callback[] {
+    return this.callbacks.filter((c) => typeof c.stateDict === 'function' && typeof c.loadStateDict === 'function');
   }
 
   call(hook: 'onTrainBegin' | 'onTrainEnd', logs: Logs): HookResult;
@@ -80,4 +111,9 @@ export class CallbackList {
       await (c[hook] as ((...a: unknown[]) => HookResult) | undefined)?.apply(c, args);
     }
   }
+}
+
+/** A callback's class name ('Object' for a plain object). */
+function typeName(c: Callback): string {
+  return (c as { constructor?: { name?: string } }).constructor?.name ?? 'Object';
 }

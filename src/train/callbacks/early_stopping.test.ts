@@ -3,14 +3,14 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { Adam, Linear, manualSeed, noGrad, randn, type Tensor, tensor } from '../../index.js';
+import { Adam, Linear, manualSeed, noGrad, randn, type StateDict, type Tensor, tensor } from '../../index.js';
 import { Trainer } from '../trainer.js';
 import { EarlyStopping } from './early_stopping.js';
 
 /** Drives `stop` through epochs with the given monitored values; epoch e sets the weight to e. */
 function drive(stop: EarlyStopping, values: number[], monitor = 'val_loss') {
   const model = new Linear(1, 1, { bias: false });
-  const trainer = { model, stopTraining: false } as unknown as Trainer;
+  const trainer = { model, stopTraining: false, restoreWeights: (s: StateDict) => model.loadStateDict(s) } as unknown as Trainer;
   stop.setTrainer(trainer);
   stop.onTrainBegin();
   let ran = 0;
@@ -70,4 +70,32 @@ test('with fit: stops a run whose loss cannot improve by minDelta and restores e
   assert.deepEqual(h.epoch, [0, 1, 2]);
   for (const [i, p] of model.parameters().entries()) assert.deepEqual(p.toArray(), afterFirst[i].toArray());
   assert.notDeepEqual(afterFirst[0].toArray(), tensor([[0, 0]]).toArray());
+});
+
+test('with fit: History says which epoch the restored weights are from and gives its logs, validation recomputed on them', async () => {
+  manualSeed(1);
+  const model = new Linear(2, 1);
+  const x = randn([64, 2]);
+  const y = x.sum(1, true);
+  const xv = randn([16, 2]);
+  const yv = xv.sum(1, true).neg(); // the better the model fits the training data, the worse it validates
+  const stop = new EarlyStopping({ monitor: 'val_loss', patience: 2, restoreBestWeights: true });
+  const trainer = new Trainer(model, { optimizer: new Adam(model.parameters(), { lr: 0.05 }), loss: 'mse', metrics: ['mae'] });
+  const h = await trainer.fit(x, y, { epochs: 20, batchSize: 16, verbose: 0, validationData: [xv, yv], callbacks: [stop] });
+  const last = h.epoch[h.epoch.length - 1];
+  assert.ok(stop.bestEpoch < last, `best ${stop.bestEpoch}, last ${last}`);
+  assert.equal(h.weightsEpoch, stop.bestEpoch);
+  assert.equal(h.restoredEpoch, stop.bestEpoch);
+  assert.equal(trainer.weightsEpoch, stop.bestEpoch);
+  const i = h.epoch.indexOf(stop.bestEpoch);
+  assert.equal(h.weightsLogs.loss, h.history.loss[i], 'training logs are that epoch');
+  assert.equal(h.weightsLogs.mae, h.history.mae[i]);
+  const now = await trainer.evaluate(xv, yv, { batchSize: 16 });
+  assert.equal(h.weightsLogs.val_loss, now.loss, 'validation is of the weights the model holds');
+  assert.equal(h.weightsLogs.val_mae, now.mae);
+  assert.ok(Math.abs(h.weightsLogs.val_loss - h.history.val_loss[i]) < 1e-6, 'and equals what that epoch logged');
+  assert.notEqual(h.weightsLogs.val_loss, h.last().val_loss);
+  // without a restore the model holds the last epoch's weights and its logs
+  const plain = await new Trainer(model, { optimizer: new Adam(model.parameters()), loss: 'mse' }).fit(x, y, { epochs: 2, verbose: 0 });
+  assert.deepEqual([plain.weightsEpoch, plain.restoredEpoch, plain.weightsLogs], [1, null, plain.last()]);
 });

@@ -48,6 +48,8 @@ export class EarlyStopping implements Callback {
   bestEpoch = -1;
   private readonly monitor: Monitor;
   private bestWeights: StateDict | null = null;
+  /** The epoch bestWeights were taken at. */
+  private bestWeightsEpoch = -1;
   private trainer: Trainer | null = null;
 
   constructor(options: EarlyStoppingOptions = {}) {
@@ -76,18 +78,19 @@ export class EarlyStopping implements Callback {
     this.stoppedEpoch = 0;
     this.bestEpoch = -1;
     this.bestWeights = null;
+    this.bestWeightsEpoch = -1;
     this.monitor.reset();
   }
 
   onEpochEnd(epoch: number, logs: Logs): void {
     const current = this.monitor.read(logs);
     if (current === undefined || epoch < this.startFromEpoch) return;
-    if (this.restoreBestWeights && this.bestWeights === null) this.bestWeights = this.snapshot(); // the first epoch watched
+    if (this.restoreBestWeights && this.bestWeights === null) this.snapshot(epoch); // the first epoch watched
     this.wait++;
     if (this.monitor.improves(current)) {
       this.monitor.best = current;
       this.bestEpoch = epoch;
-      if (this.restoreBestWeights) this.bestWeights = this.snapshot();
+      if (this.restoreBestWeights) this.snapshot(epoch);
       if (this.baseline === undefined || this.monitor.improves(current, this.baseline)) this.wait = 0;
       return;
     }
@@ -100,14 +103,47 @@ export class EarlyStopping implements Callback {
   onTrainEnd(): void {
     if (this.stoppedEpoch > 0 && this.verbose > 0) console.log(`Epoch ${this.stoppedEpoch + 1}: early stopping`);
     if (this.restoreBestWeights && this.bestWeights !== null && this.trainer !== null) {
-      if (this.verbose > 0) console.log(`Restoring the weights of the best epoch: ${this.bestEpoch + 1}.`);
-      this.trainer.model.loadStateDict(this.bestWeights);
+      if (this.verbose > 0) console.log(`Restoring the weights of the best epoch: ${this.bestWeightsEpoch + 1}.`);
+      this.trainer.restoreWeights(this.bestWeights, this.bestWeightsEpoch);
     }
   }
 
-  /** A copy of the model's state dict (stateDict() shares memory with the model). */
-  private snapshot(): StateDict {
+  /** Patience, best value and epoch, and the best weights (for a training checkpoint). */
+  stateDict(): Record<string, unknown> {
+    return {
+      wait: this.wait,
+      stoppedEpoch: this.stoppedEpoch,
+      bestEpoch: this.bestEpoch,
+      best: this.monitor.best,
+      bestWeights: this.bestWeights,
+      bestWeightsEpoch: this.bestWeightsEpoch,
+    };
+  }
+
+  /** Continues from `stateDict()` (a resumed fit calls it after onTrainBegin). */
+  loadStateDict(state: unknown): void {
+    const s = (state ?? {}) as Record<string, unknown>;
+    const int = (key: string) => {
+      const v = s[key];
+      if (!Number.isInteger(v)) throw new TypeError(`EarlyStopping.loadStateDict: '${key}' must be an integer, got ${JSON.stringify(v)}`);
+      return v as number;
+    };
+    if (typeof s.best !== 'number')
+      throw new TypeError(`EarlyStopping.loadStateDict: 'best' must be a number, got ${JSON.stringify(s.best)}`);
+    if (s.bestWeights !== null && !(s.bestWeights instanceof Map))
+      throw new TypeError('EarlyStopping.loadStateDict: bestWeights must be a state dict (Map) or null');
+    this.wait = int('wait');
+    this.stoppedEpoch = int('stoppedEpoch');
+    this.bestEpoch = int('bestEpoch');
+    this.bestWeightsEpoch = int('bestWeightsEpoch');
+    this.monitor.best = s.best;
+    this.bestWeights = s.bestWeights as StateDict | null;
+  }
+
+  /** Keeps a copy of the model's state dict as the weights of `epoch` (stateDict() shares memory with the model). */
+  private snapshot(epoch: number): void {
     const model = (this.trainer as Trainer).model;
-    return noGrad(() => new Map([...model.stateDict()].map(([k, t]) => [k, t.clone()])));
+    this.bestWeights = noGrad(() => new Map([...model.stateDict()].map(([k, t]) => [k, t.clone()])));
+    this.bestWeightsEpoch = epoch;
   }
 }

@@ -59,6 +59,17 @@ export class LearningRateScheduler implements Callback {
     this.optimizer ??= trainer.optimizer;
   }
 
+  /** The schedule's position (for a training checkpoint); {} for a function schedule, which keeps none. */
+  stateDict(): Record<string, unknown> {
+    return typeof this.schedule === 'function' ? {} : { schedule: this.schedule.stateDict() };
+  }
+
+  /** Continues from `stateDict()` (a resumed fit calls it after onTrainBegin). */
+  loadStateDict(state: unknown): void {
+    const s = (state ?? {}) as { schedule?: Record<string, unknown> };
+    if (typeof this.schedule !== 'function' && s.schedule !== undefined) this.schedule.loadStateDict(s.schedule);
+  }
+
   onEpochBegin(epoch: number): void {
     if (typeof this.schedule !== 'function' || this.optimizer === null) return;
     for (const g of this.optimizer.paramGroups) {

@@ -40,7 +40,8 @@ test('writes last/ every epoch and best/ with the best epoch weights', async () 
     const best = await loadModel(join(dir, 'best'));
     for (const [i, p] of best.parameters().entries()) assert.deepEqual(p.toArray(), weights[1][i].toArray());
     const meta = JSON.parse(readFileSync(join(dir, 'best', 'model.json'), 'utf8')).metadata;
-    assert.equal(meta.epoch, 1);
+    assert.equal(meta.epoch, 2, 'the best epoch, counted from 1 as printed');
+    assert.equal(JSON.parse(readFileSync(join(dir, 'last', 'model.json'), 'utf8')).metadata.epoch, 3);
     assert.equal(meta.monitor, 'score');
     const last = await loadModel(join(dir, 'last'));
     assert.deepEqual(last.forward(x).toArray(), model.eval().forward(x).toArray());

@@ -4,6 +4,9 @@
 //           model files (loadModel reads them)
 //   best/   the model files of the epoch with the best monitored value so far
 //
+// Each model.json's metadata says which epoch its weights are from: `epoch`, counted from 1 as the
+// progress display prints it, with that epoch's `logs` (best/ adds `monitor` and `value`).
+//
 // Every file is written atomically, so a crash leaves the previous save or the new one.
 
 import { saveTrainingCheckpoint } from '../checkpoint.js';
@@ -83,10 +86,25 @@ export class ModelCheckpoint implements Callback {
     if (this.initialValueThreshold !== undefined) this.monitor.best = this.initialValueThreshold;
   }
 
+  /** The best value and its epoch (for a training checkpoint). */
+  stateDict(): Record<string, unknown> {
+    return { best: this.monitor.best, bestEpoch: this.bestEpoch };
+  }
+
+  /** Continues from `stateDict()` (a resumed fit calls it after onTrainBegin). */
+  loadStateDict(state: unknown): void {
+    const s = (state ?? {}) as Record<string, unknown>;
+    if (typeof s.best !== 'number' || !Number.isInteger(s.bestEpoch)) {
+      throw new TypeError(`ModelCheckpoint.loadStateDict: expected { best: number, bestEpoch: integer }, got ${JSON.stringify(s)}`);
+    }
+    this.monitor.best = s.best;
+    this.bestEpoch = s.bestEpoch as number;
+  }
+
   async onEpochEnd(epoch: number, logs: Logs): Promise<void> {
     const trainer = this.trainer;
     if (trainer === null) throw new Error('ModelCheckpoint: used outside fit (no trainer)');
-    const metadata = { epoch, logs: finite(logs) };
+    const metadata = { epoch: epoch + 1, logs: finite(logs) }; // the epoch counted from 1, as printed ('Epoch 3/10')
     if (!this.saveBestOnly) {
       await saveTrainingCheckpoint(this.lastDir, trainer, { epoch: epoch + 1 });
       await saveModel(trainer.model, this.lastDir, { metadata });
