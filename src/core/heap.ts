@@ -45,6 +45,9 @@ export class Storage {
 }
 
 const PAGE = 65536;
+/** The heap's largest size: 65536 pages of 64 KiB (4 GiB), WebAssembly's 32-bit address space. */
+const MAX_PAGES = 65536;
+const MAX_HEAP_BYTES = MAX_PAGES * PAGE;
 /** The first MiB is left to the kernel module's static data and stack. */
 const HEAP_BASE = 1 << 20;
 const ALIGN = 64;
@@ -61,6 +64,36 @@ function sizeClass(nbytes: number): number {
   const step = p / 4;
   return Math.ceil(nbytes / step) * step;
 }
+
+/** `1.5 GiB`, `4 TiB`, `512 B`: byte counts in error messages. */
+export function formatBytes(n: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
+  let v = n;
+  let u = 0;
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  return `${u === 0 ? v : Number(v.toPrecision(3))} ${units[u]}`;
+}
+
+/**
+ * The tensor heap cannot hold a requested block. The heap is left as it was (budget, resident
+ * blocks), so code that catches it can go on. `core/exec.ts` rethrows it naming the op and shape.
+ */
+export class HeapOutOfMemory extends RangeError {
+  constructor(
+    /** Bytes requested. */
+    readonly bytes: number,
+    readonly reason: string,
+  ) {
+    super(`out of memory: cannot allocate ${bytes} bytes (${formatBytes(bytes)}): ${reason}`);
+    this.name = 'RangeError';
+  }
+}
+
+/** The most bytes one tensor can take on the heap (4 GiB less what the kernels reserve). */
+export const MAX_TENSOR_BYTES = MAX_HEAP_BYTES - HEAP_BASE;
 
 export interface HeapStats {
   /** Bytes held by live blocks in the heap. */
@@ -100,13 +133,13 @@ export class Heap {
     let memory: WebAssembly.Memory | undefined;
     if (canShare) {
       try {
-        memory = new WebAssembly.Memory({ initial: 256, maximum: 65536, shared: true });
+        memory = new WebAssembly.Memory({ initial: 256, maximum: MAX_PAGES, shared: true });
       } catch {
         memory = undefined;
       }
     }
     this.shared = memory !== undefined;
-    this.memory = memory ?? new WebAssembly.Memory({ initial: 256, maximum: 65536 });
+    this.memory = memory ?? new WebAssembly.Memory({ initial: 256, maximum: MAX_PAGES });
     this.refreshViews();
   }
 
@@ -213,8 +246,17 @@ export class Heap {
 
   private place(block: Block): void {
     const size = sizeClass(block.nbytes);
+    if (size > MAX_HEAP_BYTES - HEAP_BASE) throw new HeapOutOfMemory(block.nbytes, 'more than the tensor heap can ever hold');
+    // A failed allocation leaves the heap as it was: the budget that spilling may raise to fit the
+    // request goes back (a REPL or server that catches the error must keep a working budget).
+    const budget = this.budget;
     if (this.resident + size > this.budget) this.spill(size);
-    block.ptr = this.take(size);
+    try {
+      block.ptr = this.take(size);
+    } catch (e) {
+      this.budget = budget;
+      throw e;
+    }
     block.reserved = size;
     block.resident = true;
     block.epoch = this.epoch;
@@ -274,7 +316,7 @@ export class Heap {
         try {
           this.memory.grow(need);
         } catch {
-          throw new RangeError(`out of memory: cannot grow the tensor heap from ${have} to ${end} bytes`);
+          throw new HeapOutOfMemory(size, `the tensor heap cannot grow from ${formatBytes(have)} to ${formatBytes(end)}`);
         }
       }
       this.refreshViews();
