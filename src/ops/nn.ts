@@ -17,7 +17,7 @@ function softmaxLast(x: Tensor, log: boolean): Tensor {
   const rows = cols === 0 ? 0 : x.size / cols;
   return launch((b) => {
     const p = cx.ptr();
-    const out = emptyTensor(x.shape);
+    const out = emptyTensor(x.shape, 'float32', log ? 'logSoftmax' : 'softmax');
     if (rows > 0) b.softmax(p, rows, cols, out.ptr(), log);
     return out;
   });
