@@ -333,7 +333,8 @@ export function clone(x: Tensor): Tensor {
  * errors. Refuses leaves that require grad in grad mode, and expanded (stride 0) destinations.
  */
 export function copyInPlace(dst: Tensor, src: TensorLike, op = 'copy_'): void {
-  const s = toTensor(src, dst, op);
+  // a number into int32 converts exactly by the int32 rule (not through a float32 scalar)
+  const s = typeof src === 'number' && dst.dtype === 'int32' ? filled([], toInt32(op, 'value', src), 'int32', op) : toTensor(src, dst, op);
   checkInPlace(dst, s, op);
   copyInto(s, dst, op);
 }
