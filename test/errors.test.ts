@@ -255,7 +255,7 @@ const INDICES: Row[] = [
     'crossEntropy target past the classes',
     () => T.crossEntropy(x23(), i32([0, 3])),
     RangeError,
-    /^crossEntropy: target 3 is out of range for 3 classes \(row 1\)$/,
+    /^crossEntropy: target 3 is out of range for 3 classes \(row 1; valid: 0 to 2, or ignoreIndex -100\)$/,
   ],
   ['select index past the end', () => T.select(x23(), 0, 2), RangeError, /^select: index 2 is out of range for dim 0 of size 2$/],
   ['slice index past the end', () => T.slice(x23(), 0, 3), RangeError, /^slice: index 3 is out of range for dim 1 of size 3$/],

@@ -247,16 +247,13 @@ export class Heap {
   private place(block: Block): void {
     const size = sizeClass(block.nbytes);
     if (size > MAX_HEAP_BYTES - HEAP_BASE) throw new HeapOutOfMemory(block.nbytes, 'more than the tensor heap can ever hold');
-    // A failed allocation leaves the heap as it was: the budget that spilling may raise to fit the
-    // request goes back (a REPL or server that catches the error must keep a working budget).
-    const budget = this.budget;
+    // A failed allocation leaves the heap as it was (a REPL or a server catches the error and goes
+    // on): the memory a new block needs is grown first, so growth that fails throws before
+    // spilling has copied anything out or raised the budget to fit the request.
+    const list = this.free.get(size);
+    if (list === undefined || list.length === 0) this.grow(this.top + size);
     if (this.resident + size > this.budget) this.spill(size);
-    try {
-      block.ptr = this.take(size);
-    } catch (e) {
-      this.budget = budget;
-      throw e;
-    }
+    block.ptr = this.take(size);
     block.reserved = size;
     block.resident = true;
     block.epoch = this.epoch;
@@ -305,24 +302,26 @@ export class Heap {
     const list = this.free.get(size);
     if (list !== undefined && list.length > 0) return list.pop() as number;
     const ptr = this.top;
-    const end = ptr + size;
-    const have = this.memory.buffer.byteLength;
-    if (end > have) {
-      const need = Math.ceil((end - have) / PAGE);
-      const grow = Math.max(need, Math.ceil(have / PAGE / 4));
-      try {
-        this.memory.grow(grow);
-      } catch {
-        try {
-          this.memory.grow(need);
-        } catch {
-          throw new HeapOutOfMemory(size, `the tensor heap cannot grow from ${formatBytes(have)} to ${formatBytes(end)}`);
-        }
-      }
-      this.refreshViews();
-    }
-    this.top = end;
+    this.grow(ptr + size);
+    this.top = ptr + size;
     return ptr;
+  }
+
+  /** Grows the memory to hold `end` bytes (by a quarter at least), or throws having changed nothing. */
+  private grow(end: number): void {
+    const have = this.memory.buffer.byteLength;
+    if (end <= have) return;
+    const need = Math.ceil((end - have) / PAGE);
+    try {
+      this.memory.grow(Math.max(need, Math.ceil(have / PAGE / 4)));
+    } catch {
+      try {
+        this.memory.grow(need);
+      } catch {
+        throw new HeapOutOfMemory(end - this.top, `the tensor heap cannot grow from ${formatBytes(have)} to ${formatBytes(end)}`);
+      }
+    }
+    this.refreshViews();
   }
 
   private giveBack(ptr: number, size: number): void {

@@ -23,7 +23,7 @@ test('a caught out-of-memory error leaves the budget as it was, and a loop after
   assert.equal(memoryStats().budgetBytes, before.budgetBytes);
 });
 
-test('a heap that cannot grow fails the allocation, names the op and shape, and restores the budget it raised', () => {
+test('a heap that cannot grow fails the allocation before spilling anything or raising the budget, naming the op and shape', () => {
   const h = heap();
   const keep = randn([1000]);
   const values = keep.toTypedArray();
@@ -33,7 +33,8 @@ test('a heap that cannot grow fails the allocation, names the op and shape, and 
     throw new RangeError('WebAssembly.Memory.grow(): Maximum memory size exceeded');
   };
   try {
-    const want = memoryStats().heapBytes; // at least this much more is needed: growth is unavoidable
+    const stats = memoryStats();
+    const want = stats.heapBytes; // at least this much more is needed: growth is unavoidable
     const n = Math.ceil(want / 4) + 1024;
     assert.throws(
       () => ones([n]),
@@ -42,7 +43,10 @@ test('a heap that cannot grow fails the allocation, names the op and shape, and 
         e.message.startsWith(`ones: out of memory for a float32 tensor of shape [${n}] (${4 * n} bytes,`) &&
         e.message.includes('the tensor heap cannot grow'),
     );
-    assert.equal(memoryStats().budgetBytes, 8 * MiB, 'the budget spilling raised to fit the request went back');
+    const after = memoryStats();
+    assert.equal(after.budgetBytes, 8 * MiB, 'the budget is not raised to fit a request that failed');
+    assert.equal(after.spills, stats.spills, 'nothing was spilled for a request that failed');
+    assert.equal(after.residentBytes, stats.residentBytes);
   } finally {
     delete (memory as { grow?: unknown }).grow;
     setMemoryBudget(64 * MiB);

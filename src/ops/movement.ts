@@ -342,7 +342,7 @@ export function pad(x: Tensor, padding: readonly number[], value = 0): Tensor {
     inner[d] = [Math.max(0, lo), shape[d] - Math.max(0, hi)];
   }
   const src = slice(x, ...crop);
-  const y = filled(shape, value, x.dtype);
+  const y = filled(shape, value, x.dtype, 'pad');
   copyInto(src, slice(y, ...inner));
   return attach(y, 'pad', [src], (g) => [contiguous(slice(g, ...inner))]);
 }

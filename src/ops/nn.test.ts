@@ -9,6 +9,7 @@ import {
   listBackends,
   logSoftmax,
   manualSeed,
+  nllLoss,
   ones,
   setBackend,
   softmax,
@@ -142,4 +143,29 @@ test('logSoftmax keeps small log-probabilities next to a large max, on every bac
   } finally {
     setBackend(prev);
   }
+});
+
+test('crossEntropy and nllLoss refuse negative and too large targets and a fractional ignoreIndex, naming the valid range', () => {
+  const x = tensor([
+    [1, 2, 3],
+    [0, 0, 0],
+  ]);
+  assert.throws(
+    () => crossEntropy(x, int([-1, 0])),
+    /^RangeError: crossEntropy: target -1 is out of range for 3 classes \(row 0; valid: 0 to 2, or ignoreIndex -100\)$/,
+  );
+  assert.throws(
+    () => nllLoss(logSoftmax(x), int([0, 3])),
+    /^RangeError: nllLoss: target 3 is out of range for 3 classes \(element 1; valid: 0 to 2, or ignoreIndex -100\)$/,
+  );
+  assert.throws(
+    () => crossEntropy(x, int([0, 0]), { ignoreIndex: 0.5 }),
+    /^TypeError: crossEntropy: ignoreIndex must be an integer, got 0\.5$/,
+  );
+  assert.throws(
+    () => nllLoss(logSoftmax(x), int([0, 0]), { ignoreIndex: Number.NaN }),
+    /^TypeError: nllLoss: ignoreIndex must be an integer, got NaN$/,
+  );
+  // an ignored target may lie outside the classes, as in PyTorch
+  close(crossEntropy(x, int([-1, 2]), { ignoreIndex: -1 }).item(), Math.log(3));
 });
