@@ -123,7 +123,7 @@ export interface BackwardOptions {
   retainGraph?: boolean;
 }
 
-/** Refuses options `backward` does not know, or of the wrong type, naming them. */
+/** Refuses options `backward` does not know, or of the wrong type, naming them. @example checkBackwardOptions({ retainGraph: true }) */
 export function checkBackwardOptions(options: BackwardOptions): void {
   for (const key of Object.keys(options)) {
     if (key !== 'retainGraph') throw new TypeError(`backward: unknown option '${key}' (known: retainGraph)`);

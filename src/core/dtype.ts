@@ -46,10 +46,15 @@ export function assertDType(op: string, arg: string, value: unknown): DType {
   throw new TypeError(`${op}: ${arg} must be one of float32, int32, bool, got ${String(value)}`);
 }
 
+/** The smallest int32, -2^31. @example fitsInt32(INT32_MIN) // true */
 export const INT32_MIN = -2147483648;
+/** The largest int32, 2^31 - 1. @example fitsInt32(INT32_MAX + 1) // false */
 export const INT32_MAX = 2147483647;
 
-/** Whether `v` converts to int32 (truncated toward zero) without overflow: false for NaN and infinities. */
+/**
+ * Whether `v` converts to int32 (truncated toward zero) without overflow: false for NaN and infinities.
+ * @example fitsInt32(2147483647.5) // true (truncates to 2147483647); fitsInt32(NaN) // false
+ */
 export function fitsInt32(v: number): boolean {
   return v > INT32_MIN - 1 && v < INT32_MAX + 1;
 }
@@ -65,13 +70,13 @@ export function int32Error(op: string, what: string, v: number, at = ''): RangeE
   );
 }
 
-/** `v` truncated toward zero, or an error naming `op` and `what` when it does not fit int32. */
+/** `v` truncated toward zero, or an error naming `op` and `what` when it does not fit int32. @example toInt32('full', 'value', -2.7) // -2 */
 export function toInt32(op: string, what: string, v: number): number {
   if (!fitsInt32(v)) throw int32Error(op, what, v);
   return Math.trunc(v);
 }
 
-/** The row-major position `[i, j, ...]` of flat index `flat` in `shape`, for error messages. */
+/** The row-major position of flat index `flat` in `shape`, for error messages. @example position(5, [2, 3]) // '[1, 2]' */
 export function position(flat: number, shape: readonly number[]): string {
   const idx = new Array<number>(shape.length).fill(0);
   for (let d = shape.length - 1, r = flat; d >= 0; d--) {
@@ -81,7 +86,10 @@ export function position(flat: number, shape: readonly number[]): string {
   return `[${idx.join(', ')}]`;
 }
 
-/** Throws naming `op` and the position of the first value of `data` (of `shape`) that does not fit int32. */
+/**
+ * Throws naming `op` and the position of the first value of `data` (of `shape`) that does not fit int32.
+ * @example checkInt32Values('tensor', [1, NaN], [2]) // RangeError: tensor: value NaN at [1] cannot be converted ...
+ */
 export function checkInt32Values(op: string, data: ArrayLike<number>, shape: readonly number[], what = 'value'): void {
   if (data instanceof Int32Array || data instanceof Uint8Array) return;
   for (let i = 0; i < data.length; i++) {

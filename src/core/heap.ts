@@ -65,7 +65,7 @@ function sizeClass(nbytes: number): number {
   return Math.ceil(nbytes / step) * step;
 }
 
-/** `1.5 GiB`, `4 TiB`, `512 B`: byte counts in error messages. */
+/** A byte count for error messages, in binary units. @example formatBytes(4e12) // '3.64 TiB' */
 export function formatBytes(n: number): string {
   const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
   let v = n;
@@ -79,7 +79,9 @@ export function formatBytes(n: number): string {
 
 /**
  * The tensor heap cannot hold a requested block. The heap is left as it was (budget, resident
- * blocks), so code that catches it can go on. `core/exec.ts` rethrows it naming the op and shape.
+ * and spilled blocks), so code that catches it can go on. `core/exec.ts` rethrows it naming the
+ * op and shape.
+ * @example try { heap().allocate(2 ** 33) } catch (e) { if (e instanceof HeapOutOfMemory) console.log(e.bytes) }
  */
 export class HeapOutOfMemory extends RangeError {
   constructor(
@@ -92,7 +94,7 @@ export class HeapOutOfMemory extends RangeError {
   }
 }
 
-/** The most bytes one tensor can take on the heap (4 GiB less what the kernels reserve). */
+/** The most bytes one tensor can take on the heap (4 GiB less what the kernels reserve). @example sizeOf(shape) * 4 <= MAX_TENSOR_BYTES */
 export const MAX_TENSOR_BYTES = MAX_HEAP_BYTES - HEAP_BASE;
 
 export interface HeapStats {

@@ -11,7 +11,9 @@ import { contiguous, reshape } from './movement.js';
 /**
  * Checks an index tensor's dtype and that every index lies in [0, n), like PyTorch, which raises
  * for negative indices here ("index out of range in self"); the error names the op, the
- * argument, the first bad index with its position, and the valid range.
+ * argument, the first bad index with its position, and the valid range (`of` says of what).
+ * Returns the index as a contiguous tensor.
+ * @example checkIndex('indexSelect', tensor([0, -1], { dtype: 'int32' }), 3, 0) // RangeError: indexSelect: index -1 at [1] ...
  */
 export function checkIndex(op: string, index: Tensor, n: number, dim: number, arg = 'index', of = `dim ${dim} of size ${n}`): Tensor {
   if (index.dtype !== 'int32') throw new TypeError(`${op}: ${arg} must be an int32 tensor, got ${index.dtype}`);
