@@ -237,10 +237,15 @@ export function std(x: Tensor, dim?: Dims, options?: VarOptions): Tensor {
   });
 }
 
-/** log(sum(exp(x))) over `dim`, computed stably. */
+/** log(sum(exp(x))) over `dim`, computed stably; -Infinity over an empty dim, like PyTorch. */
 export function logSumExp(x: Tensor, dim?: Dims, keepDim = false): Tensor {
   assertTensor('logSumExp', x);
   const axes = normAxes('logSumExp', dim, x.ndim);
+  if (axes.some((i) => x.shape[i] === 0)) {
+    // the log of an empty sum, like PyTorch: -Infinity (max() would refuse the empty dim)
+    const y = filled(reducedShape(x.shape, axes, keepDim), Number.NEGATIVE_INFINITY);
+    return attach(y, 'logSumExp', [x], () => [filled(x.shape, 0)]);
+  }
   return composite([x], () => {
     const m = max(x, axes, true).detach();
     const safe = where(eq(m, Number.POSITIVE_INFINITY), 0, where(eq(m, Number.NEGATIVE_INFINITY), 0, m));
