@@ -79,12 +79,15 @@ export function contiguous(t: Tensor): Tensor {
 function checkIntCast(op: string, t: Tensor): void {
   if (t.size === 0) return;
   const c = t.isContiguous() ? t : copyOf(t);
-  const h = heap();
-  const base = c.ptr() >>> 2;
-  const f = h.f32;
-  for (let i = 0; i < t.size; i++) {
-    const v = f[base + i];
-    if (!fitsInt32(v)) throw int32Error(op, 'value', v, t.ndim === 0 ? '' : ` at ${position(i, t.shape)}`);
+  try {
+    const base = c.ptr() >>> 2;
+    const f = heap().f32;
+    for (let i = 0; i < t.size; i++) {
+      const v = f[base + i];
+      if (!fitsInt32(v)) throw int32Error(op, 'value', v, t.ndim === 0 ? '' : ` at ${position(i, t.shape)}`);
+    }
+  } finally {
+    if (c !== t) c.dispose(); // a private copy nothing else has seen
   }
 }
 
