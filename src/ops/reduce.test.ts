@@ -183,3 +183,21 @@ test('var and std read { unbiased: false } as PyTorch does, and refuse conflicti
   assert.throws(() => variance(x, 0, { correction: -1 }), /^RangeError: var: correction must be a non-negative number, got -1$/);
   assert.throws(() => variance(x, 0, true as never), /^TypeError: var: options must be an object/);
 });
+
+test('var and std of equal values are exactly 0 even where the float32 mean rounds, with gradient 0 (found by the composition suite)', () => {
+  // float32 values whose mean of 3 (or 5) rounds off: fround(fround(3 v) / 3) !== v
+  for (const v of [3.6795248985290527, 0.11744357645511627, -1.944807529449463]) {
+    const x = tensor([v, v, v], { requiresGrad: true });
+    const s = std(x);
+    assert.equal(s.item(), 0, `std of three ${v}`);
+    s.backward();
+    assert.deepEqual(x.grad?.toArray(), [0, 0, 0], `gradient at ${v}`);
+    assert.equal(variance(tensor([[v], [v], [v], [v], [v]]), 0).item(), 0);
+  }
+  // equal values along an expanded dim (a view with stride 0), as in the case the suite found
+  const w = tensor([[3.6795248985290527], [-3.3788671493530273]], { requiresGrad: true });
+  std(w.expand([2, 3]), 1, { correction: 1 })
+    .sum()
+    .backward();
+  assert.deepEqual(w.grad?.toArray(), [[0], [0]]);
+});

@@ -210,9 +210,19 @@ export function variance(x: Tensor, dim?: Dims, options?: VarOptions): Tensor {
   const axes = normAxes('var', dim, x.ndim);
   const n = sizeOf(axes.map((i) => x.shape[i]));
   return composite([x], () => {
-    const d = sub(x, mean(x, axes, true));
+    const d = deviations(x, axes);
     return div(sum(mul(d, d), axes, keepDim), Math.max(0, n - correction));
   });
+}
+
+/**
+ * x - mean(x) over `axes`, corrected for the mean's own rounding (the corrected two-pass
+ * algorithm): the float32 mean of equal values may be off by a rounding step (sum(1.1 x 3) / 3),
+ * which would give them a tiny nonzero spread, and std a huge gradient where PyTorch's is 0.
+ */
+function deviations(x: Tensor, axes: readonly number[]): Tensor {
+  const d = sub(x, mean(x, axes, true));
+  return sub(d, mean(d, axes, true));
 }
 
 /**
@@ -231,7 +241,7 @@ export function std(x: Tensor, dim?: Dims, options?: VarOptions): Tensor {
   return attach(y, 'std', [x], (g) => {
     const keep = reducedShape(x.shape, axes, true);
     const sk = reshape(y, keep);
-    const d = sub(x, mean(x, axes, true));
+    const d = deviations(x, axes);
     const scale = where(eq(sk, 0), 0, div(reshape(g, keep), mul(sk, Math.max(0, n - correction))));
     return [mul(d, scale)];
   });
