@@ -12,10 +12,16 @@ shapes), and records what float64 PyTorch computes: every step's value, and the 
 input for a random upstream gradient. test/torch_parity_compositions.test.ts replays them on every
 tessera backend.
 
-Tolerances come from PyTorch itself: the same graph is run in float32, and each recorded tensor
-carries `atol` = 10 x the largest |float32 - float64| PyTorch shows on it (at least 1e-6): a
-composition that is ill-conditioned in float32 gets the slack PyTorch needs, a well-conditioned
-one stays tight. The relative tolerance is the replay's (2e-5).
+Tolerances come from PyTorch itself: the same graph is run in float32, and three times in float64
+with every step's output moved by about one float32 rounding step (as an implementation that
+sums in another order may be); each recorded tensor carries `atol` = 10 x the largest deviation
+of these variants from float64 (at least 1e-6): a composition that is ill-conditioned in float32
+gets the slack it needs, a well-conditioned one stays tight. The inputs themselves are exact
+float32 values, never moved, so an op applied to them is held to its own float32 accuracy. The
+relative tolerance is the replay's (2e-5). This is an estimate, not a bound: over 9,000 cases
+drawn with seeds 7 to 12, tessera (both backends) passed all but 2, by errors under 4e-6 in
+ill-conditioned gradients; the committed seed passes. Review a failure after changing the seed
+or the count before calling it a bug (`--cases 1500 --seed 8` shows one).
 
 Format (tensor specs as in scripts/torch_fixtures.py, plus an optional "atol"):
   {"generator": ..., "torch": ..., "seed": S, "cases": [case, ...]}
@@ -254,8 +260,13 @@ class Gen:
 # ---- replaying a drawn graph in torch (float64 with gradients, and float32) ------------------
 
 
-def run(gen, dtype, upstream=None):
-    """The graph on fresh leaves of `dtype`: step outputs, and input gradients when `upstream`."""
+def run(gen, dtype, upstream=None, jitter=None):
+    """The graph on fresh leaves of `dtype`: step outputs, and input gradients when `upstream`.
+    With `jitter` (a phase), every step's float output v is scaled by 1 + u(v) * 2^-23 with u(v) in
+    [-1, 1] a pseudo-random function of the value: about one float32 rounding step, as a float32
+    implementation that sums in another order may differ by, carried through the rest of the graph
+    and its backward pass. Equal values stay equal (any implementation computes them alike), so a
+    spread of exactly zero stays zero."""
     leaves = []
     for values, kind in gen.inputs:
         if kind == "float32":
@@ -265,7 +276,10 @@ def run(gen, dtype, upstream=None):
     vals = list(leaves)
     for s in gen.numbered():
         args = [vals[a["ref"]] if isinstance(a, dict) else a for a in s["args"]]
-        vals.append(OPS[s["op"]](*args, **s["options"]))
+        out = OPS[s["op"]](*args, **s["options"])
+        if jitter is not None and out.dtype == torch.float64:
+            out = out * (1 + torch.sin(out.detach() * 9973.0 + jitter) * 2.0**-23)
+        vals.append(out)
     outs = vals[len(leaves):]
     grads = None
     if upstream is not None:
@@ -274,12 +288,16 @@ def run(gen, dtype, upstream=None):
     return outs, grads
 
 
-def spec(t, ref32):
-    """A tensor spec of float64 `t`, with atol from PyTorch's own float32 error on it."""
+def spec(t, variants):
+    """A tensor spec of float64 `t`, with atol = 10 x the largest deviation of its float32 `variants`
+    (PyTorch in float32, and float64 runs jittered by a float32 step at every op)."""
     s = tf.encode_tensor(t)
-    if ref32 is not None and t.dtype == torch.float64:
-        err = (ref32.double() - t.detach()).abs().nan_to_num(0.0)
-        s["atol"] = float(f"{max(1e-6, 10 * float(err.max()) if err.numel() else 0.0):.3g}")
+    if t.dtype == torch.float64:
+        err = 0.0
+        for v in variants:
+            d = (v.double() - t.detach()).abs().nan_to_num(0.0)
+            err = max(err, float(d.max()) if d.numel() else 0.0)
+        s["atol"] = float(f"{max(1e-6, 10 * err):.3g}")
     return s
 
 
@@ -293,7 +311,7 @@ def make_case(rng, index):
         last = gen.step_vals[-1]
         upstream = torch.tensor(tf.f32(rng.standard_normal(tuple(last.shape))))
         outs, grads = run(gen, torch.float64, upstream)
-        outs32, grads32 = run(gen, torch.float32, upstream)
+        variants = [run(gen, torch.float32, upstream)] + [run(gen, torch.float64, upstream, phase) for phase in (0.5, 1.5, 2.5)]
         if any(g is not None and not torch.isfinite(g).all() for g in grads):
             continue  # a NaN gradient in torch itself (e.g. sqrt at 0): nothing to compare
         if any(g is not None and g.abs().max() > 1e6 for g in grads):
@@ -308,9 +326,9 @@ def make_case(rng, index):
             "name": f"composition/{index:03d}",
             "inputs": inputs,
             "steps": gen.numbered(),
-            "outs": [spec(o, o32) for o, o32 in zip(outs, outs32)],
+            "outs": [spec(o, [v[0][k] for v in variants]) for k, o in enumerate(outs)],
             "upstream": tf.encode(upstream.numpy(), "float32", 6),
-            "grads": [None if g is None else spec(g, g32) for g, g32 in zip(grads, grads32)],
+            "grads": [None if g is None else spec(g, [v[1][k] for v in variants]) for k, g in enumerate(grads)],
         }
 
 
