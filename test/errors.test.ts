@@ -70,7 +70,7 @@ const DTYPES: Row[] = [
     'embedding with float32 indices',
     () => T.embedding(T.tensor([0]), x23()),
     TypeError,
-    /^embedding: index must be an int32 tensor, got float32$/,
+    /^embedding: indices must be an int32 tensor, got float32$/,
   ],
   ['where with a float32 condition', () => T.where(x23(), 1, 0), TypeError, /^where: condition must be a bool tensor, got float32/],
   [
@@ -213,7 +213,7 @@ const INDICES: Row[] = [
     'gather index past the end',
     () => T.gather(x23(), 1, i32([0, 5]).reshape([2, 1])),
     RangeError,
-    /^gather: index 5 is out of range for dim 1 of size 3$/,
+    /^gather: index 5 at \[1, 0\] is out of range for dim 1 of size 3 \(valid: 0 to 2; negative indices are not allowed\)$/,
   ],
   [
     'gather index of another rank',
@@ -231,7 +231,7 @@ const INDICES: Row[] = [
     'indexSelect index too negative',
     () => T.indexSelect(x23(), 1, i32([-4])),
     RangeError,
-    /^indexSelect: index -4 is out of range for dim 1 of size 3$/,
+    /^indexSelect: index -4 at \[0\] is out of range for dim 1 of size 3 \(valid: 0 to 2; negative indices are not allowed\)$/,
   ],
   [
     'indexSelect with a 2-D index',
@@ -243,7 +243,7 @@ const INDICES: Row[] = [
     'embedding index past the end',
     () => T.embedding(i32([1, 7]), T.ones([5, 2])),
     RangeError,
-    /^embedding: index 7 is out of range for dim 0 of size 5$/,
+    /^embedding: indices 7 at \[1\] is out of range for weight \[5, 2\] with 5 rows \(valid: 0 to 4; negative indices are not allowed\)$/,
   ],
   [
     'embedding with a 1-D weight',
@@ -255,7 +255,7 @@ const INDICES: Row[] = [
     'crossEntropy target past the classes',
     () => T.crossEntropy(x23(), i32([0, 3])),
     RangeError,
-    /^crossEntropy: target 3 is out of range for 3 classes \(row 1\)$/,
+    /^crossEntropy: target 3 is out of range for 3 classes \(row 1; valid: 0 to 2, or ignoreIndex -100\)$/,
   ],
   ['select index past the end', () => T.select(x23(), 0, 2), RangeError, /^select: index 2 is out of range for dim 0 of size 2$/],
   ['slice index past the end', () => T.slice(x23(), 0, 3), RangeError, /^slice: index 3 is out of range for dim 1 of size 3$/],
@@ -567,7 +567,7 @@ const AUTOGRAD: Row[] = [
       y.backward();
     },
     Error,
-    /^backward: the graph through 'sum' was already freed by an earlier backward\(\); pass \{ retainGraph: true \} to the first call/,
+    /^backward: the graph through 'sum' was already freed by an earlier backward\(\); to go through it twice, keep it in the first call: y\.backward\(\{ retainGraph: true \}\)/,
   ],
   [
     'backward twice through a shared subgraph',

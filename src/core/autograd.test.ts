@@ -216,3 +216,53 @@ test('backward leaves behind only the gradients: rule temporaries and the seed a
   assert.ok(Math.abs((a.grad?.toTypedArray()[3] ?? 0) - 1 / 7) < 1e-7);
   assert.ok(Math.abs((b.grad?.toTypedArray()[3] ?? 0) + 4 / 49) < 1e-7);
 });
+
+test('backward takes its options first for a scalar, and the retainGraph hint shows a call that works', () => {
+  const t = tensor;
+  const x = t([1, 2], { requiresGrad: true });
+  const y = x.mul(x).sum();
+  // before: TypeError, the options object was taken for the gradient
+  y.backward({ retainGraph: true });
+  y.backward();
+  assert.deepEqual(x.grad?.toArray(), [4, 8]);
+  let hint = '';
+  try {
+    y.backward();
+  } catch (e) {
+    hint = (e as Error).message;
+  }
+  assert.match(hint, /keep it in the first call: y\.backward\(\{ retainGraph: true \}\)/);
+  // the hint's call works as written
+  const z = x.mul(3).sum();
+  z.backward({ retainGraph: true });
+  z.backward();
+  // the old signature, and clear errors for what is neither a gradient nor options
+  const v = x.mul(2);
+  v.backward(t([1, 1]), { retainGraph: true });
+  v.backward(t([1, 1]));
+  assert.throws(
+    () =>
+      x
+        .mul(2)
+        .sum()
+        .backward({ retainGrpah: true } as never),
+    /^TypeError: backward: unknown option 'retainGrpah' \(known: retainGraph\)$/,
+  );
+  assert.throws(
+    () =>
+      x
+        .mul(2)
+        .sum()
+        .backward([1] as never),
+    /^TypeError: backward: the first argument must be a gradient Tensor or an options object/,
+  );
+  assert.throws(
+    () =>
+      x
+        .mul(2)
+        .sum()
+        .backward({ retainGraph: 1 } as never),
+    /^TypeError: backward: retainGraph must be a boolean, got number$/,
+  );
+  assert.throws(() => x.mul(2).backward({ retainGraph: true }), /a gradient can be created implicitly only for a one-element output/);
+});

@@ -123,6 +123,15 @@ export interface BackwardOptions {
   retainGraph?: boolean;
 }
 
+/** Refuses options `backward` does not know, or of the wrong type, naming them. @example checkBackwardOptions({ retainGraph: true }) */
+export function checkBackwardOptions(options: BackwardOptions): void {
+  for (const key of Object.keys(options)) {
+    if (key !== 'retainGraph') throw new TypeError(`backward: unknown option '${key}' (known: retainGraph)`);
+  }
+  const r = options.retainGraph;
+  if (r !== undefined && typeof r !== 'boolean') throw new TypeError(`backward: retainGraph must be a boolean, got ${typeof r}`);
+}
+
 /** Nodes reachable from `root`, inputs before the outputs that use them. */
 function topoOrder(root: Tensor): Tensor[] {
   const order: Tensor[] = [];
@@ -210,7 +219,8 @@ export function runBackward(root: Tensor, gradient: Tensor | undefined, options:
       if (t.retainsGrad) t._grad = t._grad === null ? g.clone() : t._grad.add_(g);
       if (node.backward === null) {
         throw new Error(
-          `backward: the graph through '${node.name}' was already freed by an earlier backward(); pass { retainGraph: true } to the first call to go through it twice`,
+          `backward: the graph through '${node.name}' was already freed by an earlier backward(); to go through it twice, ` +
+            `keep it in the first call: y.backward({ retainGraph: true }) (or y.backward(grad, { retainGraph: true }) for a non-scalar y)`,
         );
       }
       const backward = node.backward;

@@ -45,6 +45,9 @@ export class Storage {
 }
 
 const PAGE = 65536;
+/** The heap's largest size: 65536 pages of 64 KiB (4 GiB), WebAssembly's 32-bit address space. */
+const MAX_PAGES = 65536;
+const MAX_HEAP_BYTES = MAX_PAGES * PAGE;
 /** The first MiB is left to the kernel module's static data and stack. */
 const HEAP_BASE = 1 << 20;
 const ALIGN = 64;
@@ -61,6 +64,38 @@ function sizeClass(nbytes: number): number {
   const step = p / 4;
   return Math.ceil(nbytes / step) * step;
 }
+
+/** A byte count for error messages, in binary units. @example formatBytes(4e12) // '3.64 TiB' */
+export function formatBytes(n: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
+  let v = n;
+  let u = 0;
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  return `${u === 0 ? v : Number(v.toPrecision(3))} ${units[u]}`;
+}
+
+/**
+ * The tensor heap cannot hold a requested block. The heap is left as it was (budget, resident
+ * and spilled blocks), so code that catches it can go on. `core/exec.ts` rethrows it naming the
+ * op and shape.
+ * @example try { heap().allocate(2 ** 33) } catch (e) { if (e instanceof HeapOutOfMemory) console.log(e.bytes) }
+ */
+export class HeapOutOfMemory extends RangeError {
+  constructor(
+    /** Bytes requested. */
+    readonly bytes: number,
+    readonly reason: string,
+  ) {
+    super(`out of memory: cannot allocate ${bytes} bytes (${formatBytes(bytes)}): ${reason}`);
+    this.name = 'RangeError';
+  }
+}
+
+/** The most bytes one tensor can take on the heap (4 GiB less what the kernels reserve). @example sizeOf(shape) * 4 <= MAX_TENSOR_BYTES */
+export const MAX_TENSOR_BYTES = MAX_HEAP_BYTES - HEAP_BASE;
 
 export interface HeapStats {
   /** Bytes held by live blocks in the heap. */
@@ -100,13 +135,13 @@ export class Heap {
     let memory: WebAssembly.Memory | undefined;
     if (canShare) {
       try {
-        memory = new WebAssembly.Memory({ initial: 256, maximum: 65536, shared: true });
+        memory = new WebAssembly.Memory({ initial: 256, maximum: MAX_PAGES, shared: true });
       } catch {
         memory = undefined;
       }
     }
     this.shared = memory !== undefined;
-    this.memory = memory ?? new WebAssembly.Memory({ initial: 256, maximum: 65536 });
+    this.memory = memory ?? new WebAssembly.Memory({ initial: 256, maximum: MAX_PAGES });
     this.refreshViews();
   }
 
@@ -213,6 +248,12 @@ export class Heap {
 
   private place(block: Block): void {
     const size = sizeClass(block.nbytes);
+    if (size > MAX_HEAP_BYTES - HEAP_BASE) throw new HeapOutOfMemory(block.nbytes, 'more than the tensor heap can ever hold');
+    // A failed allocation leaves the heap as it was (a REPL or a server catches the error and goes
+    // on): the memory a new block needs is grown first, so growth that fails throws before
+    // spilling has copied anything out or raised the budget to fit the request.
+    const list = this.free.get(size);
+    if (list === undefined || list.length === 0) this.grow(this.top + size);
     if (this.resident + size > this.budget) this.spill(size);
     block.ptr = this.take(size);
     block.reserved = size;
@@ -263,24 +304,26 @@ export class Heap {
     const list = this.free.get(size);
     if (list !== undefined && list.length > 0) return list.pop() as number;
     const ptr = this.top;
-    const end = ptr + size;
-    const have = this.memory.buffer.byteLength;
-    if (end > have) {
-      const need = Math.ceil((end - have) / PAGE);
-      const grow = Math.max(need, Math.ceil(have / PAGE / 4));
-      try {
-        this.memory.grow(grow);
-      } catch {
-        try {
-          this.memory.grow(need);
-        } catch {
-          throw new RangeError(`out of memory: cannot grow the tensor heap from ${have} to ${end} bytes`);
-        }
-      }
-      this.refreshViews();
-    }
-    this.top = end;
+    this.grow(ptr + size);
+    this.top = ptr + size;
     return ptr;
+  }
+
+  /** Grows the memory to hold `end` bytes (by a quarter at least), or throws having changed nothing. */
+  private grow(end: number): void {
+    const have = this.memory.buffer.byteLength;
+    if (end <= have) return;
+    const need = Math.ceil((end - have) / PAGE);
+    try {
+      this.memory.grow(Math.max(need, Math.ceil(have / PAGE / 4)));
+    } catch {
+      try {
+        this.memory.grow(need);
+      } catch {
+        throw new HeapOutOfMemory(end - this.top, `the tensor heap cannot grow from ${formatBytes(have)} to ${formatBytes(end)}`);
+      }
+    }
+    this.refreshViews();
   }
 
   private giveBack(ptr: number, size: number): void {

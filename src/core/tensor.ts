@@ -9,7 +9,7 @@ import * as la from '../ops/linalg.js';
 import * as mv from '../ops/movement.js';
 import * as nnf from '../ops/nn.js';
 import * as red from '../ops/reduce.js';
-import { type BackwardOptions, type Node, runBackward } from './autograd.js';
+import { type BackwardOptions, checkBackwardOptions, type Node, runBackward } from './autograd.js';
 import { type DType, itemSize, type TypedArray, typedArray } from './dtype.js';
 import { heap, type Storage } from './heap.js';
 import { fmt, isContiguous, type Shape, sizeOf } from './shape.js';
@@ -152,10 +152,31 @@ export class Tensor {
 
   /**
    * Computes gradients of this tensor with respect to every leaf that requires grad, accumulating
-   * them into `.grad`. A non-scalar output needs the upstream `gradient` of its shape.
+   * them into `.grad`. A non-scalar output needs the upstream `gradient` of its shape. The options
+   * may come second, or first for a one-element output.
+   *
+   * @example
+   * loss.backward({ retainGraph: true }); // keep the graph for a second pass
+   * y.backward(ones([2, 3]), { retainGraph: true }); // (2, 3) output: the upstream gradient first
    */
-  backward(gradient?: Tensor, options: BackwardOptions = {}): void {
-    runBackward(this, gradient, options, (like) => ew.onesOf(like.shape, like.dtype));
+  backward(gradient?: Tensor | BackwardOptions, options?: BackwardOptions): void {
+    let grad: Tensor | undefined;
+    let opts: BackwardOptions = options ?? {};
+    if (gradient instanceof Tensor) grad = gradient;
+    else if (gradient !== undefined && gradient !== null) {
+      if (typeof gradient !== 'object' || Array.isArray(gradient) || Object.getPrototypeOf(gradient) !== Object.prototype) {
+        throw new TypeError(
+          `backward: the first argument must be a gradient Tensor or an options object such as { retainGraph: true }, got ${describeValue(gradient)}`,
+        );
+      }
+      if (options !== undefined)
+        throw new TypeError(
+          'backward: options given twice; call y.backward({ retainGraph: true }) or y.backward(grad, { retainGraph: true })',
+        );
+      opts = gradient;
+    }
+    checkBackwardOptions(opts);
+    runBackward(this, grad, opts, (like) => ew.onesOf(like.shape, like.dtype));
   }
 
   /** Sets `requiresGrad` on a leaf (float32 only) and returns this tensor. */
@@ -476,6 +497,7 @@ export class Tensor {
 export function describeValue(x: unknown): string {
   if (x === null) return 'null';
   if (Array.isArray(x)) return 'an array (wrap it with tensor(...))';
+  if (typeof x === 'object' && Object.getPrototypeOf(x) !== Object.prototype) return `a ${x.constructor?.name ?? 'object'}`;
   return typeof x;
 }
 

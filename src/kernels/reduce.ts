@@ -173,10 +173,12 @@ export function softmax(x: usize, out: usize, rows: i32, cols: i32, log: bool): 
       sum += e;
     }
     if (log) {
-      const lse = f32x4.add(m, vlog(f32x4.splat(sum)));
+      // (x - max) - log(sum), never x - (max + log(sum)): max + log(sum) rounds to a float32 step
+      // at the size of max (half of 6e-5 at 1000), which would swamp the small log-probabilities
+      const ls = vlog(f32x4.splat(sum));
       i = 0;
-      for (; i + 4 <= cols; i += 4) v128.store(at(or, i), f32x4.sub(v128.load(at(xr, i)), lse));
-      for (; i < cols; i++) store<f32>(at(or, i), load<f32>(at(xr, i)) - f32x4.extract_lane(lse, 0));
+      for (; i + 4 <= cols; i += 4) v128.store(at(or, i), f32x4.sub(f32x4.sub(v128.load(at(xr, i)), m), ls));
+      for (; i < cols; i++) store<f32>(at(or, i), load<f32>(at(xr, i)) - f32x4.extract_lane(m, 0) - f32x4.extract_lane(ls, 0));
     } else {
       const inv = splat(1 / sum);
       i = 0;

@@ -4,7 +4,7 @@ import { fmt } from '../core/shape.js';
 import type { Tensor } from '../core/tensor.js';
 import { zeros } from '../ops/creation.js';
 import { eq, where } from '../ops/elementwise.js';
-import { embedding } from '../ops/indexing.js';
+import { checkIndex, embedding } from '../ops/indexing.js';
 import { unsqueeze } from '../ops/movement.js';
 import { normal } from './init.js';
 import { type ConfigValues, Module } from './module.js';
@@ -56,6 +56,7 @@ export class Embedding extends Module {
     const name = `Embedding(${this.numEmbeddings}, ${this.embeddingDim})`;
     tensorArg(name, ids, 'ids');
     if (ids.dtype !== 'int32') throw new TypeError(`${name}: ids must be an int32 tensor, got ${ids.dtype} of shape ${fmt(ids.shape)}`);
+    checkIndex(name, ids, this.numEmbeddings, 0, 'ids', `a table of ${this.numEmbeddings} embeddings`);
     const out = embedding(ids, this.weight);
     if (this.paddingIdx === null) return out;
     // same values, but the padding positions take the detached branch: no gradient to that row

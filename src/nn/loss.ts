@@ -158,6 +158,7 @@ export function nllLoss(input: Tensor, target: Tensor, options: NLLOptions = {})
   if (input.ndim < 2) throw new RangeError(`nllLoss: input must be (N, C) or (N, C, d...), got shape ${fmt(input.shape)}`);
   const [n, c, ...spatial] = input.shape;
   if (target.dtype !== 'int32') throw new TypeError(`nllLoss: target must be int32 class indices, got ${target.dtype}`);
+  if (!Number.isInteger(ignoreIndex)) throw new TypeError(`nllLoss: ignoreIndex must be an integer, got ${String(ignoreIndex)}`);
   if (fmt(target.shape) !== fmt([n, ...spatial])) {
     throw new RangeError(`nllLoss: target shape ${fmt(target.shape)} must be ${fmt([n, ...spatial])} for input ${fmt(input.shape)}`);
   }
@@ -173,7 +174,10 @@ export function nllLoss(input: Tensor, target: Tensor, options: NLLOptions = {})
   let total = 0;
   for (let r = 0; r < tv.length; r++) {
     if (tv[r] === ignoreIndex) continue;
-    if (tv[r] < 0 || tv[r] >= c) throw new RangeError(`nllLoss: target ${tv[r]} is out of range for ${c} classes (element ${r})`);
+    if (tv[r] < 0 || tv[r] >= c)
+      throw new RangeError(
+        `nllLoss: target ${tv[r]} is out of range for ${c} classes (element ${r}; valid: 0 to ${c - 1}, or ignoreIndex ${ignoreIndex})`,
+      );
     index[r] = tv[r];
     rowWeight[r] = w ? w[tv[r]] : 1;
     total += rowWeight[r];

@@ -1,8 +1,9 @@
 // Creating tensors: from data, constants, ranges, identity, and random values from the seedable
-// default generator (manualSeed).
+// default generator (manualSeed). Every creation op checks its shape and size first, naming itself
+// and the shape; values converted to int32 follow core/dtype.ts (truncation; NaN or overflow errs).
 
-import { assertDType, type DType } from '../core/dtype.js';
-import { filled, fromArray } from '../core/exec.js';
+import { assertDType, type DType, fitsInt32, INT32_MAX, INT32_MIN } from '../core/dtype.js';
+import { checkAllocation, filled, fromArray } from '../core/exec.js';
 import { defaultGenerator, type Generator } from '../core/random.js';
 import { checkShape, sizeOf } from '../core/shape.js';
 import { assertTensor, type NestedArray, Tensor } from '../core/tensor.js';
@@ -30,10 +31,13 @@ function dtypeOf(options: TensorOptions, fallback: DType = 'float32', op = 'tens
   return options.dtype === undefined ? fallback : assertDType(op, 'dtype', options.dtype);
 }
 
-function toShape(op: string, shape: ShapeArg): number[] {
+/** The checked shape: non-negative integers, of a size the tensor heap can hold as `dtype`. */
+function toShape(op: string, shape: ShapeArg, dtype: DType = 'float32'): number[] {
   const s = typeof shape === 'number' ? [shape] : Array.isArray(shape) ? [...shape] : null;
   if (s === null) throw new TypeError(`${op}: shape must be a number or an array of numbers, got ${String(shape)}`);
-  return checkShape(op, s);
+  checkShape(op, s);
+  checkAllocation(op, s, dtype);
+  return s;
 }
 
 /**
@@ -77,67 +81,77 @@ export function tensor(
     if (sawBool && !sawNum) inferred = 'bool';
     flat = out;
   }
-  return finish(fromArray(shape, flat, dtypeOf(options, inferred)), options);
+  return finish(fromArray(shape, flat, dtypeOf(options, inferred), 'tensor'), options);
 }
 
 /** A tensor of zeros. @example zeros([2, 3]) */
 export function zeros(shape: ShapeArg, options: TensorOptions = {}): Tensor {
-  return finish(filled(toShape('zeros', shape), 0, dtypeOf(options, 'float32', 'zeros')), options);
+  const dtype = dtypeOf(options, 'float32', 'zeros');
+  return finish(filled(toShape('zeros', shape, dtype), 0, dtype, 'zeros'), options);
 }
 
 /** A tensor of ones. @example ones([4]) */
 export function ones(shape: ShapeArg, options: TensorOptions = {}): Tensor {
-  return finish(filled(toShape('ones', shape), 1, dtypeOf(options, 'float32', 'ones')), options);
+  const dtype = dtypeOf(options, 'float32', 'ones');
+  return finish(filled(toShape('ones', shape, dtype), 1, dtype, 'ones'), options);
 }
 
-/** A tensor filled with `value`. @example full([2, 2], 7) */
+/** A tensor filled with `value` (int32: truncated; NaN or out of range is an error). @example full([2, 2], 7) */
 export function full(shape: ShapeArg, value: number | boolean, options: TensorOptions = {}): Tensor {
   if (typeof value !== 'number' && typeof value !== 'boolean')
     throw new TypeError(`full: value must be a number or boolean, got ${typeof value}`);
   const dtype = dtypeOf(options, typeof value === 'boolean' ? 'bool' : 'float32', 'full');
-  return finish(filled(toShape('full', shape), Number(value), dtype), options);
+  return finish(filled(toShape('full', shape, dtype), Number(value), dtype, 'full'), options);
 }
 
 /**
- * Values from `start` to `end` (exclusive) by `step`; `arange(n)` is 0..n-1.
+ * Values from `start` to `end` (exclusive) by `step`; `arange(n)` is 0..n-1. With dtype int32,
+ * `start` and `step` must be integers and every value must fit int32.
  * @example arange(5).toArray() // [0, 1, 2, 3, 4]
  */
 export function arange(start: number, end?: number, step = 1, options: TensorOptions = {}): Tensor {
   const [s, e] = end === undefined ? [0, start] : [start, end];
   if (![s, e, step].every(Number.isFinite) || step === 0)
     throw new RangeError(`arange: start, end and step must be finite and step nonzero, got ${s}, ${e}, ${step}`);
+  const dtype = dtypeOf(options, 'float32', 'arange');
+  if (dtype === 'int32' && !(Number.isInteger(s) && Number.isInteger(step)))
+    throw new RangeError(`arange: start and step must be integers for dtype int32, got start ${s}, step ${step}`);
   const n = Math.max(0, Math.ceil((e - s) / step));
+  checkAllocation('arange', [n], dtype);
   const data = new Float64Array(n);
   for (let i = 0; i < n; i++) data[i] = s + i * step;
-  return finish(fromArray([n], data, dtypeOf(options)), options);
+  return finish(fromArray([n], data, dtype, 'arange'), options);
 }
 
 /** `steps` evenly spaced values from `start` to `end` inclusive. @example linspace(0, 1, 5) */
 export function linspace(start: number, end: number, steps: number, options: TensorOptions = {}): Tensor {
   if (!Number.isInteger(steps) || steps < 0) throw new RangeError(`linspace: steps must be a non-negative integer, got ${steps}`);
+  const dtype = dtypeOf(options, 'float32', 'linspace');
+  checkAllocation('linspace', [steps], dtype);
   const data = new Float64Array(steps);
   const step = steps > 1 ? (end - start) / (steps - 1) : 0;
   // symmetric evaluation, as PyTorch does, so the last value is exactly `end`
   for (let i = 0; i < steps; i++) data[i] = i < steps / 2 ? start + i * step : end - (steps - 1 - i) * step;
-  return finish(fromArray([steps], data, dtypeOf(options)), options);
+  return finish(fromArray([steps], data, dtype, 'linspace'), options);
 }
 
 /** An identity matrix (n, m). @example eye(3) */
 export function eye(n: number, m = n, options: TensorOptions = {}): Tensor {
-  const [rows, cols] = toShape('eye', [n, m]);
+  const dtype = dtypeOf(options, 'float32', 'eye');
+  const [rows, cols] = toShape('eye', [n, m], dtype);
   const data = new Float32Array(rows * cols);
   for (let i = 0; i < Math.min(rows, cols); i++) data[i * cols + i] = 1;
-  return finish(fromArray([rows, cols], data, dtypeOf(options)), options);
+  return finish(fromArray([rows, cols], data, dtype, 'eye'), options);
 }
 
 function random(op: string, shape: ShapeArg, options: RandomOptions, draw: (g: Generator) => number): Tensor {
+  const dtype = dtypeOf(options, 'float32', op);
+  if (dtype !== 'float32') throw new TypeError(`${op}: dtype must be float32, got ${dtype}`);
   const s = toShape(op, shape);
   const g = options.generator ?? defaultGenerator;
   const data = new Float32Array(sizeOf(s));
   for (let i = 0; i < data.length; i++) data[i] = draw(g);
-  const dtype = dtypeOf(options);
-  if (dtype !== 'float32') throw new TypeError(`${op}: dtype must be float32, got ${dtype}`);
-  return finish(fromArray(s, data), options);
+  return finish(fromArray(s, data, 'float32', op), options);
 }
 
 /** Uniform values in [0, 1). @example manualSeed(0); rand([2, 2]) */
@@ -154,11 +168,13 @@ export function randn(shape: ShapeArg, options: RandomOptions = {}): Tensor {
 export function randint(low: number, high: number, shape: ShapeArg, options: RandomOptions = {}): Tensor {
   if (!Number.isInteger(low) || !Number.isInteger(high) || high <= low)
     throw new RangeError(`randint: need integers low < high, got ${low}, ${high}`);
-  const s = toShape('randint', shape);
+  if (!fitsInt32(low) || !fitsInt32(high - 1))
+    throw new RangeError(`randint: low and high - 1 must fit int32 [${INT32_MIN}, ${INT32_MAX}], got ${low}, ${high}`);
+  const s = toShape('randint', shape, 'int32');
   const g = options.generator ?? defaultGenerator;
   const data = new Int32Array(sizeOf(s));
   for (let i = 0; i < data.length; i++) data[i] = g.int(low, high);
-  return finish(fromArray(s, data, 'int32'), { ...options, dtype: 'int32' });
+  return finish(fromArray(s, data, 'int32', 'randint'), { ...options, dtype: 'int32' });
 }
 
 const shapeOfArg = (op: string, t: Tensor): readonly number[] => {
@@ -186,5 +202,5 @@ export const randintLike = (t: Tensor, low: number, high: number, options: Rando
 
 /** A 0-d tensor. @example scalar(3.5) */
 export function scalar(value: number, options: TensorOptions = {}): Tensor {
-  return finish(fromArray([], [value], dtypeOf(options)), options);
+  return finish(fromArray([], [value], dtypeOf(options, 'float32', 'scalar'), 'scalar'), options);
 }

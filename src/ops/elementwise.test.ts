@@ -26,6 +26,7 @@ import {
   softplus,
   tensor,
   where,
+  zeros,
 } from '../index.js';
 
 const values = (t: { toTypedArray(): ArrayLike<number> }) => Array.from(t.toTypedArray());
@@ -137,4 +138,15 @@ test('clamp with one bound, and its gradient passes only where not clipped', () 
   assert.deepEqual(clamp(x, null, 1).toArray(), [-2, 0.5, 1]);
   clamp(x, -1, 1).sum().backward();
   assert.deepEqual(x.grad?.toArray(), [0, 1, 0]);
+});
+
+test('maskedFill refuses a mask that does not broadcast to the input shape, like PyTorch (it returned the larger shape)', () => {
+  assert.throws(
+    () => maskedFill(zeros([3]), tensor([[true, false, true]]).expand([2, 3]), 1),
+    /^RangeError: maskedFill: mask of shape \[2, 3\] cannot be broadcast to the input's shape \[3\]$/,
+  );
+  assert.deepEqual(maskedFill(zeros([2, 3]), tensor([true, false, true]), 1).toArray(), [
+    [1, 0, 1],
+    [1, 0, 1],
+  ]);
 });

@@ -3,7 +3,7 @@
 
 import type { BinaryOp, UnaryOp } from '../backend/backend.js';
 import { attach, isGradEnabled } from '../core/autograd.js';
-import { assertDType, type DType, promoteTypes } from '../core/dtype.js';
+import { assertDType, type DType, fitsInt32, promoteTypes, toInt32 } from '../core/dtype.js';
 import { copyInto, copyOf, emptyTensor, filled, launch, sameShape, strided } from '../core/exec.js';
 import { broadcastShapes, fmt, type Shape } from '../core/shape.js';
 import { assertTensor, Tensor, type TensorLike } from '../core/tensor.js';
@@ -11,14 +11,18 @@ import { min, sumTo } from './reduce.js';
 
 // ---- helpers ------------------------------------------------------------------------------
 
-/** `x` as a tensor; numbers become scalars of `like`'s dtype (float32 when non-integral). */
+/**
+ * `x` as a tensor; numbers become scalars of `like`'s dtype, or float32 when `like` is bool or
+ * the number is no int32 (fractional, non-finite, out of range): `intTensor.add(3e9)` is a float
+ * result, never a wrapped integer.
+ */
 export function toTensor(x: TensorLike, like?: Tensor, op?: string): Tensor {
   if (x instanceof Tensor) return x;
   if (typeof x === 'boolean') return filled([], x ? 1 : 0, 'bool');
   if (typeof x !== 'number') throw new TypeError(`${op === undefined ? '' : `${op}: `}expected a Tensor or a number, got ${describe(x)}`);
   let dtype: DType = like?.dtype ?? 'float32';
-  if (dtype === 'bool' || (dtype === 'int32' && !Number.isInteger(x))) dtype = 'float32';
-  return filled([], x, dtype);
+  if (dtype === 'bool' || (dtype === 'int32' && !(Number.isInteger(x) && fitsInt32(x)))) dtype = 'float32';
+  return filled([], x, dtype, op);
 }
 
 function describe(x: unknown): string {
@@ -39,7 +43,7 @@ function requireFloat(op: string, t: Tensor): void {
 function unaryRaw(op: UnaryOp, x: Tensor, alpha = 0, outDtype: DType = x.dtype): Tensor {
   return launch((b) => {
     const sx = strided(x);
-    const out = emptyTensor(x.shape, outDtype);
+    const out = emptyTensor(x.shape, outDtype, op);
     b.unary(op, sx, out.ptr(), outDtype, alpha);
     return out;
   });
@@ -50,7 +54,7 @@ function binaryRaw(name: string, op: BinaryOp, a: Tensor, b: Tensor, outDtype: D
   return launch((be) => {
     const sa = strided(a, shape);
     const sb = strided(b, shape);
-    const out = emptyTensor(shape, outDtype);
+    const out = emptyTensor(shape, outDtype, name);
     be.binary(op, sa, sb, out.ptr(), outDtype);
     return out;
   });
@@ -278,7 +282,7 @@ export function where(condition: TensorLike, a: TensorLike, b: TensorLike): Tens
     const sc = strided(c, shape);
     const sa = strided(ta, shape);
     const sb = strided(tb, shape);
-    const out = emptyTensor(shape, dt);
+    const out = emptyTensor(shape, dt, 'where');
     be.where(sc, sa, sb, out.ptr(), dt);
     return out;
   });
@@ -293,19 +297,28 @@ export function maskedFill(x: Tensor, mask: TensorLike, value: number): Tensor {
   assertTensor('maskedFill', x);
   const m = toTensor(mask, undefined, 'maskedFill');
   if (m.dtype !== 'bool') throw new TypeError(`maskedFill: mask must be a bool tensor, got ${m.dtype}`);
-  broadcastShapes('maskedFill', x.shape, m.shape);
-  const out = where(m, toTensor(value, x), x);
+  if (!sameShape(broadcastShapes('maskedFill', x.shape, m.shape), x.shape))
+    throw new RangeError(`maskedFill: mask of shape ${fmt(m.shape)} cannot be broadcast to the input's shape ${fmt(x.shape)}`);
+  if (typeof value !== 'number' && typeof value !== 'boolean')
+    throw new TypeError(`maskedFill: value must be a number, got ${describe(value)}`);
+  // the value takes x's dtype, by the int32 rule of core/dtype.ts (3e9 into int32 is an error)
+  const v = x.dtype === 'int32' ? toInt32('maskedFill', 'value', Number(value)) : Number(value);
+  const out = where(m, toTensor(v, x), x);
   return out.dtype === x.dtype ? out : cast(out, x.dtype);
 }
 
 // ---- dtype and copies ---------------------------------------------------------------------
 
-/** `x` converted to `dtype` (float -> int truncates toward zero; nonzero -> true). */
+/**
+ * `x` converted to `dtype`: float -> int32 truncates toward zero and refuses NaN, infinities and
+ * values outside int32 (see core/dtype.ts); nonzero -> true.
+ * @example cast(tensor([2.7, -2.7]), 'int32').toArray() // [2, -2]
+ */
 export function cast(x: Tensor, dtype: DType): Tensor {
   assertTensor('to', x);
   assertDType('to', 'dtype', dtype);
   if (x.dtype === dtype) return x;
-  return copyOf(x, dtype);
+  return copyOf(x, dtype, 'to');
 }
 
 /** A contiguous copy that stays in the graph. */
@@ -320,9 +333,10 @@ export function clone(x: Tensor): Tensor {
  * errors. Refuses leaves that require grad in grad mode, and expanded (stride 0) destinations.
  */
 export function copyInPlace(dst: Tensor, src: TensorLike, op = 'copy_'): void {
-  const s = toTensor(src, dst, op);
+  // a number into int32 converts exactly by the int32 rule (not through a float32 scalar)
+  const s = typeof src === 'number' && dst.dtype === 'int32' ? filled([], toInt32(op, 'value', src), 'int32', op) : toTensor(src, dst, op);
   checkInPlace(dst, s, op);
-  copyInto(s, dst);
+  copyInto(s, dst, op);
 }
 
 /** dst = dst (op) src in dst's own memory: no temporary when dst is dense and src cannot overlap it. */
@@ -331,7 +345,7 @@ export function updateInPlace(dst: Tensor, op: 'add' | 'sub' | 'mul', src: Tenso
   checkInPlace(dst, s, name);
   const direct = dst.isContiguous() && promoteTypes(dst.dtype, s.dtype) === dst.dtype && (s.storage !== dst.storage || s === dst);
   if (!direct) {
-    copyInto(op === 'add' ? add(dst, s) : op === 'sub' ? sub(dst, s) : mul(dst, s), dst);
+    copyInto(op === 'add' ? add(dst, s) : op === 'sub' ? sub(dst, s) : mul(dst, s), dst, name);
     return;
   }
   launch((b) => {

@@ -1,26 +1,34 @@
 // Index ops: gather (torch.gather), indexSelect and embedding lookup, with scatter-add gradients.
+// Indices must lie in [0, size) as in PyTorch: a negative index is an error, never the last row.
 
 import { attach } from '../core/autograd.js';
-import { emptyTensor, filled, fromArray, launch } from '../core/exec.js';
+import { position } from '../core/dtype.js';
+import { emptyTensor, filled, launch } from '../core/exec.js';
 import { fmt, normAxis, sizeOf } from '../core/shape.js';
 import { assertTensor, type Tensor } from '../core/tensor.js';
 import { contiguous, reshape } from './movement.js';
-import { max, min } from './reduce.js';
 
-/** Checks an index tensor's dtype and that every index lies in [0, n) (negative ones count from the end). */
-function checkIndex(op: string, index: Tensor, n: number, dim: number): Tensor {
-  if (index.dtype !== 'int32') throw new TypeError(`${op}: index must be an int32 tensor, got ${index.dtype}`);
-  if (index.size === 0) return contiguous(index);
-  const lo = min(index).item();
-  const hi = max(index).item();
-  if (lo < -n || hi >= n) {
-    throw new RangeError(`${op}: index ${lo < -n ? lo : hi} is out of range for dim ${dim} of size ${n}`);
+/**
+ * Checks an index tensor's dtype and that every index lies in [0, n), like PyTorch, which raises
+ * for negative indices here ("index out of range in self"); the error names the op, the
+ * argument, the first bad index with its position, and the valid range (`of` says of what).
+ * Returns the index as a contiguous tensor.
+ * @example checkIndex('indexSelect', tensor([0, -1], { dtype: 'int32' }), 3, 0) // RangeError: indexSelect: index -1 at [1] ...
+ */
+export function checkIndex(op: string, index: Tensor, n: number, dim: number, arg = 'index', of = `dim ${dim} of size ${n}`): Tensor {
+  if (index.dtype !== 'int32') throw new TypeError(`${op}: ${arg} must be an int32 tensor, got ${index.dtype}`);
+  const c = contiguous(index);
+  if (index.size === 0) return c;
+  const flat = c.toTypedArray();
+  for (let i = 0; i < flat.length; i++) {
+    const v = flat[i];
+    if (v < 0 || v >= n) {
+      const valid = n === 0 ? 'none: the dim is empty' : `0 to ${n - 1}`;
+      const at = index.ndim === 0 ? '' : ` at ${position(i, index.shape)}`;
+      throw new RangeError(`${op}: ${arg} ${v}${at} is out of range for ${of} (valid: ${valid}; negative indices are not allowed)`);
+    }
   }
-  if (lo >= 0) return contiguous(index);
-  // wrap negative indices
-  const flat = index.toTypedArray();
-  for (let i = 0; i < flat.length; i++) if (flat[i] < 0) flat[i] += n;
-  return fromArray(index.shape, flat, 'int32');
+  return c;
 }
 
 /**
@@ -32,7 +40,11 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
   assertTensor('indexSelect', index, 'index');
   const d = normAxis('indexSelect', dim, x.ndim);
   if (index.ndim !== 1) throw new RangeError(`indexSelect: index must be 1-D, got shape ${fmt(index.shape)}`);
-  const idx = checkIndex('indexSelect', index, x.shape[d], d);
+  return selectRows(x, d, checkIndex('indexSelect', index, x.shape[d], d));
+}
+
+/** indexSelect on a checked, contiguous 1-D index. */
+function selectRows(x: Tensor, d: number, idx: Tensor): Tensor {
   const cx = contiguous(x);
   const outer = sizeOf(x.shape.slice(0, d));
   const inner = sizeOf(x.shape.slice(d + 1));
@@ -41,7 +53,7 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
   const y = launch((b) => {
     const px = cx.ptr();
     const pi = idx.ptr();
-    const out = emptyTensor(shape, x.dtype);
+    const out = emptyTensor(shape, x.dtype, 'indexSelect');
     b.indexSelect(px, x.dtype, outer, x.shape[d], inner, pi, idx.size, out.ptr());
     return out;
   });
@@ -73,7 +85,7 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
   const y = launch((b) => {
     const px = cx.ptr();
     const pi = idx.ptr();
-    const out = emptyTensor(idx.shape, x.dtype);
+    const out = emptyTensor(idx.shape, x.dtype, 'gather');
     b.gather(px, x.dtype, x.shape, d, pi, idx.shape, out.ptr());
     return out;
   });
@@ -93,8 +105,7 @@ export function embedding(indices: Tensor, weight: Tensor): Tensor {
   assertTensor('embedding', indices, 'indices');
   assertTensor('embedding', weight, 'weight');
   if (weight.ndim !== 2) throw new RangeError(`embedding: weight must be 2-D (numEmbeddings, dim), got shape ${fmt(weight.shape)}`);
-  checkIndex('embedding', indices, weight.shape[0], 0);
-  const flat = reshape(indices, [indices.size]);
-  const rows = indexSelect(weight, 0, flat);
+  const idx = checkIndex('embedding', indices, weight.shape[0], 0, 'indices', `weight ${fmt(weight.shape)} with ${weight.shape[0]} rows`);
+  const rows = selectRows(weight, 0, reshape(idx, [indices.size]));
   return reshape(rows, [...indices.shape, weight.shape[1]]);
 }

@@ -60,7 +60,7 @@ function matmulRaw(a0: Tensor, b0: Tensor, batch: number[], m: number, n: number
   return launch((be) => {
     const pa = a.ptr();
     const pb = b.ptr();
-    const out = emptyTensor([...batch, m, n]);
+    const out = emptyTensor([...batch, m, n], 'float32', 'matmul');
     const pc = out.ptr();
     const idx = new Array<number>(batch.length).fill(0);
     for (let i = 0; i < nb; i++) {

@@ -150,3 +150,17 @@ test('gradients flow from views back to the base', () => {
     [0, 10, 1000],
   ]);
 });
+
+test('slice refuses fractional starts and ends (was a view at a fractional offset)', () => {
+  const x = arange(6).reshape([3, 2]);
+  assert.throws(() => x.slice([0.5, 2]), /^RangeError: slice: start must be an integer or null, got 0\.5 \(dim 0\)$/);
+  assert.throws(() => x.slice(null, [0, 1.5]), /^RangeError: slice: end must be an integer or null, got 1\.5 \(dim 1\)$/);
+  assert.throws(
+    () => x.slice('1' as never),
+    /^TypeError: slice: spec for dim 0 must be an index, null or \[start, end, step\], got string$/,
+  );
+  assert.deepEqual(x.slice([-2, null]).toArray(), [
+    [2, 3],
+    [4, 5],
+  ]);
+});

@@ -45,7 +45,7 @@ function inferShape(op: string, x: Tensor, shape: readonly number[]): number[] {
 export function contiguous(x: Tensor): Tensor {
   assertTensor('contiguous', x);
   if (x.isContiguous()) return x;
-  const y = copyOf(x);
+  const y = copyOf(x, x.dtype, 'contiguous');
   return attach(y, 'contiguous', [x], (g) => [g]);
 }
 
@@ -179,8 +179,16 @@ export function slice(x: Tensor, ...specs: SliceSpec[]): Tensor {
       offset += (spec < 0 ? spec + n : spec) * x.strides[d];
       return;
     }
+    if (spec !== null && !Array.isArray(spec))
+      throw new TypeError(`slice: spec for dim ${d} must be an index, null or [start, end, step], got ${describeValue(spec)}`);
     const [start, end, step = 1] = spec ?? [];
     if (!Number.isInteger(step) || step <= 0) throw new RangeError(`slice: step must be a positive integer, got ${step} (dim ${d})`);
+    for (const [name, v] of [
+      ['start', start],
+      ['end', end],
+    ] as const) {
+      if (v != null && !Number.isInteger(v)) throw new RangeError(`slice: ${name} must be an integer or null, got ${v} (dim ${d})`);
+    }
     const clampIdx = (v: number | null | undefined, dflt: number) => (v == null ? dflt : Math.min(Math.max(v < 0 ? v + n : v, 0), n));
     const s = clampIdx(start, 0);
     const e = clampIdx(end, n);
@@ -334,7 +342,7 @@ export function pad(x: Tensor, padding: readonly number[], value = 0): Tensor {
     inner[d] = [Math.max(0, lo), shape[d] - Math.max(0, hi)];
   }
   const src = slice(x, ...crop);
-  const y = filled(shape, value, x.dtype);
+  const y = filled(shape, value, x.dtype, 'pad');
   copyInto(src, slice(y, ...inner));
   return attach(y, 'pad', [src], (g) => [contiguous(slice(g, ...inner))]);
 }

@@ -2,7 +2,20 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { crossEntropy, dropout, logSoftmax, manualSeed, ones, softmax, sum, tensor } from '../index.js';
+import {
+  crossEntropy,
+  dropout,
+  getBackend,
+  listBackends,
+  logSoftmax,
+  manualSeed,
+  nllLoss,
+  ones,
+  setBackend,
+  softmax,
+  sum,
+  tensor,
+} from '../index.js';
 
 const close = (a: number, b: number, tol = 1e-6) =>
   assert.ok(Math.abs(a - b) <= tol * Math.max(1, Math.abs(b)), `${a} is not close to ${b}`);
@@ -107,4 +120,52 @@ test('dropout scales kept values by 1 / (1 - p) and is the identity when not tra
   assert.ok(kept.every((v) => Math.abs(v - 1 / 0.75) < 1e-6));
   assert.ok(Math.abs(kept.length / 1000 - 0.75) < 0.05);
   assert.deepEqual(Array.from(dropout(tensor([1, 2]), 1).toTypedArray()), [0, 0]);
+});
+
+test('logSoftmax keeps small log-probabilities next to a large max, on every backend: (x - max) - log(sum)', () => {
+  // exact values for the float32 inputs 1000 and 994.70001220703125 (float64 math)
+  const d = Math.fround(994.7) - 1000;
+  const want = [-Math.log1p(Math.exp(d)), d - Math.log1p(Math.exp(d))];
+  const prev = getBackend();
+  try {
+    for (const b of listBackends()) {
+      setBackend(b);
+      // before the fix, wasm gave [-0.0050048828, -5.3049927]: x - (max + log(sum)) rounded at 1000's float32 step
+      const got = logSoftmax(tensor([[1000, 994.7]])).toArray() as number[][];
+      for (const [i, v] of got[0].entries()) close(v, want[i], 1e-6);
+      const wide = tensor([Array.from({ length: 19 }, (_, i) => 1000 - i * 0.37)]); // SIMD body and tail
+      const ref = (wide.toArray() as number[][])[0];
+      const lse = 1000 + Math.log(ref.reduce((a, v) => a + Math.exp(v - 1000), 0));
+      for (const [i, v] of (logSoftmax(wide).toArray() as number[][])[0].entries()) close(v, ref[i] - lse, 2e-6);
+      // crossEntropy is fused with the same kernel
+      close(crossEntropy(tensor([[1000, 994.7]]), int([0])).item(), -want[0], 1e-5);
+    }
+  } finally {
+    setBackend(prev);
+  }
+});
+
+test('crossEntropy and nllLoss refuse negative and too large targets and a fractional ignoreIndex, naming the valid range', () => {
+  const x = tensor([
+    [1, 2, 3],
+    [0, 0, 0],
+  ]);
+  assert.throws(
+    () => crossEntropy(x, int([-1, 0])),
+    /^RangeError: crossEntropy: target -1 is out of range for 3 classes \(row 0; valid: 0 to 2, or ignoreIndex -100\)$/,
+  );
+  assert.throws(
+    () => nllLoss(logSoftmax(x), int([0, 3])),
+    /^RangeError: nllLoss: target 3 is out of range for 3 classes \(element 1; valid: 0 to 2, or ignoreIndex -100\)$/,
+  );
+  assert.throws(
+    () => crossEntropy(x, int([0, 0]), { ignoreIndex: 0.5 }),
+    /^TypeError: crossEntropy: ignoreIndex must be an integer, got 0\.5$/,
+  );
+  assert.throws(
+    () => nllLoss(logSoftmax(x), int([0, 0]), { ignoreIndex: Number.NaN }),
+    /^TypeError: nllLoss: ignoreIndex must be an integer, got NaN$/,
+  );
+  // an ignored target may lie outside the classes, as in PyTorch
+  close(crossEntropy(x, int([-1, 2]), { ignoreIndex: -1 }).item(), Math.log(3));
 });

@@ -17,7 +17,7 @@ function softmaxLast(x: Tensor, log: boolean): Tensor {
   const rows = cols === 0 ? 0 : x.size / cols;
   return launch((b) => {
     const p = cx.ptr();
-    const out = emptyTensor(x.shape);
+    const out = emptyTensor(x.shape, 'float32', log ? 'logSoftmax' : 'softmax');
     if (rows > 0) b.softmax(p, rows, cols, out.ptr(), log);
     return out;
   });
@@ -85,6 +85,7 @@ export function crossEntropy(logits: Tensor, target: Tensor, options: CrossEntro
   if (logits.ndim < 2) throw new RangeError(`crossEntropy: logits must be (N, C) or (N, C, d...), got shape ${fmt(logits.shape)}`);
   if (!(labelSmoothing >= 0 && labelSmoothing <= 1))
     throw new RangeError(`crossEntropy: labelSmoothing must be in [0, 1], got ${labelSmoothing}`);
+  if (!Number.isInteger(ignoreIndex)) throw new TypeError(`crossEntropy: ignoreIndex must be an integer, got ${String(ignoreIndex)}`);
   if (reduction !== 'mean' && reduction !== 'sum' && reduction !== 'none')
     throw new RangeError(`crossEntropy: reduction must be 'mean', 'sum' or 'none', got ${String(reduction)}`);
   const c = logits.shape[1];
@@ -134,7 +135,10 @@ export function crossEntropy(logits: Tensor, target: Tensor, options: CrossEntro
     for (let r = 0; r < rows; r++) {
       const t = tv[r];
       if (t === ignoreIndex) continue;
-      if (t < 0 || t >= c) throw new RangeError(`crossEntropy: target ${t} is out of range for ${c} classes (row ${r})`);
+      if (t < 0 || t >= c)
+        throw new RangeError(
+          `crossEntropy: target ${t} is out of range for ${c} classes (row ${r}; valid: 0 to ${c - 1}, or ignoreIndex ${ignoreIndex})`,
+        );
       const wr = w ? w[t] : 1;
       denom += wr;
       for (let k = 0; k < c; k++) {

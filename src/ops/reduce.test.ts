@@ -139,3 +139,65 @@ test('composite reductions (var, std, logSumExp) leave only their result behind,
     assert.ok(left <= 65536 + 1024, `${left} bytes left (the gradient is 65536)`);
   }
 });
+
+test('std has gradient 0 where the spread is zero, like PyTorch (was NaN)', () => {
+  for (const options of [undefined, { correction: 0 }, { unbiased: false }]) {
+    const x = tensor(
+      [
+        [2, 2, 2],
+        [1, 2, 4],
+      ],
+      { requiresGrad: true },
+    );
+    std(x, 1, options).sum().backward();
+    const g = x.grad?.toArray() as number[][];
+    assert.deepEqual(g[0], [0, 0, 0], `zero spread, options ${JSON.stringify(options)}`);
+    // the other row: (x - mean) / ((n - c) std), as torch.autograd gives
+    const c = options === undefined ? 1 : 0;
+    const m = 7 / 3;
+    const s = Math.sqrt(((1 - m) ** 2 + (2 - m) ** 2 + (4 - m) ** 2) / (3 - c));
+    for (const [i, v] of [1, 2, 4].entries()) close(g[1][i], (v - m) / ((3 - c) * s), 1e-5);
+  }
+  const z = zeros([4], { requiresGrad: true });
+  std(z).backward();
+  assert.deepEqual(z.grad?.toArray(), [0, 0, 0, 0]);
+});
+
+test('var and std read { unbiased: false } as PyTorch does, and refuse conflicting or unknown options', () => {
+  const x = tensor([1, 2, 3, 4]);
+  close(variance(x, 0, { unbiased: false }).item(), 1.25); // was 1.6666666 (the option was ignored)
+  close(variance(x, 0, { unbiased: true }).item(), 5 / 3);
+  close(std(x, 0, { unbiased: false }).item(), Math.sqrt(1.25));
+  close(x.var(0, { correction: 0 }).item(), 1.25);
+  close(variance(x, 0, { unbiased: false, correction: 0 }).item(), 1.25);
+  assert.deepEqual(variance(tensor([[1, 3]]), 1, { unbiased: false, keepDim: true }).shape, [1, 1]);
+  assert.throws(
+    () => variance(x, 0, { unbiased: false, correction: 1 }),
+    /^RangeError: var: unbiased: false \(correction 0\) conflicts with correction: 1; give one of them$/,
+  );
+  assert.throws(
+    () => std(x, 0, { unbaised: false } as never),
+    /^TypeError: std: unknown option 'unbaised' \(known: correction, unbiased, keepDim\)$/,
+  );
+  assert.throws(() => std(x, 0, { unbiased: 0 } as never), /^TypeError: std: unbiased must be a boolean, got number$/);
+  assert.throws(() => variance(x, 0, { correction: -1 }), /^RangeError: var: correction must be a non-negative number, got -1$/);
+  assert.throws(() => variance(x, 0, true as never), /^TypeError: var: options must be an object/);
+});
+
+test('var and std of equal values are exactly 0 even where the float32 mean rounds, with gradient 0 (found by the composition suite)', () => {
+  // float32 values whose mean of 3 (or 5) rounds off: fround(fround(3 v) / 3) !== v
+  for (const v of [3.6795248985290527, 0.11744357645511627, -1.944807529449463]) {
+    const x = tensor([v, v, v], { requiresGrad: true });
+    const s = std(x);
+    assert.equal(s.item(), 0, `std of three ${v}`);
+    s.backward();
+    assert.deepEqual(x.grad?.toArray(), [0, 0, 0], `gradient at ${v}`);
+    assert.equal(variance(tensor([[v], [v], [v], [v], [v]]), 0).item(), 0);
+  }
+  // equal values along an expanded dim (a view with stride 0), as in the case the suite found
+  const w = tensor([[3.6795248985290527], [-3.3788671493530273]], { requiresGrad: true });
+  std(w.expand([2, 3]), 1, { correction: 1 })
+    .sum()
+    .backward();
+  assert.deepEqual(w.grad?.toArray(), [[0], [0]]);
+});

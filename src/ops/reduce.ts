@@ -2,7 +2,7 @@
 // var, std, logSumExp; and sumTo, which folds a broadcast gradient back to an input's shape.
 
 import type { ReduceOp } from '../backend/backend.js';
-import { attach, composite } from '../core/autograd.js';
+import { attach, composite, noGrad } from '../core/autograd.js';
 import type { DType } from '../core/dtype.js';
 import { emptyTensor, filled, launch } from '../core/exec.js';
 import { fmt, normAxes, normAxis, type Shape, sizeOf } from '../core/shape.js';
@@ -155,7 +155,7 @@ function argReduce(op: 'argmax' | 'argmin', x: Tensor, dim: number | undefined, 
   const shape = flat ? (keepDim ? x.shape.map(() => 1) : []) : reducedShape(x.shape, [axis], keepDim);
   return launch((b) => {
     const p = bx.ptr();
-    const out = emptyTensor(shape, 'int32');
+    const out = emptyTensor(shape, 'int32', op);
     b.argReduce(op, p, bx.dtype, outer, r, inner, out.ptr());
     return out;
   });
@@ -168,32 +168,94 @@ export const argmin = (x: Tensor, dim?: number, keepDim = false): Tensor => argR
 export interface VarOptions {
   /** Subtracted from the count in the divisor: 1 (default) is Bessel's unbiased estimate. */
   correction?: number;
+  /** PyTorch's older spelling: true is correction 1, false is correction 0 (the population variance). */
+  unbiased?: boolean;
   keepDim?: boolean;
 }
 
-/** Variance over `dim` (all dims when omitted), with Bessel's correction by default. */
-export function variance(x: Tensor, dim?: Dims, options: VarOptions = {}): Tensor {
+/** The checked options of var and std: a conflicting or unknown option is an error naming it. */
+function varOptions(op: string, options: VarOptions | undefined): { correction: number; keepDim: boolean } {
+  if (options === undefined) return { correction: 1, keepDim: false };
+  if (options === null || typeof options !== 'object' || Array.isArray(options))
+    throw new TypeError(
+      `${op}: options must be an object such as { correction: 0, keepDim: true }, got ${options === null ? 'null' : typeof options}`,
+    );
+  for (const key of Object.keys(options)) {
+    if (key !== 'correction' && key !== 'unbiased' && key !== 'keepDim')
+      throw new TypeError(`${op}: unknown option '${key}' (known: correction, unbiased, keepDim)`);
+  }
+  const { correction, unbiased, keepDim = false } = options;
+  if (correction !== undefined && !(typeof correction === 'number' && Number.isFinite(correction) && correction >= 0))
+    throw new RangeError(`${op}: correction must be a non-negative number, got ${String(correction)}`);
+  if (unbiased !== undefined && typeof unbiased !== 'boolean')
+    throw new TypeError(`${op}: unbiased must be a boolean, got ${typeof unbiased}`);
+  if (typeof keepDim !== 'boolean') throw new TypeError(`${op}: keepDim must be a boolean, got ${typeof keepDim}`);
+  const fromUnbiased = unbiased === undefined ? undefined : unbiased ? 1 : 0;
+  if (correction !== undefined && fromUnbiased !== undefined && correction !== fromUnbiased)
+    throw new RangeError(
+      `${op}: unbiased: ${unbiased} (correction ${fromUnbiased}) conflicts with correction: ${correction}; give one of them`,
+    );
+  return { correction: correction ?? fromUnbiased ?? 1, keepDim };
+}
+
+/**
+ * Variance over `dim` (all dims when omitted), with Bessel's correction by default;
+ * `{ correction: 0 }` or `{ unbiased: false }` give the population variance.
+ * @example variance(tensor([1, 2, 3, 4]), 0, { unbiased: false }).item() // 1.25
+ */
+export function variance(x: Tensor, dim?: Dims, options?: VarOptions): Tensor {
   assertTensor('var', x);
   if (x.dtype !== 'float32') throw new TypeError(`var: expected a float32 tensor, got ${x.dtype} (convert with .float())`);
-  const { correction = 1, keepDim = false } = options;
+  const { correction, keepDim } = varOptions('var', options);
   const axes = normAxes('var', dim, x.ndim);
   const n = sizeOf(axes.map((i) => x.shape[i]));
   return composite([x], () => {
-    const d = sub(x, mean(x, axes, true));
+    const d = deviations(x, axes);
     return div(sum(mul(d, d), axes, keepDim), Math.max(0, n - correction));
   });
 }
 
-/** Standard deviation over `dim`, with Bessel's correction by default. */
-export function std(x: Tensor, dim?: Dims, options: VarOptions = {}): Tensor {
-  assertTensor('std', x);
-  return composite([x], () => sqrt(variance(x, dim, options)));
+/**
+ * x - mean(x) over `axes`, corrected for the mean's own rounding (the corrected two-pass
+ * algorithm): the float32 mean of equal values may be off by a rounding step (sum(1.1 x 3) / 3),
+ * which would give them a tiny nonzero spread, and std a huge gradient where PyTorch's is 0.
+ */
+function deviations(x: Tensor, axes: readonly number[]): Tensor {
+  const d = sub(x, mean(x, axes, true));
+  return sub(d, mean(d, axes, true));
 }
 
-/** log(sum(exp(x))) over `dim`, computed stably. */
+/**
+ * Standard deviation over `dim`, with Bessel's correction by default (options as `variance`).
+ * Its gradient is (x - mean) / ((n - correction) std), and 0 where std is 0, as in PyTorch (the
+ * composed sqrt(var) would give 0 * Infinity = NaN there).
+ * @example std(tensor([[1, 3], [2, 2]]), 1).toArray() // [1.4142135, 0]
+ */
+export function std(x: Tensor, dim?: Dims, options?: VarOptions): Tensor {
+  assertTensor('std', x);
+  if (x.dtype !== 'float32') throw new TypeError(`std: expected a float32 tensor, got ${x.dtype} (convert with .float())`);
+  const { correction, keepDim } = varOptions('std', options);
+  const axes = normAxes('std', dim, x.ndim);
+  const n = sizeOf(axes.map((i) => x.shape[i]));
+  const y = noGrad(() => composite([x], () => sqrt(variance(x, axes, { correction, keepDim }))));
+  return attach(y, 'std', [x], (g) => {
+    const keep = reducedShape(x.shape, axes, true);
+    const sk = reshape(y, keep);
+    const d = deviations(x, axes);
+    const scale = where(eq(sk, 0), 0, div(reshape(g, keep), mul(sk, Math.max(0, n - correction))));
+    return [mul(d, scale)];
+  });
+}
+
+/** log(sum(exp(x))) over `dim`, computed stably; -Infinity over an empty dim, like PyTorch. */
 export function logSumExp(x: Tensor, dim?: Dims, keepDim = false): Tensor {
   assertTensor('logSumExp', x);
   const axes = normAxes('logSumExp', dim, x.ndim);
+  if (axes.some((i) => x.shape[i] === 0)) {
+    // the log of an empty sum, like PyTorch: -Infinity (max() would refuse the empty dim)
+    const y = filled(reducedShape(x.shape, axes, keepDim), Number.NEGATIVE_INFINITY);
+    return attach(y, 'logSumExp', [x], () => [filled(x.shape, 0)]);
+  }
   return composite([x], () => {
     const m = max(x, axes, true).detach();
     const safe = where(eq(m, Number.POSITIVE_INFINITY), 0, where(eq(m, Number.NEGATIVE_INFINITY), 0, m));

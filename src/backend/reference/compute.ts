@@ -77,11 +77,21 @@ export function refSoftmax(x: number, rows: number, cols: number, out: number, l
     for (let j = 0; j < cols; j++) max = Math.max(max, f[row + j]);
     let sum = 0;
     for (let j = 0; j < cols; j++) sum += Math.exp(f[row + j] - max);
-    const lse = max + Math.log(sum);
+    const logSum = Math.log(sum);
     for (let j = 0; j < cols; j++) {
-      f[ob + r * cols + j] = log ? f[row + j] - lse : Math.exp(f[row + j] - lse);
+      // (x - max) - log(sum): the small log-probabilities keep their precision next to a large max
+      const shifted = f[row + j] - max - logSum;
+      f[ob + r * cols + j] = log ? shifted : Math.exp(shifted);
     }
   }
+}
+
+/**
+ * The backend's own guard: ops check indices with a precise message first (ops/indexing.ts), so
+ * this fires only for a caller that skipped the check; never read or write outside the tensor.
+ */
+function badIndex(op: string, i: number, n: number): RangeError {
+  return new RangeError(`${op}: index ${i} is out of range for a dim of size ${n} (valid: 0 to ${n - 1})`);
 }
 
 export function refIndexSelect(
@@ -102,6 +112,7 @@ export function refIndexSelect(
   for (let o = 0; o < outer; o++) {
     for (let j = 0; j < n; j++) {
       const row = is[ib + j];
+      if (row < 0 || row >= d) throw badIndex('indexSelect', row, d);
       const src = xb + (o * d + row) * inner;
       const dst = ob + (o * n + j) * inner;
       for (let i = 0; i < inner; i++) xs[dst + i] = xs[src + i];
@@ -118,6 +129,7 @@ export function refIndexAdd(src: number, outer: number, n: number, inner: number
   for (let o = 0; o < outer; o++) {
     for (let j = 0; j < n; j++) {
       const row = is[ib + j];
+      if (row < 0 || row >= d) throw badIndex('indexAdd', row, d);
       const s = sb + (o * n + j) * inner;
       const t = ob + (o * d + row) * inner;
       for (let i = 0; i < inner; i++) f[t + i] += f[s + i];
@@ -146,8 +158,10 @@ function walkGather(
   const n = outShape.reduce((a, b) => a * b, 1);
   const coord = new Array<number>(rank).fill(0);
   for (let p = 0; p < n; p++) {
+    const k = is[ib + p];
+    if (k < 0 || k >= xShape[axis]) throw badIndex('gather', k, xShape[axis]);
     let xp = 0;
-    for (let d = 0; d < rank; d++) xp += (d === axis ? is[ib + p] : coord[d]) * xStrides[d];
+    for (let d = 0; d < rank; d++) xp += (d === axis ? k : coord[d]) * xStrides[d];
     visit(p, xp);
     for (let d = rank - 1; d >= 0; d--) {
       if (++coord[d] < outShape[d]) break;
