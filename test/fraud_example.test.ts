@@ -6,7 +6,7 @@
 // Run: npm run build && node --test dist/test/fraud_example.test.js
 
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';

@@ -25,13 +25,14 @@
 import { Tensor } from '../core/tensor.js';
 import { writeFileAtomic } from './atomic.js';
 import { mkdirDurable, syncDirectory } from './durable.js';
-import { FileFormatError } from './errors.js';
+import { FileFormatError, jsonSyntaxError } from './errors.js';
 import { assertFinite, LOAD_HINT, nonFiniteOptions, SAVE_HINT } from './finite.js';
 import { sha256Hex } from './hash.js';
-import { checkWeightsRecord, manifestPath, readExisting, verifyWeights } from './model.js';
+import { checkWeightsRecord, manifestPath, readNamedFile, verifyWeights } from './manifest.js';
 import { nodeModules } from './node.js';
 import { setOwn, type TensorMap, tensorEntries } from './records.js';
 import { decodeSafetensors, encodeSafetensors } from './safetensors.js';
+import { sealJson, verifySeal } from './seal.js';
 import { flattenTree, type Json, unflattenTree } from './tree.js';
 
 export const CHECKPOINT_FORMAT = 'tessera-checkpoint';
@@ -70,6 +71,8 @@ export interface CheckpointManifest {
   /** `nonFinite`: the tensors declared to hold NaN/Infinity by design, exempt from the check. */
   tensors: { file: string; sha256: string; bytes: number; nonFinite?: string[] };
   state: Json;
+  /** SHA-256 of this file's own text (seal.ts); absent in files written before tessera recorded it. */
+  checksum?: string;
 }
 
 /** Options of `saveCheckpoint` and `encodeCheckpoint`. */
@@ -119,7 +122,8 @@ export async function encodeCheckpoint(
     tensors: { file: tensorFile, sha256, bytes: bytes.byteLength, ...(declared.length === 0 ? {} : { nonFinite: declared }) },
     state: tree,
   };
-  return { manifest, json: `${JSON.stringify(manifest)}\n`, tensors: bytes, tensorFile };
+  const json = await sealJson(manifest);
+  return { manifest: JSON.parse(json), json, tensors: bytes, tensorFile };
 }
 
 /** Checks and parses checkpoint.json text; `file` names it in errors. */
@@ -129,7 +133,7 @@ export function parseCheckpointManifest(text: string, file = CHECKPOINT_JSON): C
   try {
     raw = JSON.parse(text);
   } catch (e) {
-    throw fail(`not valid JSON (${(e as Error).message}); the checkpoint is corrupted (an interrupted copy?)`);
+    throw fail(`not valid JSON (${jsonSyntaxError(e, text)}); the checkpoint is corrupted (an interrupted copy?)`);
   }
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw fail('expected a JSON object');
   const m = raw as Record<string, unknown>;
@@ -164,6 +168,7 @@ export async function decodeCheckpoint(
   options: LoadCheckpointOptions = {},
 ): Promise<LoadedCheckpoint> {
   const manifest = parseCheckpointManifest(jsonText, names.json);
+  await verifySeal(jsonText, manifest as unknown as Record<string, unknown>, (problem) => new FileFormatError(names.json, problem));
   await verifyWeights(tensorBytes, manifest.tensors, names.tensors, names.json);
   const { tensors } = decodeSafetensors(tensorBytes, names.tensors);
   const allowAll = options.allowNonFinite === true;
@@ -227,6 +232,7 @@ export async function loadCheckpoint(target: string, options: LoadCheckpointOpti
   const text = await fs.readFile(jsonPath, 'utf8');
   const manifest = parseCheckpointManifest(text, jsonPath);
   const tensorPath = path.join(path.dirname(jsonPath), manifest.tensors.file);
-  const bytes = await readExisting(tensorPath, `loadCheckpoint: ${jsonPath} refers to ${manifest.tensors.file}, which is missing`);
+  await verifySeal(text, manifest as unknown as Record<string, unknown>, (problem) => new FileFormatError(jsonPath, problem));
+  const bytes = await readNamedFile(jsonPath, manifest.tensors.file);
   return decodeCheckpoint(text, bytes, { json: jsonPath, tensors: tensorPath }, options);
 }

@@ -32,12 +32,14 @@
 import type { Tensor } from '../core/tensor.js';
 import { writeFileAtomic } from './atomic.js';
 import { mkdirDurable, syncDirectory } from './durable.js';
-import { FileFormatError } from './errors.js';
+import { FileFormatError, jsonSyntaxError } from './errors.js';
 import { assertFinite, LOAD_HINT, nonFiniteOptions, SAVE_HINT } from './finite.js';
 import { sha256Hex } from './hash.js';
+import { checkWeightsRecord, manifestPath, readNamedFile, verifyWeights } from './manifest.js';
 import { nodeModules } from './node.js';
 import { type TensorMap, tensorEntries } from './records.js';
 import { decodeSafetensors, encodeSafetensors } from './safetensors.js';
+import { sealJson, verifySeal } from './seal.js';
 import { assertJson, type Json } from './tree.js';
 
 export const MODEL_FORMAT = 'tessera-model';
@@ -65,6 +67,8 @@ export interface ModelManifest {
   weights: { file: string; sha256: string; bytes: number; tensors: number; nonFinite?: string[] };
   /** Free-form JSON: training settings, metrics, class names, ... */
   metadata: { [key: string]: Json };
+  /** SHA-256 of this file's own text (seal.ts); absent in files written before tessera recorded it. */
+  checksum?: string;
 }
 
 /** What `saveModel` stores. */
@@ -137,7 +141,8 @@ export async function encodeModel(input: ModelInput): Promise<{ manifest: ModelM
     },
     metadata: metadata as { [key: string]: Json },
   };
-  return { manifest, json: `${JSON.stringify(manifest, null, 2)}\n`, weights };
+  const json = await sealJson(manifest, 2);
+  return { manifest: JSON.parse(json), json, weights };
 }
 
 /**
@@ -150,7 +155,7 @@ export function parseModelManifest(text: string, file = MODEL_JSON): ModelManife
   try {
     raw = JSON.parse(text);
   } catch (e) {
-    throw fail(`not valid JSON (${(e as Error).message}); the file is corrupted or not a tessera model`);
+    throw fail(`not valid JSON (${jsonSyntaxError(e, text)}); the file is corrupted or not a tessera model`);
   }
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw fail('expected a JSON object');
   const m = raw as Record<string, unknown>;
@@ -190,39 +195,6 @@ function isTransformJson(v: unknown): boolean {
   return typeof t.type === 'string' && isObject(t.config) && (t.state === null || isObject(t.state));
 }
 
-/** Validates a {file, sha256, bytes} record pointing to a tensor file beside the manifest. */
-export function checkWeightsRecord(w: Record<string, unknown>, field: string, fail: (problem: string) => Error): void {
-  if (typeof w.file !== 'string' || !/^[\w][\w.-]*\.safetensors$/.test(w.file)) {
-    throw fail(`field "${field}.file" must be a plain file name ending in .safetensors, got ${JSON.stringify(w.file)}`);
-  }
-  if (typeof w.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(w.sha256))
-    throw fail(`field "${field}.sha256" must be 64 hex digits, got ${JSON.stringify(w.sha256)}`);
-  if (!Number.isSafeInteger(w.bytes) || (w.bytes as number) < 8)
-    throw fail(`field "${field}.bytes" must be an integer >= 8, got ${JSON.stringify(w.bytes)}`);
-}
-
-/** Checks a tensor file's size and SHA-256 against its manifest record. */
-export async function verifyWeights(
-  bytes: Uint8Array,
-  expected: { sha256: string; bytes: number },
-  file: string,
-  manifestFile: string,
-): Promise<void> {
-  if (bytes.byteLength !== expected.bytes) {
-    throw new FileFormatError(
-      file,
-      `is ${bytes.byteLength} bytes but ${manifestFile} records ${expected.bytes}: the file is truncated or corrupted, or comes from a different save`,
-    );
-  }
-  const sha = await sha256Hex(bytes);
-  if (sha !== expected.sha256) {
-    throw new FileFormatError(
-      file,
-      `SHA-256 ${sha} does not match ${expected.sha256} recorded in ${manifestFile}: the file is corrupted, or comes from a different save`,
-    );
-  }
-}
-
 /**
  * Rebuilds a model artifact from its two files' contents (browser-safe; `loadModelFiles` reads them).
  * @example const { architecture, stateDict } = await decodeModel(jsonText, weightBytes);
@@ -234,6 +206,7 @@ export async function decodeModel<A = Json>(
   options: LoadModelFilesOptions = {},
 ): Promise<ModelFiles<A>> {
   const manifest = parseModelManifest(jsonText, names.json);
+  await verifySeal(jsonText, manifest as unknown as Record<string, unknown>, (problem) => new FileFormatError(names.json, problem));
   await verifyWeights(weights, manifest.weights, names.weights, names.json);
   const { tensors } = decodeSafetensors(weights, names.weights);
   const allowAll = options.allowNonFinite === true;
@@ -293,31 +266,8 @@ export async function loadModelFiles<A = Json>(target: string, options: LoadMode
   const jsonPath = await manifestPath(target, MODEL_JSON, 'loadModelFiles', 'saveModel');
   const text = await fs.readFile(jsonPath, 'utf8');
   const manifest = parseModelManifest(text, jsonPath);
+  await verifySeal(text, manifest as unknown as Record<string, unknown>, (problem) => new FileFormatError(jsonPath, problem));
   const weightsPath = path.join(path.dirname(jsonPath), manifest.weights.file);
-  const weights = await readExisting(weightsPath, `loadModelFiles: ${jsonPath} refers to ${manifest.weights.file}, which is missing`);
+  const weights = await readNamedFile(jsonPath, manifest.weights.file);
   return decodeModel<A>(text, weights, { json: jsonPath, weights: weightsPath }, options);
-}
-
-/** The manifest inside directory `target`, or `target` itself when it is a .json file. */
-export async function manifestPath(target: string, name: string, op: string, writer: string): Promise<string> {
-  const { fs, path } = await nodeModules(op);
-  if (typeof target !== 'string' || target === '') throw new TypeError(`${op}: expected a path, got ${String(target)}`);
-  const stat = await fs.stat(target).catch(() => null);
-  if (stat === null) throw new Error(`${op}: ${target} does not exist (expected a directory written by ${writer}, holding ${name})`);
-  if (stat.isFile()) return target;
-  const inside = path.join(target, name);
-  if (!(await fs.stat(inside).catch(() => null))?.isFile())
-    throw new Error(`${op}: ${target} has no ${name}: not a directory written by ${writer}`);
-  return inside;
-}
-
-/** Reads a file, turning "not found" into `missing`. */
-export async function readExisting(file: string, missing: string): Promise<Uint8Array> {
-  const { fs } = await nodeModules('readFile');
-  try {
-    return await fs.readFile(file);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(missing);
-    throw e;
-  }
 }

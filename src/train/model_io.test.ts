@@ -200,6 +200,7 @@ test('artifacts: loadModel ignores preprocessing, missing or invalid preprocessi
     const file = join(dir, 'model.json');
     const manifest = JSON.parse(readFileSync(file, 'utf8'));
     manifest.preprocessing.state.featureNamesOut = 'age';
+    delete manifest.checksum; // an edit made on purpose
     writeFileSync(file, JSON.stringify(manifest));
     await assert.rejects(loadArtifact(dir), (e: Error) => {
       assert.ok(e instanceof FileFormatError);
