@@ -81,7 +81,12 @@ test("saveModel's operations follow the protocol: weights flushed and renamed, t
   await saveModel(dir, input(1));
   const { ops } = await withFaults(() => saveModel(dir, input(2)));
   const steps = ops.map((op) => {
-    const name = (p: string) => (p === dir ? '<dir>' : basename(p).replace(/^\..*\.tmp$/, '<tmp>').replace(/[0-9a-f]{16}/, '<sha>'));
+    const name = (p: string) =>
+      p === dir
+        ? '<dir>'
+        : basename(p)
+            .replace(/^\..*\.tmp$/, '<tmp>')
+            .replace(/[0-9a-f]{16}/, '<sha>');
     return `${op.call} ${name(op.path)}${op.to ? ` -> ${name(op.to)}` : ''}`;
   });
   assert.deepEqual(steps, [

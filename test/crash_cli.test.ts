@@ -1,0 +1,99 @@
+// A real `tessera train` process killed (SIGKILL) at random instants, again and again in the same
+// folder: after every kill, each model and checkpoint folder that holds a manifest loads (weights
+// verified), a folder that loaded once still loads, and the CSV and JSON logs parse whole. This is
+// the end-to-end companion of crash_writers.test.ts, which crashes at every step in-process.
+
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { loadCheckpoint } from '../src/io/checkpoint.js';
+import { loadModelFiles } from '../src/io/model.js';
+import { scratchDir, writeText } from './cli_harness.js';
+
+const BIN = fileURLToPath(new URL('../../bin/tessera.js', import.meta.url));
+const KILLS = 10;
+
+const CONFIG = `
+seed: 0
+data: { source: builtin:fashion-mnist-small, validationSplit: 0.1, batchSize: 64 }
+model:
+  layers:
+    - { type: Linear, inFeatures: 784, outFeatures: 8 }
+    - { type: ReLU }
+    - { type: Linear, inFeatures: 8, outFeatures: 10 }
+optimizer: { type: adam, lr: 0.001 }
+loss: crossEntropy
+metrics: [accuracy]
+epochs: 40
+callbacks: { checkpoint: { dir: ck, saveBestOnly: false }, csvLogger: log.csv, jsonLogger: log.json }
+output: out
+`;
+
+/** A seeded generator, so a failure can be replayed. */
+function random(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+/** Starts `tessera train` and kills it after `ms` (or lets it finish first); resolves once it has exited. */
+function trainAndKill(config: string, cwd: string, ms: number): Promise<{ killed: boolean; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, 'train', config], { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), ms);
+    child.on('error', reject);
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      if (signal === null && code !== 0) reject(new Error(`tessera train exited with ${code}: ${stderr}`));
+      else resolve({ killed: signal === 'SIGKILL', stderr });
+    });
+  });
+}
+
+test('tessera train killed at random instants: every saved model and checkpoint folder loads', async () => {
+  const work = await scratchDir('tessera-kill-loop-');
+  const config = await writeText(work, 'train.yaml', CONFIG);
+  const next = random(20261207);
+  const loadedOnce = new Set<string>();
+  let killed = 0;
+  for (let i = 0; i < KILLS; i++) {
+    const ms = Math.round(200 + next() * 1800);
+    const run = await trainAndKill(config, work, ms);
+    if (run.killed) killed++;
+    const what = `after ${run.killed ? `a kill at ${ms} ms` : 'a run that finished'} (round ${i})`;
+    for (const [dir, kind] of [
+      ['out', 'model'],
+      ['ck/best', 'model'],
+      ['ck/last', 'model'],
+      ['ck/last', 'checkpoint'],
+    ] as const) {
+      const key = `${dir} ${kind}`;
+      const manifest = join(work, dir, kind === 'model' ? 'model.json' : 'checkpoint.json');
+      if (!existsSync(manifest)) {
+        assert.ok(!loadedOnce.has(key), `${key}: loaded before, missing ${what}`);
+        continue;
+      }
+      await (kind === 'model' ? loadModelFiles(manifest) : loadCheckpoint(manifest)).catch((e) => {
+        throw new Error(`${key} does not load ${what}: ${e.message}`);
+      });
+      loadedOnce.add(key);
+    }
+    const csv = join(work, 'log.csv');
+    if (existsSync(csv)) {
+      const lines = readFileSync(csv, 'utf8').split('\n');
+      assert.equal(lines.pop(), '', `log.csv ends mid-line ${what}`);
+      for (const line of lines) assert.equal(line.split(',').length, lines[0].split(',').length, `log.csv ${what}: ${line}`);
+    }
+    const json = join(work, 'log.json');
+    if (existsSync(json)) assert.ok(Array.isArray(JSON.parse(readFileSync(json, 'utf8'))), `log.json ${what}`);
+  }
+  assert.ok(killed >= KILLS / 2, `only ${killed} of ${KILLS} runs were killed before they finished`);
+  assert.ok(loadedOnce.has('ck/last checkpoint'), 'no checkpoint was ever written: the kills came too early');
+});
