@@ -24,11 +24,11 @@
 
 import { Tensor } from '../core/tensor.js';
 import { writeFileAtomic } from './atomic.js';
-import { mkdirDurable, syncDirectory } from './durable.js';
+import { mkdirDurable } from './durable.js';
 import { FileFormatError, jsonSyntaxError } from './errors.js';
 import { assertFinite, LOAD_HINT, nonFiniteOptions, SAVE_HINT } from './finite.js';
 import { sha256Hex } from './hash.js';
-import { checkWeightsRecord, manifestPath, readNamedFile, verifyWeights } from './manifest.js';
+import { checkWeightsRecord, manifestPath, readNamedFile, removeStaleFiles, verifyWeights } from './manifest.js';
 import { nodeModules } from './node.js';
 import { setOwn, type TensorMap, tensorEntries } from './records.js';
 import { decodeSafetensors, encodeSafetensors } from './safetensors.js';
@@ -199,7 +199,7 @@ export async function decodeCheckpoint(
  * });
  */
 export async function saveCheckpoint(dir: string, state: CheckpointState, options: SaveCheckpointOptions = {}): Promise<string> {
-  const { fs, path } = await nodeModules('saveCheckpoint');
+  const { path } = await nodeModules('saveCheckpoint');
   if (typeof dir !== 'string' || dir === '') throw new TypeError(`saveCheckpoint: dir must be a non-empty path, got ${String(dir)}`);
   const { json, tensors, tensorFile } = await encodeCheckpoint(state, options);
   await mkdirDurable(dir, 'saveCheckpoint');
@@ -207,13 +207,7 @@ export async function saveCheckpoint(dir: string, state: CheckpointState, option
   const jsonPath = path.join(dir, CHECKPOINT_JSON);
   await writeFileAtomic(jsonPath, json); // the commit point
   // the new manifest is on disk: tensor files of earlier saves are no longer referenced
-  let removed = false;
-  for (const name of await fs.readdir(dir)) {
-    if (name === tensorFile || !/^tensors-[0-9a-f]{16}\.safetensors$/.test(name)) continue;
-    await fs.rm(path.join(dir, name), { force: true });
-    removed = true;
-  }
-  if (removed) await syncDirectory(dir);
+  await removeStaleFiles(dir, tensorFile, /^tensors-[0-9a-f]{16}\.safetensors$/, CHECKPOINT_JSON);
   return jsonPath;
 }
 

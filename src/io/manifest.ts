@@ -1,7 +1,9 @@
 // What model.json and checkpoint.json share: the record of the tensor file beside the manifest
-// ({file, sha256, bytes}), its check against the bytes read, finding the manifest in a folder, and
-// reading the tensor file it names. Every problem is a FileFormatError naming the file at fault.
+// ({file, sha256, bytes}), its check against the bytes read, finding the manifest in a folder,
+// reading the tensor file it names, and removing what earlier saves left once a new manifest is on
+// disk. Every problem is a FileFormatError naming the file at fault.
 
+import { syncDirectory } from './durable.js';
 import { FileFormatError } from './errors.js';
 import { sha256Hex } from './hash.js';
 import { nodeModules } from './node.js';
@@ -66,4 +68,25 @@ export async function readNamedFile(manifestFile: string, name: string): Promise
       throw new FileFormatError(manifestFile, `refers to ${name}, which is missing beside it: the folder is incomplete (copied in part?)`);
     throw e;
   }
+}
+
+/**
+ * The last step of a save, once the new manifest is on disk: removes the tensor files matching
+ * `stale` other than `keep`, and the temporary files (`.<name>.<pid>-<hex>.tmp`) that crashed saves
+ * of these files or of `manifestName` left behind, then flushes the folder if anything went. Saves
+ * into one folder must not run concurrently.
+ *
+ * @example await removeStaleFiles('out/mlp', 'model-3f2a....safetensors', /^model(-[0-9a-f]{16})?\.safetensors$/, 'model.json');
+ */
+export async function removeStaleFiles(dir: string, keep: string, stale: RegExp, manifestName: string): Promise<void> {
+  const { fs, path } = await nodeModules('removeStaleFiles');
+  let removed = false;
+  for (const name of await fs.readdir(dir)) {
+    const temp = /^\.(.+)\.\d+-[0-9a-f]+\.tmp$/.exec(name)?.[1];
+    const old = temp === undefined ? name !== keep && stale.test(name) : temp === manifestName || stale.test(temp);
+    if (!old) continue;
+    await fs.rm(path.join(dir, name), { force: true });
+    removed = true;
+  }
+  if (removed) await syncDirectory(dir);
 }

@@ -163,19 +163,22 @@ test('preprocessing is an optional version 2 field; models without it stay versi
   );
 });
 
-test('a re-save names new weights by their content and removes the old file only after model.json', async () => {
+test('a re-save names new weights by their content, then removes old weights and temporary files of crashed saves', async () => {
   const dir = join(tmp(), 'm');
   const first = await saveModel(dir, { stateDict: stateDict(), architecture });
+  // what crashed saves leave: temporary files; the user's own files stay
+  const strays = ['.model.json.123-0a1b2c3d4e5f.tmp', '.model-0123456789abcdef.safetensors.9-ab.tmp'];
+  for (const name of [...strays, 'notes.txt', '.notes.txt.1-ab.tmp']) writeFileSync(join(dir, name), 'x');
   const second = await saveModel(dir, { stateDict: stateDict(), architecture, metadata: { run: 2 } });
   assert.notEqual(first.weights, second.weights);
-  assert.deepEqual(readdirSync(dir).sort(), [MODEL_JSON, second.weights.slice(dir.length + 1)].sort());
+  assert.deepEqual(readdirSync(dir).sort(), [MODEL_JSON, second.weights.slice(dir.length + 1), 'notes.txt', '.notes.txt.1-ab.tmp'].sort());
   assert.deepEqual((await loadModelFiles(dir)).metadata, { run: 2 });
   // the same weights again: the file is rewritten in place, nothing else changes
   const weights = stateDict();
   const a = await saveModel(dir, { stateDict: weights, architecture });
   const b = await saveModel(dir, { stateDict: weights, architecture, metadata: { again: true } });
   assert.equal(a.weights, b.weights);
-  assert.deepEqual(readdirSync(dir).sort(), [MODEL_JSON, b.weights.slice(dir.length + 1)].sort());
+  assert.deepEqual(readdirSync(dir).sort(), [MODEL_JSON, b.weights.slice(dir.length + 1), 'notes.txt', '.notes.txt.1-ab.tmp'].sort());
 });
 
 test('a model saved by earlier versions (model.json naming model.safetensors) loads, and a re-save replaces it', async () => {

@@ -20,7 +20,8 @@
 //   1. create the folder durably (the parent of each new folder flushed)
 //   2. write model-<sha>.safetensors atomically (temporary file, fsync, rename, fsync the folder)
 //   3. write model.json atomically (the same steps): from here on the new model loads
-//   4. remove the weights files the new model.json does not name, then flush the folder
+//   4. remove the weights files the new model.json does not name (and temporary files of crashed
+//      saves), then flush the folder
 // A kill or a power loss before step 3's rename leaves the old model.json naming the old weights,
 // still there; after it, the new model.json names weights already on disk. So a folder saved before
 // loads as the old or the new version at every instant, never missing, never refused. A fixed-name
@@ -31,11 +32,11 @@
 
 import type { Tensor } from '../core/tensor.js';
 import { writeFileAtomic } from './atomic.js';
-import { mkdirDurable, syncDirectory } from './durable.js';
+import { mkdirDurable } from './durable.js';
 import { FileFormatError, jsonSyntaxError } from './errors.js';
 import { assertFinite, LOAD_HINT, nonFiniteOptions, SAVE_HINT } from './finite.js';
 import { sha256Hex } from './hash.js';
-import { checkWeightsRecord, manifestPath, readNamedFile, verifyWeights } from './manifest.js';
+import { checkWeightsRecord, manifestPath, readNamedFile, removeStaleFiles, verifyWeights } from './manifest.js';
 import { nodeModules } from './node.js';
 import { type TensorMap, tensorEntries } from './records.js';
 import { decodeSafetensors, encodeSafetensors } from './safetensors.js';
@@ -236,20 +237,14 @@ export async function decodeModel<A = Json>(
  * await saveModel('out/mlp', { stateDict: model.stateDict(), architecture: model.getConfig(), metadata: { classes } });
  */
 export async function saveModel(dir: string, input: ModelInput): Promise<{ json: string; weights: string }> {
-  const { fs, path } = await nodeModules('saveModel');
+  const { path } = await nodeModules('saveModel');
   if (typeof dir !== 'string' || dir === '') throw new TypeError(`saveModel: dir must be a non-empty path, got ${String(dir)}`);
   const { json, weights, manifest } = await encodeModel(input);
   await mkdirDurable(dir, 'saveModel');
   const paths = { json: path.join(dir, MODEL_JSON), weights: path.join(dir, manifest.weights.file) };
   await writeFileAtomic(paths.weights, weights);
   await writeFileAtomic(paths.json, json); // the commit point
-  let removed = false;
-  for (const name of await fs.readdir(dir)) {
-    if (name === manifest.weights.file || !WEIGHTS_FILE.test(name)) continue;
-    await fs.rm(path.join(dir, name), { force: true });
-    removed = true;
-  }
-  if (removed) await syncDirectory(dir);
+  await removeStaleFiles(dir, manifest.weights.file, WEIGHTS_FILE, MODEL_JSON);
   return paths;
 }
 
