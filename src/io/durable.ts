@@ -51,7 +51,7 @@ export async function mkdirDurable(dir: string, op: string): Promise<void> {
   try {
     first = await fs.mkdir(target, { recursive: true });
   } catch (e) {
-    throw fileError(op, 'create the folder', dir, e);
+    throw fileError(op, 'create the folder', dir, e, { EEXIST: 'a file of that name is in the way' });
   }
   if (first === undefined) return; // it existed
   // flush each new entry: parent(first) holds first, first holds the next, ..., parent(dir) holds dir

@@ -12,7 +12,10 @@
 
 import type { Tensor } from '../core/tensor.js';
 
-/** The first non-finite value of a float tensor, or null. */
+/**
+ * The first non-finite value of a float tensor, or null (int32 and bool tensors: always null).
+ * @example firstNonFinite(tensor([1, NaN, Infinity])) // { index: 1, value: NaN }
+ */
 export function firstNonFinite(t: Tensor): { index: number; value: number } | null {
   if (t.dtype !== 'float32') return null;
   const data = t.toTypedArray();
@@ -20,7 +23,10 @@ export function firstNonFinite(t: Tensor): { index: number; value: number } | nu
   return null;
 }
 
-/** Checks the `allowNonFinite` and `nonFinite` options; returns the declared names, sorted, without repeats. */
+/**
+ * Checks the `allowNonFinite` and `nonFinite` options; returns the declared names, sorted, without repeats.
+ * @example nonFiniteOptions('saveModel', undefined, ['mask']) // { allowAll: false, exempt: ['mask'] }
+ */
 export function nonFiniteOptions(op: string, allow: unknown, declared: unknown): { allowAll: boolean; exempt: string[] } {
   if (allow !== undefined && typeof allow !== 'boolean')
     throw new TypeError(`${op}: allowNonFinite must be true or false, got ${JSON.stringify(allow)}`);

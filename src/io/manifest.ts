@@ -8,7 +8,10 @@ import { FileFormatError } from './errors.js';
 import { sha256Hex } from './hash.js';
 import { nodeModules } from './node.js';
 
-/** Validates a {file, sha256, bytes} record pointing to a tensor file beside the manifest. */
+/**
+ * Validates a {file, sha256, bytes} record pointing to a tensor file beside the manifest.
+ * @example checkWeightsRecord(manifest.weights, 'weights', (problem) => new FileFormatError(file, problem));
+ */
 export function checkWeightsRecord(w: Record<string, unknown>, field: string, fail: (problem: string) => Error): void {
   if (typeof w.file !== 'string' || !/^[\w][\w.-]*\.safetensors$/.test(w.file)) {
     throw fail(`field "${field}.file" must be a plain file name ending in .safetensors, got ${JSON.stringify(w.file)}`);
@@ -19,7 +22,10 @@ export function checkWeightsRecord(w: Record<string, unknown>, field: string, fa
     throw fail(`field "${field}.bytes" must be an integer >= 8, got ${JSON.stringify(w.bytes)}`);
 }
 
-/** Checks a tensor file's size and SHA-256 against its manifest record. */
+/**
+ * Checks a tensor file's size and SHA-256 against its manifest record.
+ * @example await verifyWeights(bytes, manifest.weights, 'out/mlp/model-3f2a....safetensors', 'out/mlp/model.json');
+ */
 export async function verifyWeights(
   bytes: Uint8Array,
   expected: { sha256: string; bytes: number },
@@ -41,7 +47,10 @@ export async function verifyWeights(
   }
 }
 
-/** The manifest inside directory `target`, or `target` itself when it is a .json file. */
+/**
+ * The manifest inside directory `target`, or `target` itself when it is a file.
+ * @example await manifestPath('out/mlp', 'model.json', 'loadModelFiles', 'saveModel') // 'out/mlp/model.json'
+ */
 export async function manifestPath(target: string, name: string, op: string, writer: string): Promise<string> {
   const { fs, path } = await nodeModules(op);
   if (typeof target !== 'string' || target === '') throw new TypeError(`${op}: expected a path, got ${String(target)}`);

@@ -49,7 +49,10 @@ export const MODEL_VERSION = 2;
 export const MODEL_JSON = 'model.json';
 /** The weights file name of models saved before tessera named it by its content (still loaded). */
 export const MODEL_WEIGHTS = 'model.safetensors';
-/** The weights file name for a SHA-256 (hex): `model-<first 16 hex digits>.safetensors`. */
+/**
+ * The weights file name for a SHA-256 (hex): `model-<first 16 hex digits>.safetensors`.
+ * @example modelWeightsFile(await sha256Hex(bytes)) // 'model-3f2a9c41d0b7e815.safetensors'
+ */
 export function modelWeightsFile(sha256: string): string {
   return `model-${sha256.slice(0, 16)}.safetensors`;
 }
