@@ -1,11 +1,13 @@
 // A real `tessera train` process killed (SIGKILL) at random instants, again and again in the same
-// folder: after every kill, each model and checkpoint folder that holds a manifest loads (weights
+// folder, every other time at the first file event of a save after the random delay (so that the
+// kill lands inside a save, as the run that found the bug was killed right after a rename): after
+// every kill, each model and checkpoint folder that holds a manifest loads (weights
 // verified), a folder that loaded once still loads, and the CSV and JSON logs parse whole. This is
 // the end-to-end companion of crash_writers.test.ts, which crashes at every step in-process.
 
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, type FSWatcher, watch as fsWatch, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -41,16 +43,27 @@ function random(seed: number): () => number {
   };
 }
 
-/** Starts `tessera train` and kills it after `ms` (or lets it finish first); resolves once it has exited. */
-function trainAndKill(config: string, cwd: string, ms: number): Promise<{ killed: boolean; stderr: string }> {
+/**
+ * Starts `tessera train` in `cwd` and kills it `ms` after the start, or, with `onSave`, at the
+ * first file event in `watch` (a save writing there) after `ms`, so that the kill lands inside a
+ * save; resolves once it has exited (it may finish first).
+ */
+function trainAndKill(config: string, cwd: string, ms: number, watch?: string): Promise<{ killed: boolean; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, 'train', config], { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), ms);
+    let watcher: FSWatcher | undefined;
+    const kill = () => child.kill('SIGKILL');
+    const timer = setTimeout(() => {
+      if (watch === undefined || !existsSync(watch)) return kill();
+      watcher = fsWatch(watch, kill);
+      setTimeout(kill, 500); // no save within 0.5 s: kill anyway
+    }, ms);
     child.on('error', reject);
     child.on('exit', (code, signal) => {
       clearTimeout(timer);
+      watcher?.close();
       if (signal === null && code !== 0) reject(new Error(`tessera train exited with ${code}: ${stderr}`));
       else resolve({ killed: signal === 'SIGKILL', stderr });
     });
@@ -65,7 +78,8 @@ test('tessera train killed at random instants: every saved model and checkpoint 
   let killed = 0;
   for (let i = 0; i < KILLS; i++) {
     const ms = Math.round(200 + next() * 1800);
-    const run = await trainAndKill(config, work, ms);
+    // every other kill waits for the next save into ck/last after the delay, to land inside it
+    const run = await trainAndKill(config, work, ms, i % 2 === 1 ? join(work, 'ck', 'last') : undefined);
     if (run.killed) killed++;
     const what = `after ${run.killed ? `a kill at ${ms} ms` : 'a run that finished'} (round ${i})`;
     for (const [dir, kind] of [
