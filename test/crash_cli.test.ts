@@ -1,9 +1,10 @@
 // A real `tessera train` process killed (SIGKILL) at random instants, again and again in the same
 // folder, every other time at the first file event of a save after the random delay (so that the
-// kill lands inside a save, as the run that found the bug was killed right after a rename): after
-// every kill, each model and checkpoint folder that holds a manifest loads (weights
-// verified), a folder that loaded once still loads, and the CSV and JSON logs parse whole. This is
-// the end-to-end companion of crash_writers.test.ts, which crashes at every step in-process.
+// kill lands inside a save, as the run that found the bug was killed right after a rename), every
+// third run resuming with --resume. After every kill, each model and checkpoint folder that holds
+// a manifest loads with its files verified (ModelCheckpoint's best/ and last/, the run's
+// checkpoint, the output model), a folder that loaded once still loads, and the CSV and JSON logs
+// parse whole. The end-to-end companion of crash_writers.test.ts, which crashes at every step.
 
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -48,9 +49,9 @@ function random(seed: number): () => number {
  * first file event in `watch` (a save writing there) after `ms`, so that the kill lands inside a
  * save; resolves once it has exited (it may finish first).
  */
-function trainAndKill(config: string, cwd: string, ms: number, watch?: string): Promise<{ killed: boolean; stderr: string }> {
+function trainAndKill(args: string[], cwd: string, ms: number, watch?: string): Promise<{ killed: boolean; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, 'train', config], { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, 'train', ...args], { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
     let watcher: FSWatcher | undefined;
@@ -78,15 +79,19 @@ test('tessera train killed at random instants: every saved model and checkpoint 
   let killed = 0;
   for (let i = 0; i < KILLS; i++) {
     const ms = Math.round(200 + next() * 1800);
-    // every other kill waits for the next save into ck/last after the delay, to land inside it
-    const run = await trainAndKill(config, work, ms, i % 2 === 1 ? join(work, 'ck', 'last') : undefined);
+    // every other kill waits for the next save into ck/last after the delay, to land inside it;
+    // every third run resumes from the run's checkpoint when there is one
+    const resume = i % 3 === 2 && existsSync(join(work, 'out', 'checkpoint', 'checkpoint.json'));
+    const args = resume ? [config, '--resume'] : [config];
+    const run = await trainAndKill(args, work, ms, i % 2 === 1 ? join(work, 'ck', 'last') : undefined);
     if (run.killed) killed++;
-    const what = `after ${run.killed ? `a kill at ${ms} ms` : 'a run that finished'} (round ${i})`;
+    const what = `after ${run.killed ? `a kill at ${ms} ms` : 'a run that finished'} (round ${i}${resume ? ', --resume' : ''})`;
     for (const [dir, kind] of [
       ['out', 'model'],
       ['ck/best', 'model'],
       ['ck/last', 'model'],
       ['ck/last', 'checkpoint'],
+      ['out/checkpoint', 'checkpoint'],
     ] as const) {
       const key = `${dir} ${kind}`;
       const manifest = join(work, dir, kind === 'model' ? 'model.json' : 'checkpoint.json');
