@@ -62,7 +62,7 @@ const HERE = fileURLToPath(new URL('../../../examples/fraud/', import.meta.url))
 export interface FraudConfig {
   data: string; // labelled transactions
   newRows: string; // unlabelled rows to score with the saved artifact
-  out: string; // the artifact (model.json, model.safetensors) and the charts
+  out: string; // the artifact (model.json, model-<sha>.safetensors) and the charts
   rows: number; // a stratified sample of this many rows for a quick run; 0 = all
   folds: number; // stratified cross-validation folds
   epochs: number; // passes over the training rows, per MLP

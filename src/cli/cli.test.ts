@@ -134,8 +134,10 @@ function trainTiny(): Promise<string> {
 test('train saves a model directory and the callbacks run', async () => {
   const dir = await trainTiny();
   assert.ok((await stat(join(dir, 'model.json'))).isFile());
-  assert.ok((await stat(join(dir, 'model.safetensors'))).isFile());
-  const meta = JSON.parse(await readFile(join(dir, 'model.json'), 'utf8')).metadata;
+  const manifest = JSON.parse(await readFile(join(dir, 'model.json'), 'utf8'));
+  assert.match(manifest.weights.file, /^model-[0-9a-f]{16}\.safetensors$/);
+  assert.ok((await stat(join(dir, manifest.weights.file))).isFile());
+  const meta = manifest.metadata;
   assert.deepEqual(meta.inputShape, [784]);
   assert.equal(meta.classes[9], 'Ankle boot');
   assert.match(await readFile(join(work, 'log.csv'), 'utf8'), /^epoch,/);
@@ -147,15 +149,16 @@ test('info shows the architecture, metadata and verified files; a corrupted mode
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /Linear\(inFeatures=784, outFeatures=16, bias=true\)[\s\S]*Parameters: 12,730/);
   assert.match(r.stdout, /classes +T-shirt\/top, Trouser/);
-  assert.match(r.stdout, /model\.safetensors +[\d.]+ KiB +4 tensors, sha256 [0-9a-f]{16}\.\.\. verified/);
+  assert.match(r.stdout, /model-[0-9a-f]{16}\.safetensors +[\d.]+ KiB +4 tensors, sha256 [0-9a-f]{16}\.\.\. verified/);
   const json = JSON.parse((await tessera(['info', dir, '--json'])).stdout);
   assert.equal(json.parameters, 12730);
   const broken = join(work, 'broken');
   await rm(broken, { recursive: true, force: true });
   await import('node:fs/promises').then((fs) => fs.cp(dir, broken, { recursive: true }));
-  const weights = await readFile(join(broken, 'model.safetensors'));
+  const weightsFile = join(broken, JSON.parse(await readFile(join(broken, 'model.json'), 'utf8')).weights.file);
+  const weights = await readFile(weightsFile);
   weights[weights.length - 1] ^= 0xff;
-  await writeFile(join(broken, 'model.safetensors'), weights);
+  await writeFile(weightsFile, weights);
   const bad = await tessera(['info', broken]);
   assert.equal(bad.code, 1);
   assert.match(bad.stderr, /SHA-256 .* does not match/);

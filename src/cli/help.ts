@@ -41,7 +41,7 @@ Examples:
 export const TRAIN_HELP = `Usage: tessera train <config> [options]
 
 Trains the model described by <config> (.json, .yaml or .yml), prints progress and the final
-metrics, and saves the model (model.json + model.safetensors) to the config's output directory.
+metrics, and saves the model (model.json + model-<sha>.safetensors) to the config's output directory.
 The whole config is checked before anything runs; each problem names its field. When early stopping
 puts back the weights of its best epoch, the metrics printed and saved are that epoch's (validation
 and test computed on those weights), and the report and model.json say which epoch was saved.

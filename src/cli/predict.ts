@@ -6,6 +6,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { readIdx, type Tensor, tensor } from '../index.js';
 import { writeFileAtomic } from '../io/atomic.js';
+import { FileWriteError } from '../io/durable.js';
 import { intOption, parseCommand } from './args.js';
 import { imagesToTensor, loadData, parseSourceArg, sourceToString } from './data.js';
 import { UsageError } from './errors.js';
@@ -71,7 +72,9 @@ export async function predictCommand(argv: string[]): Promise<number> {
   const result = saved.preprocessing === null ? await predictImages(saved, input, options) : await predictRows(saved, input, options);
   const out = args.values.out as string | undefined;
   if (out !== undefined) {
-    await writeFileAtomic(out, predictionsCsv(result));
+    await writeFileAtomic(out, predictionsCsv(result)).catch((e) => {
+      throw e instanceof FileWriteError ? new UsageError(`--out: cannot write ${out}: ${e.reason}`, 'predict') : e;
+    });
     if (!args.values.json) return print(`Wrote ${result.predictions.length} predictions to ${out}`);
   }
   if (args.values.json) {

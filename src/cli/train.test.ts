@@ -132,8 +132,12 @@ test('train --resume after kill -9 ends with the weights, metrics and log of a r
   const resumed = await runCli(['train', cfg, '--resume'], work, MAIN);
   assert.equal(resumed.code, 0, resumed.stderr);
   assert.match(resumed.stderr, /Resumed from killed\/checkpoint: \d+ epochs?( and \d+ batch(es)? of epoch \d+)? done \(step \d+\)/);
-  const a = await readFile(join(work, 'straight', 'model.safetensors'));
-  const b = await readFile(join(work, 'killed', 'model.safetensors'));
+  const weightsOf = async (dir: string) => {
+    const manifest = JSON.parse(await readFile(join(work, dir, 'model.json'), 'utf8'));
+    return readFile(join(work, dir, manifest.weights.file)); // model-<sha>.safetensors
+  };
+  const a = await weightsOf('straight');
+  const b = await weightsOf('killed');
   assert.ok(a.equals(b), 'bit-identical weights');
   const meta = async (dir: string) => JSON.parse(await readFile(join(work, dir, 'model.json'), 'utf8')).metadata.results;
   assert.deepEqual(await meta('killed'), await meta('straight'));

@@ -1,5 +1,6 @@
-// Atomic writes: contents replaced whole, temporary files cleaned up after errors, and a process
-// killed in the middle of a large write leaves the old file intact under the final name.
+// Atomic writes: contents replaced whole, temporary files cleaned up after errors, errors naming the
+// caller's path, and a process killed in the middle of a large write leaves the old file intact
+// under the final name. (A crash or power loss at every step: test/crash_writers.test.ts.)
 
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -7,7 +8,7 @@ import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { isAtomicTempFile, writeFileAtomic } from './index.js';
+import { FileWriteError, isAtomicTempFile, writeFileAtomic } from './index.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'tessera-atomic-'));
 
@@ -40,6 +41,24 @@ test('an error while writing keeps the old file and removes the temporary one', 
   assert.equal(readFileSync(file, 'utf8'), 'old');
   assert.deepEqual(readdirSync(dir), ['model.json']);
   await assert.rejects(writeFileAtomic(join(dir, 'missing', 'x'), 'y'), /ENOENT/);
+});
+
+test("errors name the caller's path and why, never the temporary file", async () => {
+  const dir = tmp();
+  const file = join(dir, 'no-such-folder', 'preds.csv');
+  await assert.rejects(writeFileAtomic(file, 'y'), (e: unknown) => {
+    assert.ok(e instanceof FileWriteError, String(e));
+    assert.equal(e.message, `writeFileAtomic: cannot write ${file}: the folder ${join(dir, 'no-such-folder')} does not exist (ENOENT)`);
+    assert.equal(e.code, 'ENOENT');
+    assert.equal(e.file, file);
+    return true;
+  });
+  // the destination is a folder: the rename fails, reported against the path given
+  await assert.rejects(writeFileAtomic(dir, 'y'), (e: unknown) => {
+    assert.ok(e instanceof FileWriteError && e.file === dir && !/\.tmp/.test(e.message), String(e));
+    return true;
+  });
+  assert.deepEqual(readdirSync(dir), [], 'no temporary file left');
 });
 
 test('a process killed mid-write leaves the old file whole under the final name', async () => {

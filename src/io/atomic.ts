@@ -1,9 +1,12 @@
 // Atomic file writes (Node.js only): the data goes to a temporary file in the same directory, is
 // flushed to disk (fsync), and is renamed over the destination, and the directory entry is flushed
-// too. A crash at any moment leaves either the old file or the new one under the final name, never
-// a partial file. A crash can leave a stray `.<name>.<pid>-<random>.tmp` beside it; `writeFileAtomic`
-// removes its temporary file on any error it survives.
+// too (durable.ts). A kill or a power loss at any moment leaves either the old file or the new one
+// under the final name, never a partial file; once the call returns, the new file survives a power
+// loss (with `mkdir`, so do the folders it created). A crash can leave a stray
+// `.<name>.<pid>-<random>.tmp` beside it; `writeFileAtomic` removes its temporary file on any error
+// it survives. Errors name the caller's path, never the temporary file's.
 
+import { fileError, mkdirDurable, syncDirectory } from './durable.js';
 import { nodeModules } from './node.js';
 
 /** What `writeFileAtomic` can write: text (UTF-8), bytes, or chunks of bytes (streamed). */
@@ -12,7 +15,7 @@ export type AtomicData = string | Uint8Array | Iterable<Uint8Array> | AsyncItera
 export interface WriteAtomicOptions {
   /** File mode of a newly created file. Default 0o644 (before the umask). */
   mode?: number;
-  /** Create missing parent directories. Default false. */
+  /** Create missing parent directories (durably). Default false. */
   mkdir?: boolean;
 }
 
@@ -33,15 +36,23 @@ export async function writeFileAtomic(file: string, data: AtomicData, options: W
   const { fs, path, crypto } = await nodeModules('writeFileAtomic');
   if (typeof file !== 'string' || file === '') throw new TypeError('writeFileAtomic: file must be a non-empty path');
   const dir = path.dirname(path.resolve(file));
-  if (options.mkdir) await fs.mkdir(dir, { recursive: true });
+  if (options.mkdir) await mkdirDurable(path.dirname(file), 'writeFileAtomic');
   const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}-${crypto.randomBytes(6).toString('hex')}.tmp`);
-  const handle = await fs.open(tmp, 'wx', options.mode ?? 0o644);
+  const missingFolder = { ENOENT: `the folder ${path.dirname(file)} does not exist` };
+  let handle: import('node:fs/promises').FileHandle;
+  try {
+    handle = await fs.open(tmp, 'wx', options.mode ?? 0o644);
+  } catch (e) {
+    throw fileError('writeFileAtomic', 'write', file, e, missingFolder);
+  }
   let ok = false;
   try {
     if (typeof data === 'string' || data instanceof Uint8Array) await handle.writeFile(data);
     else for await (const chunk of data) await writeAll(handle, chunk);
     await handle.sync();
     ok = true;
+  } catch (e) {
+    throw fileError('writeFileAtomic', 'write', file, e);
   } finally {
     await handle.close();
     if (!ok) await fs.rm(tmp, { force: true });
@@ -50,7 +61,7 @@ export async function writeFileAtomic(file: string, data: AtomicData, options: W
     await fs.rename(tmp, file);
   } catch (e) {
     await fs.rm(tmp, { force: true });
-    throw e;
+    throw fileError('writeFileAtomic', 'write', file, e, missingFolder);
   }
   await syncDirectory(dir);
 }
@@ -61,19 +72,5 @@ async function writeAll(handle: import('node:fs/promises').FileHandle, chunk: Ui
   while (done < chunk.byteLength) {
     const { bytesWritten } = await handle.write(chunk, done, chunk.byteLength - done);
     done += bytesWritten;
-  }
-}
-
-/** Flushes a directory entry (the rename) to disk; a no-op where directories cannot be opened (Windows). */
-async function syncDirectory(dir: string): Promise<void> {
-  const { fs } = await nodeModules('writeFileAtomic');
-  let handle: import('node:fs/promises').FileHandle | undefined;
-  try {
-    handle = await fs.open(dir, 'r');
-    await handle.sync();
-  } catch {
-    // not supported on this platform: the rename itself is still atomic
-  } finally {
-    await handle?.close();
   }
 }

@@ -151,7 +151,7 @@ test('refuses corrupted or missing tensor files and bad manifests, clearly', asy
   writeFileSync(tpath, good.subarray(0, 100));
   await assert.rejects(loadCheckpoint(dir), /is 100 bytes but .*checkpoint\.json records \d+: the file is truncated/);
   rmSync(tpath);
-  await assert.rejects(loadCheckpoint(dir), /checkpoint\.json refers to tensors-[0-9a-f]{16}\.safetensors, which is missing/);
+  await assert.rejects(loadCheckpoint(dir), /checkpoint\.json: refers to tensors-[0-9a-f]{16}\.safetensors, which is missing beside it/);
   writeFileSync(jpath, '{"format": "tessera-checkpoint", "version": 1, "tens');
   await assert.rejects(loadCheckpoint(dir), /checkpoint\.json: not valid JSON .*the checkpoint is corrupted/);
   writeFileSync(jpath, JSON.stringify({ ...manifest, format: 'tessera-model' }));

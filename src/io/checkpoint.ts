@@ -6,19 +6,33 @@
 //   tensors-<sha256 prefix>.safetensors   every tensor in the state, named by its path
 //
 // The state tree is JSON in which each tensor is {"$tensor": "optimizer.state.0.expAvg"} (see
-// tree.ts). The tensor file is named after its content and written before the manifest, both
-// atomically, so a crash at any point leaves the previous checkpoint or the new one readable, never a
-// mix; older tensor files are removed after the manifest is in place. Loading verifies the tensor
-// file's size and SHA-256 against the manifest and refuses a corrupted file with a clear error.
+// tree.ts). Loading verifies the tensor file's size and SHA-256 against the manifest and refuses a
+// corrupted file with a clear error.
+//
+// Crash consistency, as for saved models (model.ts): the folder is created durably, the tensor file
+// (named after its content, so it never replaces the one the current manifest names) is written
+// atomically, then checkpoint.json, the commit point, atomically; tensor files the new manifest does
+// not name are removed only after it is on disk. A kill or a power loss at any instant leaves the
+// previous checkpoint or the new one loadable, never a mix, never neither.
+//
+// Non-finite values: every tensor (weights, optimizer moments, ...) is checked for NaN and
+// infinities at save and at load, as for models (finite.ts), and refused by default, naming its path
+// (`model.0.weight`, `optimizer.state.0.expAvg`). Resuming from a diverged state can only give NaN,
+// and refusing it keeps the last good checkpoint on disk instead of overwriting it (ModelCheckpoint's
+// `last/`) and stops the run with the reason. A diverged run can still be kept for debugging with
+// `allowNonFinite: true`; tensors that hold infinities by design are declared (`nonFinite`) and recorded.
 
 import { Tensor } from '../core/tensor.js';
 import { writeFileAtomic } from './atomic.js';
-import { FileFormatError } from './errors.js';
+import { mkdirDurable } from './durable.js';
+import { FileFormatError, jsonSyntaxError } from './errors.js';
+import { assertFinite, LOAD_HINT, nonFiniteOptions, SAVE_HINT } from './finite.js';
 import { sha256Hex } from './hash.js';
-import { checkWeightsRecord, manifestPath, readExisting, verifyWeights } from './model.js';
+import { checkWeightsRecord, manifestPath, readNamedFile, removeStaleFiles, verifyWeights } from './manifest.js';
 import { nodeModules } from './node.js';
 import { setOwn, type TensorMap, tensorEntries } from './records.js';
 import { decodeSafetensors, encodeSafetensors } from './safetensors.js';
+import { sealJson, verifySeal } from './seal.js';
 import { flattenTree, type Json, unflattenTree } from './tree.js';
 
 export const CHECKPOINT_FORMAT = 'tessera-checkpoint';
@@ -54,8 +68,25 @@ const FIELDS = ['model', 'optimizer', 'scheduler', 'epoch', 'step', 'rng', 'extr
 export interface CheckpointManifest {
   format: typeof CHECKPOINT_FORMAT;
   version: number;
-  tensors: { file: string; sha256: string; bytes: number };
+  /** `nonFinite`: the tensors declared to hold NaN/Infinity by design, exempt from the check. */
+  tensors: { file: string; sha256: string; bytes: number; nonFinite?: string[] };
   state: Json;
+  /** SHA-256 of this file's own text (seal.ts); absent in files written before tessera recorded it. */
+  checksum?: string;
+}
+
+/** Options of `saveCheckpoint` and `encodeCheckpoint`. */
+export interface SaveCheckpointOptions {
+  /** Save even if a tensor holds NaN or ±Infinity (a diverged run kept for debugging). Default false: refused, naming it. */
+  allowNonFinite?: boolean;
+  /** The tensors, by path (`model.mask`), that hold NaN or ±Infinity by design: recorded, exempt at save and load. */
+  nonFinite?: readonly string[];
+}
+
+/** Options of `loadCheckpoint` and `decodeCheckpoint`. */
+export interface LoadCheckpointOptions {
+  /** Load even if a tensor not declared at save holds NaN or ±Infinity. Default false. */
+  allowNonFinite?: boolean;
 }
 
 /**
@@ -64,6 +95,7 @@ export interface CheckpointManifest {
  */
 export async function encodeCheckpoint(
   state: CheckpointState,
+  options: SaveCheckpointOptions = {},
 ): Promise<{ manifest: CheckpointManifest; json: string; tensors: Uint8Array; tensorFile: string }> {
   if (state === null || typeof state !== 'object') throw new TypeError('saveCheckpoint: state must be an object {model, optimizer?, ...}');
   for (const key of Object.keys(state)) {
@@ -78,16 +110,20 @@ export async function encodeCheckpoint(
       throw new TypeError(`saveCheckpoint: ${key} must be a non-negative integer, got ${v}`);
   }
   const { json: tree, tensors } = flattenTree({ ...state, model }, '', 'saveCheckpoint');
+  const { allowAll, exempt } = nonFiniteOptions('saveCheckpoint', options.allowNonFinite, options.nonFinite);
+  assertFinite(tensors, allowAll, exempt, 'tensor', (m) => new RangeError(`saveCheckpoint: ${m}`), SAVE_HINT);
+  const declared = exempt.filter((n) => tensors.has(n));
   const bytes = encodeSafetensors(tensors, { format: 'tessera' });
   const sha256 = await sha256Hex(bytes);
   const tensorFile = `tensors-${sha256.slice(0, 16)}.safetensors`;
   const manifest: CheckpointManifest = {
     format: CHECKPOINT_FORMAT,
     version: CHECKPOINT_VERSION,
-    tensors: { file: tensorFile, sha256, bytes: bytes.byteLength },
+    tensors: { file: tensorFile, sha256, bytes: bytes.byteLength, ...(declared.length === 0 ? {} : { nonFinite: declared }) },
     state: tree,
   };
-  return { manifest, json: `${JSON.stringify(manifest)}\n`, tensors: bytes, tensorFile };
+  const json = await sealJson(manifest);
+  return { manifest: JSON.parse(json), json, tensors: bytes, tensorFile };
 }
 
 /** Checks and parses checkpoint.json text; `file` names it in errors. */
@@ -97,7 +133,7 @@ export function parseCheckpointManifest(text: string, file = CHECKPOINT_JSON): C
   try {
     raw = JSON.parse(text);
   } catch (e) {
-    throw fail(`not valid JSON (${(e as Error).message}); the checkpoint is corrupted (an interrupted copy?)`);
+    throw fail(`not valid JSON (${jsonSyntaxError(e, text)}); the checkpoint is corrupted (an interrupted copy?)`);
   }
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw fail('expected a JSON object');
   const m = raw as Record<string, unknown>;
@@ -113,6 +149,8 @@ export function parseCheckpointManifest(text: string, file = CHECKPOINT_JSON): C
   const t = m.tensors as Record<string, unknown> | undefined;
   if (t === null || typeof t !== 'object' || Array.isArray(t)) throw fail('field "tensors" must be an object {file, sha256, bytes}');
   checkWeightsRecord(t, 'tensors', fail);
+  if ('nonFinite' in t && !(Array.isArray(t.nonFinite) && t.nonFinite.every((n) => typeof n === 'string')))
+    throw fail(`field "tensors.nonFinite" must be an array of tensor names, got ${JSON.stringify(t.nonFinite)?.slice(0, 60)}`);
   const s = m.state as Record<string, unknown> | undefined;
   if (s === null || typeof s !== 'object' || Array.isArray(s)) throw fail('field "state" must be an object');
   if (s.model === null || typeof s.model !== 'object') throw fail('field "state.model" must be an object of tensors');
@@ -127,10 +165,21 @@ export async function decodeCheckpoint(
   jsonText: string,
   tensorBytes: Uint8Array,
   names = { json: CHECKPOINT_JSON, tensors: 'tensors.safetensors' },
+  options: LoadCheckpointOptions = {},
 ): Promise<LoadedCheckpoint> {
   const manifest = parseCheckpointManifest(jsonText, names.json);
+  await verifySeal(jsonText, manifest as unknown as Record<string, unknown>, (problem) => new FileFormatError(names.json, problem));
   await verifyWeights(tensorBytes, manifest.tensors, names.tensors, names.json);
   const { tensors } = decodeSafetensors(tensorBytes, names.tensors);
+  const allowAll = options.allowNonFinite === true;
+  assertFinite(
+    Object.entries(tensors),
+    allowAll,
+    manifest.tensors.nonFinite ?? [],
+    'tensor',
+    (m) => new FileFormatError(names.tensors, m),
+    LOAD_HINT,
+  );
   const state = unflattenTree(manifest.state, new Map(Object.entries(tensors)), names.json) as Record<string, unknown>;
   const model = state.model as Record<string, unknown>;
   for (const [name, t] of Object.entries(model)) {
@@ -140,8 +189,8 @@ export async function decodeCheckpoint(
 }
 
 /**
- * Writes a checkpoint into directory `dir` (created if needed), atomically: after a crash, `dir`
- * holds the previous checkpoint or this one. Returns the manifest's path.
+ * Writes a checkpoint into directory `dir` (created if needed), atomically: after a kill or a power
+ * loss at any instant, `dir` holds the previous checkpoint or this one. Returns the manifest's path.
  *
  * @example
  * await saveCheckpoint('runs/last', {
@@ -149,34 +198,35 @@ export async function decodeCheckpoint(
  *   epoch, step, rng: { global: getRngState(), loader: loader.stateDict() },
  * });
  */
-export async function saveCheckpoint(dir: string, state: CheckpointState): Promise<string> {
-  const { fs, path } = await nodeModules('saveCheckpoint');
-  const { json, tensors, tensorFile } = await encodeCheckpoint(state);
-  await fs.mkdir(dir, { recursive: true });
+export async function saveCheckpoint(dir: string, state: CheckpointState, options: SaveCheckpointOptions = {}): Promise<string> {
+  const { path } = await nodeModules('saveCheckpoint');
+  if (typeof dir !== 'string' || dir === '') throw new TypeError(`saveCheckpoint: dir must be a non-empty path, got ${String(dir)}`);
+  const { json, tensors, tensorFile } = await encodeCheckpoint(state, options);
+  await mkdirDurable(dir, 'saveCheckpoint');
   await writeFileAtomic(path.join(dir, tensorFile), tensors);
   const jsonPath = path.join(dir, CHECKPOINT_JSON);
-  await writeFileAtomic(jsonPath, json);
-  // the new manifest is in place: tensor files of earlier saves are no longer referenced
-  for (const name of await fs.readdir(dir)) {
-    if (name !== tensorFile && /^tensors-[0-9a-f]{16}\.safetensors$/.test(name)) await fs.rm(path.join(dir, name), { force: true });
-  }
+  await writeFileAtomic(jsonPath, json); // the commit point
+  // the new manifest is on disk: tensor files of earlier saves are no longer referenced
+  await removeStaleFiles(dir, tensorFile, /^tensors-[0-9a-f]{16}\.safetensors$/, CHECKPOINT_JSON);
   return jsonPath;
 }
 
 /**
  * Loads a checkpoint saved by `saveCheckpoint` (its directory or its checkpoint.json), verifying the
- * tensor file's integrity.
+ * tensor file's integrity and that no tensor holds NaN or ±Infinity unless declared at save
+ * (`allowNonFinite: true` skips that check).
  *
  * @example
  * const ckpt = await loadCheckpoint('runs/last');
  * model.loadStateDict(ckpt.model); opt.loadStateDict(ckpt.optimizer); setRngState(ckpt.rng.global);
  */
-export async function loadCheckpoint(target: string): Promise<LoadedCheckpoint> {
+export async function loadCheckpoint(target: string, options: LoadCheckpointOptions = {}): Promise<LoadedCheckpoint> {
   const { fs, path } = await nodeModules('loadCheckpoint');
   const jsonPath = await manifestPath(target, CHECKPOINT_JSON, 'loadCheckpoint', 'saveCheckpoint');
   const text = await fs.readFile(jsonPath, 'utf8');
   const manifest = parseCheckpointManifest(text, jsonPath);
   const tensorPath = path.join(path.dirname(jsonPath), manifest.tensors.file);
-  const bytes = await readExisting(tensorPath, `loadCheckpoint: ${jsonPath} refers to ${manifest.tensors.file}, which is missing`);
-  return decodeCheckpoint(text, bytes, { json: jsonPath, tensors: tensorPath });
+  await verifySeal(text, manifest as unknown as Record<string, unknown>, (problem) => new FileFormatError(jsonPath, problem));
+  const bytes = await readNamedFile(jsonPath, manifest.tensors.file);
+  return decodeCheckpoint(text, bytes, { json: jsonPath, tensors: tensorPath }, options);
 }

@@ -20,3 +20,35 @@ export class FileFormatError extends Error {
     super(`${file}: ${problem}`);
   }
 }
+
+/**
+ * Where JSON.parse failed on `text`, in words a user can act on ("line 3, column 14", "it ends
+ * too early"), instead of the engine's message, which quotes raw bytes and varies by engine.
+ *
+ * @example try { JSON.parse(text) } catch (e) { throw new FileFormatError(file, `not valid JSON (${jsonSyntaxError(e, text)})`) }
+ */
+export function jsonSyntaxError(e: unknown, text: string): string {
+  const message = e instanceof Error ? e.message : String(e);
+  const at = /position (\d+)/.exec(message);
+  if (at === null) {
+    if (/end of (JSON )?input|Unterminated/i.test(message)) return 'it ends too early';
+    const token = /token '(.+?)', (.*) is not valid JSON/s.exec(message);
+    if (token === null) return 'a syntax error';
+    const pos = text.indexOf(token[1]);
+    return pos < 0 ? `unexpected ${shown(token[1])}` : where(text, pos);
+  }
+  const pos = Number(at[1]);
+  return pos >= text.length ? 'it ends too early' : where(text, pos);
+}
+
+/** "unexpected ';' at line 3, column 14" for the character at `pos`. */
+function where(text: string, pos: number): string {
+  const before = text.slice(0, pos);
+  return `unexpected ${shown(text[pos])} at line ${before.split('\n').length}, column ${pos - before.lastIndexOf('\n')}`;
+}
+
+/** A character as a message shows it: printable ASCII quoted, anything else as its code. */
+function shown(char: string): string {
+  const code = char.charCodeAt(0);
+  return char.length === 1 && code >= 0x20 && code < 0x7f ? `'${char}'` : `character U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
+}

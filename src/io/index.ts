@@ -10,16 +10,20 @@ export {
   type CheckpointState,
   decodeCheckpoint,
   encodeCheckpoint,
+  type LoadCheckpointOptions,
   type LoadedCheckpoint,
   loadCheckpoint,
   parseCheckpointManifest,
+  type SaveCheckpointOptions,
   saveCheckpoint,
 } from './checkpoint.js';
+export { FileWriteError, mkdirDurable, syncDirectory } from './durable.js';
 export { FileFormatError } from './errors.js';
 export { sha256Hex } from './hash.js';
 export {
   decodeModel,
   encodeModel,
+  type LoadModelFilesOptions,
   loadModelFiles,
   MODEL_FORMAT,
   MODEL_JSON,
@@ -28,6 +32,7 @@ export {
   type ModelFiles,
   type ModelInput,
   type ModelManifest,
+  modelWeightsFile,
   parseModelManifest,
   saveModel,
 } from './model.js';

@@ -1,14 +1,26 @@
 // Saved models: the two-file artifact round-trips any JSON architecture and the weights; loading
 // refuses a corrupted, truncated or mismatched weights file, a broken or foreign model.json, a file
-// reference that leaves the directory, and never evaluates anything it reads.
+// reference that leaves the directory, and never evaluates anything it reads; weights files are
+// named by their content, old ones removed after a re-save, and models of earlier versions load.
+// (Crash consistency at every step: test/crash_writers.test.ts.)
 
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { randn, tensor, zeros } from '../index.js';
-import { decodeModel, encodeModel, FileFormatError, loadModelFiles, MODEL_JSON, MODEL_WEIGHTS, saveModel } from './index.js';
+import {
+  decodeModel,
+  encodeModel,
+  FileFormatError,
+  loadModelFiles,
+  MODEL_JSON,
+  MODEL_WEIGHTS,
+  modelWeightsFile,
+  saveModel,
+  sha256Hex,
+} from './index.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'tessera-model-'));
 const architecture = {
@@ -27,13 +39,16 @@ const stateDict = () => ({
   steps: tensor([5], { dtype: 'int32' }),
 });
 
-test('saveModel writes model.json and model.safetensors; loadModelFiles reads them back', async () => {
+test('saveModel writes model.json and model-<sha>.safetensors; loadModelFiles reads them back', async () => {
   const dir = join(tmp(), 'mlp');
   const weights = stateDict();
   const paths = await saveModel(dir, { stateDict: weights, architecture, metadata: { classes: ['a', 'b'], accuracy: 0.9 } });
-  assert.deepEqual(paths, { json: join(dir, MODEL_JSON), weights: join(dir, MODEL_WEIGHTS) });
-  assert.deepEqual(readdirSync(dir).sort(), [MODEL_JSON, MODEL_WEIGHTS]);
+  const sha = await sha256Hex(readFileSync(paths.weights));
+  assert.deepEqual(paths, { json: join(dir, MODEL_JSON), weights: join(dir, modelWeightsFile(sha)) });
+  assert.match(modelWeightsFile(sha), /^model-[0-9a-f]{16}\.safetensors$/);
+  assert.deepEqual(readdirSync(dir).sort(), [MODEL_JSON, modelWeightsFile(sha)].sort());
   const manifest = JSON.parse(readFileSync(paths.json, 'utf8'));
+  assert.equal(manifest.weights.file, modelWeightsFile(sha));
   assert.equal(manifest.format, 'tessera-model');
   assert.equal(manifest.version, 1);
   assert.deepEqual(manifest.weights.tensors, 4);
@@ -51,8 +66,7 @@ test('saveModel writes model.json and model.safetensors; loadModelFiles reads th
 
 test('refuses corrupted, truncated and mismatched weights', async () => {
   const dir = join(tmp(), 'm');
-  await saveModel(dir, { stateDict: stateDict(), architecture });
-  const wpath = join(dir, MODEL_WEIGHTS);
+  const wpath = (await saveModel(dir, { stateDict: stateDict(), architecture })).weights;
   const good = readFileSync(wpath);
 
   const flipped = Buffer.from(good);
@@ -69,8 +83,7 @@ test('refuses corrupted, truncated and mismatched weights', async () => {
 
   // weights from another save of the same model
   const other = join(tmp(), 'other');
-  await saveModel(other, { stateDict: stateDict(), architecture });
-  cpSync(join(other, MODEL_WEIGHTS), wpath);
+  cpSync((await saveModel(other, { stateDict: stateDict(), architecture })).weights, wpath);
   await assert.rejects(loadModelFiles(dir), /comes from a different save/);
   writeFileSync(wpath, good);
   assert.ok(await loadModelFiles(dir));
@@ -148,4 +161,39 @@ test('preprocessing is an optional version 2 field; models without it stay versi
     saveModel(tmp(), { stateDict: stateDict(), architecture, preprocessing: { steps: [] } }),
     /saveModel: preprocessing must be a transform's JSON \{type, config, state\}/,
   );
+});
+
+test('a re-save names new weights by their content, then removes old weights and temporary files of crashed saves', async () => {
+  const dir = join(tmp(), 'm');
+  const first = await saveModel(dir, { stateDict: stateDict(), architecture });
+  // what crashed saves leave: temporary files; the user's own files stay
+  const strays = ['.model.json.123-0a1b2c3d4e5f.tmp', '.model-0123456789abcdef.safetensors.9-ab.tmp'];
+  for (const name of [...strays, 'notes.txt', '.notes.txt.1-ab.tmp']) writeFileSync(join(dir, name), 'x');
+  const second = await saveModel(dir, { stateDict: stateDict(), architecture, metadata: { run: 2 } });
+  assert.notEqual(first.weights, second.weights);
+  assert.deepEqual(readdirSync(dir).sort(), [MODEL_JSON, second.weights.slice(dir.length + 1), 'notes.txt', '.notes.txt.1-ab.tmp'].sort());
+  assert.deepEqual((await loadModelFiles(dir)).metadata, { run: 2 });
+  // the same weights again: the file is rewritten in place, nothing else changes
+  const weights = stateDict();
+  const a = await saveModel(dir, { stateDict: weights, architecture });
+  const b = await saveModel(dir, { stateDict: weights, architecture, metadata: { again: true } });
+  assert.equal(a.weights, b.weights);
+  assert.deepEqual(readdirSync(dir).sort(), [MODEL_JSON, b.weights.slice(dir.length + 1), 'notes.txt', '.notes.txt.1-ab.tmp'].sort());
+});
+
+test('a model saved by earlier versions (model.json naming model.safetensors) loads, and a re-save replaces it', async () => {
+  const dir = join(tmp(), 'legacy');
+  const weights = stateDict();
+  const saved = await saveModel(dir, { stateDict: weights, architecture });
+  // rewrite it as tessera 0.1 wrote it: fixed weights name
+  const manifest = JSON.parse(readFileSync(saved.json, 'utf8'));
+  manifest.weights.file = MODEL_WEIGHTS;
+  delete manifest.checksum;
+  writeFileSync(join(dir, MODEL_WEIGHTS), readFileSync(saved.weights));
+  rmSync(saved.weights);
+  writeFileSync(saved.json, JSON.stringify(manifest));
+  const loaded = await loadModelFiles(dir);
+  for (const [k, t] of Object.entries(weights)) assert.deepEqual(loaded.stateDict[k].toArray(), t.toArray(), k);
+  const again = await saveModel(dir, { stateDict: weights, architecture });
+  assert.deepEqual(readdirSync(dir).sort(), [MODEL_JSON, again.weights.slice(dir.length + 1)].sort());
 });

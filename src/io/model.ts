@@ -1,31 +1,63 @@
 // Saved models: a directory holding two files,
 //
-//   model.json         {format: "tessera-model", version: 1 or 2, architecture, preprocessing?,
-//                       weights: {file, sha256, bytes, tensors}, metadata}
-//   model.safetensors  the state dict (loadable by PyTorch's safetensors as is)
+//   model.json                       {format: "tessera-model", version: 1 or 2, architecture,
+//                                     preprocessing?, weights: {file, sha256, bytes, tensors,
+//                                     nonFinite?}, metadata}
+//   model-<sha256 prefix>.safetensors   the state dict (loadable by PyTorch's safetensors as is;
+//                                     model.json's weights.file names it)
 //
 // The architecture is whatever JSON the caller gives (a layer config from nn's getConfig()); this
 // module stores and validates it as data and never evaluates anything. Version 2 adds the optional
 // `preprocessing` field (a fitted Pipeline's JSON, {type, config, state}); a model saved without it
-// is still written as version 1, byte for byte as before, and a version 2 file is refused by older
-// readers instead of being served without its preprocessing. Loading checks the manifest's
-// shape, then the weights' size and SHA-256 against it, so a corrupted file, or a pair of files from
-// two different saves, is refused. Both files are written atomically, weights first.
+// is still written as version 1, and a version 2 file is refused by older readers instead of being
+// served without its preprocessing. Loading checks the manifest's shape, then the weights' size and
+// SHA-256 against it, so a corrupted file, or a pair of files from two different saves, is refused;
+// then that no parameter holds NaN or an infinity (finite.ts), unless allowed.
+//
+// Crash consistency: model.json is the only file loading starts from, and it is replaced by one
+// atomic rename, so it is the commit point of a save. The weights go first into a file named after
+// their content (as checkpoints do), which never replaces the file the current model.json names:
+//   1. create the folder durably (the parent of each new folder flushed)
+//   2. write model-<sha>.safetensors atomically (temporary file, fsync, rename, fsync the folder)
+//   3. write model.json atomically (the same steps): from here on the new model loads
+//   4. remove the weights files the new model.json does not name (and temporary files of crashed
+//      saves), then flush the folder
+// A kill or a power loss before step 3's rename leaves the old model.json naming the old weights,
+// still there; after it, the new model.json names weights already on disk. So a folder saved before
+// loads as the old or the new version at every instant, never missing, never refused. A fixed-name
+// `model.safetensors` beside it could not be replaced at the same instant as model.json, so after a
+// crash it could silently hold the other version's weights: tessera writes none (models saved by
+// earlier versions, whose model.json names `model.safetensors`, still load, and their file is
+// removed by the next save). One writer per folder at a time.
 
 import type { Tensor } from '../core/tensor.js';
 import { writeFileAtomic } from './atomic.js';
-import { FileFormatError } from './errors.js';
+import { mkdirDurable } from './durable.js';
+import { FileFormatError, jsonSyntaxError } from './errors.js';
+import { assertFinite, LOAD_HINT, nonFiniteOptions, SAVE_HINT } from './finite.js';
 import { sha256Hex } from './hash.js';
+import { checkWeightsRecord, manifestPath, readNamedFile, removeStaleFiles, verifyWeights } from './manifest.js';
 import { nodeModules } from './node.js';
 import { type TensorMap, tensorEntries } from './records.js';
 import { decodeSafetensors, encodeSafetensors } from './safetensors.js';
+import { sealJson, verifySeal } from './seal.js';
 import { assertJson, type Json } from './tree.js';
 
 export const MODEL_FORMAT = 'tessera-model';
 /** The newest model format version this code reads; it writes it only for models with preprocessing. */
 export const MODEL_VERSION = 2;
 export const MODEL_JSON = 'model.json';
+/** The weights file name of models saved before tessera named it by its content (still loaded). */
 export const MODEL_WEIGHTS = 'model.safetensors';
+/**
+ * The weights file name for a SHA-256 (hex): `model-<first 16 hex digits>.safetensors`.
+ * @example modelWeightsFile(await sha256Hex(bytes)) // 'model-3f2a9c41d0b7e815.safetensors'
+ */
+export function modelWeightsFile(sha256: string): string {
+  return `model-${sha256.slice(0, 16)}.safetensors`;
+}
+/** Weights files `saveModel` removes once a new model.json no longer names them. */
+const WEIGHTS_FILE = /^model(-[0-9a-f]{16})?\.safetensors$/;
 
 /** The contents of model.json. */
 export interface ModelManifest {
@@ -35,9 +67,12 @@ export interface ModelManifest {
   architecture: Json;
   /** The preprocessing as given to saveModel (a transform's JSON {type, config, state}); version 2 only. */
   preprocessing?: Json;
-  weights: { file: string; sha256: string; bytes: number; tensors: number };
+  /** `nonFinite`: the tensors declared to hold NaN/Infinity by design (masks), exempt from the check. */
+  weights: { file: string; sha256: string; bytes: number; tensors: number; nonFinite?: string[] };
   /** Free-form JSON: training settings, metrics, class names, ... */
   metadata: { [key: string]: Json };
+  /** SHA-256 of this file's own text (seal.ts); absent in files written before tessera recorded it. */
+  checksum?: string;
 }
 
 /** What `saveModel` stores. */
@@ -50,6 +85,16 @@ export interface ModelInput {
   preprocessing?: unknown;
   /** Extra JSON to keep beside it (class names, metrics, ...). Default {}. */
   metadata?: Record<string, unknown>;
+  /** Save even if a tensor holds NaN or ±Infinity (a diverged model kept for debugging). Default false: refused, naming it. */
+  allowNonFinite?: boolean;
+  /** The tensors that hold NaN or ±Infinity by design (masks): recorded in model.json, exempt at save and load. */
+  nonFinite?: readonly string[];
+}
+
+/** Options of `loadModelFiles` and `decodeModel`. */
+export interface LoadModelFilesOptions {
+  /** Load even if a tensor not declared at save holds NaN or ±Infinity. Default false. */
+  allowNonFinite?: boolean;
 }
 
 /** A loaded model artifact: the architecture to rebuild from and the weights to load into it. */
@@ -80,17 +125,28 @@ export async function encodeModel(input: ModelInput): Promise<{ manifest: ModelM
   if (metadata === null || typeof metadata !== 'object' || Array.isArray(metadata))
     throw new TypeError('saveModel: metadata must be an object');
   assertJson('saveModel', 'metadata', metadata);
-  const tensors = tensorEntries('saveModel', 'stateDict', input.stateDict).length;
+  const entries = tensorEntries('saveModel', 'stateDict', input.stateDict);
+  const { allowAll, exempt } = nonFiniteOptions('saveModel', input.allowNonFinite, input.nonFinite);
+  assertFinite(entries, allowAll, exempt, 'parameter', (m) => new RangeError(`saveModel: ${m}`), SAVE_HINT);
   const weights = encodeSafetensors(input.stateDict, { format: 'tessera' });
+  const sha256 = await sha256Hex(weights);
+  const declared = exempt.filter((n) => entries.some(([k]) => k === n));
   const manifest: ModelManifest = {
     format: MODEL_FORMAT,
     version: pre === undefined ? 1 : 2,
     architecture: input.architecture,
     ...(pre === undefined ? {} : { preprocessing: pre }),
-    weights: { file: MODEL_WEIGHTS, sha256: await sha256Hex(weights), bytes: weights.byteLength, tensors },
+    weights: {
+      file: modelWeightsFile(sha256),
+      sha256,
+      bytes: weights.byteLength,
+      tensors: entries.length,
+      ...(declared.length === 0 ? {} : { nonFinite: declared }),
+    },
     metadata: metadata as { [key: string]: Json },
   };
-  return { manifest, json: `${JSON.stringify(manifest, null, 2)}\n`, weights };
+  const json = await sealJson(manifest, 2);
+  return { manifest: JSON.parse(json), json, weights };
 }
 
 /**
@@ -103,7 +159,7 @@ export function parseModelManifest(text: string, file = MODEL_JSON): ModelManife
   try {
     raw = JSON.parse(text);
   } catch (e) {
-    throw fail(`not valid JSON (${(e as Error).message}); the file is corrupted or not a tessera model`);
+    throw fail(`not valid JSON (${jsonSyntaxError(e, text)}); the file is corrupted or not a tessera model`);
   }
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw fail('expected a JSON object');
   const m = raw as Record<string, unknown>;
@@ -121,6 +177,8 @@ export function parseModelManifest(text: string, file = MODEL_JSON): ModelManife
   if (w === null || typeof w !== 'object' || Array.isArray(w))
     throw fail('field "weights" must be an object {file, sha256, bytes, tensors}');
   checkWeightsRecord(w, 'weights', fail);
+  if ('nonFinite' in w && !(Array.isArray(w.nonFinite) && w.nonFinite.every((n) => typeof n === 'string')))
+    throw fail(`field "weights.nonFinite" must be an array of tensor names, got ${JSON.stringify(w.nonFinite)?.slice(0, 60)}`);
   const metadata = m.metadata ?? {};
   if (metadata === null || typeof metadata !== 'object' || Array.isArray(metadata)) throw fail('field "metadata" must be an object');
   if ('preprocessing' in m) {
@@ -141,39 +199,6 @@ function isTransformJson(v: unknown): boolean {
   return typeof t.type === 'string' && isObject(t.config) && (t.state === null || isObject(t.state));
 }
 
-/** Validates a {file, sha256, bytes} record pointing to a tensor file beside the manifest. */
-export function checkWeightsRecord(w: Record<string, unknown>, field: string, fail: (problem: string) => Error): void {
-  if (typeof w.file !== 'string' || !/^[\w][\w.-]*\.safetensors$/.test(w.file)) {
-    throw fail(`field "${field}.file" must be a plain file name ending in .safetensors, got ${JSON.stringify(w.file)}`);
-  }
-  if (typeof w.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(w.sha256))
-    throw fail(`field "${field}.sha256" must be 64 hex digits, got ${JSON.stringify(w.sha256)}`);
-  if (!Number.isSafeInteger(w.bytes) || (w.bytes as number) < 8)
-    throw fail(`field "${field}.bytes" must be an integer >= 8, got ${JSON.stringify(w.bytes)}`);
-}
-
-/** Checks a tensor file's size and SHA-256 against its manifest record. */
-export async function verifyWeights(
-  bytes: Uint8Array,
-  expected: { sha256: string; bytes: number },
-  file: string,
-  manifestFile: string,
-): Promise<void> {
-  if (bytes.byteLength !== expected.bytes) {
-    throw new FileFormatError(
-      file,
-      `is ${bytes.byteLength} bytes but ${manifestFile} records ${expected.bytes}: the file is truncated or corrupted, or comes from a different save`,
-    );
-  }
-  const sha = await sha256Hex(bytes);
-  if (sha !== expected.sha256) {
-    throw new FileFormatError(
-      file,
-      `SHA-256 ${sha} does not match ${expected.sha256} recorded in ${manifestFile}: the file is corrupted, or comes from a different save`,
-    );
-  }
-}
-
 /**
  * Rebuilds a model artifact from its two files' contents (browser-safe; `loadModelFiles` reads them).
  * @example const { architecture, stateDict } = await decodeModel(jsonText, weightBytes);
@@ -181,11 +206,22 @@ export async function verifyWeights(
 export async function decodeModel<A = Json>(
   jsonText: string,
   weights: Uint8Array,
-  names = { json: MODEL_JSON, weights: MODEL_WEIGHTS },
+  names: { json: string; weights: string } = { json: MODEL_JSON, weights: '<weights>' },
+  options: LoadModelFilesOptions = {},
 ): Promise<ModelFiles<A>> {
   const manifest = parseModelManifest(jsonText, names.json);
+  await verifySeal(jsonText, manifest as unknown as Record<string, unknown>, (problem) => new FileFormatError(names.json, problem));
   await verifyWeights(weights, manifest.weights, names.weights, names.json);
   const { tensors } = decodeSafetensors(weights, names.weights);
+  const allowAll = options.allowNonFinite === true;
+  assertFinite(
+    Object.entries(tensors),
+    allowAll,
+    manifest.weights.nonFinite ?? [],
+    'parameter',
+    (m) => new FileFormatError(names.weights, m),
+    LOAD_HINT,
+  );
   return {
     architecture: manifest.architecture as A,
     preprocessing: manifest.preprocessing ?? null,
@@ -196,59 +232,40 @@ export async function decodeModel<A = Json>(
 }
 
 /**
- * Saves a model as a directory `dir` holding model.json and model.safetensors (created if needed;
- * both written atomically). Returns the paths written.
+ * Saves a model as a directory `dir` holding model.json and its weights file (created if needed).
+ * After a kill or a power loss at any instant, a folder saved before loads as the old model or the
+ * new one (see the header for the steps). Returns the paths written.
  *
  * @example
  * await saveModel('out/mlp', { stateDict: model.stateDict(), architecture: model.getConfig(), metadata: { classes } });
  */
 export async function saveModel(dir: string, input: ModelInput): Promise<{ json: string; weights: string }> {
-  const { fs, path } = await nodeModules('saveModel');
-  const { json, weights } = await encodeModel(input);
-  await fs.mkdir(dir, { recursive: true });
-  const paths = { json: path.join(dir, MODEL_JSON), weights: path.join(dir, MODEL_WEIGHTS) };
+  const { path } = await nodeModules('saveModel');
+  if (typeof dir !== 'string' || dir === '') throw new TypeError(`saveModel: dir must be a non-empty path, got ${String(dir)}`);
+  const { json, weights, manifest } = await encodeModel(input);
+  await mkdirDurable(dir, 'saveModel');
+  const paths = { json: path.join(dir, MODEL_JSON), weights: path.join(dir, manifest.weights.file) };
   await writeFileAtomic(paths.weights, weights);
-  await writeFileAtomic(paths.json, json);
+  await writeFileAtomic(paths.json, json); // the commit point
+  await removeStaleFiles(dir, manifest.weights.file, WEIGHTS_FILE, MODEL_JSON);
   return paths;
 }
 
 /**
  * Loads a model saved by `saveModel`: `target` is its directory or its model.json. Returns the
- * architecture (to rebuild the model from) and the state dict, after checking both files.
+ * architecture (to rebuild the model from) and the state dict, after checking both files and that
+ * no parameter holds NaN or ±Infinity (except those declared at save; `allowNonFinite` skips it).
  *
  * @example
  * const { architecture, stateDict } = await loadModelFiles('out/mlp');
  */
-export async function loadModelFiles<A = Json>(target: string): Promise<ModelFiles<A>> {
+export async function loadModelFiles<A = Json>(target: string, options: LoadModelFilesOptions = {}): Promise<ModelFiles<A>> {
   const { fs, path } = await nodeModules('loadModelFiles');
   const jsonPath = await manifestPath(target, MODEL_JSON, 'loadModelFiles', 'saveModel');
   const text = await fs.readFile(jsonPath, 'utf8');
   const manifest = parseModelManifest(text, jsonPath);
+  await verifySeal(text, manifest as unknown as Record<string, unknown>, (problem) => new FileFormatError(jsonPath, problem));
   const weightsPath = path.join(path.dirname(jsonPath), manifest.weights.file);
-  const weights = await readExisting(weightsPath, `loadModelFiles: ${jsonPath} refers to ${manifest.weights.file}, which is missing`);
-  return decodeModel<A>(text, weights, { json: jsonPath, weights: weightsPath });
-}
-
-/** The manifest inside directory `target`, or `target` itself when it is a .json file. */
-export async function manifestPath(target: string, name: string, op: string, writer: string): Promise<string> {
-  const { fs, path } = await nodeModules(op);
-  if (typeof target !== 'string' || target === '') throw new TypeError(`${op}: expected a path, got ${String(target)}`);
-  const stat = await fs.stat(target).catch(() => null);
-  if (stat === null) throw new Error(`${op}: ${target} does not exist (expected a directory written by ${writer}, holding ${name})`);
-  if (stat.isFile()) return target;
-  const inside = path.join(target, name);
-  if (!(await fs.stat(inside).catch(() => null))?.isFile())
-    throw new Error(`${op}: ${target} has no ${name}: not a directory written by ${writer}`);
-  return inside;
-}
-
-/** Reads a file, turning "not found" into `missing`. */
-export async function readExisting(file: string, missing: string): Promise<Uint8Array> {
-  const { fs } = await nodeModules('readFile');
-  try {
-    return await fs.readFile(file);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(missing);
-    throw e;
-  }
+  const weights = await readNamedFile(jsonPath, manifest.weights.file);
+  return decodeModel<A>(text, weights, { json: jsonPath, weights: weightsPath }, options);
 }

@@ -10,7 +10,7 @@
 
 import type { Tensor } from '../core/tensor.js';
 import { tensor } from '../ops/creation.js';
-import { FileFormatError } from './errors.js';
+import { FileFormatError, jsonSyntaxError } from './errors.js';
 import { describe, setOwn, type TensorMap, tensorEntries } from './records.js';
 import {
   bytesOf,
@@ -119,7 +119,7 @@ export function readSafetensorsHeader(bytes: Uint8Array, file = '<safetensors by
   try {
     raw = JSON.parse(text);
   } catch (e) {
-    throw fail(`corrupted: the header is not valid JSON (${(e as Error).message})`);
+    throw fail(`corrupted: the header is not valid JSON (${jsonSyntaxError(e, text)})`);
   }
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw fail('corrupted: the header is not a JSON object');
 

@@ -48,7 +48,7 @@ export abstract class Module {
   /** True in training mode (the default); switch with `train()` / `eval()`. */
   training = true;
   readonly #params = new Map<string, Tensor | null>();
-  readonly #buffers = new Map<string, { tensor: Tensor | null; persistent: boolean }>();
+  readonly #buffers = new Map<string, { tensor: Tensor | null; persistent: boolean; nonFinite: boolean }>();
   readonly #modules = new Map<string, Module>();
 
   /** The computation. Layers take one tensor; losses take (input, target). */
@@ -77,15 +77,19 @@ export abstract class Module {
 
   /**
    * Registers state that is not trained but is saved (unless `persistent` is false), such as
-   * BatchNorm's running statistics. Returns `value`.
+   * BatchNorm's running statistics. `nonFinite: true` declares that it holds NaN or infinities by
+   * design (an attention mask of -Infinity): saving and loading then exempt it from the non-finite
+   * check that refuses a diverged model. Returns `value`.
+   *
+   * @example this.mask = this.registerBuffer('mask', causalMask(8), { nonFinite: true }); // (T, T) of 0 and -Infinity
    */
-  registerBuffer<T extends Tensor | null>(name: string, value: T, options: { persistent?: boolean } = {}): T {
+  registerBuffer<T extends Tensor | null>(name: string, value: T, options: { persistent?: boolean; nonFinite?: boolean } = {}): T {
     checkName('registerBuffer', name);
     if (value !== null && !(value instanceof Tensor)) {
       throw new TypeError(`registerBuffer: '${name}' must be a Tensor or null, got ${describeValue(value)}`);
     }
     this.#claim(name, 'buffer');
-    this.#buffers.set(name, { tensor: value, persistent: options.persistent ?? true });
+    this.#buffers.set(name, { tensor: value, persistent: options.persistent ?? true, nonFinite: options.nonFinite ?? false });
     return value;
   }
 
@@ -157,6 +161,15 @@ export abstract class Module {
 
   buffers(): Tensor[] {
     return this.namedBuffers().map(([, t]) => t);
+  }
+
+  /** The dotted names of the buffers registered with `nonFinite: true` (exempt from the save/load check). */
+  nonFiniteBuffers(): string[] {
+    const out: string[] = [];
+    for (const [prefix, m] of this.namedModules()) {
+      for (const [name, b] of m.#buffers) if (b.nonFinite) out.push(prefix === '' ? name : `${prefix}.${name}`);
+    }
+    return out;
   }
 
   /** Number of parameter values (only those that require grad with `trainableOnly`). */

@@ -62,25 +62,29 @@ export async function saveTrainingCheckpoint(dir: string, trainer: Trainer, opti
   } catch {
     // a model of unregistered layers: the checkpoint still resumes, given the model's code
   }
-  return saveCheckpoint(dir, {
-    model: trainer.model.stateDict(),
-    optimizer: trainer.optimizer.stateDict(),
-    scheduler: trainer.scheduler?.stateDict() ?? null,
-    epoch,
-    step: trainer.step,
-    rng: { global: getRngState(), loader: trainer.trainLoader?.stateDict() ?? null },
-    extra: {
-      trainer: {
-        history: historyUpTo(trainer, epoch),
-        architecture,
-        partial,
-        callbacks: trainer.callbackList?.states() ?? [],
-        stopped: partial === null && trainer.stopTraining,
-        weightsEpoch: trainer.weightsEpoch,
+  return saveCheckpoint(
+    dir,
+    {
+      model: trainer.model.stateDict(),
+      optimizer: trainer.optimizer.stateDict(),
+      scheduler: trainer.scheduler?.stateDict() ?? null,
+      epoch,
+      step: trainer.step,
+      rng: { global: getRngState(), loader: trainer.trainLoader?.stateDict() ?? null },
+      extra: {
+        trainer: {
+          history: historyUpTo(trainer, epoch),
+          architecture,
+          partial,
+          callbacks: trainer.callbackList?.states() ?? [],
+          stopped: partial === null && trainer.stopTraining,
+          weightsEpoch: trainer.weightsEpoch,
+        },
+        user: options.extra ?? {},
       },
-      user: options.extra ?? {},
     },
-  });
+    { nonFinite: trainer.model.nonFiniteBuffers().map((n) => `model.${n}`) },
+  );
 }
 
 /**

@@ -18,5 +18,13 @@ export { type Batches, type DataSource, TensorBatches } from './fit_data.js';
 export { type ClassWeight, classWeightTable, LOSS_NAMES, type LossName, type LossSpec, type ResolvedLoss, resolveLoss } from './losses.js';
 export { METRIC_NAMES, resolveMetric } from './metric_names.js';
 export { Accuracy, type AccuracyOptions, Mean, MeanAbsoluteError, MeanSquaredError, type Metric, TopKAccuracy } from './metrics.js';
-export { loadArtifact, loadModel, type ModelArtifact, predictTable, type SaveModelOptions, saveModel } from './model_io.js';
+export {
+  type LoadModelOptions,
+  loadArtifact,
+  loadModel,
+  type ModelArtifact,
+  predictTable,
+  type SaveModelOptions,
+  saveModel,
+} from './model_io.js';
 export { type CompileOptions, compile, type EvaluateOptions, type FitOptions, type ResumeState, Trainer } from './trainer.js';

@@ -26,6 +26,7 @@ import {
   mseLoss,
   ReLU,
   randn,
+  registerLayer,
   Sequential,
   type Tensor,
   tensor,
@@ -199,6 +200,7 @@ test('artifacts: loadModel ignores preprocessing, missing or invalid preprocessi
     const file = join(dir, 'model.json');
     const manifest = JSON.parse(readFileSync(file, 'utf8'));
     manifest.preprocessing.state.featureNamesOut = 'age';
+    delete manifest.checksum; // an edit made on purpose
     writeFileSync(file, JSON.stringify(manifest));
     await assert.rejects(loadArtifact(dir), (e: Error) => {
       assert.ok(e instanceof FileFormatError);
@@ -221,6 +223,33 @@ test('artifacts: loadModel ignores preprocessing, missing or invalid preprocessi
       () => predictTable({ ...loaded, preprocessing: pipeline }, serve.drop(['age'])),
       /entry 'num' needs column 'age', which the table lacks/,
     );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a NaN parameter is refused at save and load, naming it; buffers registered with nonFinite: true are exempt', async () => {
+  class MaskedForSave extends Module {
+    readonly mask = this.registerBuffer('mask', tensor([0, Number.NEGATIVE_INFINITY]), { nonFinite: true });
+    readonly scale = this.registerParameter('scale', tensor([1, 2]));
+    forward(x: Tensor): Tensor {
+      return x.mul(this.scale).add(this.mask);
+    }
+  }
+  registerLayer('MaskedForSave', MaskedForSave, () => new MaskedForSave());
+  const dir = tmp();
+  try {
+    const model = new Sequential(new MaskedForSave());
+    assert.deepEqual(model.nonFiniteBuffers(), ['0.mask']);
+    await saveModel(model, dir);
+    const loaded = await loadModel(dir);
+    assert.deepEqual(loaded.stateDict().get('0.mask')?.toArray(), [0, Number.NEGATIVE_INFINITY]);
+    model.loadStateDict(new Map([...model.stateDict(), ['0.scale', tensor([1, Number.NaN])]]));
+    await assert.rejects(saveModel(model, dir), /saveModel: parameter "0\.scale" holds NaN at index 1 .*allowNonFinite: true/);
+    assert.deepEqual(loaded.stateDict().get('0.scale')?.toArray(), [1, 2], 'the saved model is untouched');
+    await saveModel(model, dir, { allowNonFinite: true });
+    await assert.rejects(loadModel(dir), /parameter "0\.scale" holds NaN at index 1/);
+    assert.ok(Number.isNaN((await loadModel(dir, { allowNonFinite: true })).stateDict().get('0.scale')?.toTypedArray()[1]));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

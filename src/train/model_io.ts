@@ -1,5 +1,7 @@
 // Saving and loading whole models: the architecture as a layer config (layerToConfig) beside the
-// weights (safetensors), written atomically by src/io. Loading rebuilds the layers from the config
+// weights (safetensors), written crash-safely by src/io (a folder saved before loads as the old or
+// the new model after a kill or power loss at any instant); NaN or infinite parameters are refused
+// at save and at load unless allowed (buffers registered with `nonFinite: true` are exempt). Loading rebuilds the layers from the config
 // through the layer registry, so it needs none of the user's code, and evaluates nothing in the file.
 // A fitted preprocessing Pipeline can travel in the same artifact (model.json's "preprocessing"), so
 // serving applies exactly the training-time preprocessing: loadArtifact + predictTable.
@@ -19,6 +21,17 @@ export interface SaveModelOptions {
   metadata?: Record<string, unknown>;
   /** The fitted Pipeline that turns raw Table rows into the model's input. Default none. */
   preprocessing?: Pipeline;
+  /**
+   * Save even if a parameter holds NaN or ±Infinity (a diverged run kept for debugging). Default
+   * false: refused, naming the parameter. Buffers registered with `nonFinite: true` are always exempt.
+   */
+  allowNonFinite?: boolean;
+}
+
+/** Options of `loadModel` and `loadArtifact`. */
+export interface LoadModelOptions {
+  /** Load even if a parameter holds NaN or ±Infinity. Default false: refused, naming it. */
+  allowNonFinite?: boolean;
 }
 
 /** A saved model with what it needs to serve raw rows: `loadArtifact`'s result. */
@@ -32,8 +45,8 @@ export interface ModelArtifact {
 }
 
 /**
- * Saves `model` into directory `dir` (model.json + model.safetensors, created if needed, written
- * atomically). Every layer must be built-in or registered with `registerLayer`; with
+ * Saves `model` into directory `dir` (model.json + model-<sha>.safetensors, created if needed; a
+ * crash leaves the old model or the new one). Refuses NaN or infinite parameters unless `allowNonFinite`. Every layer must be built-in or registered with `registerLayer`; with
  * `preprocessing`, every transform must be built-in or registered with `registerTransform`.
  *
  * @example
@@ -43,7 +56,14 @@ export interface ModelArtifact {
 export async function saveModel(model: Module, dir: string, options: SaveModelOptions = {}): Promise<void> {
   const architecture = layerToConfig(model);
   const preprocessing = options.preprocessing === undefined ? undefined : preprocessingJson(options.preprocessing);
-  await saveModelFiles(dir, { stateDict: model.stateDict(), architecture, preprocessing, metadata: options.metadata });
+  await saveModelFiles(dir, {
+    stateDict: model.stateDict(),
+    architecture,
+    preprocessing,
+    metadata: options.metadata,
+    allowNonFinite: options.allowNonFinite,
+    nonFinite: model.nonFiniteBuffers(),
+  });
 }
 
 /** The pipeline's JSON, checked to be fitted and to load back (every transform type known). */
@@ -70,8 +90,8 @@ function preprocessingJson(p: unknown): Json {
  * const model = await loadModel('out/mlp');
  * const probs = model.forward(images).softmax(1); // images (N, 784) -> (N, 10)
  */
-export async function loadModel(dir: string): Promise<Module> {
-  const files = await loadModelFiles<LayerConfig>(dir);
+export async function loadModel(dir: string, options: LoadModelOptions = {}): Promise<Module> {
+  const files = await loadModelFiles<LayerConfig>(dir, options);
   return rebuildModel(files, manifestFile(dir));
 }
 
@@ -83,8 +103,8 @@ export async function loadModel(dir: string): Promise<Module> {
  * const artifact = await loadArtifact('out/tabular');
  * const scores = predictTable(artifact, Table.fromColumns({ age: [41], city: ['Oslo'] })); // (1, outputs)
  */
-export async function loadArtifact(dir: string): Promise<ModelArtifact> {
-  const files = await loadModelFiles<LayerConfig>(dir);
+export async function loadArtifact(dir: string, options: LoadModelOptions = {}): Promise<ModelArtifact> {
+  const files = await loadModelFiles<LayerConfig>(dir, options);
   const file = manifestFile(dir);
   const model = rebuildModel(files, file);
   let preprocessing: Pipeline | null = null;

@@ -1,7 +1,10 @@
-// Epoch logs to files (Node.js). CSVLogger appends one row per epoch in a single write (a reader or
-// a crash sees whole rows only); JSONLogger rewrites a JSON array atomically, so the file is always
-// valid JSON. With `append`, both keep the rows of earlier epochs and drop those from the epoch a
-// run resumes at onwards (rows a crashed run wrote after its last checkpoint).
+// Epoch logs to files (Node.js). Both loggers keep their rows in memory and rewrite the whole file
+// atomically after each epoch (writeFileAtomic: temporary file, fsync, rename, fsync the folder), so
+// after a kill or a power loss at any instant the file holds the rows up to the last epoch or up to
+// the one before, never a torn row (an appended row could be cut short mid-write). The rewrite costs
+// O(epochs) bytes per epoch, nothing next to an epoch of training. With `append`, both keep the
+// rows of earlier epochs and drop those from the epoch a run resumes at onwards (rows a crashed run
+// wrote after its last checkpoint).
 
 import { writeFileAtomic } from '../../io/atomic.js';
 import { nodeModules } from '../../io/node.js';
@@ -24,6 +27,8 @@ export class CSVLogger implements Callback {
   readonly separator: string;
   readonly append: boolean;
   private keys: string[] | null = null;
+  /** The file's lines (header first), rewritten whole after each epoch. */
+  private lines: string[] = [];
   private initialEpoch = 0;
 
   constructor(
@@ -40,32 +45,31 @@ export class CSVLogger implements Callback {
   }
 
   async onTrainBegin(): Promise<void> {
-    const { fs, path } = await nodeModules('CSVLogger');
-    await fs.mkdir(path.dirname(path.resolve(this.file)), { recursive: true });
+    const { fs } = await nodeModules('CSVLogger');
     this.keys = null;
+    this.lines = [];
     const old = this.append ? await fs.readFile(this.file, 'utf8').catch(() => '') : '';
     const lines = old.split('\n').filter((l) => l !== '');
-    if (lines.length === 0) {
-      await writeFileAtomic(this.file, '');
-      return;
+    if (lines.length > 0) {
+      const header = lines[0].split(this.separator).map(unquote);
+      if (header[0] !== 'epoch') throw new Error(`CSVLogger: ${this.file} does not start with an 'epoch' column; not a CSVLogger file`);
+      this.keys = header.slice(1);
+      this.lines = [lines[0], ...lines.slice(1).filter((l) => Number(l.split(this.separator)[0]) < this.initialEpoch)];
     }
-    const header = lines[0].split(this.separator).map(unquote);
-    if (header[0] !== 'epoch') throw new Error(`CSVLogger: ${this.file} does not start with an 'epoch' column; not a CSVLogger file`);
-    this.keys = header.slice(1);
-    const kept = [lines[0], ...lines.slice(1).filter((l) => Number(l.split(this.separator)[0]) < this.initialEpoch)];
-    if (kept.length !== lines.length) await writeFileAtomic(this.file, `${kept.join('\n')}\n`);
+    await this.write();
   }
 
   async onEpochEnd(epoch: number, logs: Logs): Promise<void> {
-    const { fs } = await nodeModules('CSVLogger');
-    let text = '';
     if (this.keys === null) {
       this.keys = Object.keys(logs);
-      text += `${['epoch', ...this.keys].map((k) => this.quote(k)).join(this.separator)}\n`;
+      this.lines.push(['epoch', ...this.keys].map((k) => this.quote(k)).join(this.separator));
     }
-    const row = [String(epoch), ...this.keys.map((k) => (k in logs ? String(logs[k]) : 'NA'))];
-    text += `${row.join(this.separator)}\n`;
-    await fs.appendFile(this.file, text);
+    this.lines.push([String(epoch), ...this.keys.map((k) => (k in logs ? String(logs[k]) : 'NA'))].join(this.separator));
+    await this.write();
+  }
+
+  private write(): Promise<void> {
+    return writeFileAtomic(this.file, this.lines.map((l) => `${l}\n`).join(''), { mkdir: true });
   }
 
   private quote(s: string): string {
