@@ -20,6 +20,8 @@ export interface TrainingCheckpointOptions {
   epoch?: number;
   /** Anything else to keep (JSON, tensors allowed); resumeTraining returns it. */
   extra?: Record<string, unknown>;
+  /** Save NaN or infinite weights and optimizer state too (a diverged run), instead of refusing them. Default false. */
+  allowNonFinite?: boolean;
 }
 
 export interface ResumeOptions {
@@ -83,7 +85,7 @@ export async function saveTrainingCheckpoint(dir: string, trainer: Trainer, opti
         user: options.extra ?? {},
       },
     },
-    { nonFinite: trainer.model.nonFiniteBuffers().map((n) => `model.${n}`) },
+    { nonFinite: trainer.model.nonFiniteBuffers().map((n) => `model.${n}`), allowNonFinite: options.allowNonFinite },
   );
 }
 

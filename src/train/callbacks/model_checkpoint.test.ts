@@ -74,3 +74,24 @@ test('initialValueThreshold: best/ is written only for a value beating it', asyn
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a diverged run stops at the save with the tensor named, unless allowNonFinite saves it', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tessera-mc-'));
+  const diverge = async (options: { allowNonFinite?: boolean }) => {
+    manualSeed(0);
+    const model = new Sequential(new Linear(3, 4), new ReLU(), new Linear(4, 1));
+    const x = randn([24, 3]);
+    const trainer = new Trainer(model, { optimizer: new SGD(model.parameters(), { lr: 1e30 }), loss: 'mse' });
+    const ckpt = new ModelCheckpoint(dir, { monitor: 'loss', ...options });
+    await trainer.fit(x, x.sum(1, true), { epochs: 2, batchSize: 8, verbose: 0, callbacks: [ckpt] });
+  };
+  try {
+    await assert.rejects(diverge({}), /saveCheckpoint: tensor "model\.[\w.]+" holds (NaN|-?Infinity) at index \d+/);
+    await diverge({ allowNonFinite: true });
+    const manifest = JSON.parse(readFileSync(join(dir, 'last', 'model.json'), 'utf8'));
+    assert.equal(manifest.metadata.epoch, 2);
+    await assert.rejects(loadModel(join(dir, 'last')), /holds (NaN|-?Infinity)/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

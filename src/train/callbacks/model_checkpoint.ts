@@ -28,6 +28,8 @@ export interface ModelCheckpointOptions {
   initialValueThreshold?: number;
   /** 1: say when best/ is written. Default 0. */
   verbose?: 0 | 1;
+  /** Save a diverged run's NaN or infinite weights too; by default such a save stops `fit` with an error naming the tensor. Default false. */
+  allowNonFinite?: boolean;
 }
 
 /**
@@ -48,6 +50,7 @@ export class ModelCheckpoint implements Callback {
   private readonly monitor: Monitor;
   private trainer: Trainer | null = null;
   readonly dir: string;
+  readonly allowNonFinite: boolean;
 
   constructor(dir: string, options?: ModelCheckpointOptions);
   constructor(options: ModelCheckpointOptions & { dir: string });
@@ -60,6 +63,7 @@ export class ModelCheckpoint implements Callback {
     this.saveBestOnly = options.saveBestOnly ?? false;
     this.verbose = options.verbose ?? 0;
     this.initialValueThreshold = options.initialValueThreshold;
+    this.allowNonFinite = options.allowNonFinite ?? false;
   }
 
   /** The best monitored value saved so far. */
@@ -106,8 +110,8 @@ export class ModelCheckpoint implements Callback {
     if (trainer === null) throw new Error('ModelCheckpoint: used outside fit (no trainer)');
     const metadata = { epoch: epoch + 1, logs: finite(logs) }; // the epoch counted from 1, as printed ('Epoch 3/10')
     if (!this.saveBestOnly) {
-      await saveTrainingCheckpoint(this.lastDir, trainer, { epoch: epoch + 1 });
-      await saveModel(trainer.model, this.lastDir, { metadata });
+      await saveTrainingCheckpoint(this.lastDir, trainer, { epoch: epoch + 1, allowNonFinite: this.allowNonFinite });
+      await saveModel(trainer.model, this.lastDir, { metadata, allowNonFinite: this.allowNonFinite });
     }
     const current = this.monitor.read(logs);
     if (current === undefined || !this.monitor.improves(current)) return;
@@ -116,7 +120,10 @@ export class ModelCheckpoint implements Callback {
     }
     this.monitor.best = current;
     this.bestEpoch = epoch;
-    await saveModel(trainer.model, this.bestDir, { metadata: { ...metadata, monitor: this.monitor.monitor, value: current } });
+    await saveModel(trainer.model, this.bestDir, {
+      metadata: { ...metadata, monitor: this.monitor.monitor, value: current },
+      allowNonFinite: this.allowNonFinite,
+    });
   }
 }
 

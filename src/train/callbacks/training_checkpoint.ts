@@ -13,6 +13,8 @@ export interface TrainingCheckpointCallbackOptions {
   everySteps?: number;
   /** Anything to keep beside the training state (JSON, tensors allowed): resumeTraining returns it. Default {}. */
   extra?: Record<string, unknown>;
+  /** Save a diverged run's NaN or infinite weights too; by default such a save stops `fit` with an error naming the tensor. Default false. */
+  allowNonFinite?: boolean;
 }
 
 /**
@@ -28,6 +30,7 @@ export interface TrainingCheckpointCallbackOptions {
 export class TrainingCheckpoint implements Callback {
   readonly everySteps: number;
   readonly extra: Record<string, unknown>;
+  readonly allowNonFinite: boolean;
   /** Checkpoints written by this callback. */
   saves = 0;
   private trainer: Trainer | null = null;
@@ -43,6 +46,7 @@ export class TrainingCheckpoint implements Callback {
       throw new RangeError(`TrainingCheckpoint: everySteps must be an integer >= 0 (0: at epoch ends only), got ${this.everySteps}`);
     }
     this.extra = options.extra ?? {};
+    this.allowNonFinite = options.allowNonFinite ?? false;
   }
 
   setTrainer(trainer: Trainer, params: TrainingParams): void {
@@ -62,7 +66,11 @@ export class TrainingCheckpoint implements Callback {
   }
 
   private async save(trainer: Trainer, epoch?: number): Promise<void> {
-    await saveTrainingCheckpoint(this.dir, trainer, { ...(epoch === undefined ? {} : { epoch }), extra: this.extra });
+    await saveTrainingCheckpoint(this.dir, trainer, {
+      ...(epoch === undefined ? {} : { epoch }),
+      extra: this.extra,
+      allowNonFinite: this.allowNonFinite,
+    });
     this.saves++;
   }
 }
