@@ -2,19 +2,47 @@
 // (batches of rows, for files larger than memory), all through DuckDB's read_csv / read_parquet /
 // read_json table functions. Paths and option values are bound as SQL parameters or quoted by
 // DuckDB's own quoting; nothing a caller passes is pasted into SQL unescaped.
+// CSV and JSON columns get their types by the strict rule of typing.ts (the whole column decides; a
+// value that does not fit is an error naming the file, line, column and value), and a Table read from
+// a CSV or JSON Lines file knows each row's line (Table.rowOrigin).
 
-import type { ColumnKind, Table } from '../table.js';
+import type { Table } from '../table.js';
+import { sourceTypesOf } from './builder.js';
 import { diagnoseCsv, diagnoseJson } from './diagnose.js';
 import { type Database, type SqlRequest, type SqlValue, sharedDatabase } from './duckdb.js';
 import { DataSourceError } from './errors.js';
+import { type CsvLayout, csvFileRowLines, jsonRecordLines } from './lines.js';
 import { checkFile, describeColumns, quoteIdent, quoteString } from './sql.js';
+import {
+  type BadValues,
+  inferTextType,
+  MISSING_TOKENS,
+  type OnBadValue,
+  registerTypes,
+  type TextProfile,
+  typeColumns,
+  type ValueType,
+  valueTypesOf,
+} from './typing.js';
 
 /** Options every reader takes. */
 export interface ReadOptions {
   /** Only these columns, in this order (each must exist). Default: all. */
   columns?: readonly string[];
-  /** Force a column's kind: values that do not convert are an error naming the column and line. */
-  types?: Readonly<Record<string, ColumnKind>>;
+  /**
+   * A column's type, instead of the one the rule of typing.ts gives it: 'number', 'boolean' (a number
+   * column of 0/1), 'timestamp' or 'string'. A value that does not convert is a bad value.
+   */
+  types?: Readonly<Record<string, ValueType>>;
+  /**
+   * A value that does not fit its column's type: 'error' (the default) names the file, line, column
+   * and value; 'missing' reads it as missing and reports the count through `onBadValues`.
+   */
+  onBadValue?: OnBadValue;
+  /** Who asked for `types`, for messages. Default 'types asks for' ("types asks for numbers in column 'age'"). */
+  typesFrom?: string;
+  /** Called once per column with values read as missing (onBadValue 'missing'). Default: console.warn of the message. */
+  onBadValues?: (bad: BadValues) => void;
   /** At most this many rows. Default: all. */
   limit?: number;
   /** The database to read through. Default: the shared in-memory one. */
@@ -27,7 +55,7 @@ export interface CsvOptions extends ReadOptions {
   delimiter?: string;
   /** Whether the first line (after `skipRows`) names the columns. Default true; else column0, column1, ... */
   header?: boolean;
-  /** Strings that mean a missing value. Default [''] (an empty field). */
+  /** Values that mean missing, in every column. Default MISSING_TOKENS: '', NA, N/A, n/a, NaN, nan, null, NULL, None, ?. */
   nullValues?: readonly string[];
   /** Lines to skip at the top of the file, before the header. Default 0. */
   skipRows?: number;
@@ -41,19 +69,22 @@ export interface JsonOptions extends ReadOptions {
   format?: 'auto' | 'lines' | 'array';
 }
 
-const DUCK_TYPE: Record<ColumnKind, string> = { number: 'DOUBLE', string: 'VARCHAR', timestamp: 'TIMESTAMP' };
+const DUCK_TYPE: Record<ValueType, string> = { number: 'DOUBLE', boolean: 'BOOLEAN', string: 'VARCHAR', timestamp: 'TIMESTAMP' };
 
 /**
- * Reads a CSV file (or a glob such as `'logs/*.csv'`) into a Table. Column types are detected
- * from the data: numbers, booleans (as 0/1) and dates/timestamps; everything else is a string.
+ * Reads a CSV file (or a glob such as `'logs/*.csv'`) into a Table. Column types come from the whole
+ * column by the rule of typing.ts: numbers, booleans (as 0/1), dates/timestamps, or text; a value
+ * that does not fit its column is an error naming the file, line, column and value (see onBadValue).
  *
  * @example
  * const t = await readCsv('iris.csv', { columns: ['sepal_length', 'species'], types: { sepal_length: 'number' } });
  * t.numRows; // 150
  */
 export async function readCsv(path: string, options: CsvOptions = {}): Promise<Table> {
-  const { req, db } = await csvRequest('readCsv', path, options);
-  return db.execute(req);
+  const { req, db, layout } = await csvRequest('readCsv', path, options);
+  const raw = await db.execute(req);
+  const lines = fitLines(await csvFileRowLines(path, layout), raw.numRows, options.limit);
+  return typed('readCsv', path, raw, lines, 'line', options);
 }
 
 /**
@@ -75,7 +106,36 @@ export async function readParquet(path: string, options: ReadOptions = {}): Prom
  */
 export async function readJson(path: string, options: JsonOptions = {}): Promise<Table> {
   const { db } = await prepare('readJson', path, options);
-  return db.execute(jsonRequest('readJson', path, options, db));
+  const raw = await db.execute(jsonRequest('readJson', path, options, db));
+  const lines = fitLines(await jsonRecordLines(path), raw.numRows, options.limit);
+  return typed('readJson', path, raw, lines, 'line', options);
+}
+
+/** `lines` when it has a line for each of `rows` rows (the first `rows` under a limit), else null. */
+function fitLines(lines: Int32Array | null, rows: number, limit: number | undefined): Int32Array | null {
+  if (lines === null) return null;
+  if (lines.length === rows) return lines;
+  return limit !== undefined && lines.length > rows ? lines.slice(0, rows) : null;
+}
+
+/** The raw table typed by the rule, with its rows' origin. */
+function typed(op: string, path: string, raw: Table, lines: Int32Array | null, unit: 'line' | 'record', o: ReadOptions, row0 = 0): Table {
+  const { table } = typeColumns(raw, {
+    op,
+    file: path,
+    lines,
+    unit,
+    types: o.types ?? {},
+    ...(o.typesFrom === undefined ? {} : { typesFrom: o.typesFrom }),
+    sourceTypes: sourceTypesOf(raw),
+    onBadValue: o.onBadValue ?? 'error',
+    report: o.onBadValues ?? ((bad) => console.warn(`${op}: note: ${bad.message}`)),
+  });
+  void row0;
+  if (/[*?[{]/.test(path)) return table;
+  const out = table.withRowOrigin(path, lines);
+  const types = valueTypesOf(table);
+  return types === null ? out : registerTypes(out, types);
 }
 
 /**
@@ -85,8 +145,25 @@ export async function readJson(path: string, options: JsonOptions = {}): Promise
  * for await (const batch of scanCsv('huge.csv', { batchSize: 100_000 })) model.trainOn(batch.toTensor());
  */
 export async function* scanCsv(path: string, options: CsvOptions & { batchSize?: number } = {}): AsyncGenerator<Table> {
-  const { req, db } = await csvRequest('scanCsv', path, options);
-  yield* db.stream(req, options.batchSize);
+  // the whole column decides its type: text columns are profiled in SQL first, then typed batch by batch
+  const first = await csvRequest('scanCsv', path, options);
+  const types = await decideTypes(first.db, first.source, first.params, first.textColumns, options.types ?? {}, options.columns);
+  const { req, db, layout } = await csvRequest('scanCsv', path, { ...options, types });
+  let lines: Int32Array | null | undefined; // read on the first bad value
+  let done = 0;
+  for await (const raw of db.stream(req, options.batchSize)) {
+    const o = { ...options, types };
+    let table: Table;
+    try {
+      table = typed('scanCsv', path, raw, null, 'line', o);
+    } catch (e) {
+      if (!(e instanceof DataSourceError)) throw e;
+      lines ??= await csvFileRowLines(path, layout);
+      table = typed('scanCsv', path, raw, lines === null ? null : lines.slice(done, done + raw.numRows), 'line', o);
+    }
+    done += raw.numRows;
+    yield table;
+  }
 }
 
 /**
@@ -108,7 +185,54 @@ export async function* scanParquet(path: string, options: ReadOptions & { batchS
  */
 export async function* scanJson(path: string, options: JsonOptions & { batchSize?: number } = {}): AsyncGenerator<Table> {
   const { db } = await prepare('scanJson', path, options);
-  yield* db.stream(jsonRequest('scanJson', path, options, db), options.batchSize);
+  const lines = await jsonRecordLines(path);
+  let done = 0;
+  for await (const raw of db.stream(jsonRequest('scanJson', path, options, db), options.batchSize)) {
+    const part = lines !== null && lines.length >= done + raw.numRows ? lines.slice(done, done + raw.numRows) : null;
+    done += raw.numRows;
+    yield typed('scanJson', path, raw, part, 'line', options);
+  }
+}
+
+const NUMBER_RE = String.raw`(?i)[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?|[+-]?(inf|infinity)`;
+const CODE_RE = String.raw`[+-]?0\d.*`;
+const BOOLEAN_RE = '(?i)true|false';
+const TIME_RE = String.raw`\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?`;
+
+/**
+ * The types the rule gives the text columns of a whole source (profiled in SQL, for streaming
+ * scans, whose batches must not each decide), merged with the caller's.
+ */
+async function decideTypes(
+  db: Database,
+  source: string,
+  params: Record<string, SqlValue>,
+  textColumns: () => Promise<string[]>,
+  asked: Readonly<Record<string, ValueType>>,
+  only: readonly string[] | undefined,
+): Promise<Record<string, ValueType>> {
+  const columns = (await textColumns()).filter((c) => !Object.hasOwn(asked, c) && (only === undefined || only.includes(c)));
+  if (columns.length === 0) return { ...asked };
+  const parts = columns.flatMap((c, k) => {
+    const v = `trim(${quoteIdent(c)})`;
+    const when = (re: string) => `count(*) FILTER (WHERE regexp_full_match(${v}, ${quoteString(re)}))`;
+    return [
+      `count(${quoteIdent(c)}) AS p${k}`,
+      `${when(NUMBER_RE)} AS n${k}`,
+      `count(*) FILTER (WHERE regexp_full_match(${v}, ${quoteString(NUMBER_RE)}) AND regexp_full_match(${v}, ${quoteString(CODE_RE)})) AS z${k}`,
+      `${when(BOOLEAN_RE)} AS b${k}`,
+      `${when(TIME_RE)} AS t${k}`,
+    ];
+  });
+  const t = await db.execute({ op: 'scanCsv', sql: `SELECT ${parts.join(', ')} FROM ${source}`, params });
+  const out: Record<string, ValueType> = { ...asked };
+  columns.forEach((c, k) => {
+    const n = (x: string) => t.numbers(`${x}${k}`)[0];
+    const profile: TextProfile = { present: n('p'), number: n('n'), codes: n('z'), boolean: n('b'), timestamp: n('t') };
+    const type = inferTextType(profile);
+    if (type !== 'string') out[c] = type;
+  });
+  return out;
 }
 
 /** Checks the path and options, and picks the database. */
@@ -119,13 +243,26 @@ async function prepare(op: string, path: string, options: ReadOptions): Promise<
   }
   for (const [name, kind] of Object.entries(options.types ?? {})) {
     if (!Object.hasOwn(DUCK_TYPE, kind))
-      throw new TypeError(`${op}: types.${name} must be 'number', 'string' or 'timestamp', got ${JSON.stringify(kind)}`);
+      throw new TypeError(`${op}: types.${name} must be 'number', 'boolean', 'timestamp' or 'string', got ${JSON.stringify(kind)}`);
   }
+  if (options.onBadValue !== undefined && options.onBadValue !== 'error' && options.onBadValue !== 'missing')
+    throw new TypeError(`${op}: onBadValue must be 'error' or 'missing', got ${JSON.stringify(options.onBadValue)}`);
   await checkFile(op, path);
   return { db: options.database ?? (await sharedDatabase()) };
 }
 
-async function csvRequest(op: string, path: string, o: CsvOptions): Promise<{ req: SqlRequest; db: Database }> {
+interface CsvRequest {
+  req: SqlRequest;
+  db: Database;
+  layout: CsvLayout;
+  /** read_csv(...) with every option, and its parameters. */
+  source: string;
+  params: Record<string, SqlValue>;
+  /** The columns DuckDB reads as text (VARCHAR). */
+  textColumns: () => Promise<string[]>;
+}
+
+async function csvRequest(op: string, path: string, o: CsvOptions): Promise<CsvRequest> {
   const { db } = await prepare(op, path, o);
   const args: string[] = [];
   const params: Record<string, SqlValue> = {};
@@ -142,11 +279,15 @@ async function csvRequest(op: string, path: string, o: CsvOptions): Promise<{ re
       throw new RangeError(`${op}: skipRows must be a non-negative integer, got ${o.skipRows}`);
     args.push(`skip = ${o.skipRows}`);
   }
-  if (o.nullValues !== undefined) args.push(`nullstr = [${o.nullValues.map(quoteString).join(', ')}]`);
+  const nulls = o.nullValues ?? MISSING_TOKENS;
+  if (!Array.isArray(nulls) || nulls.some((v) => typeof v !== 'string'))
+    throw new TypeError(`${op}: nullValues must be an array of strings, got ${JSON.stringify(nulls)}`);
+  if (nulls.length > 0) args.push(`nullstr = [${nulls.map(quoteString).join(', ')}]`);
+  args.push('sample_size = -1'); // the whole column decides its type, not the first rows
   const base = `read_csv($path, ${args.join(', ')}`;
-  const types = Object.entries(o.types ?? {});
-  const typed = types.length === 0 ? '' : `, types = {${types.map(([c, k]) => `${quoteString(c)}: '${DUCK_TYPE[k]}'`).join(', ')}}`;
-  // types go to read_csv itself, so a value that does not convert is reported with its line
+  // asked-for columns are read as text and converted by typing.ts, which names the line of a bad value
+  const types = Object.keys(o.types ?? {});
+  const typed = types.length === 0 ? '' : `, types = {${types.map((c) => `${quoteString(c)}: 'VARCHAR'`).join(', ')}}`;
   const req = request(op, path, `${base}${typed})`, params, { ...o, types: undefined }, db, `${base})`);
   req.context = { file: path, types: o.types };
   const explainColumns = req.explain;
@@ -158,14 +299,28 @@ async function csvRequest(op: string, path: string, o: CsvOptions): Promise<{ re
     }
     return explainColumns ? explainColumns(err) : err;
   };
-  return { req, db };
+  const layout = { delimiter, quote: o.quote ?? '"', skipRows: o.skipRows ?? 0, header: o.header ?? true };
+  const source = `${base}${typed})`;
+  const textColumns = async () => {
+    let d: Table;
+    try {
+      d = await db.execute({ op, sql: `DESCRIBE SELECT * FROM ${source}`, params: { path, ...params }, context: { file: path } });
+    } catch (e) {
+      throw e instanceof DataSourceError && req.explain ? await req.explain(e) : e;
+    }
+    const names = d.strings('column_name');
+    return d.strings('column_type').flatMap((t, i) => (t === 'VARCHAR' ? [names[i] as string] : []));
+  };
+  return { req, db, layout, source, params: { path, ...params }, textColumns };
 }
 
 function jsonRequest(op: string, path: string, o: JsonOptions, db: Database): SqlRequest {
   const formats: Record<string, string> = { auto: 'auto', lines: 'newline_delimited', array: 'array' };
   const format = Object.hasOwn(formats, o.format ?? 'auto') ? formats[o.format ?? 'auto'] : undefined;
   if (format === undefined) throw new TypeError(`${op}: format must be 'auto', 'lines' or 'array', got ${JSON.stringify(o.format)}`);
-  const req = request(op, path, `read_json($path, format = '${format}')`, {}, o, db);
+  // asked-for columns are read as text and converted by typing.ts, which names the line of a bad value
+  const asText = Object.fromEntries(Object.keys(o.types ?? {}).map((c) => [c, 'string' as const]));
+  const req = request(op, path, `read_json($path, format = '${format}')`, {}, { ...o, types: asText }, db);
   const explainColumns = req.explain;
   req.explain = async (err) =>
     /malformed JSON/i.test(err.message) ? diagnoseJson(op, path, err) : explainColumns ? explainColumns(err) : err;
