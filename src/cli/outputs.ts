@@ -8,7 +8,7 @@ import type { Module } from '../nn/module.js';
 import { UsageError } from './errors.js';
 import type { SavedModel } from './saved.js';
 import { conformRows, readTableSource, tableSourceFromString, tableSourceToString } from './table_source.js';
-import type { Task } from './tabular.js';
+import { readOptions, type Task } from './tabular.js';
 
 /** The class name of the model's last leaf layer ('' when none), which tells what its outputs are. */
 export function lastLayer(model: Module): string {
@@ -70,7 +70,18 @@ export async function readModelRows(saved: SavedModel, input: string, command: s
   }
   const origin = tableSourceToString(source);
   const labels = saved.tabular?.task !== 'regression' ? (saved.tabular?.target ?? undefined) : undefined;
-  const table = await readTableSource(source, labels);
+  // the columns are read with the types they had at training: a value that does not fit is an error
+  // naming its line (or, where the training config said onBadValue: missing, a reported missing value)
+  const tab = saved.tabular;
+  const say = (note: string) => process.stderr.write(`tessera ${command}: note: ${note}\n`);
+  const options =
+    tab === null ? {} : { ...readOptions({ ...tab.read, types: tab.inputTypes }, say), typesFrom: 'the model was trained on' };
+  const table = await readTableSource(source, labels, options);
+  if (table.numRows === 0)
+    throw new UsageError(
+      `${origin} has no data rows (only a header, or nothing); give rows to ${command === 'predict' ? 'predict' : 'evaluate on'}`,
+      command,
+    );
   return { table: conformRows(table, saved.tabular?.inputColumns ?? {}, origin), origin };
 }
 

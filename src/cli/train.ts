@@ -197,7 +197,13 @@ function metadata(
     data: { source: config.data.source, ...(tabular === undefined ? { flatten: config.data.flatten } : {}) },
     ...(tabular === undefined
       ? {}
-      : { task: tabular.task, target: tabular.target, inputColumns: tabular.schema, features: run.pipeline?.getFeatureNamesOut() }),
+      : {
+          task: tabular.task,
+          target: tabular.target,
+          inputColumns: tabular.schema,
+          inputTypes: tabular.types,
+          features: run.pipeline?.getFeatureNamesOut(),
+        }),
     results: { final, test },
     config,
   });
