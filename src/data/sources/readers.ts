@@ -125,6 +125,7 @@ function typed(op: string, path: string, raw: Table, lines: Int32Array | null, u
     file: path,
     lines,
     unit,
+    json: op.endsWith('Json'),
     types: o.types ?? {},
     ...(o.typesFrom === undefined ? {} : { typesFrom: o.typesFrom }),
     sourceTypes: sourceTypesOf(raw),

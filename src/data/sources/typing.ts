@@ -53,6 +53,8 @@ export interface TypingContext {
   unit?: 'line' | 'record';
   /** Types asked for by the caller, by column. */
   types: Readonly<Record<string, ValueType>>;
+  /** Values come from JSON (a column mixing strings and numbers holds JSON texts). */
+  json?: boolean;
   /** Who asked for `types`, for messages: default 'types asks for' ('... numbers in column age'). */
   typesFrom?: string;
   /** DuckDB's type of each column as read (BOOLEAN columns are 'boolean'). */
@@ -155,16 +157,19 @@ export function typeColumns(table: Table, ctx: TypingContext): { table: Table; t
       if (asked !== undefined) types[name] = asked;
       continue;
     }
+    // DuckDB gives a JSON column that mixes strings with numbers as JSON texts: "two" -> two, 3 -> 3
+    const values = ctx.json === true && mixedJson(col.values) ? col.values.map(fromJsonText) : col.values;
+    if (values !== col.values) out = out.withColumn(name, { kind: 'string', values });
     let type: ValueType;
     let profile: TextProfile | null = null;
     if (asked !== undefined) type = asked;
     else {
-      profile = profileText(col.values);
+      profile = profileText(values);
       type = inferTextType(profile);
     }
     types[name] = type;
     if (type === 'string') continue;
-    out = out.withColumn(name, convertText(name, col.values, type, profile, asked !== undefined, ctx));
+    out = out.withColumn(name, convertText(name, values, type, profile, asked !== undefined, ctx));
   }
   VALUE_TYPES.set(out, types);
   return { table: out, types };
@@ -185,6 +190,28 @@ export function valueTypesOf(table: Table): Record<string, ValueType> | null {
 export function registerTypes(table: Table, types: Record<string, ValueType>): Table {
   VALUE_TYPES.set(table, types);
   return table;
+}
+
+/** Whether some values are JSON strings ("...") and others are not (numbers, booleans). */
+function mixedJson(values: readonly (string | null)[]): boolean {
+  let quoted = false;
+  let bare = false;
+  for (const v of values) {
+    if (v === null) continue;
+    if (v.length >= 2 && v.startsWith('"') && v.endsWith('"')) quoted = true;
+    else bare = true;
+    if (quoted && bare) return true;
+  }
+  return false;
+}
+
+function fromJsonText(v: string | null): string | null {
+  if (v === null || !v.startsWith('"')) return v === 'null' ? null : v;
+  try {
+    return String(JSON.parse(v));
+  } catch {
+    return v;
+  }
 }
 
 /** A column DuckDB typed (number or timestamp) as another type the caller asked for. */
