@@ -133,6 +133,13 @@ export class Pipeline implements Transformer {
             `Pipeline.toTensor: column '${name}' has a missing value at ${at} after the pipeline; impute it (SimpleImputer) or drop the row`,
           row,
         ).relabel(table);
+      const inf = col.values.findIndex((v) => !Number.isFinite(v));
+      if (inf >= 0)
+        throw new RowError(
+          (at) =>
+            `Pipeline.toTensor: column '${name}' holds ${col.values[inf]} at ${at} after the pipeline; replace infinite values (e.g. by missing ones, then impute) first`,
+          inf,
+        ).relabel(table);
     }
     return t.toTensor(features); // (N, F)
   }

@@ -9,8 +9,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { StandardScaler } from '../preprocess/scalers.js';
 import { Pipeline } from '../preprocess/pipeline.js';
+import { StandardScaler } from '../preprocess/scalers.js';
 import { readCsv, readJson, scanCsv } from './readers.js';
 import { type BadValues, inferTextType, parseValue, profileText, valueTypesOf } from './typing.js';
 
@@ -66,7 +66,10 @@ test("onBadValue: 'missing' reads bad values as missing, counted and reported; N
       [7, 'n.a.'],
     ],
   );
-  assert.match(reports[0].message, /coerce\.csv: column 'age': 2 values that are not numbers read as missing \(line 3: "thirty", line 7: "n\.a\."\)/);
+  assert.match(
+    reports[0].message,
+    /coerce\.csv: column 'age': 2 values that are not numbers read as missing \(line 3: "thirty", line 7: "n\.a\."\)/,
+  );
   // the default is an error that counts the others
   await assert.rejects(readCsv(p), /coerce\.csv line 3: .*"thirty" is not a number.*\(2 such values; also at line 7\)/);
   // nullValues replaces the list: NA, ? and n.a. are then text, and text is common: a text column
@@ -79,7 +82,10 @@ test('true/false among numbers is a bad value; types decide over the rule', asyn
   const t = await readCsv(p, { types: { x: 'string' } });
   assert.deepEqual(t.strings('x'), ['1', '2', 'true', '4']);
   assert.deepEqual(t.strings('zip'), ['01234', '00501', '12345', '99999']);
-  await assert.rejects(readCsv(p, { types: { x: 'boolean' } }), /flags\.csv line 3: column 'x': "2" is not a boolean .*types asks for booleans/);
+  await assert.rejects(
+    readCsv(p, { types: { x: 'boolean' } }),
+    /flags\.csv line 3: column 'x': "2" is not a boolean .*types asks for booleans/,
+  );
   const typed = await readCsv(p, { types: { zip: 'number', x: 'string' } });
   assert.deepEqual(nums(typed.numbers('zip')), [1234, 501, 12345, 99999]);
   assert.deepEqual(valueTypesOf(typed), { x: 'string', zip: 'number' });
@@ -112,9 +118,12 @@ test('finding 6: rows keep their file lines through a shuffle, so a preprocessin
   const shuffled = t.take(order);
   const expected = 2 + 104 + 52; // header, rows before it, and the quoted line breaks of rows 0, 2, ..., 102
   assert.equal(shuffled.rowLabel(15), `${p} line ${expected}`);
-  assert.throws(() => new Pipeline([new StandardScaler({ columns: ['x'] })]).fit(shuffled), (e: Error) => {
-    assert.match(e.message, new RegExp(`holds Infinity at .*inf\\.csv line ${expected};`));
-    return true;
-  });
+  assert.throws(
+    () => new Pipeline([new StandardScaler({ columns: ['x'] })]).fit(shuffled),
+    (e: Error) => {
+      assert.match(e.message, new RegExp(`holds Infinity at .*inf\\.csv line ${expected};`));
+      return true;
+    },
+  );
   assert.throws(() => new StandardScaler({ columns: ['x'] }).fit(shuffled.filter((i) => i > 3)), new RegExp(`inf\\.csv line ${expected}`));
 });
