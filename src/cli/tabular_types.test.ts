@@ -122,9 +122,14 @@ test('finding 6: evaluate on a header-only CSV names it; predict refuses true/fa
   assert.equal(q.code, 1, q.stderr);
   assert.match(q.stderr, /all_flags\.csv line 2: column 'x': "true" is not a number/);
 
-  const zebra = await writeText(work, 'zebra.csv', 'x,tenure,city,label\n1.5,3,Oslo,yes\n2.5,4,Rome,zebra\n3.5,5,Lima,no\n');
+  const zebra = await writeText(work, 'zebra.csv', 'x,tenure,city,label\n1.5,3,Oslo,yes\n2.5,4,Rome,zebra\n3.5,5,3,no\n');
   const z = await tessera(['predict', out, zebra]);
   assert.equal(z.code, 0, z.stderr);
+  // a number in a text column is text: a category never seen in training, encoded as unknown, and said so
+  assert.match(
+    z.stderr,
+    /note: .*zebra\.csv: column 'city': 1 value not seen in training, encoded as unknown \(OneHotEncoder handleUnknown: ignore; first: line 4: "3"\)/,
+  );
   assert.match(z.stdout, /1 row with a label the model does not know \(first: line 3: "zebra"; it knows no, yes\) left out of the score/);
   assert.match(z.stdout, /of 2 correct/);
   const zj = await tessera(['predict', out, zebra, '--json']);
