@@ -26,6 +26,46 @@ export interface CsvLayout {
  * // Int32Array [2, 4]
  */
 export function csvRowLines(bytes: Uint8Array, layout: CsvLayout): Int32Array {
+  let out = new Int32Array(1024);
+  let rows = 0;
+  scanRows(bytes, layout, (line) => {
+    if (rows === out.length) {
+      const grown = new Int32Array(out.length * 2);
+      grown.set(out);
+      out = grown;
+    }
+    out[rows++] = line;
+    return true;
+  });
+  return out.slice(0, rows);
+}
+
+/**
+ * The editor's line of the row that DuckDB's error messages call line `duckLine` (DuckDB counts the
+ * line breaks inside quoted values as no lines), or null when no row starts there.
+ *
+ * @example
+ * editorLine(new TextEncoder().encode('a,b\n1,"x\ny"\n2,z,3\n'), layout, 3) // 4
+ */
+export function editorLine(bytes: Uint8Array, layout: CsvLayout, duckLine: number): number | null {
+  let found: number | null = null;
+  scanRows(
+    bytes,
+    layout,
+    (line, duck) => {
+      if (duck === duckLine) found = line;
+      return duck < duckLine;
+    },
+    true,
+  );
+  return found;
+}
+
+/**
+ * Calls `visit(line, duckLine)` for each data row (each row, header included, with `all`), where
+ * `duckLine` is the line as DuckDB counts it; stops when `visit` returns false.
+ */
+function scanRows(bytes: Uint8Array, layout: CsvLayout, visit: (line: number, duckLine: number) => boolean, all = false): void {
   const q = layout.quote.length === 1 ? layout.quote.charCodeAt(0) : -1;
   const delim = new TextEncoder().encode(layout.delimiter);
   const isDelim = (k: number) => {
@@ -35,6 +75,7 @@ export function csvRowLines(bytes: Uint8Array, layout: CsvLayout): Int32Array {
   const n = bytes.length;
   let i = n >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
   let line = 1;
+  let inside = 0; // line breaks inside quoted values so far
   // one line break at i: its length (0 when none)
   const breakAt = (k: number) => (bytes[k] === 10 ? 1 : bytes[k] === 13 ? (bytes[k + 1] === 10 ? 2 : 1) : 0);
   for (let s = 0; s < layout.skipRows && i < n; s++) {
@@ -42,12 +83,11 @@ export function csvRowLines(bytes: Uint8Array, layout: CsvLayout): Int32Array {
     i += breakAt(i);
     line++;
   }
-  let out = new Int32Array(1024);
-  let rows = 0;
   let oneColumn = true; // decided by the first row (the header, or the first data row)
   let first = true;
   while (i < n) {
     const startLine = line;
+    const startDuck = line - inside;
     const startAt = i;
     let quoted = false;
     let fields = 1;
@@ -64,6 +104,7 @@ export function csvRowLines(bytes: Uint8Array, layout: CsvLayout): Int32Array {
         i += br;
         line++;
         if (!quoted) break;
+        inside++;
         continue;
       }
       if (!quoted && b === delim[0] && isDelim(i)) fields++;
@@ -73,18 +114,15 @@ export function csvRowLines(bytes: Uint8Array, layout: CsvLayout): Int32Array {
     if (first) {
       oneColumn = fields === 1;
       first = false;
-      if (layout.header) continue;
+      if (layout.header) {
+        if (all && !visit(startLine, startDuck)) return;
+        continue;
+      }
     }
     if (empty && !oneColumn) continue;
     if (empty && i >= n && breakAt(startAt) === 0) continue; // no bytes after the last line break
-    if (rows === out.length) {
-      const grown = new Int32Array(out.length * 2);
-      grown.set(out);
-      out = grown;
-    }
-    out[rows++] = startLine;
+    if (!visit(startLine, startDuck)) return;
   }
-  return out.slice(0, rows);
 }
 
 /**

@@ -6,12 +6,13 @@
 // value that does not fit is an error naming the file, line, column and value), and a Table read from
 // a CSV or JSON Lines file knows each row's line (Table.rowOrigin).
 
+import { nodeModules } from '../../io/node.js';
 import type { Table } from '../table.js';
 import { sourceTypesOf } from './builder.js';
 import { diagnoseCsv, diagnoseJson } from './diagnose.js';
 import { type Database, type SqlRequest, type SqlValue, sharedDatabase } from './duckdb.js';
 import { DataSourceError } from './errors.js';
-import { type CsvLayout, csvFileRowLines, jsonRecordLines } from './lines.js';
+import { type CsvLayout, csvFileRowLines, editorLine, jsonRecordLines } from './lines.js';
 import { checkFile, describeColumns, quoteIdent, quoteString } from './sql.js';
 import {
   type BadValues,
@@ -109,6 +110,27 @@ export async function readJson(path: string, options: JsonOptions = {}): Promise
   const raw = await db.execute(jsonRequest('readJson', path, options, db));
   const lines = fitLines(await jsonRecordLines(path), raw.numRows, options.limit);
   return typed('readJson', path, raw, lines, 'line', options);
+}
+
+/**
+ * `err` (from DuckDB, which counts a line break inside a quoted value as no line) with the line an
+ * editor shows, and that line's text when DuckDB showed none.
+ */
+async function editorLines(err: DataSourceError, path: string, layout: CsvLayout): Promise<DataSourceError> {
+  if (err.line === undefined || err.file !== path || /[*?[{]/.test(path)) return err;
+  let bytes: Uint8Array;
+  try {
+    const { fs } = await nodeModules('readCsv');
+    bytes = new Uint8Array(await fs.readFile(path));
+  } catch {
+    return err;
+  }
+  const line = editorLine(bytes, layout, err.line);
+  if (line === null) return err;
+  const text = new TextDecoder().decode(bytes).split(/\r\n|\n|\r/)[line - 1] ?? '';
+  const shown = JSON.stringify(text.length > 80 ? `${text.slice(0, 80)}...` : text);
+  const message = err.message.replace(` line ${err.line}`, ` line ${line}`).replace(/: ""; /, `: ${shown}; `);
+  return new DataSourceError(message, { file: err.file, line, column: err.column }, { cause: err.cause });
 }
 
 /** `lines` when it has a line for each of `rows` rows (the first `rows` under a limit), else null. */
@@ -275,11 +297,11 @@ async function csvRequest(op: string, path: string, o: CsvOptions): Promise<CsvR
   args.push(`header = ${o.header !== false}`);
   args.push('quote = $quote'); // RFC 4180 quoting by default, so an unclosed quote is an error, not text
   params.quote = o.quote ?? '"';
-  if (o.skipRows !== undefined) {
-    if (!(Number.isInteger(o.skipRows) && o.skipRows >= 0))
-      throw new RangeError(`${op}: skipRows must be a non-negative integer, got ${o.skipRows}`);
-    args.push(`skip = ${o.skipRows}`);
-  }
+  if (o.skipRows !== undefined && !(Number.isInteger(o.skipRows) && o.skipRows >= 0))
+    throw new RangeError(`${op}: skipRows must be a non-negative integer, got ${o.skipRows}`);
+  // always given: DuckDB's sniffer would otherwise skip lines on its own, and a ragged last line
+  // became the header of an empty table
+  args.push(`skip = ${o.skipRows ?? 0}`);
   const nulls = o.nullValues ?? MISSING_TOKENS;
   if (!Array.isArray(nulls) || nulls.some((v) => typeof v !== 'string'))
     throw new TypeError(`${op}: nullValues must be an array of strings, got ${JSON.stringify(nulls)}`);
@@ -292,15 +314,20 @@ async function csvRequest(op: string, path: string, o: CsvOptions): Promise<CsvR
   const req = request(op, path, `${base}${typed})`, params, { ...o, types: undefined }, db, `${base})`);
   req.context = { file: path, types: o.types };
   const explainColumns = req.explain;
+  const layout = { delimiter, quote: o.quote ?? '"', skipRows: o.skipRows ?? 0, header: o.header ?? true };
   req.explain = async (err) => {
     if (/Error when sniffing file/.test(String((err.cause as Error | undefined)?.message))) {
-      return (
-        (await diagnoseCsv(db, op, path, { delimiter, header: o.header ?? true, skipRows: o.skipRows ?? 0, quote: o.quote ?? '"' })) ?? err
-      );
+      const found = await diagnoseCsv(db, op, path, {
+        delimiter,
+        header: o.header ?? true,
+        skipRows: o.skipRows ?? 0,
+        quote: o.quote ?? '"',
+      });
+      return found === null ? err : editorLines(found, path, layout);
     }
+    if (err.line !== undefined) return editorLines(err, path, layout);
     return explainColumns ? explainColumns(err) : err;
   };
-  const layout = { delimiter, quote: o.quote ?? '"', skipRows: o.skipRows ?? 0, header: o.header ?? true };
   const source = `${base}${typed})`;
   const textColumns = async () => {
     let d: Table;

@@ -145,6 +145,7 @@ const PLURAL: Record<ValueType, string> = { number: 'numbers', boolean: 'boolean
 export function typeColumns(table: Table, ctx: TypingContext): { table: Table; types: Record<string, ValueType> } {
   const types: Record<string, ValueType> = {};
   let out = table;
+  let first: BadValueFound | null = null;
   for (const name of table.columnNames) {
     const col = table.column(name);
     const asked = Object.hasOwn(ctx.types, name) ? ctx.types[name] : undefined;
@@ -169,8 +170,14 @@ export function typeColumns(table: Table, ctx: TypingContext): { table: Table; t
     }
     types[name] = type;
     if (type === 'string') continue;
-    out = out.withColumn(name, convertText(name, values, type, profile, asked !== undefined, ctx));
+    try {
+      out = out.withColumn(name, convertText(name, values, type, profile, asked !== undefined, ctx));
+    } catch (e) {
+      if (!(e instanceof BadValueFound)) throw e;
+      if (first === null || e.row < first.row) first = e; // the first bad value of the file, not of the first column
+    }
   }
+  if (first !== null) throw first.error;
   VALUE_TYPES.set(out, types);
   return { table: out, types };
 }
@@ -212,6 +219,14 @@ function fromJsonText(v: string | null): string | null {
   } catch {
     return v;
   }
+}
+
+/** The first bad value of a column (onBadValue 'error'): its row, and the error naming it. */
+class BadValueFound {
+  constructor(
+    readonly error: DataSourceError,
+    readonly row: number,
+  ) {}
 }
 
 /** A column DuckDB typed (number or timestamp) as another type the caller asked for. */
@@ -259,7 +274,7 @@ function convertText(
     const fixes = asked
       ? "fix the value, or set onBadValue: 'missing' to read such values as missing"
       : `fix the value, set onBadValue: 'missing' to read such values as missing, or types: { '${name}': 'string' } to read the column as text`;
-    throw new DataSourceError(
+    const error = new DataSourceError(
       `${ctx.op}: ${ctx.file} ${where(bad[0])}: column '${name}': ${show(bad[0])} is not ${NOUN[type]}; ${why}; ${fixes}${others}`,
       {
         file: ctx.file,
@@ -267,6 +282,7 @@ function convertText(
         column: name,
       },
     );
+    throw new BadValueFound(error, bad[0]);
   }
   const examples = bad
     .slice(0, 3)
