@@ -83,13 +83,14 @@ export function conformRows(table: Table, kinds: Readonly<Record<string, ColumnK
   let out = table;
   for (const [name, kind] of Object.entries(kinds)) {
     const col = table.column(name);
-    if (col.kind !== kind) out = out.withColumn(name, convertColumn(col, kind, name, origin));
+    if (col.kind !== kind) out = out.withColumn(name, convertColumn(col, kind, name, origin, table));
   }
   return out;
 }
 
-function convertColumn(col: Column, kind: ColumnKind, name: string, origin: string): Column {
+function convertColumn(col: Column, kind: ColumnKind, name: string, origin: string, table: Table): Column {
   const n = col.values.length;
+  const rowOf = (i: number) => (table.rowOrigin?.lines != null ? `line ${table.rowOrigin.lines[i]}` : `data row ${i + 1}`);
   if (kind === 'string') {
     if (col.kind === 'timestamp') throw new Error(`${origin}: column "${name}" holds timestamps, but the model was trained on text there`);
     return { kind: 'string', values: Array.from(col.values as Float64Array, (v) => (Number.isNaN(v) ? null : String(v))) };
@@ -101,7 +102,7 @@ function convertColumn(col: Column, kind: ColumnKind, name: string, origin: stri
     const x = text === '' ? Number.NaN : kind === 'number' ? Number(text) : Date.parse(text);
     if (text !== '' && !Number.isFinite(x))
       throw new Error(
-        `${origin}: column "${name}" holds ${JSON.stringify(v)} at data row ${i + 1}, but the model was trained on ${kind}s there`,
+        `${origin}: column "${name}" holds ${JSON.stringify(v)} at ${rowOf(i)}, but the model was trained on ${kind}s there`,
       );
     values[i] = x;
   });

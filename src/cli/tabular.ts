@@ -97,7 +97,10 @@ export async function loadTabular(
   let test: Table | null = null;
   if (tab.test !== undefined) {
     const kinds = { ...schema, [tab.target]: (target as Column).kind };
-    test = conformRows(await readTableSource(tab.test, classification ? tab.target : undefined, read), kinds, testOrigin);
+    // the test rows are read with the training columns' types: a stray word there names its line too
+    const trained = Object.fromEntries(Object.keys(schema).map((c) => [c, readTypes?.[c] ?? (schema[c] as ValueType)]));
+    const testRead = { ...read, types: { ...trained, ...(tab.types ?? {}) }, typesFrom: 'the training data holds' };
+    test = conformRows(await readTableSource(tab.test, classification ? tab.target : undefined, testRead), kinds, testOrigin);
     if (test.numRows === 0)
       throw new Error(
         `config.data.test: ${testOrigin} has no data rows (only a header, or nothing); give a test file with rows, or leave test out`,
@@ -158,6 +161,7 @@ function resolveColumns(table: Table, tab: TabularConfig, origin: string, proble
     if (f === tab.target) problems.push(`${p}: "${f}" is the target; a model cannot take its own label as input`);
     if (tab.drop.includes(f)) problems.push(`${p}: "${f}" is also in config.data.drop`);
   });
+  for (const c of Object.keys(tab.types ?? {})) exists(c, `config.data.types.${c}`);
   const features = (tab.features ?? names.filter((n) => n !== tab.target && !tab.drop.includes(n))).filter((f) => table.has(f));
   if (problems.length === before && features.length === 0)
     problems.push(`config.data: no feature columns are left in ${origin} (columns: ${names.join(', ')})`);

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { type CliResult, runCli, scratchDir, writeText } from '../../test/cli_harness.js';
+import { loadTabular } from './tabular.js';
 
 const work = await scratchDir('tessera-cli-types-');
 const tessera = (args: string[]): Promise<CliResult> => runCli(args, work);
@@ -134,4 +135,19 @@ test('finding 6: evaluate on a header-only CSV names it; predict refuses true/fa
   assert.match(z.stdout, /of 2 correct/);
   const zj = await tessera(['predict', out, zebra, '--json']);
   assert.deepEqual(JSON.parse(zj.stdout).unknownLabels, { count: 1, first: 'line 3: "zebra"' });
+});
+
+test('loadTabular: types naming no column is a config error; test rows are read with the training types', async () => {
+  const train = await writeText(work, 'tr.csv', 'x,label\n1,a\n2,b\n3,a\n4,b\n');
+  const test2 = await writeText(work, 'te.csv', 'x,label\n1,a\nthirty,b\nn.a.,a\n');
+  const tab = { target: 'label', drop: [], task: 'classification' as const, testSplit: 0 };
+  await assert.rejects(
+    loadTabular({ kind: 'csv', path: train }, { ...tab, types: { nope: 'number' } }, 0),
+    /config\.data\.types\.nope: no column "nope"/,
+  );
+  // two of three test values are no numbers: the rule alone would read text; the training type says number
+  await assert.rejects(
+    loadTabular({ kind: 'csv', path: train }, { ...tab, test: { kind: 'csv', path: test2 } }, 0),
+    /te\.csv line 3: column 'x': "thirty" is not a number; the training data holds numbers in column 'x'/,
+  );
 });

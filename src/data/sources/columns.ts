@@ -134,7 +134,7 @@ function overflow(op: string, name: string, duckType: string, value: string, row
   throw new DataSourceError(
     `${op}: column '${name}' holds ${value} (${duckType}) at row ${row}, beyond ±(2^53-1) where numbers lose digits; ` +
       `cast it in SQL: CAST("${name}" AS DOUBLE) to accept rounding, or AS VARCHAR to keep every digit`,
-    { column: name },
+    { column: name, row },
   );
 }
 

@@ -83,7 +83,12 @@ const DUCK_TYPE: Record<ValueType, string> = { number: 'DOUBLE', boolean: 'BOOLE
  */
 export async function readCsv(path: string, options: CsvOptions = {}): Promise<Table> {
   const { req, db, layout } = await csvRequest('readCsv', path, options);
-  const raw = await db.execute(req);
+  let raw: Table;
+  try {
+    raw = await db.execute(req);
+  } catch (e) {
+    throw await atLine(e, path, await csvFileRowLines(path, layout));
+  }
   const lines = fitLines(await csvFileRowLines(path, layout), raw.numRows, options.limit);
   return typed('readCsv', path, raw, lines, 'line', options);
 }
@@ -131,6 +136,19 @@ async function editorLines(err: DataSourceError, path: string, layout: CsvLayout
   const shown = JSON.stringify(text.length > 80 ? `${text.slice(0, 80)}...` : text);
   const message = err.message.replace(` line ${err.line}`, ` line ${line}`).replace(/: ""; /, `: ${shown}; `);
   return new DataSourceError(message, { file: err.file, line, column: err.column }, { cause: err.cause });
+}
+
+/** An error about row i of the result (`err.row`) as one about its line in `path`, when `lines` knows it. */
+async function atLine(e: unknown, path: string, lines: Int32Array | null): Promise<unknown> {
+  if (!(e instanceof DataSourceError) || e.row === undefined || lines === null || e.row >= lines.length) return e;
+  const line = lines[e.row];
+  return new DataSourceError(
+    e.message
+      .replace(`at row ${e.row}`, `at ${path} line ${line}`)
+      .replace(/cast it in SQL: .*$/, `pass types: { '${e.column}': 'number' } to accept rounding, or 'string' to keep every digit`),
+    { file: path, line, column: e.column },
+    { cause: e.cause },
+  );
 }
 
 /** `lines` when it has a line for each of `rows` rows (the first `rows` under a limit), else null. */

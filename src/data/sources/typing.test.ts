@@ -127,3 +127,12 @@ test('finding 6: rows keep their file lines through a shuffle, so a preprocessin
   );
   assert.throws(() => new StandardScaler({ columns: ['x'] }).fit(shuffled.filter((i) => i > 3)), new RegExp(`inf\\.csv line ${expected}`));
 });
+
+test('an integer beyond 2^53 names its file line (after a quoted line break), and types reads it as text', async () => {
+  const p = file('big.csv', 'id,v\n1,"a\nb"\n2,x\n9007199254740993,y\n');
+  await assert.rejects(
+    readCsv(p),
+    /column 'id' holds 9007199254740993 \(BIGINT\) at .*big\.csv line 5, .*types: \{ 'id': 'number' \} to accept rounding/,
+  );
+  assert.deepEqual((await readCsv(p, { types: { id: 'string' } })).strings('id'), ['1', '2', '9007199254740993']);
+});
