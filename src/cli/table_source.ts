@@ -101,9 +101,7 @@ function convertColumn(col: Column, kind: ColumnKind, name: string, origin: stri
     const text = v?.trim() ?? '';
     const x = text === '' ? Number.NaN : kind === 'number' ? Number(text) : Date.parse(text);
     if (text !== '' && !Number.isFinite(x))
-      throw new Error(
-        `${origin}: column "${name}" holds ${JSON.stringify(v)} at ${rowOf(i)}, but the model was trained on ${kind}s there`,
-      );
+      throw new Error(`${origin}: column "${name}" holds ${JSON.stringify(v)} at ${rowOf(i)}, but the model was trained on ${kind}s there`);
     values[i] = x;
   });
   return { kind, values };

@@ -50,7 +50,9 @@ test('finding 2: one stray word in a number column stops train naming file, line
   const data = await writeText(
     work,
     'stray.csv',
-    rows((c, i) => i === 33 && (c[0] = 'thirty')),
+    rows((c, i) => {
+      if (i === 33) c[0] = 'thirty';
+    }),
   );
   const cfg = await writeText(work, 'stray.yaml', config(data));
   const r = await tessera(['train', cfg, '--output', join(work, 'stray')]);
@@ -80,7 +82,9 @@ test('finding 6: "holds Infinity" names the line of the file, not the row of the
   const data = await writeText(
     work,
     'inf.csv',
-    rows((c, i) => i === 45 && (c[0] = 'inf')),
+    rows((c, i) => {
+      if (i === 45) c[0] = 'inf';
+    }),
   );
   // wherever the split puts the row: in the fitted rows (the imputer refuses it), or in the held-out rows (the pipeline's output does)
   for (const split of ['testSplit: 0.25', 'validationSplit: 0.25']) {
