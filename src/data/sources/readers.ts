@@ -159,7 +159,15 @@ function fitLines(lines: Int32Array | null, rows: number, limit: number | undefi
 }
 
 /** The raw table typed by the rule, with its rows' origin. */
-function typed(op: string, path: string, raw: Table, lines: Int32Array | null, unit: 'line' | 'record', o: ReadOptions, row0 = 0): Table {
+function typed(
+  op: string,
+  path: string,
+  raw: Table,
+  lines: Int32Array | null,
+  unit: 'line' | 'record',
+  o: ReadOptions,
+  ruled: ReadonlySet<string> = new Set(),
+): Table {
   const { table } = typeColumns(raw, {
     op,
     file: path,
@@ -168,11 +176,11 @@ function typed(op: string, path: string, raw: Table, lines: Int32Array | null, u
     json: op.endsWith('Json'),
     types: o.types ?? {},
     ...(o.typesFrom === undefined ? {} : { typesFrom: o.typesFrom }),
+    ruled,
     sourceTypes: sourceTypesOf(raw),
     onBadValue: o.onBadValue ?? 'error',
     report: o.onBadValues ?? ((bad) => console.warn(`${op}: note: ${bad.message}`)),
   });
-  void row0;
   if (/[*?[{]/.test(path)) return table;
   const out = table.withRowOrigin(path, lines);
   const types = valueTypesOf(table);
@@ -189,21 +197,26 @@ export async function* scanCsv(path: string, options: CsvOptions & { batchSize?:
   // the whole column decides its type: text columns are profiled in SQL first, then typed batch by batch
   const first = await csvRequest('scanCsv', path, options);
   const types = await decideTypes(first.db, first.source, first.params, first.textColumns, options.types ?? {}, options.columns);
+  const ruled = new Set(Object.keys(types).filter((c) => !Object.hasOwn(options.types ?? {}, c)));
   const { req, db, layout } = await csvRequest('scanCsv', path, { ...options, types });
-  let lines: Int32Array | null | undefined; // read on the first bad value
+  let lines: Int32Array | null | undefined; // the file's row lines, read on the first bad value
   let done = 0;
   for await (const raw of db.stream(req, options.batchSize)) {
     const o = { ...options, types };
-    let table: Table;
+    let table: Table | undefined;
+    let bad = false;
     try {
-      table = typed('scanCsv', path, raw, null, 'line', o);
+      table = typed('scanCsv', path, raw, null, 'line', { ...o, onBadValues: () => (bad = true) }, ruled);
     } catch (e) {
       if (!(e instanceof DataSourceError)) throw e;
+      bad = true;
+    }
+    if (bad) {
       lines ??= await csvFileRowLines(path, layout);
-      table = typed('scanCsv', path, raw, lines === null ? null : lines.slice(done, done + raw.numRows), 'line', o);
+      table = typed('scanCsv', path, raw, lines === null ? null : lines.slice(done, done + raw.numRows), 'line', o, ruled);
     }
     done += raw.numRows;
-    yield table;
+    yield table as Table;
   }
 }
 

@@ -55,6 +55,8 @@ export interface TypingContext {
   types: Readonly<Record<string, ValueType>>;
   /** Values come from JSON (a column mixing strings and numbers holds JSON texts). */
   json?: boolean;
+  /** Columns in `types` whose type the rule gave (a streaming scan decides for the whole file first). */
+  ruled?: ReadonlySet<string>;
   /** Who asked for `types`, for messages: default 'types asks for' ('... numbers in column age'). */
   typesFrom?: string;
   /** DuckDB's type of each column as read (BOOLEAN columns are 'boolean'). */
@@ -171,7 +173,7 @@ export function typeColumns(table: Table, ctx: TypingContext): { table: Table; t
     types[name] = type;
     if (type === 'string') continue;
     try {
-      out = out.withColumn(name, convertText(name, values, type, profile, asked !== undefined, ctx));
+      out = out.withColumn(name, convertText(name, values, type, profile, asked !== undefined && !ctx.ruled?.has(name), ctx));
     } catch (e) {
       if (!(e instanceof BadValueFound)) throw e;
       if (first === null || e.row < first.row) first = e; // the first bad value of the file, not of the first column
@@ -270,7 +272,9 @@ function convertText(
     const present = profile?.present ?? values.filter((v) => v !== null).length;
     const why = asked
       ? `${ctx.typesFrom ?? 'types asks for'} ${PLURAL[type]} in column '${name}'`
-      : `column '${name}' holds ${PLURAL[type]} (${present - bad.length} of its ${present} values)`;
+      : ctx.ruled?.has(name)
+        ? `column '${name}' holds ${PLURAL[type]} (more than half of its values in the whole file)`
+        : `column '${name}' holds ${PLURAL[type]} (${present - bad.length} of its ${present} values)`;
     const fixes = asked
       ? "fix the value, or set onBadValue: 'missing' to read such values as missing"
       : `fix the value, set onBadValue: 'missing' to read such values as missing, or types: { '${name}': 'string' } to read the column as text`;
