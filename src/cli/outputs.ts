@@ -80,7 +80,12 @@ export async function readModelRows(saved: SavedModel, input: string, command: s
   const tab = saved.tabular;
   const say = (note: string) => process.stderr.write(`tessera ${command}: note: ${note}\n`);
   const options =
-    tab === null ? {} : { ...readOptions({ ...tab.read, types: tab.inputTypes }, say), typesFrom: 'the model was trained on' };
+    tab === null
+      ? {}
+      : {
+          ...readOptions({ ...tab.read, ...(tab.inputTypes === null ? {} : { types: tab.inputTypes }) }, say),
+          typesFrom: 'the model was trained on',
+        };
   const table = await readTableSource(source, labels, options);
   if (table.numRows === 0)
     throw new UsageError(

@@ -29,8 +29,8 @@ export interface SavedModel {
   /** Models trained on tables: the raw input columns and their kinds, the target column and the task. */
   tabular: {
     inputColumns: Record<string, ColumnKind>;
-    /** The input columns' types as read at training (booleans apart from numbers): predict reads its rows with them. */
-    inputTypes: Record<string, ValueType>;
+    /** The input columns' types as read at training (booleans apart from numbers): predict reads its rows with them; null for models saved before they were recorded. */
+    inputTypes: Record<string, ValueType> | null;
     /** How the training data was read: onBadValue and nullValues of its config (README, "Column types"). */
     read: { onBadValue?: OnBadValue; nullValues?: string[] };
     target: string | null;
@@ -82,7 +82,7 @@ function tabularMeta(meta: Record<string, unknown>, preprocessing: Pipeline | nu
     !Array.isArray(types) &&
     Object.values(types).every((k) => valueTypes.includes(k as string))
       ? (types as Record<string, ValueType>)
-      : (inputColumns as Record<string, ValueType>); // models saved before inputTypes: the kinds
+      : null; // a model saved before inputTypes: its rows are converted to the kinds (conformRows)
   const tab = (meta.config as { data?: { tabular?: { onBadValue?: unknown; nullValues?: unknown } } } | undefined)?.data?.tabular;
   const read: { onBadValue?: OnBadValue; nullValues?: string[] } = {};
   if (tab?.onBadValue === 'error' || tab?.onBadValue === 'missing') read.onBadValue = tab.onBadValue;

@@ -89,7 +89,7 @@ export async function readCsv(path: string, options: CsvOptions = {}): Promise<T
   } catch (e) {
     throw await atLine(e, path, await csvFileRowLines(path, layout));
   }
-  const lines = fitLines(await csvFileRowLines(path, layout), raw.numRows, options.limit);
+  const lines = raw.numRows === 0 ? null : fitLines(await csvFileRowLines(path, layout), raw.numRows, options.limit);
   return typed('readCsv', path, raw, lines, 'line', options);
 }
 
