@@ -46,6 +46,11 @@ export interface ReadOptions {
   onBadValues?: (bad: BadValues) => void;
   /** At most this many rows. Default: all. */
   limit?: number;
+  /**
+   * CSV and JSON: values that mean missing, in every column. Default MISSING_TOKENS: '', NA, N/A,
+   * n/a, NaN, nan, null, NULL, None, ?.
+   */
+  nullValues?: readonly string[];
   /** The database to read through. Default: the shared in-memory one. */
   database?: Database;
 }
@@ -56,8 +61,6 @@ export interface CsvOptions extends ReadOptions {
   delimiter?: string;
   /** Whether the first line (after `skipRows`) names the columns. Default true; else column0, column1, ... */
   header?: boolean;
-  /** Values that mean missing, in every column. Default MISSING_TOKENS: '', NA, N/A, n/a, NaN, nan, null, NULL, None, ?. */
-  nullValues?: readonly string[];
   /** Lines to skip at the top of the file, before the header. Default 0. */
   skipRows?: number;
   /** The quote character (a quote inside a quoted value is doubled: ""). Default '"'. */
@@ -174,6 +177,7 @@ function typed(
     lines,
     unit,
     json: op.endsWith('Json'),
+    ...(op.endsWith('Json') ? { missing: new Set(o.nullValues ?? MISSING_TOKENS) } : {}),
     types: o.types ?? {},
     ...(o.typesFrom === undefined ? {} : { typesFrom: o.typesFrom }),
     ruled,
@@ -196,7 +200,15 @@ function typed(
 export async function* scanCsv(path: string, options: CsvOptions & { batchSize?: number } = {}): AsyncGenerator<Table> {
   // the whole column decides its type: text columns are profiled in SQL first, then typed batch by batch
   const first = await csvRequest('scanCsv', path, options);
-  const types = await decideTypes(first.db, first.source, first.params, first.textColumns, options.types ?? {}, options.columns);
+  const types = await decideTypes(
+    first.db,
+    first.source,
+    first.params,
+    first.textColumns,
+    options.types ?? {},
+    options.columns,
+    options.nullValues ?? MISSING_TOKENS,
+  );
   const ruled = new Set(Object.keys(types).filter((c) => !Object.hasOwn(options.types ?? {}, c)));
   const { req, db, layout } = await csvRequest('scanCsv', path, { ...options, types });
   let lines: Int32Array | null | undefined; // the file's row lines, read on the first bad value
@@ -239,12 +251,30 @@ export async function* scanParquet(path: string, options: ReadOptions & { batchS
  */
 export async function* scanJson(path: string, options: JsonOptions & { batchSize?: number } = {}): AsyncGenerator<Table> {
   const { db } = await prepare('scanJson', path, options);
+  // the whole column decides its type: text columns are profiled in SQL first, then typed batch by batch
+  const source = `read_json($path, format = '${jsonFormat('scanJson', options)}', sample_size = -1)`;
+  const textColumns = async () => {
+    const d = await db.execute({ op: 'scanJson', sql: `DESCRIBE SELECT * FROM ${source}`, params: { path }, context: { file: path } });
+    const names = d.strings('column_name');
+    return d.strings('column_type').flatMap((t, i) => (t === 'VARCHAR' || t === 'JSON' ? [names[i] as string] : []));
+  };
+  const types = await decideTypes(
+    db,
+    source,
+    { path },
+    textColumns,
+    options.types ?? {},
+    options.columns,
+    options.nullValues ?? MISSING_TOKENS,
+  );
+  const ruled = new Set(Object.keys(types).filter((c) => !Object.hasOwn(options.types ?? {}, c)));
   const lines = await jsonRecordLines(path);
   let done = 0;
-  for await (const raw of db.stream(jsonRequest('scanJson', path, options, db), options.batchSize)) {
+  const o = { ...options, types };
+  for await (const raw of db.stream(jsonRequest('scanJson', path, o, db), options.batchSize)) {
     const part = lines !== null && lines.length >= done + raw.numRows ? lines.slice(done, done + raw.numRows) : null;
     done += raw.numRows;
-    yield typed('scanJson', path, raw, part, 'line', options);
+    yield typed('scanJson', path, raw, part, 'line', o, ruled);
   }
 }
 
@@ -264,21 +294,25 @@ async function decideTypes(
   textColumns: () => Promise<string[]>,
   asked: Readonly<Record<string, ValueType>>,
   only: readonly string[] | undefined,
+  missing: readonly string[] = [],
 ): Promise<Record<string, ValueType>> {
   const columns = (await textColumns()).filter((c) => !Object.hasOwn(asked, c) && (only === undefined || only.includes(c)));
   if (columns.length === 0) return { ...asked };
+  const nulls = missing.length === 0 ? 'false' : `${'$'}V IN (${missing.map(quoteString).join(', ')})`;
   const parts = columns.flatMap((c, k) => {
-    const v = `trim(${quoteIdent(c)})`;
+    // a JSON column that mixes strings with numbers holds JSON texts: "two" is profiled as two
+    const raw = `regexp_replace(${quoteIdent(c)}, '^"(.*)"$', '\\1')`;
+    const v = `trim(${raw})`;
     const when = (re: string) => `count(*) FILTER (WHERE regexp_full_match(${v}, ${quoteString(re)}))`;
     return [
-      `count(${quoteIdent(c)}) AS p${k}`,
+      `count(*) FILTER (WHERE ${quoteIdent(c)} IS NOT NULL AND NOT (${nulls.replaceAll('$V', () => raw)})) AS p${k}`,
       `${when(NUMBER_RE)} AS n${k}`,
       `count(*) FILTER (WHERE regexp_full_match(${v}, ${quoteString(NUMBER_RE)}) AND regexp_full_match(${v}, ${quoteString(CODE_RE)})) AS z${k}`,
       `${when(BOOLEAN_RE)} AS b${k}`,
       `${when(TIME_RE)} AS t${k}`,
     ];
   });
-  const t = await db.execute({ op: 'scanCsv', sql: `SELECT ${parts.join(', ')} FROM ${source}`, params });
+  const t = await db.execute({ op: 'scan', sql: `SELECT ${parts.join(', ')} FROM ${source}`, params });
   const out: Record<string, ValueType> = { ...asked };
   columns.forEach((c, k) => {
     const n = (x: string) => t.numbers(`${x}${k}`)[0];
@@ -373,13 +407,19 @@ async function csvRequest(op: string, path: string, o: CsvOptions): Promise<CsvR
   return { req, db, layout, source, params: { path, ...params }, textColumns };
 }
 
-function jsonRequest(op: string, path: string, o: JsonOptions, db: Database): SqlRequest {
+/** DuckDB's name of the JSON format option. */
+function jsonFormat(op: string, o: JsonOptions): string {
   const formats: Record<string, string> = { auto: 'auto', lines: 'newline_delimited', array: 'array' };
   const format = Object.hasOwn(formats, o.format ?? 'auto') ? formats[o.format ?? 'auto'] : undefined;
   if (format === undefined) throw new TypeError(`${op}: format must be 'auto', 'lines' or 'array', got ${JSON.stringify(o.format)}`);
+  return format;
+}
+
+function jsonRequest(op: string, path: string, o: JsonOptions, db: Database): SqlRequest {
+  const format = jsonFormat(op, o);
   // asked-for columns are read as text and converted by typing.ts, which names the line of a bad value
   const asText = Object.fromEntries(Object.keys(o.types ?? {}).map((c) => [c, 'string' as const]));
-  const req = request(op, path, `read_json($path, format = '${format}')`, {}, { ...o, types: asText }, db);
+  const req = request(op, path, `read_json($path, format = '${format}', sample_size = -1)`, {}, { ...o, types: asText }, db);
   const explainColumns = req.explain;
   req.explain = async (err) =>
     /malformed JSON/i.test(err.message) ? diagnoseJson(op, path, err) : explainColumns ? explainColumns(err) : err;

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { Pipeline } from '../preprocess/pipeline.js';
 import { StandardScaler } from '../preprocess/scalers.js';
-import { readCsv, readJson, scanCsv } from './readers.js';
+import { readCsv, readJson, scanCsv, scanJson } from './readers.js';
 import { type BadValues, inferTextType, parseValue, profileText, valueTypesOf } from './typing.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'tessera-typing-'));
@@ -104,9 +104,23 @@ test('scanCsv types the whole column before the first batch: a bad value in a la
   assert.deepEqual(await run({ onBadValue: 'missing', onBadValues: () => {} }), ['number', 'number', 'number']);
 });
 
-test('readJson: a stray string among numbers names its line', async () => {
-  const p = file('rows.jsonl', '{"a": 1, "b": "x"}\n\n{"a": "two", "b": "y"}\n{"a": 3, "b": "z"}\n{"a": 4, "b": "z"}\n');
+test('readJson and scanJson: a stray string among numbers names its line; missing tokens are missing; batches agree', async () => {
+  const p = file(
+    'rows.jsonl',
+    '{"a": 1, "b": "x"}\n\n{"a": "two", "b": "y"}\n{"a": 3, "b": "NA"}\n{"a": "NA", "b": "z"}\n{"a": 5, "b": "z"}\n',
+  );
   await assert.rejects(readJson(p), /rows\.jsonl line 3: column 'a': "two" is not a number/);
+  const quiet = { onBadValue: 'missing' as const, onBadValues: () => {} };
+  const t = await readJson(p, quiet);
+  assert.deepEqual(nums(t.numbers('a')), [1, null, 3, null, 5]);
+  assert.deepEqual(t.strings('b'), ['x', 'y', null, 'z', 'z']);
+  const scanned: (number | null)[] = [];
+  for await (const b of scanJson(p, { ...quiet, batchSize: 2 })) scanned.push(...nums(b.numbers('a'))); // every batch a number column
+  assert.deepEqual(scanned, [1, null, 3, null, 5]);
+  const scan = async () => {
+    for await (const _ of scanJson(p, { batchSize: 2 })) void _;
+  };
+  await assert.rejects(scan(), /scanJson: .*rows\.jsonl line 3: column 'a': "two" is not a number/);
 });
 
 test('finding 6: rows keep their file lines through a shuffle, so a preprocessing error names the line', async () => {

@@ -55,6 +55,8 @@ export interface TypingContext {
   types: Readonly<Record<string, ValueType>>;
   /** Values come from JSON (a column mixing strings and numbers holds JSON texts). */
   json?: boolean;
+  /** Text values that mean missing, where the reader has not applied them (JSON). */
+  missing?: ReadonlySet<string>;
   /** Columns in `types` whose type the rule gave (a streaming scan decides for the whole file first). */
   ruled?: ReadonlySet<string>;
   /** Who asked for `types`, for messages: default 'types asks for' ('... numbers in column age'). */
@@ -161,7 +163,10 @@ export function typeColumns(table: Table, ctx: TypingContext): { table: Table; t
       continue;
     }
     // DuckDB gives a JSON column that mixes strings with numbers as JSON texts: "two" -> two, 3 -> 3
-    const values = ctx.json === true && mixedJson(col.values) ? col.values.map(fromJsonText) : col.values;
+    let values = ctx.json === true && mixedJson(col.values) ? col.values.map(fromJsonText) : col.values;
+    const missing = ctx.missing;
+    if (missing !== undefined && values.some((v) => v !== null && missing.has(v)))
+      values = values.map((v) => (v !== null && missing.has(v) ? null : v));
     if (values !== col.values) out = out.withColumn(name, { kind: 'string', values });
     let type: ValueType;
     let profile: TextProfile | null = null;
