@@ -5,10 +5,10 @@
 //
 // The rule (README, "Column types"):
 //   1. Missing: a value equal to one of the missing tokens (MISSING_TOKENS by default: empty, NA, N/A,
-//      n/a, NaN, nan, null, NULL, None, ?) is missing, in every column; `missing` replaces the list.
+//      n/a, NaN, nan, null, NULL, None, ?) is missing, in every column; `nullValues` replaces the list.
 //   2. `types` decides a column's type when it names the column: number, boolean, timestamp, string.
-//   3. Otherwise DuckDB reads the whole file (not a sample) and types each column; a column it reads as
-//      text is looked at value by value. Each present value is a number (decimal text such as 3, -1.5,
+//   3. Otherwise DuckDB reads the whole file (not a sample) and types each column (numbers, booleans,
+//      dates); a column it reads as text is looked at value by value. Each present value is a number (decimal text such as 3, -1.5,
 //      2e3, inf), a boolean (true, false), a timestamp (ISO 8601: 2024-05-06, 2024-05-06T07:08:09Z)
 //      or other text. The column is
 //        - text when a number has a leading zero (007, 01234: codes, zip codes, IDs keep their zeros);
@@ -24,7 +24,7 @@ import { DataSourceError } from './errors.js';
 /** A column's type as read: booleans are number columns of 0 and 1. */
 export type ValueType = 'number' | 'boolean' | 'timestamp' | 'string';
 
-/** The values that mean "missing" unless a reader's `missing` option says otherwise. */
+/** The values that mean "missing" unless a reader's `nullValues` option says otherwise. */
 export const MISSING_TOKENS: readonly string[] = ['', 'NA', 'N/A', 'n/a', 'NaN', 'nan', 'null', 'NULL', 'None', '?'];
 
 /** What to do with a value that does not fit its column's type. */
