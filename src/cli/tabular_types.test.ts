@@ -139,6 +139,10 @@ test('finding 6: evaluate on a header-only CSV names it; predict refuses true/fa
   assert.match(z.stdout, /of 2 correct/);
   const zj = await tessera(['predict', out, zebra, '--json']);
   assert.deepEqual(JSON.parse(zj.stdout).unknownLabels, { count: 1, first: 'line 3: "zebra"' });
+  // evaluate scores every row, so an unknown label there is an error naming its line
+  const ze = await tessera(['evaluate', out, '--data', zebra]);
+  assert.equal(ze.code, 1, ze.stderr);
+  assert.match(ze.stderr, /zebra\.csv: line 3 has label "zebra" in column "label"; the model knows no, yes/);
 });
 
 test('loadTabular: types naming no column is a config error; test rows are read with the training types', async () => {
