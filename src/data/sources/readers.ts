@@ -93,7 +93,47 @@ export async function readCsv(path: string, options: CsvOptions = {}): Promise<T
     throw await atLine(e, path, await csvFileRowLines(path, layout));
   }
   const lines = raw.numRows === 0 ? null : fitLines(await csvFileRowLines(path, layout), raw.numRows, options.limit);
+  await refuseRoundedIntegers('readCsv', path, raw, async () => lines, options);
   return typed('readCsv', path, raw, lines, 'line', options);
+}
+
+/**
+ * DuckDB reads an integer too large for BIGINT (12345678901234567890) as a DOUBLE, rounded. Where a
+ * DOUBLE column holds an integer beyond 2^53, its text is read again: an integer written with more
+ * digits than a double keeps is an error naming the line, as for BIGINT columns.
+ */
+async function refuseRoundedIntegers(
+  op: string,
+  path: string,
+  raw: Table,
+  lines: () => Promise<Int32Array | null>,
+  o: CsvOptions,
+  row0 = 0,
+): Promise<void> {
+  const types = sourceTypesOf(raw);
+  const suspects = Object.keys(types).filter(
+    (c) =>
+      types[c] === 'DOUBLE' &&
+      !Object.hasOwn(o.types ?? {}, c) &&
+      raw.numbers(c).some((v) => Number.isInteger(v) && Math.abs(v) >= 2 ** 53),
+  );
+  if (suspects.length === 0) return;
+  const asText = Object.fromEntries(suspects.map((c) => [c, 'string' as const]));
+  const { req, db } = await csvRequest(op, path, { ...o, columns: suspects, types: asText });
+  const text = await db.execute(req);
+  for (const c of suspects) {
+    const values = text.strings(c).slice(row0, row0 + raw.numRows);
+    const k = values.findIndex((v) => v !== null && /^[+-]?\d+$/.test(v.trim()) && !Number.isSafeInteger(Number(v.trim())));
+    if (k < 0) continue;
+    const i = row0 + k;
+    const all = await lines();
+    const line = all !== null && i < all.length ? all[i] : undefined;
+    throw new DataSourceError(
+      `${op}: ${path} ${line === undefined ? `data row ${i + 1}` : `line ${line}`}: column '${c}' holds ${(values[k] as string).trim()}, ` +
+        `beyond ±(2^53-1) where numbers lose digits; pass types: { '${c}': 'number' } to accept rounding, or 'string' to keep every digit`,
+      { file: path, line, column: c },
+    );
+  }
 }
 
 /**
@@ -145,13 +185,13 @@ async function editorLines(err: DataSourceError, path: string, layout: CsvLayout
 async function atLine(e: unknown, path: string, lines: Int32Array | null): Promise<unknown> {
   if (!(e instanceof DataSourceError) || e.row === undefined || lines === null || e.row >= lines.length) return e;
   const line = lines[e.row];
-  return new DataSourceError(
-    e.message
-      .replace(`at row ${e.row}`, `at ${path} line ${line}`)
-      .replace(/cast it in SQL: .*$/, `pass types: { '${e.column}': 'number' } to accept rounding, or 'string' to keep every digit`),
-    { file: path, line, column: e.column },
-    { cause: e.cause },
-  );
+  const big = /^(\w+): column '.*' holds (\S+) \((\w+)\) at row \d+, beyond/.exec(e.message);
+  const message =
+    big === null
+      ? e.message.replace(`at row ${e.row}`, `at ${path} line ${line}`)
+      : `${big[1]}: ${path} line ${line}: column '${e.column}' holds ${big[2]}, beyond ±(2^53-1) where numbers lose digits; ` +
+        `pass types: { '${e.column}': 'number' } to accept rounding, or 'string' to keep every digit`;
+  return new DataSourceError(message, { file: path, line, column: e.column }, { cause: e.cause });
 }
 
 /** `lines` when it has a line for each of `rows` rows (the first `rows` under a limit), else null. */
@@ -213,7 +253,16 @@ export async function* scanCsv(path: string, options: CsvOptions & { batchSize?:
   const { req, db, layout } = await csvRequest('scanCsv', path, { ...options, types });
   let lines: Int32Array | null | undefined; // the file's row lines, read on the first bad value
   let done = 0;
-  for await (const raw of db.stream(req, options.batchSize)) {
+  const stream = db.stream(req, options.batchSize);
+  for (;;) {
+    let next: IteratorResult<Table>;
+    try {
+      next = await stream.next();
+    } catch (e) {
+      throw await atLine(e, path, (lines ??= await csvFileRowLines(path, layout)));
+    }
+    if (next.done) break;
+    const raw = next.value;
     const o = { ...options, types };
     let table: Table | undefined;
     let bad = false;
@@ -223,6 +272,11 @@ export async function* scanCsv(path: string, options: CsvOptions & { batchSize?:
       if (!(e instanceof DataSourceError)) throw e;
       bad = true;
     }
+    const fileLines = async () => {
+      lines ??= await csvFileRowLines(path, layout);
+      return lines;
+    };
+    await refuseRoundedIntegers('scanCsv', path, raw, fileLines, options, done);
     if (bad) {
       lines ??= await csvFileRowLines(path, layout);
       table = typed('scanCsv', path, raw, lines === null ? null : lines.slice(done, done + raw.numRows), 'line', o, ruled);
@@ -317,8 +371,7 @@ async function decideTypes(
   columns.forEach((c, k) => {
     const n = (x: string) => t.numbers(`${x}${k}`)[0];
     const profile: TextProfile = { present: n('p'), number: n('n'), codes: n('z'), boolean: n('b'), timestamp: n('t') };
-    const type = inferTextType(profile);
-    if (type !== 'string') out[c] = type;
+    out[c] = inferTextType(profile); // text too: a batch must not decide again from its own rows
   });
   return out;
 }

@@ -142,11 +142,20 @@ test('finding 6: rows keep their file lines through a shuffle, so a preprocessin
   assert.throws(() => new StandardScaler({ columns: ['x'] }).fit(shuffled.filter((i) => i > 3)), new RegExp(`inf\\.csv line ${expected}`));
 });
 
-test('an integer beyond 2^53 names its file line (after a quoted line break), and types reads it as text', async () => {
+test('an integer beyond 2^53 is refused naming its file line (after a quoted line break), however DuckDB typed it; types decides', async () => {
   const p = file('big.csv', 'id,v\n1,"a\nb"\n2,x\n9007199254740993,y\n');
   await assert.rejects(
     readCsv(p),
-    /column 'id' holds 9007199254740993 \(BIGINT\) at .*big\.csv line 5, .*types: \{ 'id': 'number' \} to accept rounding/,
+    /big\.csv line 5: column 'id' holds 9007199254740993, beyond .*types: \{ 'id': 'number' \} to accept rounding/,
   );
   assert.deepEqual((await readCsv(p, { types: { id: 'string' } })).strings('id'), ['1', '2', '9007199254740993']);
+  // too large for BIGINT, DuckDB reads a DOUBLE, rounded; a stray word makes it text: both refused
+  const huge = file('huge.csv', 'id,v\n1,"a\nb"\n12345678901234567890,x\n3,y\n');
+  await assert.rejects(readCsv(huge), /huge\.csv line 4: column 'id' holds 12345678901234567890, beyond/);
+  const mixed = file('huge_mixed.csv', 'id,v\n1,a\n2,b\n12345678901234567890,x\noops,y\n');
+  await assert.rejects(
+    readCsv(mixed, { onBadValue: 'missing', onBadValues: () => {} }),
+    /huge_mixed\.csv line 4: column 'id' holds 12345678901234567890/,
+  );
+  assert.equal((await readCsv(huge, { types: { id: 'number' } })).numbers('id')[1], 12345678901234567890);
 });

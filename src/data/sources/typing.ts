@@ -263,6 +263,15 @@ function convertText(
     }
     const x = parseValue(v, type);
     if (Number.isNaN(x)) bad.push(i);
+    else if (!asked && type === 'number' && !Number.isSafeInteger(x) && /^[+-]?\d+$/.test(v.trim())) {
+      // an integer with more digits than a double keeps: refused, not rounded (types: number accepts rounding)
+      const at = ctx.lines !== null && i < ctx.lines.length ? `line ${ctx.lines[i]}` : `data row ${i + 1}`;
+      throw new DataSourceError(
+        `${ctx.op}: ${ctx.file} ${at}: column '${name}' holds ${v.trim()}, beyond ±(2^53-1) where numbers lose digits; ` +
+          `pass types: { '${name}': 'number' } to accept rounding, or 'string' to keep every digit`,
+        { file: ctx.file, line: ctx.lines?.[i], column: name },
+      );
+    }
     out[i] = x;
   }
   const column: Column = { kind: type === 'timestamp' ? 'timestamp' : 'number', values: out };
