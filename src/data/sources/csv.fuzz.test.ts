@@ -2,7 +2,7 @@
 // what it wrote: each column is generated as numbers, booleans, codes with leading zeros or words,
 // then given missing tokens, stray words, quotes, delimiters and line breaks inside quoted values,
 // a BOM, CRLF line ends, blank lines, unicode; some files get a ragged row or a duplicate or empty
-// header. The oracle (plain JavaScript over the generated cells, not the reader's code) applies the
+// header (a duplicate is refused naming line 1; DuckDB would rename it a_1). The oracle (plain JavaScript over the generated cells, not the reader's code) applies the
 // documented type rule and counts lines as an editor does; every read must give exactly its table, or
 // the one error it predicts (bad value: file, line, column, value; ragged row: file and a line), as
 // one of tessera's own errors, in time. Counterexamples are kept as regression tests at the bottom.
@@ -137,6 +137,7 @@ function render(s: Spec): { text: string; lines: number[] } {
 type Expected =
   | { error: 'ragged'; line: number }
   | { error: 'huge' }
+  | { error: 'header' }
   | { error: 'bad'; line: number; column: string; value: string }
   | { table: { name: string; type: 'number' | 'string'; values: (number | string | null)[] }[]; coerced: Record<string, number> };
 
@@ -146,6 +147,8 @@ const classOf = (text: string) => (NUMBER.test(text) ? 'number' : /^(true|false)
 
 /** What the reader must return for `s`, by the documented rule, computed from the generated cells. */
 function expected(s: Spec, lines: number[]): Expected {
+  const named = s.names.filter((n) => n !== '').map((n) => n.toLowerCase());
+  if (new Set(named).size < named.length) return { error: 'header' }; // checked before any row is read
   if (s.ragged >= 0) return { error: 'ragged', line: lines[s.ragged] };
   const table: Extract<Expected, { table: unknown }>['table'] = [];
   const coerced: Record<string, number> = {};
@@ -204,14 +207,15 @@ async function check(s: Spec): Promise<void> {
     assert.ok('error' in got, `expected an error (${JSON.stringify(want)}), got a table\n${context}`);
     const message = expectClearError(got.error, [path]);
     assert.ok(got.error instanceof DataSourceError, message);
-    if (want.error === 'huge')
+    if (want.error === 'header') assert.match(message, /line 1: the header names column "[^"]+" twice/, context);
+    else if (want.error === 'huge')
       assert.match(
         message,
         /line \d+: column '[^']*': ("[^"]*" is not|.* holds [-\d]+, beyond)|line \d+: column '[^']*' holds [-\d]+, beyond/,
         context,
       );
     else if (want.error === 'bad') {
-      const column = plainNames ? want.column.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') : "[^']*"; // DuckDB renames duplicate and empty headers
+      const column = plainNames ? want.column.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') : "[^']*"; // DuckDB names an empty header column<k>
       assert.match(message, new RegExp(`line ${want.line}: column '${column}'`), context);
       assert.ok(message.includes(JSON.stringify(want.value)), `${message}\n${context}`);
     } else assert.match(message, new RegExp(`line ${want.line}: expected ${s.kinds.length} fields, found ${s.kinds.length + 1}`), context);
@@ -228,7 +232,7 @@ async function check(s: Spec): Promise<void> {
   assert.equal(t.numRows, s.rows.length, context);
   assert.equal(t.numColumns, s.kinds.length, context);
   assert.deepEqual(t.rowOrigin?.lines === null ? null : [...(t.rowOrigin?.lines ?? [])], lines, `row lines\n${context}`);
-  if (!plainNames) return; // DuckDB renames duplicate and empty headers; the values are checked by position below
+  if (!plainNames) return; // DuckDB names an empty header column<k>
   for (const col of want.table) {
     assert.equal(t.column(col.name).kind, col.type, `column ${col.name}\n${context}`);
     assert.deepEqual(valuesOf(t, col.name), col.values, `column ${col.name}\n${context}`);
@@ -243,7 +247,8 @@ test('readCsv on random CSVs with random defects: the oracle table, or the predi
 test('scanCsv types the whole column: batches of a random CSV agree with readCsv (oracle: readCsv)', async () => {
   await fc.assert(
     fc.asyncProperty(specArb, fc.integer({ min: 1, max: 7 }), async (s, batchSize) => {
-      const { text } = render({ ...s, ragged: -1, onBadValue: 'missing' });
+      const names = s.names.map((n, j) => (n === '' ? n : `${n}_${j}`)); // distinct: a duplicate header is refused (property above)
+      const { text } = render({ ...s, names, ragged: -1, onBadValue: 'missing' });
       const path = join(tmp, `s${fileNo++}.csv`);
       writeFileSync(path, text);
       const quiet = { onBadValue: 'missing' as const, onBadValues: () => {} };

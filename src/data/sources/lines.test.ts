@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { type CsvLayout, csvFileRowLines, csvRowLines, jsonRecordLines } from './lines.js';
+import { type CsvLayout, csvFileRowLines, csvHeaderNames, csvRowLines, jsonRecordLines } from './lines.js';
 import { readCsv } from './readers.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'tessera-lines-'));
@@ -61,4 +61,16 @@ test('jsonRecordLines: one record per non-blank line; null for a JSON array', as
   const arr = join(tmp, 'a.json');
   writeFileSync(arr, '[{"a":1}]');
   assert.equal(await jsonRecordLines(arr), null);
+});
+
+test('csvHeaderNames and checkCsvHeader: a column named twice (ignoring case, as SQL does) is refused naming line 1', async () => {
+  const enc = (s: string) => new TextEncoder().encode(s);
+  assert.deepEqual(csvHeaderNames(enc('\ufeffid,"unit ""price""","a,b"\n1,2,3\n'), layout), ['id', 'unit "price"', 'a,b']);
+  assert.deepEqual(csvHeaderNames(enc('skip me\nx;y\n'), { ...layout, delimiter: ';', skipRows: 1 }), ['x', 'y']);
+  const dup = join(tmp, 'dup.csv');
+  writeFileSync(dup, 'a,b,A\n1,2,3\n');
+  await assert.rejects(readCsv(dup), /dup\.csv line 1: the header names column "a" twice \(fields 1 and 3: "a" and "A" are one name/);
+  writeFileSync(dup, 'a,,\n1,2,3\n'); // empty names are named column<k>: no clash
+  assert.equal((await readCsv(dup)).numColumns, 3);
+  assert.equal((await readCsv(dup, { header: false })).numRows, 2);
 });

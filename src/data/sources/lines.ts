@@ -9,6 +9,7 @@
 //   - an empty line is no row, except in a one-column file, where it is a row with a missing value.
 
 import { nodeModules } from '../../io/node.js';
+import { DataSourceError } from './errors.js';
 
 /** How the file is split into rows (the options the reader was given). */
 export interface CsvLayout {
@@ -123,6 +124,82 @@ function scanRows(bytes: Uint8Array, layout: CsvLayout, visit: (line: number, du
     if (empty && i >= n && breakAt(startAt) === 0) continue; // no bytes after the last line break
     if (!visit(startLine, startDuck)) return;
   }
+}
+
+/**
+ * The header's fields (quotes removed, "" read as "), or null when there is no text.
+ *
+ * @example csvHeaderNames(new TextEncoder().encode('id,"unit ""price"""\n1,2\n'), layout) // ['id', 'unit "price"']
+ */
+export function csvHeaderNames(bytes: Uint8Array, layout: CsvLayout): string[] | null {
+  const text = new TextDecoder().decode(bytes).replace(/^\ufeff/, '');
+  if (text.length === 0) return null;
+  let i = 0;
+  for (let s = 0; s < layout.skipRows; s++) {
+    const next = text.slice(i).search(/\r\n|\n|\r/);
+    if (next < 0) return null;
+    i += next + (text.startsWith('\r\n', i + next) ? 2 : 1);
+  }
+  const q = layout.quote;
+  const fields: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (; i < text.length; i++) {
+    const ch = text[i];
+    if (quoted) {
+      if (ch === q && text[i + 1] === q) {
+        field += q;
+        i++;
+      } else if (ch === q) quoted = false;
+      else field += ch;
+    } else if (ch === q) quoted = true;
+    else if (layout.delimiter !== '' && text.startsWith(layout.delimiter, i)) {
+      fields.push(field);
+      field = '';
+      i += layout.delimiter.length - 1;
+    } else if (ch === '\n' || ch === '\r') break;
+    else field += ch;
+  }
+  fields.push(field);
+  return fields;
+}
+
+/**
+ * Throws naming the file and line when the header of the CSV file at `path` names a column twice
+ * (DuckDB would rename the second one a_1 without a word; names compare as SQL's do, ignoring case).
+ *
+ * @example await checkCsvHeader('readCsv', 'data.csv', layout); // throws for a header "id,Id"
+ */
+export async function checkCsvHeader(op: string, path: string, layout: CsvLayout): Promise<void> {
+  if (!layout.header || /[*?[{]/.test(path) || /^[a-z][a-z0-9+.-]*:\/\//i.test(path) || /\.(gz|zst)$/i.test(path)) return;
+  let names: string[] | null;
+  try {
+    const { fs } = await nodeModules(op);
+    const handle = await fs.open(path, 'r');
+    try {
+      const buf = new Uint8Array(1 << 20);
+      const { bytesRead } = await handle.read(buf, 0, buf.length, 0);
+      names = csvHeaderNames(buf.subarray(0, bytesRead), layout);
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    return; // the reader reports a file it cannot read
+  }
+  const seen = new Map<string, number>();
+  (names ?? []).forEach((name, k) => {
+    if (name.trim() === '') return; // an empty name becomes column<k>
+    const first = seen.get(name.toLowerCase());
+    if (first !== undefined) {
+      const other = (names as string[])[first];
+      const cased = other === name ? '' : `: ${JSON.stringify(other)} and ${JSON.stringify(name)} are one name, as SQL compares names`;
+      throw new DataSourceError(
+        `${op}: ${path} line ${layout.skipRows + 1}: the header names column ${JSON.stringify(other)} twice (fields ${first + 1} and ${k + 1}${cased}); give each column its own name`,
+        { file: path, line: layout.skipRows + 1, column: name },
+      );
+    }
+    seen.set(name.toLowerCase(), k);
+  });
 }
 
 /**

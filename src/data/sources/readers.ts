@@ -12,7 +12,7 @@ import { sourceTypesOf } from './builder.js';
 import { diagnoseCsv, diagnoseJson } from './diagnose.js';
 import { type Database, type SqlRequest, type SqlValue, sharedDatabase } from './duckdb.js';
 import { DataSourceError } from './errors.js';
-import { type CsvLayout, csvFileRowLines, editorLine, jsonRecordLines } from './lines.js';
+import { type CsvLayout, checkCsvHeader, csvFileRowLines, editorLine, jsonRecordLines } from './lines.js';
 import { checkFile, describeColumns, quoteIdent, quoteString } from './sql.js';
 import {
   type BadValues,
@@ -86,6 +86,7 @@ const DUCK_TYPE: Record<ValueType, string> = { number: 'DOUBLE', boolean: 'BOOLE
  */
 export async function readCsv(path: string, options: CsvOptions = {}): Promise<Table> {
   const { req, db, layout } = await csvRequest('readCsv', path, options);
+  await checkCsvHeader('readCsv', path, layout);
   let raw: Table;
   try {
     raw = await db.execute(req);
@@ -240,6 +241,7 @@ function typed(
 export async function* scanCsv(path: string, options: CsvOptions & { batchSize?: number } = {}): AsyncGenerator<Table> {
   // the whole column decides its type: text columns are profiled in SQL first, then typed batch by batch
   const first = await csvRequest('scanCsv', path, options);
+  await checkCsvHeader('scanCsv', path, first.layout);
   const types = await decideTypes(
     first.db,
     first.source,
