@@ -261,7 +261,8 @@ export async function* scanCsv(path: string, options: CsvOptions & { batchSize?:
     try {
       next = await stream.next();
     } catch (e) {
-      throw await atLine(e, path, (lines ??= await csvFileRowLines(path, layout)));
+      lines ??= await csvFileRowLines(path, layout);
+      throw await atLine(e, path, lines);
     }
     if (next.done) break;
     const raw = next.value;

@@ -157,5 +157,5 @@ test('an integer beyond 2^53 is refused naming its file line (after a quoted lin
     readCsv(mixed, { onBadValue: 'missing', onBadValues: () => {} }),
     /huge_mixed\.csv line 4: column 'id' holds 12345678901234567890/,
   );
-  assert.equal((await readCsv(huge, { types: { id: 'number' } })).numbers('id')[1], 12345678901234567890);
+  assert.equal((await readCsv(huge, { types: { id: 'number' } })).numbers('id')[1], Number('12345678901234567890')); // rounded, as asked
 });
