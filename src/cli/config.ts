@@ -250,6 +250,9 @@ function parseData(
   only('query', 'sql');
   only('test', 'idx', ...TABLE_KINDS);
   only('flatten', ...IMAGE_SOURCES);
+  only('types', 'csv', 'json', 'parquet');
+  only('onBadValue', 'csv', 'json');
+  only('nullValues', 'csv', 'json');
   if (!table && kind !== undefined) for (const key of TABULAR_ONLY) if (o[key] !== undefined) onlyTables(c, `${p}.${key}`, o);
   let source: DataSource | undefined;
   let tabular: TabularConfig | undefined;
