@@ -129,7 +129,10 @@ export async function loadTabular(
   return data;
 }
 
-/** The reader options of a tabular config: types, onBadValue and nullValues, with coercions reported through `say`. */
+/**
+ * The reader options of a tabular config: types, onBadValue and nullValues, with coercions reported through `say`.
+ * @example readOptions({ onBadValue: 'missing' }, console.error) // { onBadValue: 'missing', onBadValues: [Function] }
+ */
 export function readOptions(
   tab: Pick<TabularConfig, 'types' | 'onBadValue' | 'nullValues'>,
   say: (note: string) => void,
@@ -201,7 +204,10 @@ function checkTargetPresent(table: Table, target: string, origin: string): void 
   }
 }
 
-/** Row i of `table` for messages: its file's line when known ('line 7'), else its 1-based data row. */
+/**
+ * Row i of `table` for messages: its file's line when known ('line 7'), else its 1-based data row.
+ * @example rowName(await readCsv('a.csv'), 0) // 'line 2'
+ */
 export function rowName(table: Table, i: number): string {
   const o = table.rowOrigin;
   if (o?.lines != null) return `line ${o.lines[i]}`;
