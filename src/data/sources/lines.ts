@@ -7,6 +7,7 @@
 //   - `skipRows` lines are skipped first, then the header row (which may span lines);
 //   - a line break inside a quoted value belongs to the value ("" inside quotes is a quote);
 //   - an empty line is no row, except in a one-column file, where it is a row with a missing value.
+// DuckDB's own error lines (and result rows) are turned into these lines here too (editorLines, atLine).
 
 import { nodeModules } from '../../io/node.js';
 import { DataSourceError } from './errors.js';
@@ -240,4 +241,42 @@ export async function jsonRecordLines(path: string): Promise<Int32Array | null> 
   } catch {
     return null;
   }
+}
+
+/**
+ * `err` (from DuckDB, which counts a line break inside a quoted value as no line) with the line an
+ * editor shows, and that line's text when DuckDB showed none.
+ * @example await editorLines(err, 'a.csv', layout) // 'readCsv: a.csv line 6: expected 2 fields, ...' where DuckDB said line 5
+ */
+export async function editorLines(err: DataSourceError, path: string, layout: CsvLayout): Promise<DataSourceError> {
+  if (err.line === undefined || err.file !== path || /[*?[{]/.test(path)) return err;
+  let bytes: Uint8Array;
+  try {
+    const { fs } = await nodeModules('readCsv');
+    bytes = new Uint8Array(await fs.readFile(path));
+  } catch {
+    return err;
+  }
+  const line = editorLine(bytes, layout, err.line);
+  if (line === null) return err;
+  const text = new TextDecoder().decode(bytes).split(/\r\n|\n|\r/)[line - 1] ?? '';
+  const shown = JSON.stringify(text.length > 80 ? `${text.slice(0, 80)}...` : text);
+  const message = err.message.replace(` line ${err.line}`, ` line ${line}`).replace(/: ""; /, `: ${shown}; `);
+  return new DataSourceError(message, { file: err.file, line, column: err.column }, { cause: err.cause });
+}
+
+/**
+ * An error about row i of the result (`err.row`) as one about its line in `path`, when `lines` knows it.
+ * @example await atLine(err, 'a.csv', lines) // "... column 'id' holds 9007199254740993, beyond ..." at 'a.csv line 5'
+ */
+export async function atLine(e: unknown, path: string, lines: Int32Array | null): Promise<unknown> {
+  if (!(e instanceof DataSourceError) || e.row === undefined || lines === null || e.row >= lines.length) return e;
+  const line = lines[e.row];
+  const big = /^(\w+): column '.*' holds (\S+) \((\w+)\) at row \d+, beyond/.exec(e.message);
+  const message =
+    big === null
+      ? e.message.replace(`at row ${e.row}`, `at ${path} line ${line}`)
+      : `${big[1]}: ${path} line ${line}: column '${e.column}' holds ${big[2]}, beyond ±(2^53-1) where numbers lose digits; ` +
+        `pass types: { '${e.column}': 'number' } to accept rounding, or 'string' to keep every digit`;
+  return new DataSourceError(message, { file: path, line, column: e.column }, { cause: e.cause });
 }

@@ -6,25 +6,15 @@
 // value that does not fit is an error naming the file, line, column and value), and a Table read from
 // a CSV or JSON Lines file knows each row's line (Table.rowOrigin).
 
-import { nodeModules } from '../../io/node.js';
 import type { Table } from '../table.js';
 import { sourceTypesOf } from './builder.js';
 import { diagnoseCsv, diagnoseJson } from './diagnose.js';
 import { type Database, type SqlRequest, type SqlValue, sharedDatabase } from './duckdb.js';
 import { DataSourceError } from './errors.js';
-import { type CsvLayout, checkCsvHeader, csvFileRowLines, editorLine, jsonRecordLines } from './lines.js';
+import { atLine, type CsvLayout, checkCsvHeader, csvFileRowLines, editorLines, jsonRecordLines } from './lines.js';
+import { decideTypes } from './profile.js';
 import { checkFile, describeColumns, quoteIdent, quoteString } from './sql.js';
-import {
-  type BadValues,
-  inferTextType,
-  MISSING_TOKENS,
-  type OnBadValue,
-  registerTypes,
-  type TextProfile,
-  typeColumns,
-  type ValueType,
-  valueTypesOf,
-} from './typing.js';
+import { type BadValues, MISSING_TOKENS, type OnBadValue, registerTypes, typeColumns, type ValueType, valueTypesOf } from './typing.js';
 
 /** Options every reader takes. */
 export interface ReadOptions {
@@ -159,40 +149,6 @@ export async function readJson(path: string, options: JsonOptions = {}): Promise
   const raw = await db.execute(jsonRequest('readJson', path, options, db));
   const lines = fitLines(await jsonRecordLines(path), raw.numRows, options.limit);
   return typed('readJson', path, raw, lines, 'line', options);
-}
-
-/**
- * `err` (from DuckDB, which counts a line break inside a quoted value as no line) with the line an
- * editor shows, and that line's text when DuckDB showed none.
- */
-async function editorLines(err: DataSourceError, path: string, layout: CsvLayout): Promise<DataSourceError> {
-  if (err.line === undefined || err.file !== path || /[*?[{]/.test(path)) return err;
-  let bytes: Uint8Array;
-  try {
-    const { fs } = await nodeModules('readCsv');
-    bytes = new Uint8Array(await fs.readFile(path));
-  } catch {
-    return err;
-  }
-  const line = editorLine(bytes, layout, err.line);
-  if (line === null) return err;
-  const text = new TextDecoder().decode(bytes).split(/\r\n|\n|\r/)[line - 1] ?? '';
-  const shown = JSON.stringify(text.length > 80 ? `${text.slice(0, 80)}...` : text);
-  const message = err.message.replace(` line ${err.line}`, ` line ${line}`).replace(/: ""; /, `: ${shown}; `);
-  return new DataSourceError(message, { file: err.file, line, column: err.column }, { cause: err.cause });
-}
-
-/** An error about row i of the result (`err.row`) as one about its line in `path`, when `lines` knows it. */
-async function atLine(e: unknown, path: string, lines: Int32Array | null): Promise<unknown> {
-  if (!(e instanceof DataSourceError) || e.row === undefined || lines === null || e.row >= lines.length) return e;
-  const line = lines[e.row];
-  const big = /^(\w+): column '.*' holds (\S+) \((\w+)\) at row \d+, beyond/.exec(e.message);
-  const message =
-    big === null
-      ? e.message.replace(`at row ${e.row}`, `at ${path} line ${line}`)
-      : `${big[1]}: ${path} line ${line}: column '${e.column}' holds ${big[2]}, beyond ±(2^53-1) where numbers lose digits; ` +
-        `pass types: { '${e.column}': 'number' } to accept rounding, or 'string' to keep every digit`;
-  return new DataSourceError(message, { file: path, line, column: e.column }, { cause: e.cause });
 }
 
 /** `lines` when it has a line for each of `rows` rows (the first `rows` under a limit), else null. */
@@ -333,50 +289,6 @@ export async function* scanJson(path: string, options: JsonOptions & { batchSize
     done += raw.numRows;
     yield typed('scanJson', path, raw, part, 'line', o, ruled);
   }
-}
-
-const NUMBER_RE = String.raw`(?i)[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?|[+-]?(inf|infinity)`;
-const CODE_RE = String.raw`[+-]?0\d.*`;
-const BOOLEAN_RE = '(?i)true|false';
-const TIME_RE = String.raw`\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?`;
-
-/**
- * The types the rule gives the text columns of a whole source (profiled in SQL, for streaming
- * scans, whose batches must not each decide), merged with the caller's.
- */
-async function decideTypes(
-  db: Database,
-  source: string,
-  params: Record<string, SqlValue>,
-  textColumns: () => Promise<string[]>,
-  asked: Readonly<Record<string, ValueType>>,
-  only: readonly string[] | undefined,
-  missing: readonly string[] = [],
-): Promise<Record<string, ValueType>> {
-  const columns = (await textColumns()).filter((c) => !Object.hasOwn(asked, c) && (only === undefined || only.includes(c)));
-  if (columns.length === 0) return { ...asked };
-  const nulls = missing.length === 0 ? 'false' : `${'$'}V IN (${missing.map(quoteString).join(', ')})`;
-  const parts = columns.flatMap((c, k) => {
-    // a JSON column that mixes strings with numbers holds JSON texts: "two" is profiled as two
-    const raw = `regexp_replace(${quoteIdent(c)}, '^"(.*)"$', '\\1')`;
-    const v = `trim(${raw})`;
-    const when = (re: string) => `count(*) FILTER (WHERE regexp_full_match(${v}, ${quoteString(re)}))`;
-    return [
-      `count(*) FILTER (WHERE ${quoteIdent(c)} IS NOT NULL AND NOT (${nulls.replaceAll('$V', () => raw)})) AS p${k}`,
-      `${when(NUMBER_RE)} AS n${k}`,
-      `count(*) FILTER (WHERE regexp_full_match(${v}, ${quoteString(NUMBER_RE)}) AND regexp_full_match(${v}, ${quoteString(CODE_RE)})) AS z${k}`,
-      `${when(BOOLEAN_RE)} AS b${k}`,
-      `${when(TIME_RE)} AS t${k}`,
-    ];
-  });
-  const t = await db.execute({ op: 'scan', sql: `SELECT ${parts.join(', ')} FROM ${source}`, params });
-  const out: Record<string, ValueType> = { ...asked };
-  columns.forEach((c, k) => {
-    const n = (x: string) => t.numbers(`${x}${k}`)[0];
-    const profile: TextProfile = { present: n('p'), number: n('n'), codes: n('z'), boolean: n('b'), timestamp: n('t') };
-    out[c] = inferTextType(profile); // text too: a batch must not decide again from its own rows
-  });
-  return out;
 }
 
 /** Checks the path and options, and picks the database. */
