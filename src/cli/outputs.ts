@@ -86,7 +86,10 @@ export async function readModelRows(saved: SavedModel, input: string, command: s
           ...readOptions({ ...tab.read, ...(tab.inputTypes === null ? {} : { types: tab.inputTypes }) }, say),
           typesFrom: 'the model was trained on',
         };
-  const table = await readTableSource(source, labels, options);
+  // columns the model does not read (ids, notes) are read as text: a stray word there stops nothing
+  const inputs = tab === null ? null : Object.keys(tab.inputColumns);
+  const unused = (columns: string[]) => (inputs === null ? [] : columns.filter((c) => !inputs.includes(c) && c !== tab?.target));
+  const table = await readTableSource(source, labels, { ...options, unused });
   if (table.numRows === 0)
     throw new UsageError(
       `${origin} has no data rows (only a header, or nothing); give rows to ${command === 'predict' ? 'predict' : 'evaluate on'}`,

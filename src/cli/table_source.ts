@@ -53,7 +53,9 @@ export async function readTableSource(source: TableSource, labels?: string, opti
   // the columns first (no rows, so no bad values): types that name columns the source lacks are left to
   // the callers' checks, which name the config field; class labels are read as text
   const columns = await read(undefined, 0);
-  const asked = Object.fromEntries(Object.entries(options.types ?? {}).filter(([c]) => columns.has(c)));
+  const asked: Record<string, ValueType> = {};
+  for (const c of options.unused?.(columns.columnNames) ?? []) asked[c] = 'string'; // no type rule for columns no model reads
+  for (const [c, t] of Object.entries(options.types ?? {})) if (columns.has(c)) asked[c] = t;
   if (labels !== undefined && columns.has(labels)) asked[labels] = 'string';
   return read(asked);
 }
@@ -65,6 +67,8 @@ export interface ReadTableOptions {
   nullValues?: readonly string[];
   onBadValues?: (bad: BadValues) => void;
   typesFrom?: string;
+  /** The columns no model reads (dropped, or not among the features), given the source's columns: read as text, never refused. */
+  unused?: (columns: string[]) => string[];
 }
 
 /**

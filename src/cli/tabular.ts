@@ -75,7 +75,10 @@ export async function loadTabular(
   const origin = tableSourceToString(source);
   const classification = tab.task === 'classification';
   const read = readOptions(tab, say);
-  const all = await readTableSource(source, classification ? tab.target : undefined, read);
+  // a stray word in a column the model does not read (an id, a note) stops nothing
+  const unused = (columns: string[]) =>
+    columns.filter((c) => c !== tab.target && (tab.drop.includes(c) || (tab.features !== undefined && !tab.features.includes(c))));
+  const all = await readTableSource(source, classification ? tab.target : undefined, { ...read, unused });
   if (all.numRows === 0) throw new Error(`${origin} has no data rows (only a header, or nothing); a model needs rows to learn from`);
   const readTypes = valueTypesOf(all);
   const problems: string[] = [];

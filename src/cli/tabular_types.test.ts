@@ -117,6 +117,10 @@ test('finding 6: evaluate on a header-only CSV names it; predict refuses true/fa
   assert.match(e.stderr, /header_only\.csv has no data rows/);
   assert.doesNotMatch(e.stderr, /yTrue is empty/);
 
+  // a stray word in a column the model does not read (note was dropped) stops nothing
+  const noted = await writeText(work, 'noted.csv', 'x,tenure,city,note\n1.5,3,Oslo,1\n2.5,4,Rome,2\n3.5,5,Lima,oops\n');
+  const n = await tessera(['predict', out, noted]);
+  assert.equal(n.code, 0, n.stderr);
   const flags = await writeText(work, 'flags.csv', 'x,tenure,city,label\n1.5,3,Oslo,yes\ntrue,4,Rome,no\nfalse,5,Lima,no\n');
   const p = await tessera(['predict', out, flags]);
   assert.equal(p.code, 1, p.stderr);
@@ -145,7 +149,7 @@ test('finding 6: evaluate on a header-only CSV names it; predict refuses true/fa
   assert.match(ze.stderr, /zebra\.csv: line 3 has label "zebra" in column "label"; the model knows no, yes/);
 });
 
-test('loadTabular: types naming no column is a config error; test rows are read with the training types', async () => {
+test('loadTabular: types naming no column is a config error; test rows are read with the training types; unused columns as text', async () => {
   const train = await writeText(work, 'tr.csv', 'x,label\n1,a\n2,b\n3,a\n4,b\n');
   const test2 = await writeText(work, 'te.csv', 'x,label\n1,a\nthirty,b\nn.a.,a\n');
   const tab = { target: 'label', drop: [], task: 'classification' as const, testSplit: 0 };
@@ -158,4 +162,9 @@ test('loadTabular: types naming no column is a config error; test rows are read 
     loadTabular({ kind: 'csv', path: train }, { ...tab, test: { kind: 'csv', path: test2 } }, 0),
     /te\.csv line 3: column 'x': "thirty" is not a number; the training data holds numbers in column 'x'/,
   );
+  // a column the model does not read is read as text: a stray word there stops nothing
+  const ids = await writeText(work, 'ids.csv', 'id,x,label\n1,1,a\n2,2,b\noops,3,a\n4,4,b\n5,5,a\n');
+  await assert.rejects(loadTabular({ kind: 'csv', path: ids }, tab, 0), /ids\.csv line 4: column 'id': "oops" is not a number/);
+  assert.equal((await loadTabular({ kind: 'csv', path: ids }, { ...tab, drop: ['id'] }, 0)).table.column('id').kind, 'string');
+  assert.deepEqual(Object.keys((await loadTabular({ kind: 'csv', path: ids }, { ...tab, features: ['x'] }, 0)).schema), ['x']);
 });
