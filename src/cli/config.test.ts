@@ -198,3 +198,25 @@ test('check helpers: descriptions, suggestions, expected ranges', () => {
   assert.equal(expectedNumber({ min: 0, max: 1, maxExclusive: true }), 'a number in [0, 1)');
   assert.equal(expectedNumber({ integer: true, min: 1 }), 'a positive integer');
 });
+
+test('data.types, onBadValue and nullValues: checked field by field, kept in the config, only for the sources that read text', () => {
+  const csv = { source: 'csv', path: 'a.csv', target: 'y' };
+  const ok = parseTrainConfig({ ...GOOD, data: { ...csv, types: { zip: 'string' }, onBadValue: 'missing', nullValues: ['', '-'] } });
+  assert.deepEqual(ok.data.tabular?.types, { zip: 'string' });
+  assert.equal(ok.data.tabular?.onBadValue, 'missing');
+  assert.deepEqual(ok.data.tabular?.nullValues, ['', '-']);
+  assert.deepEqual(problems({ ...GOOD, data: { ...csv, types: { zip: 'text' }, onBadValue: 'skip', nullValues: 'NA' } }), [
+    'config.data.types.zip: expected one of number, boolean, timestamp, string, got "text"',
+    'config.data.onBadValue: expected one of error, missing, got "skip"',
+    'config.data.nullValues: expected an array of strings that mean missing, got "NA"',
+  ]);
+  const sql = { source: 'sql', query: 'SELECT 1 AS y', target: 'y' };
+  assert.deepEqual(problems({ ...GOOD, data: { ...sql, onBadValue: 'missing', nullValues: [''] } }), [
+    'config.data.onBadValue: only used with source csv, json (this config\'s source is "sql")',
+    'config.data.nullValues: only used with source csv, json (this config\'s source is "sql")',
+  ]);
+  assert.match(
+    problems({ ...GOOD, data: { source: 'builtin:fashion-mnist-small', types: { a: 'number' } } })[0],
+    /config\.data\.types: only used with/,
+  );
+});

@@ -5,6 +5,7 @@
 // Fashion-MNIST, IDX files) or a table (CSV, Parquet, JSON, a SQL query) with a target column and a
 // `preprocessing` section (preprocessing.ts).
 
+import type { ValueType } from '../data/sources/typing.js';
 import { zeros } from '../ops/creation.js';
 import { Checker, describe } from './check.js';
 import { BUILTIN_NAMES, type DataSource, type IdxPair } from './data.js';
@@ -27,7 +28,10 @@ import { BINARY_LOSSES, CLASSIFICATION_LOSSES, isMetric, LOSSES, METRICS } from 
 export interface DataConfig {
   /** Where the data comes from: `builtin:fashion-mnist-small`, `fashion-mnist`, `idx`, or a table: `csv`, `parquet`, `json` (with `path`), `sql` (with `query`). Required. */
   source: DataSource;
-  /** Tables only: target (required), features [all other columns], drop [], task [from the loss], test or testSplit [none]. */
+  /**
+   * Tables only: target (required), features [all other columns], drop [], task [from the loss], test or testSplit [none];
+   * types [by the rule], onBadValue ['error'], nullValues [empty, NA, N/A, n/a, NaN, nan, null, NULL, None, ?] (README, "Column types").
+   */
   tabular?: TabularConfig;
   /** Images as (N, H*W) rows instead of (N, 1, H, W). Default: true when the model starts with Linear or is the mlp preset. */
   flatten: boolean;
@@ -151,10 +155,13 @@ const DATA_KEYS = [
   'shuffle',
   'seed',
   'classes',
+  'types',
+  'onBadValue',
+  'nullValues',
 ];
 const IMAGE_SOURCES = [...BUILTIN_NAMES.map((n) => `builtin:${n}`), 'fashion-mnist', 'idx'];
 const SOURCES = [...IMAGE_SOURCES, ...TABLE_KINDS];
-const TABULAR_ONLY = ['target', 'features', 'drop', 'task', 'testSplit'];
+const TABULAR_ONLY = ['target', 'features', 'drop', 'task', 'testSplit', 'types', 'onBadValue', 'nullValues'];
 
 /** Command-line settings that replace the config's. */
 export interface Overrides {
@@ -306,6 +313,9 @@ function parseData(
   only('query', 'sql');
   only('test', 'idx', ...TABLE_KINDS);
   only('flatten', ...IMAGE_SOURCES);
+  only('types', 'csv', 'json', 'parquet');
+  only('onBadValue', 'csv', 'json');
+  only('nullValues', 'csv', 'json');
   if (!table && kind !== undefined) for (const key of TABULAR_ONLY) if (o[key] !== undefined) onlyTables(c, `${p}.${key}`, o);
   let source: DataSource | undefined;
   let tabular: TabularConfig | undefined;
@@ -374,8 +384,43 @@ function parseTabular(c: Checker, o: Record<string, unknown>, p: string, loss: s
       }
     }
   }
+  const read = parseReadOptions(c, o, p);
   if (target === undefined) return undefined;
-  return { target, ...(features === undefined ? {} : { features }), drop, task, ...(test === undefined ? {} : { test }), testSplit };
+  return {
+    target,
+    ...(features === undefined ? {} : { features }),
+    drop,
+    task,
+    ...(test === undefined ? {} : { test }),
+    testSplit,
+    ...read,
+  };
+}
+
+/** types, onBadValue and nullValues of a tabular data section: how text becomes typed columns (README, "Column types"). */
+function parseReadOptions(c: Checker, o: Record<string, unknown>, p: string): Pick<TabularConfig, 'types' | 'onBadValue' | 'nullValues'> {
+  const out: Pick<TabularConfig, 'types' | 'onBadValue' | 'nullValues'> = {};
+  if (o.types !== undefined) {
+    const t = c.object(`${p}.types`, o.types, null, '{ <column>: number | boolean | timestamp | string }');
+    if (t !== undefined) {
+      const types: Record<string, ValueType> = {};
+      for (const [k, v] of Object.entries(t)) {
+        const type = c.choice(`${p}.types.${k}`, v, ['number', 'boolean', 'timestamp', 'string'] as const);
+        if (type !== undefined) types[k] = type;
+      }
+      out.types = types;
+    }
+  }
+  const bad = c.choice(`${p}.onBadValue`, o.onBadValue, ['error', 'missing'] as const);
+  if (bad !== undefined) out.onBadValue = bad;
+  const nulls = c.array(
+    `${p}.nullValues`,
+    o.nullValues,
+    (q, v) => (typeof v === 'string' ? v : c.fail(q, `expected a string, got ${describe(v)}`)),
+    'an array of strings that mean missing',
+  );
+  if (nulls !== undefined) out.nullValues = nulls;
+  return out;
 }
 
 /** The type of the first layer, looking inside nested Sequential entries. */

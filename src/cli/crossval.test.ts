@@ -35,6 +35,7 @@ function data(): TabularData {
     table,
     test: null,
     schema: { x: 'number', city: 'string' },
+    types: { x: 'number', city: 'string' },
     target: 'label',
     task: 'classification',
     labels,

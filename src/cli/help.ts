@@ -77,6 +77,11 @@ Config (defaults in brackets; paths are relative to the current directory):
     task: classification          or regression [classification for crossEntropy, nll, bce, bceWithLogits]
     testSplit: 0.2                fraction held out as the test set, seeded, stratified by class [0]
     test: <file> | { source, path | query }   labelled rows to test on instead of testSplit
+    types: { zip: string }        csv, json, parquet: a column's type (number, boolean, timestamp, string) [the rule:
+                                  more than half numbers (booleans, dates) -> that type; leading zeros -> text]
+    onBadValue: missing           a value that does not fit its column's type: error (naming file, line,
+                                  column, value) or missing (counted and reported) [error]; saved for predict
+    nullValues: ['', NA]          values that mean missing [empty, NA, N/A, n/a, NaN, nan, null, NULL, None, ?]
   preprocessing:                  tables only; fitted on the training rows, saved in the model [auto]
     auto                          numbers: SimpleImputer(median) + StandardScaler; strings:
                                   SimpleImputer(mostFrequent) + OneHotEncoder(handleUnknown: ignore)

@@ -15,6 +15,7 @@ import { PREDICT_HELP } from './help.js';
 import { classProbabilities, lastLayer, readModelRows, tableOutputs, taskOf } from './outputs.js';
 import { fitInputs, openSavedModel, runModel, type SavedModel } from './saved.js';
 import { predictedClasses } from './scores.js';
+import { rowName } from './tabular.js';
 
 /** One input's prediction. */
 export interface Prediction {
@@ -38,6 +39,8 @@ interface Predicted {
   numClasses?: number;
   /** Input columns copied into --out (tables, --keep). */
   kept?: Record<string, (string | number | null)[]>;
+  /** Rows whose label is no class the model knows: left out of the score, and reported. */
+  unknownLabels?: { count: number; first: string };
 }
 
 /** Runs `tessera predict`; returns the exit code. */
@@ -80,8 +83,20 @@ export async function predictCommand(argv: string[]): Promise<number> {
   if (args.values.json) {
     const { predictions, classes } = result;
     const accuracy = summary(result).accuracy;
+    const unknownLabels = result.unknownLabels;
     return print(
-      JSON.stringify({ model: dir, input: result.input, classes, predictions, ...(accuracy === undefined ? {} : { accuracy }) }, null, 2),
+      JSON.stringify(
+        {
+          model: dir,
+          input: result.input,
+          classes,
+          predictions,
+          ...(accuracy === undefined ? {} : { accuracy }),
+          ...(unknownLabels ? { unknownLabels } : {}),
+        },
+        null,
+        2,
+      ),
     );
   }
   return print(render(result, topK));
@@ -125,7 +140,16 @@ async function predictRows(saved: SavedModel, input: string, o: PredictOptions):
   const lookup = new Map((classes ?? []).map((c, k) => [c, k]));
   const labels =
     truth === null ? undefined : Array.from({ length: rows.numRows }, (_, i) => lookup.get(String(rows.row(i)[target as string])) ?? -1);
-  return { ...classify(saved, values, width, o, labels), input: read.origin, kept };
+  // a label the model does not know (missing, or a class unseen in training) cannot be scored: counted and reported
+  const unknown = labels?.flatMap((k, i) => (k < 0 ? [i] : [])) ?? [];
+  const unknownLabels =
+    unknown.length === 0
+      ? undefined
+      : {
+          count: unknown.length,
+          first: `${rowName(rows, unknown[0])}: ${JSON.stringify(rows.row(unknown[0])[target as string])}`,
+        };
+  return { ...classify(saved, values, width, o, labels), input: read.origin, kept, ...(unknownLabels ? { unknownLabels } : {}) };
 }
 
 async function predictImages(saved: SavedModel, input: string, o: PredictOptions): Promise<Predicted> {
@@ -199,7 +223,12 @@ function render(r: Predicted, topK: number): string {
       : s.mae !== undefined
         ? `\nmean absolute error ${formatNumber(s.mae)} over ${n} labelled rows`
         : '';
-  return `${table([header, ...rows])}${tail}`;
+  const u = r.unknownLabels;
+  const unknown =
+    u === undefined
+      ? ''
+      : `\n${u.count} row${u.count === 1 ? '' : 's'} with a label the model does not know (first: ${u.first}; it knows ${(r.classes ?? []).join(', ')}) left out of the score`;
+  return `${table([header, ...rows])}${tail}${unknown}`;
 }
 
 function formatNumber(v: number): string {

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { noGrad } from '../core/autograd.js';
 import type { Tensor } from '../core/tensor.js';
 import type { Pipeline } from '../data/preprocess/pipeline.js';
+import type { OnBadValue, ValueType } from '../data/sources/typing.js';
 import type { ColumnKind } from '../data/table.js';
 import { MODEL_JSON, type ModelManifest, parseModelManifest } from '../io/model.js';
 import type { Module } from '../nn/module.js';
@@ -28,6 +29,10 @@ export interface SavedModel {
   /** Models trained on tables: the raw input columns and their kinds, the target column and the task. */
   tabular: {
     inputColumns: Record<string, ColumnKind>;
+    /** The input columns' types as read at training (booleans apart from numbers): predict reads its rows with them; null for models saved before they were recorded. */
+    inputTypes: Record<string, ValueType> | null;
+    /** How the training data was read: onBadValue and nullValues of its config (README, "Column types"). */
+    read: { onBadValue?: OnBadValue; nullValues?: string[] };
     target: string | null;
     /** null when the metadata does not say (a model saved by hand): outputs (N, 1) are then read as values. */
     task: Task | null;
@@ -69,7 +74,20 @@ function tabularMeta(meta: Record<string, unknown>, preprocessing: Pipeline | nu
       : {};
   const target = typeof meta.target === 'string' ? meta.target : null;
   const task = meta.task === 'regression' || meta.task === 'classification' ? meta.task : null;
-  return { inputColumns, target, task };
+  const types = meta.inputTypes;
+  const valueTypes = ['number', 'boolean', 'timestamp', 'string'];
+  const inputTypes =
+    types !== null &&
+    typeof types === 'object' &&
+    !Array.isArray(types) &&
+    Object.values(types).every((k) => valueTypes.includes(k as string))
+      ? (types as Record<string, ValueType>)
+      : null; // a model saved before inputTypes: its rows are converted to the kinds (conformRows)
+  const tab = (meta.config as { data?: { tabular?: { onBadValue?: unknown; nullValues?: unknown } } } | undefined)?.data?.tabular;
+  const read: { onBadValue?: OnBadValue; nullValues?: string[] } = {};
+  if (tab?.onBadValue === 'error' || tab?.onBadValue === 'missing') read.onBadValue = tab.onBadValue;
+  if (Array.isArray(tab?.nullValues) && tab.nullValues.every((v) => typeof v === 'string')) read.nullValues = tab.nullValues as string[];
+  return { inputColumns, inputTypes, read, target, task };
 }
 
 /** [inFeatures] when the first layer is a Linear, else null. */

@@ -2,6 +2,7 @@
 // on first use), named in configs as { source, path | query } and on the command line as a file
 // name or `sql:<query>`; and raw rows checked and converted to the columns a model was trained on.
 
+import type { BadValues, OnBadValue, ValueType } from '../data/sources/typing.js';
 import type { Column, ColumnKind, Table } from '../data/table.js';
 import { suggestion } from './check.js';
 
@@ -39,17 +40,35 @@ export function tableSourceFromString(text: string): TableSource | undefined {
  * present) is read as text, so that class labels keep their names: DuckDB would read a CSV
  * column of yes/no as booleans (0/1).
  */
-export async function readTableSource(source: TableSource, labels?: string): Promise<Table> {
-  const read = async (types?: Record<string, ColumnKind>) => {
+export async function readTableSource(source: TableSource, labels?: string, options: ReadTableOptions = {}): Promise<Table> {
+  const read = async (types?: Record<string, ValueType>, limit?: number) => {
     const sources = await import('../data/sources/readers.js');
     if (source.kind === 'sql') return (await import('../data/sources/duckdb.js')).query(source.query);
-    if (source.kind === 'parquet') return sources.readParquet(source.path, { types });
-    if (source.kind === 'json') return sources.readJson(source.path, { types });
-    return sources.readCsv(source.path, { types, ...(/\.tsv(\.gz)?$/i.test(source.path) ? { delimiter: '\t' } : {}) });
+    const o = { ...options, types, ...(limit === undefined ? {} : { limit }) };
+    if (source.kind === 'parquet') return sources.readParquet(source.path, o);
+    if (source.kind === 'json') return sources.readJson(source.path, o);
+    return sources.readCsv(source.path, { ...o, ...(/\.tsv(\.gz)?$/i.test(source.path) ? { delimiter: '\t' } : {}) });
   };
-  const table = await read();
-  if (labels === undefined || source.kind === 'sql' || !table.has(labels) || table.column(labels).kind === 'string') return table;
-  return read({ [labels]: 'string' });
+  if (source.kind === 'sql') return read();
+  // the columns first (no rows, so no bad values): types that name columns the source lacks are left to
+  // the callers' checks, which name the config field; class labels are read as text
+  const columns = await read(undefined, 0);
+  const asked: Record<string, ValueType> = {};
+  for (const c of options.unused?.(columns.columnNames) ?? []) asked[c] = 'string'; // no type rule for columns no model reads
+  for (const [c, t] of Object.entries(options.types ?? {})) if (columns.has(c)) asked[c] = t;
+  if (labels !== undefined && columns.has(labels)) asked[labels] = 'string';
+  return read(asked);
+}
+
+/** How a source's text becomes typed columns (see data/sources/typing.ts). */
+export interface ReadTableOptions {
+  types?: Readonly<Record<string, ValueType>>;
+  onBadValue?: OnBadValue;
+  nullValues?: readonly string[];
+  onBadValues?: (bad: BadValues) => void;
+  typesFrom?: string;
+  /** The columns no model reads (dropped, or not among the features), given the source's columns: read as text, never refused. */
+  unused?: (columns: string[]) => string[];
 }
 
 /**
@@ -68,13 +87,14 @@ export function conformRows(table: Table, kinds: Readonly<Record<string, ColumnK
   let out = table;
   for (const [name, kind] of Object.entries(kinds)) {
     const col = table.column(name);
-    if (col.kind !== kind) out = out.withColumn(name, convertColumn(col, kind, name, origin));
+    if (col.kind !== kind) out = out.withColumn(name, convertColumn(col, kind, name, origin, table));
   }
   return out;
 }
 
-function convertColumn(col: Column, kind: ColumnKind, name: string, origin: string): Column {
+function convertColumn(col: Column, kind: ColumnKind, name: string, origin: string, table: Table): Column {
   const n = col.values.length;
+  const rowOf = (i: number) => (table.rowOrigin?.lines != null ? `line ${table.rowOrigin.lines[i]}` : `data row ${i + 1}`);
   if (kind === 'string') {
     if (col.kind === 'timestamp') throw new Error(`${origin}: column "${name}" holds timestamps, but the model was trained on text there`);
     return { kind: 'string', values: Array.from(col.values as Float64Array, (v) => (Number.isNaN(v) ? null : String(v))) };
@@ -85,9 +105,7 @@ function convertColumn(col: Column, kind: ColumnKind, name: string, origin: stri
     const text = v?.trim() ?? '';
     const x = text === '' ? Number.NaN : kind === 'number' ? Number(text) : Date.parse(text);
     if (text !== '' && !Number.isFinite(x))
-      throw new Error(
-        `${origin}: column "${name}" holds ${JSON.stringify(v)} at data row ${i + 1}, but the model was trained on ${kind}s there`,
-      );
+      throw new Error(`${origin}: column "${name}" holds ${JSON.stringify(v)} at ${rowOf(i)}, but the model was trained on ${kind}s there`);
     values[i] = x;
   });
   return { kind, values };

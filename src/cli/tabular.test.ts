@@ -137,7 +137,7 @@ test('predict names the column the rows lack (exit 1); a missing input file is a
   const bad = await config('bad_age.csv', 'city,plan,support_calls,tenure_months,age,income\nOslo,pro,1,20,forty,3\n');
   const age = await tessera(['predict', dir, bad]);
   assert.equal(age.code, 1);
-  assert.match(age.stderr, /column "age" holds "forty" at data row 1, but the model was trained on numbers there/);
+  assert.match(age.stderr, /bad_age\.csv line 2: column 'age': "forty" is not a number; the model was trained on numbers in column 'age'/);
   assert.equal((await tessera(['predict', dir, join(work, 'nope.csv')])).code, 2);
   assert.equal((await tessera(['predict', dir, NEW, '--threshold', '2'])).code, 2);
 });

@@ -7,12 +7,13 @@ import { fromArray } from '../core/exec.js';
 import type { Tensor } from '../core/tensor.js';
 import { LabelEncoder } from '../data/preprocess/label_encoder.js';
 import type { Pipeline } from '../data/preprocess/pipeline.js';
+import { type OnBadValue, type ValueType, valueTypesOf } from '../data/sources/typing.js';
 import { type Column, type ColumnKind, isMissing, type Table } from '../data/table.js';
 import { trainTestSplit } from '../eval/split.js';
 import { suggestion } from './check.js';
 import { ConfigError } from './errors.js';
 import { buildPipeline, checkPreprocessingColumns, type PreprocessingConfig, preprocessingProblems } from './preprocessing.js';
-import { conformRows, readTableSource, type TableSource, tableSourceToString } from './table_source.js';
+import { conformRows, type ReadTableOptions, readTableSource, type TableSource, tableSourceToString } from './table_source.js';
 
 /** Classification (labels, one score per class) or regression (one number per row). */
 export type Task = 'classification' | 'regression';
@@ -25,6 +26,12 @@ export interface TabularConfig {
   task: Task;
   test?: TableSource;
   testSplit: number;
+  /** Column types instead of the rule's (README, "Column types"). */
+  types?: Record<string, ValueType>;
+  /** A value that does not fit its column: 'error' (default) or 'missing' (counted and reported). */
+  onBadValue?: OnBadValue;
+  /** Values that mean missing. Default MISSING_TOKENS. */
+  nullValues?: string[];
 }
 
 /** A labelled table, checked against the config. */
@@ -37,6 +44,8 @@ export interface TabularData {
   test: Table | null;
   /** The feature columns and their kinds, in order. */
   schema: Record<string, ColumnKind>;
+  /** The type of each feature column as read (booleans apart from numbers), saved for predict. */
+  types: Record<string, ValueType>;
   target: string;
   task: Task;
   /** Classification: the label of each class index. */
@@ -56,11 +65,22 @@ export interface TabularChecks {
  * names; the problems come back together as one ConfigError, each at its field. The testSplit is
  * drawn with `seed`, stratified by class.
  */
-export async function loadTabular(source: TableSource, tab: TabularConfig, seed: number, checks: TabularChecks = {}): Promise<TabularData> {
+export async function loadTabular(
+  source: TableSource,
+  tab: TabularConfig,
+  seed: number,
+  checks: TabularChecks = {},
+  say: (note: string) => void = (note) => process.stderr.write(`tessera: note: ${note}\n`),
+): Promise<TabularData> {
   const origin = tableSourceToString(source);
   const classification = tab.task === 'classification';
-  const all = await readTableSource(source, classification ? tab.target : undefined);
-  if (all.numRows === 0) throw new Error(`${origin} has no rows`);
+  const read = readOptions(tab, say);
+  // a stray word in a column the model does not read (an id, a note) stops nothing
+  const unused = (columns: string[]) =>
+    columns.filter((c) => c !== tab.target && (tab.drop.includes(c) || (tab.features !== undefined && !tab.features.includes(c))));
+  const all = await readTableSource(source, classification ? tab.target : undefined, { ...read, unused });
+  if (all.numRows === 0) throw new Error(`${origin} has no data rows (only a header, or nothing); a model needs rows to learn from`);
+  const readTypes = valueTypesOf(all);
   const problems: string[] = [];
   const schema = resolveColumns(all, tab, origin, problems);
   if (checks.preprocessing !== undefined) problems.push(...preprocessingProblems(checks.preprocessing, schema));
@@ -80,7 +100,14 @@ export async function loadTabular(source: TableSource, tab: TabularConfig, seed:
   let test: Table | null = null;
   if (tab.test !== undefined) {
     const kinds = { ...schema, [tab.target]: (target as Column).kind };
-    test = conformRows(await readTableSource(tab.test, classification ? tab.target : undefined), kinds, testOrigin);
+    // the test rows are read with the training columns' types: a stray word there names its line too
+    const trained = Object.fromEntries(Object.keys(schema).map((c) => [c, readTypes?.[c] ?? (schema[c] as ValueType)]));
+    const testRead = { ...read, types: { ...trained, ...(tab.types ?? {}) }, typesFrom: 'the training data holds' };
+    test = conformRows(await readTableSource(tab.test, classification ? tab.target : undefined, testRead), kinds, testOrigin);
+    if (test.numRows === 0)
+      throw new Error(
+        `config.data.test: ${testOrigin} has no data rows (only a header, or nothing); give a test file with rows, or leave test out`,
+      );
   }
   checkTargetPresent(all, tab.target, origin);
   if (test !== null) checkTargetPresent(test, tab.target, testOrigin);
@@ -95,13 +122,30 @@ export async function loadTabular(source: TableSource, tab: TabularConfig, seed:
     }
   }
   const classes = labels?.classes.map(String) ?? null;
-  const data: TabularData = { origin, table: all, test, schema, target: tab.target, task: tab.task, labels, classes };
+  const types = Object.fromEntries(Object.entries(schema).map(([c, k]) => [c, readTypes?.[c] ?? (k as ValueType)]));
+  const data: TabularData = { origin, table: all, test, schema, types, target: tab.target, task: tab.task, labels, classes };
   if (tab.testSplit > 0) {
     const split = splitRows(all.numRows, tab.testSplit, seed, classification ? targetCodes(data, all) : undefined, 'config.data.testSplit');
     data.table = all.take(split.train);
     data.test = all.take(split.test);
   }
   return data;
+}
+
+/**
+ * The reader options of a tabular config: types, onBadValue and nullValues, with coercions reported through `say`.
+ * @example readOptions({ onBadValue: 'missing' }, console.error) // { onBadValue: 'missing', onBadValues: [Function] }
+ */
+export function readOptions(
+  tab: Pick<TabularConfig, 'types' | 'onBadValue' | 'nullValues'>,
+  say: (note: string) => void,
+): ReadTableOptions {
+  return {
+    ...(tab.types === undefined ? {} : { types: tab.types }),
+    ...(tab.onBadValue === undefined ? {} : { onBadValue: tab.onBadValue }),
+    ...(tab.nullValues === undefined ? {} : { nullValues: tab.nullValues }),
+    onBadValues: (bad) => say(`${bad.message} (onBadValue: missing)`),
+  };
 }
 
 /** The features' kinds: config.data.features, else every column but the target and config.data.drop. */
@@ -123,6 +167,7 @@ function resolveColumns(table: Table, tab: TabularConfig, origin: string, proble
     if (f === tab.target) problems.push(`${p}: "${f}" is the target; a model cannot take its own label as input`);
     if (tab.drop.includes(f)) problems.push(`${p}: "${f}" is also in config.data.drop`);
   });
+  for (const c of Object.keys(tab.types ?? {})) exists(c, `config.data.types.${c}`);
   const features = (tab.features ?? names.filter((n) => n !== tab.target && !tab.drop.includes(n))).filter((f) => table.has(f));
   if (problems.length === before && features.length === 0)
     problems.push(`config.data: no feature columns are left in ${origin} (columns: ${names.join(', ')})`);
@@ -157,9 +202,19 @@ function checkTargetPresent(table: Table, target: string, origin: string): void 
   }
   if (missing > 0) {
     throw new Error(
-      `${origin}: the target column "${target}" is missing in ${missing} row${missing === 1 ? '' : 's'} (first: data row ${first + 1}); remove them, e.g. with a sql source: SELECT * FROM read_csv('...') WHERE ${target} IS NOT NULL`,
+      `${origin}: the target column "${target}" is missing in ${missing} row${missing === 1 ? '' : 's'} (first: ${rowName(table, first)}); remove them, e.g. with a sql source: SELECT * FROM read_csv('...') WHERE ${target} IS NOT NULL`,
     );
   }
+}
+
+/**
+ * Row i of `table` for messages: its file's line when known ('line 7'), else its 1-based data row.
+ * @example rowName(await readCsv('a.csv'), 0) // 'line 2'
+ */
+export function rowName(table: Table, i: number): string {
+  const o = table.rowOrigin;
+  if (o?.lines != null) return `line ${o.lines[i]}`;
+  return `data row ${i + 1}`;
 }
 
 /** Class labels: numbers, or text (as numbers when every label is one, so that classes 2 and 10 sort as numbers). */
@@ -184,7 +239,7 @@ export function targetCodes(data: TargetInfo, rows: Table, origin = data.origin)
     const k = v === null ? undefined : (lookup.get(v) ?? lookup.get(String(Number(v)))); // '1.0' is class 1
     if (k === undefined)
       throw new Error(
-        `${origin}: data row ${i + 1} has ${v === null ? 'no label' : `label "${v}"`} in column "${data.target}"; the model knows ${classes.join(', ')}`,
+        `${origin}: ${rowName(rows, i)} has ${v === null ? 'no label' : `label "${v}"`} in column "${data.target}"; the model knows ${classes.join(', ')}`,
       );
     out[i] = k;
   }
@@ -195,7 +250,7 @@ export function targetCodes(data: TargetInfo, rows: Table, origin = data.origin)
 export function targetNumbers(data: TargetInfo, rows: Table, origin = data.origin): Float64Array {
   const values = rows.numbers(data.target);
   const bad = values.findIndex((v) => Number.isNaN(v));
-  if (bad >= 0) throw new Error(`${origin}: data row ${bad + 1} has no value in the target column "${data.target}"`);
+  if (bad >= 0) throw new Error(`${origin}: ${rowName(rows, bad)} has no value in the target column "${data.target}"`);
   return values;
 }
 

@@ -237,7 +237,13 @@ function metadata(
     data: { source: config.data.source, ...(tabular === undefined ? { flatten: config.data.flatten } : {}) },
     ...(tabular === undefined
       ? {}
-      : { task: tabular.task, target: tabular.target, inputColumns: tabular.schema, features: run.pipeline?.getFeatureNamesOut() }),
+      : {
+          task: tabular.task,
+          target: tabular.target,
+          inputColumns: tabular.schema,
+          inputTypes: tabular.types,
+          features: run.pipeline?.getFeatureNamesOut(),
+        }),
     // epoch: the epoch (from 1) whose weights were saved; final: its metrics (validation recomputed); test: on these weights
     results: { epoch: weights.epoch, epochsRun: weights.epochsRun, restored: weights.restored, final: weights.final, test },
     config,

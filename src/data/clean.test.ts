@@ -117,3 +117,10 @@ test('cast: strings to numbers and timestamps, and back; errors name column, row
   assert.throws(() => cast(t, { nope: 'number' }), /no column 'nope'/);
   assert.throws(() => cast(t, { n: 'int' as never }), /cast: column 'n' cannot become "int"/);
 });
+
+test('dropMissing and dropDuplicates keep each row its file line', () => {
+  const t = Table.fromColumns({ a: [1, null, 1, 2] }).withRowOrigin('f.csv', Int32Array.from([2, 3, 5, 8]));
+  assert.equal(dropMissing(t).rowLabel(2), 'f.csv line 8');
+  assert.equal(dropDuplicates(t).rowLabel(2), 'f.csv line 8');
+  assert.equal(dropDuplicates(t, { keep: 'last' }).rowLabel(1), 'f.csv line 5');
+});

@@ -65,6 +65,16 @@ export {
   scanJson,
   scanParquet,
 } from './sources/readers.js';
+export {
+  type BadValues,
+  inferTextType,
+  MISSING_TOKENS,
+  type OnBadValue,
+  parseValue,
+  profileText,
+  type ValueType,
+  valueTypesOf,
+} from './sources/typing.js';
 export { type LoadXYOptions, loadXY, type XY } from './sources/xy.js';
 export {
   type Column,
@@ -72,6 +82,8 @@ export {
   type ColumnKind,
   isMissing,
   type NumberColumn,
+  RowError,
+  type RowOrigin,
   type StringColumn,
   Table,
   type TimestampColumn,

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { Table } from './table.js';
+import { RowError, Table, withRowLabels } from './table.js';
 
 test('Table.fromColumns infers kinds and marks missing values', () => {
   const t = Table.fromColumns({
@@ -43,4 +43,39 @@ test('Table select, drop, take, filter, concat and toTensor', () => {
   assert.match(t.toString(), /\[3 rows x 3 columns\]/);
   assert.deepEqual(t.rename('a', 'A').columnNames, ['A', 'b', 's']);
   assert.deepEqual([...t.withColumn('c', [7, 8, 9]).numbers('c')], [7, 8, 9]);
+});
+
+test('rows keep their file lines through select, take, filter, slice, withColumn and concat; RowError names them', () => {
+  const t = Table.fromColumns({ a: [1, 2, 3, 4], b: ['w', 'x', 'y', 'z'] }).withRowOrigin('data.csv', Int32Array.from([2, 4, 5, 9]));
+  assert.equal(t.rowLabel(3), 'data.csv line 9');
+  assert.equal(t.take([3, 0]).rowLabel(0), 'data.csv line 9');
+  assert.equal(t.filter((i) => i % 2 === 1).rowLabel(1), 'data.csv line 9');
+  assert.equal(t.slice(2).select(['b']).withColumn('c', [0, 0]).rowLabel(0), 'data.csv line 5');
+  assert.equal(t.head(2).concat(t.slice(3)).rowLabel(2), 'data.csv line 9');
+  assert.equal(t.concat(Table.fromColumns({ a: [5], b: ['v'] })).rowOrigin, null); // rows of unknown origin
+  assert.equal(Table.fromColumns({ a: [1] }).rowLabel(0), 'row 0');
+  assert.equal(
+    Table.fromColumns({ a: [1] })
+      .withRowOrigin('x.json', null)
+      .rowLabel(0),
+    'x.json data row 1',
+  );
+  assert.throws(() => t.withRowOrigin('data.csv', Int32Array.from([1])), /1 lines for 4 rows/);
+  const e = new RowError((at) => `column 'a' holds Infinity at ${at}`, 1);
+  assert.equal(e.message, "column 'a' holds Infinity at row 1");
+  assert.equal(e.relabel(t.take([2, 3])).message, "column 'a' holds Infinity at data.csv line 9");
+  assert.throws(
+    () =>
+      withRowLabels(t, () => {
+        throw e;
+      }),
+    /holds Infinity at data\.csv line 4$/,
+  );
+  assert.throws(
+    () =>
+      Table.fromColumns({ a: [1, null] })
+        .withRowOrigin('m.csv', Int32Array.from([2, 7]))
+        .toTensor(),
+    /column 'a' is missing a value at m\.csv line 7/,
+  );
 });

@@ -5,6 +5,9 @@
 //   string     (string | null)[], null = missing      (categories, text)
 //   timestamp  Float64Array of ms since the epoch, NaN = missing (dates, times)
 // A Table is immutable: every method returns a new Table that shares the untouched columns.
+// A Table read from a file remembers where each row came from (the file and the row's line), through
+// select, take, filter and the like, so that an error about row i names the file's line, not a
+// position in a shuffled split: `table.rowLabel(i)`, and RowError for errors raised on columns.
 
 import { fromArray } from '../core/exec.js';
 import type { Tensor } from '../core/tensor.js';
@@ -98,6 +101,55 @@ function describe(v: unknown): string {
   return typeof v === 'string' ? `the string ${JSON.stringify(v.length > 20 ? `${v.slice(0, 20)}...` : v)}` : `a ${typeof v}`;
 }
 
+/** Where a Table's rows came from: the file, and the 1-based line of each row (null: not known). */
+export interface RowOrigin {
+  readonly file: string;
+  readonly lines: Int32Array | null;
+}
+
+/**
+ * An error about one row of a table, raised where only the columns are at hand: its message is
+ * built from a description of the row, so that code holding the Table can name the file's line
+ * (`relabel`). `where(i)` is the default, 'row i'.
+ *
+ * @example
+ * throw new RowError((at) => `StandardScaler.fit: column 'age' holds Infinity at ${at}`, 104);
+ * // relabelled by the table it came from: "... holds Infinity at data.csv line 107"
+ */
+export class RowError extends RangeError {
+  override name = 'RangeError';
+  /** Whether the message already names the row's origin. */
+  labelled = false;
+  constructor(
+    readonly build: (at: string) => string,
+    readonly row: number,
+  ) {
+    super(build(`row ${row}`));
+  }
+
+  /** This error with its row described by `table` (itself when the table knows no origin). */
+  relabel(table: Table): RowError {
+    if (this.labelled || table.rowOrigin === null || this.row >= table.numRows) return this;
+    const e = new RowError(this.build, this.row);
+    e.message = this.build(table.rowLabel(this.row));
+    e.labelled = true;
+    e.stack = this.stack;
+    return e;
+  }
+}
+
+/**
+ * Runs `fn`; a RowError it throws is relabelled with `table`'s row origin.
+ * @example withRowLabels(table, () => scaler.fit(table));
+ */
+export function withRowLabels<T>(table: Table, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    throw e instanceof RowError ? e.relabel(table) : e;
+  }
+}
+
 /**
  * Named, typed columns of equal length.
  *
@@ -112,9 +164,45 @@ export class Table {
   /** Number of rows. */
   readonly numRows: number;
 
-  private constructor(cols: Map<string, Column>, numRows: number) {
+  /** Where the rows came from (a file and each row's line), or null. */
+  readonly rowOrigin: RowOrigin | null;
+
+  private constructor(cols: Map<string, Column>, numRows: number, origin: RowOrigin | null = null) {
     this.cols = cols;
     this.numRows = numRows;
+    this.rowOrigin = origin;
+  }
+
+  /**
+   * This table with its rows' origin: `lines[i]` is the 1-based line of row i in `file` (null when
+   * the lines are not known: rows are then named by number).
+   * @example table.withRowOrigin('data.csv', Int32Array.from([2, 3, 5])).rowLabel(2) // 'data.csv line 5'
+   */
+  withRowOrigin(file: string, lines: Int32Array | null): Table {
+    if (lines !== null && lines.length !== this.numRows)
+      throw new RangeError(`Table.withRowOrigin: ${lines.length} lines for ${this.numRows} rows`);
+    return new Table(new Map(this.cols), this.numRows, { file, lines });
+  }
+
+  /**
+   * Row `i` as a person finds it: 'data.csv line 7' when the table knows its rows' lines,
+   * 'data.csv data row 6' when it knows only the file, else 'row 5' (0-based, as indexed here).
+   * @example Table.fromColumns({ a: [1, 2] }).rowLabel(1) // 'row 1'
+   */
+  rowLabel(i: number): string {
+    const o = this.rowOrigin;
+    if (o === null) return `row ${i}`;
+    if (o.lines !== null && i >= 0 && i < o.lines.length) return `${o.file} line ${o.lines[i]}`;
+    return `${o.file} data row ${i + 1}`;
+  }
+
+  /** The origin of the rows at `indices` of this table. */
+  private originOf(indices: ArrayLike<number>): RowOrigin | null {
+    const o = this.rowOrigin;
+    if (o === null || o.lines === null) return o === null ? null : { file: o.file, lines: null };
+    const lines = new Int32Array(indices.length);
+    for (let i = 0; i < indices.length; i++) lines[i] = o.lines[indices[i]];
+    return { file: o.file, lines };
   }
 
   /** A table from columns given by name, in the object's key order; all must have the same length. */
@@ -180,14 +268,14 @@ export class Table {
 
   /** The listed columns, in the listed order. */
   select(names: readonly string[]): Table {
-    return new Table(new Map(names.map((n) => [n, this.column(n)])), this.numRows);
+    return new Table(new Map(names.map((n) => [n, this.column(n)])), this.numRows, this.rowOrigin);
   }
 
   /** All columns but the listed ones (each must exist). */
   drop(names: readonly string[]): Table {
     for (const n of names) this.column(n);
     const gone = new Set(names);
-    return new Table(new Map([...this.cols].filter(([n]) => !gone.has(n))), this.numRows);
+    return new Table(new Map([...this.cols].filter(([n]) => !gone.has(n))), this.numRows, this.rowOrigin);
   }
 
   /** This table with column `name` added, or replaced in place when it exists. */
@@ -198,14 +286,14 @@ export class Table {
     }
     const map = new Map(this.cols);
     map.set(name, col);
-    return new Table(map, this.cols.size > 0 ? this.numRows : col.values.length);
+    return this.cols.size > 0 ? new Table(map, this.numRows, this.rowOrigin) : new Table(map, col.values.length);
   }
 
   /** Column `from` renamed to `to`, keeping its place. */
   rename(from: string, to: string): Table {
     this.column(from);
     if (from !== to && this.cols.has(to)) throw new RangeError(`Table.rename: a column '${to}' already exists`);
-    return new Table(new Map([...this.cols].map(([n, c]) => [n === from ? to : n, c])), this.numRows);
+    return new Table(new Map([...this.cols].map(([n, c]) => [n === from ? to : n, c])), this.numRows, this.rowOrigin);
   }
 
   /** The rows at `indices`, in that order (repeats allowed, as for bootstrap samples). */
@@ -229,7 +317,7 @@ export class Table {
         map.set(name, { kind: col.kind, values: out });
       }
     }
-    return new Table(map, n);
+    return new Table(map, n, this.originOf(indices));
   }
 
   /** The rows where `keep(i)` is true. */
@@ -268,7 +356,16 @@ export class Table {
         map.set(name, { kind: col.kind, values: out });
       }
     }
-    return new Table(map, this.numRows + other.numRows);
+    const a0 = this.rowOrigin;
+    const b0 = other.rowOrigin;
+    let origin: RowOrigin | null = null;
+    if (a0 !== null && b0 !== null && a0.file === b0.file) {
+      const lines = a0.lines === null || b0.lines === null ? null : new Int32Array(this.numRows + other.numRows);
+      lines?.set(a0.lines as Int32Array);
+      lines?.set(b0.lines as Int32Array, this.numRows);
+      origin = { file: a0.file, lines };
+    }
+    return new Table(map, this.numRows + other.numRows, origin);
   }
 
   /** Row `i` as an object (for display and small tables; bulk work should use columns). */
@@ -302,7 +399,10 @@ export class Table {
       for (let i = 0; i < this.numRows; i++) {
         const x = v[i];
         if (Number.isNaN(x) && !options.allowMissing) {
-          throw new RangeError(`Table.toTensor: column '${names[j]}' is missing a value at row ${i}; impute or drop missing values first`);
+          throw new RowError(
+            (at) => `Table.toTensor: column '${names[j]}' is missing a value at ${at}; impute or drop missing values first`,
+            i,
+          ).relabel(this);
         }
         data[i * c + j] = x;
       }

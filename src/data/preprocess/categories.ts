@@ -2,7 +2,7 @@
 // in scikit-learn's order (numbers ascending, strings by code point, the missing value last) or
 // given by the user, counted, looked up in O(1), and read back from JSON with their kinds checked.
 
-import type { Column, ColumnKind } from '../table.js';
+import { type Column, type ColumnKind, RowError } from '../table.js';
 import { type JsonReader, show } from './json.js';
 import { compareStrings } from './stats.js';
 
@@ -56,7 +56,7 @@ export function uniqueCategories(type: string, name: string, col: Column): { cat
   for (let i = 0; i < col.values.length; i++) {
     const c = categoryAt(col, i);
     if (typeof c === 'number' && !Number.isFinite(c))
-      throw new RangeError(`${type}.fit: column '${name}' holds ${c} at row ${i}; categories must be finite numbers or strings`);
+      throw new RowError((at) => `${type}.fit: column '${name}' holds ${c} at ${at}; categories must be finite numbers or strings`, i);
     counts.set(c, (counts.get(c) ?? 0) + 1);
   }
   const present = [...counts.keys()].filter((c) => c !== null);
@@ -136,8 +136,10 @@ export function fitCategories(
     for (let i = 0; i < col.values.length; i++) {
       const c = categoryAt(col, i);
       if (!index.has(c))
-        throw new RangeError(
-          `${type}.fit: column '${name}' holds ${quoteCategory(c)} at row ${i}, which is not among the given categories (${listCategories(categories)}); add it, or set handleUnknown`,
+        throw new RowError(
+          (at) =>
+            `${type}.fit: column '${name}' holds ${quoteCategory(c)} at ${at}, which is not among the given categories (${listCategories(categories)}); add it, or set handleUnknown`,
+          i,
         );
     }
   }

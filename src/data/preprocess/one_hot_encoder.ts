@@ -6,7 +6,7 @@
 // one category per column can be dropped, and unseen categories at transform time raise an error
 // naming them, encode as all zeros ('ignore'), or go to the infrequent column.
 
-import type { Column, ColumnKind } from '../table.js';
+import { type Column, type ColumnKind, RowError } from '../table.js';
 import {
   type CategoriesOption,
   type Category,
@@ -179,16 +179,20 @@ export class OneHotEncoder extends ColumnwiseTransform {
   }
 
   private unknownError(j: number, name: string, c: Category, row: number): Error {
-    return new RangeError(
-      `OneHotEncoder: column '${name}' has the unknown category ${quoteCategory(c)} at row ${row}; known categories: ${listCategories(this.categories[j])}. Pass handleUnknown: 'ignore' to encode unknown categories as all zeros`,
+    return new RowError(
+      (at) =>
+        `OneHotEncoder: column '${name}' has the unknown category ${quoteCategory(c)} at ${at}; known categories: ${listCategories(this.categories[j])}. Pass handleUnknown: 'ignore' to encode unknown categories as all zeros`,
+      row,
     );
   }
 
   private refuseMissing(name: string, col: Column, op: string): void {
     for (let i = 0; i < col.values.length; i++) {
       if (categoryAt(col, i) === null)
-        throw new RangeError(
-          `OneHotEncoder.${op}: column '${name}' is missing a value at row ${i}; impute it first (SimpleImputer) or set handleMissing: 'category'`,
+        throw new RowError(
+          (at) =>
+            `OneHotEncoder.${op}: column '${name}' is missing a value at ${at}; impute it first (SimpleImputer) or set handleMissing: 'category'`,
+          i,
         );
     }
   }

@@ -3,7 +3,7 @@
 // is the last category and encodes as `encodedMissingValue` (NaN by default); an unseen category
 // (or a missing value not seen at fit) raises an error naming it, or encodes as `unknownValue`.
 
-import type { Column, ColumnKind } from '../table.js';
+import { type Column, type ColumnKind, RowError } from '../table.js';
 import {
   type CategoriesOption,
   type Category,
@@ -127,8 +127,10 @@ export class OrdinalEncoder extends ColumnwiseTransform {
       if (k !== undefined) out[i] = c === null ? this.encodedMissingValue : k;
       else if (this.unknownValue !== undefined) out[i] = this.unknownValue;
       else
-        throw new RangeError(
-          `OrdinalEncoder: column '${name}' has the unknown category ${quoteCategory(c)} at row ${i}; known categories: ${listCategories(this.categories[j])}. Pass handleUnknown: 'useEncodedValue' with an unknownValue (e.g. -1) to encode unknown categories`,
+        throw new RowError(
+          (at) =>
+            `OrdinalEncoder: column '${name}' has the unknown category ${quoteCategory(c)} at ${at}; known categories: ${listCategories(this.categories[j])}. Pass handleUnknown: 'useEncodedValue' with an unknownValue (e.g. -1) to encode unknown categories`,
+          i,
         );
     }
     return [[name, { kind: 'number', values: out }]];

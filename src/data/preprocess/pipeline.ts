@@ -5,7 +5,7 @@
 
 import type { Tensor } from '../../core/tensor.js';
 import type { Json } from '../../io/tree.js';
-import { Table } from '../table.js';
+import { RowError, Table, withRowLabels } from '../table.js';
 import { JsonReader, show } from './json.js';
 import { transformFromJSON } from './registry.js';
 import { checkTransformer, type Transformer, type TransformJSON } from './transformer.js';
@@ -72,7 +72,7 @@ export class Pipeline implements Transformer {
     if (table.numRows === 0) throw new RangeError('Pipeline.fit: the table is empty (0 rows); there is nothing to learn from');
     this.features = null;
     let t = table;
-    for (const s of this.steps) t = s.transformer.fitTransform(t);
+    for (const s of this.steps) t = withRowLabels(table, () => s.transformer.fitTransform(t));
     this.features = t.columnNames;
     return t;
   }
@@ -80,7 +80,7 @@ export class Pipeline implements Transformer {
   transform(table: Table): Table {
     this.state('transform');
     let t = table;
-    for (const s of this.steps) t = s.transformer.transform(t);
+    for (const s of this.steps) t = withRowLabels(table, () => s.transformer.transform(t));
     return t;
   }
 
@@ -128,9 +128,18 @@ export class Pipeline implements Transformer {
         );
       const row = col.values.findIndex((v) => Number.isNaN(v));
       if (row >= 0)
-        throw new RangeError(
-          `Pipeline.toTensor: column '${name}' has a missing value at row ${row} after the pipeline; impute it (SimpleImputer) or drop the row`,
-        );
+        throw new RowError(
+          (at) =>
+            `Pipeline.toTensor: column '${name}' has a missing value at ${at} after the pipeline; impute it (SimpleImputer) or drop the row`,
+          row,
+        ).relabel(table);
+      const inf = col.values.findIndex((v) => !Number.isFinite(v));
+      if (inf >= 0)
+        throw new RowError(
+          (at) =>
+            `Pipeline.toTensor: column '${name}' holds ${col.values[inf]} at ${at} after the pipeline; replace infinite values (e.g. by missing ones, then impute) first`,
+          inf,
+        ).relabel(table);
     }
     return t.toTensor(features); // (N, F)
   }

@@ -2,6 +2,8 @@
 // (NaN) are skipped, quantiles use NumPy's default 'linear' method (Hyndman & Fan type 7) with its
 // interpolation formula, and the median of an even count is the mean of the two middle values.
 
+import { RowError } from '../table.js';
+
 /**
  * The present (non-NaN) values of a number column, in row order. Throws naming the column when a
  * value is infinite (scikit-learn refuses those too) or when every value is missing.
@@ -15,7 +17,7 @@ export function presentValues(type: string, name: string, values: Float64Array):
     const x = values[i];
     if (Number.isNaN(x)) continue;
     if (!Number.isFinite(x))
-      throw new RangeError(`${type}.fit: column '${name}' holds ${x} at row ${i}; replace infinite values (e.g. by NaN) first`);
+      throw new RowError((at) => `${type}.fit: column '${name}' holds ${x} at ${at}; replace infinite values (e.g. by NaN) first`, i);
     out[n++] = x;
   }
   if (n === 0)

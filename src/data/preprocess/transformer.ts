@@ -6,7 +6,7 @@
 // and serialise with `toJSON()` as {type, config, state}.
 
 import type { Json } from '../../io/tree.js';
-import { type Column, type ColumnKind, Table } from '../table.js';
+import { type Column, type ColumnKind, Table, withRowLabels } from '../table.js';
 import { type JsonObject, JsonReader, show } from './json.js';
 
 /** A transform as JSON: its registered type, its options, and its fitted state (null before fit). */
@@ -157,8 +157,10 @@ export abstract class ColumnwiseTransform implements Transformer {
     this.fitted = null; // a failed fit leaves the transform unfitted, not half-fitted
     this.beforeFit(columns);
     this.resetState(columns.length);
-    cols.forEach((col, j) => {
-      this.fitColumn(j, columns[j], col);
+    withRowLabels(table, () => {
+      cols.forEach((col, j) => {
+        this.fitColumn(j, columns[j], col);
+      });
     });
     this.fitted = { columns, kinds: cols.map((c) => c.kind) };
     return this;
@@ -180,7 +182,7 @@ export abstract class ColumnwiseTransform implements Transformer {
     for (const name of table.columnNames) {
       const j = index.get(name);
       if (j === undefined) add(name, table.column(name));
-      else for (const [n, c] of this.encode(j, name, inputs[j])) add(n, c);
+      else for (const [n, c] of withRowLabels(table, () => this.encode(j, name, inputs[j]))) add(n, c);
     }
     return Table.fromColumns(out);
   }

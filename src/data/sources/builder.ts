@@ -3,6 +3,18 @@
 
 import type { DuckDBDataChunk } from '@duckdb/node-api';
 import { type Column, Table } from '../table.js';
+
+const SOURCE_TYPES = new WeakMap<Table, Record<string, string>>();
+
+/**
+ * The DuckDB type of each column of a Table read through DuckDB (e.g. BOOLEAN for a number column
+ * of 0 and 1), by name; {} for other tables.
+ * @example sourceTypesOf(await query('SELECT true AS b')) // { b: 'BOOLEAN' }
+ */
+export function sourceTypesOf(table: Table): Record<string, string> {
+  return SOURCE_TYPES.get(table) ?? {};
+}
+
 import type { ColumnOut, ColumnReader } from './columns.js';
 
 /**
@@ -55,7 +67,9 @@ export class TableBuilder {
         columns.set(r.name, { kind: r.kind, values: f.length > n * 1.125 ? f.slice(0, n) : f.subarray(0, n) });
       }
     });
-    return Table.fromColumns(columns);
+    const table = Table.fromColumns(columns);
+    SOURCE_TYPES.set(table, Object.fromEntries(this.readers.map((r) => [r.name, r.duckType ?? ''])));
+    return table;
   }
 
   private grow(capacity: number): void {

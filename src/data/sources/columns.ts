@@ -35,6 +35,8 @@ export interface ChunkSlice {
 export interface ColumnReader {
   readonly name: string;
   readonly kind: ColumnKind;
+  /** The DuckDB type it reads (set by columnReaders). */
+  duckType?: string;
   /** Writes the slice's rows of column `col` into `out` from index `at`. */
   read(slice: ChunkSlice, col: number, out: ColumnOut, at: number): void;
 }
@@ -54,7 +56,10 @@ const DAY_MS = 86_400_000;
  */
 export function columnReaders(result: DuckDBResult, raw: RawBindings | null, op: string): ColumnReader[] {
   const names = result.deduplicatedColumnNames();
-  return names.map((name, c) => readerFor(name, result.columnType(c), raw, op));
+  return names.map((name, c) => {
+    const type = result.columnType(c);
+    return { ...readerFor(name, type, raw, op), duckType: type.toString() };
+  });
 }
 
 function readerFor(name: string, type: DuckDBType, raw: RawBindings | null, op: string): ColumnReader {
@@ -129,7 +134,7 @@ function overflow(op: string, name: string, duckType: string, value: string, row
   throw new DataSourceError(
     `${op}: column '${name}' holds ${value} (${duckType}) at row ${row}, beyond ±(2^53-1) where numbers lose digits; ` +
       `cast it in SQL: CAST("${name}" AS DOUBLE) to accept rounding, or AS VARCHAR to keep every digit`,
-    { column: name },
+    { column: name, row },
   );
 }
 

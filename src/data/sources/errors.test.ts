@@ -70,7 +70,7 @@ test('a malformed line past the sniffer sample is reported by the parser, also w
 test('a value that does not convert names the file, line, column and value', async () => {
   await rejectsWith(
     readCsv(fx('bad_number.csv'), { types: { score: 'number' } }),
-    /bad_number\.csv line 3: column 'score': cannot read "abc" as DOUBLE; the types option asks for number/,
+    /bad_number\.csv line 3: column 'score': "abc" is not a number; types asks for numbers in column 'score'/,
     { line: 3, column: 'score' },
   );
   const pq = join(tmp, 'mixed.parquet');
@@ -116,7 +116,7 @@ test('option errors say what to pass', async () => {
   await assert.rejects(readCsv(fx('people.csv'), { skipRows: 1.5 }), /readCsv: skipRows must be a non-negative integer, got 1\.5/);
   await assert.rejects(
     readCsv(fx('people.csv'), { types: { id: 'int' as never } }),
-    /readCsv: types\.id must be 'number', 'string' or 'timestamp', got "int"/,
+    /readCsv: types\.id must be 'number', 'boolean', 'timestamp' or 'string', got "int"/,
   );
   await assert.rejects(readCsv(''), /readCsv: path must be a non-empty string/);
   await assert.rejects(readCsv(fx('people.csv'), { header: 'yes' as never }), /readCsv: header must be true or false, got "yes"/);
@@ -126,7 +126,7 @@ test('option errors say what to pass', async () => {
   );
   await assert.rejects(
     readCsv(fx('people.csv'), { types: { id: 'constructor' as never } }),
-    /types\.id must be 'number', 'string' or 'timestamp'/,
+    /types\.id must be 'number', 'boolean', 'timestamp' or 'string'/,
   );
   await assert.rejects(readParquet(fx('people.csv'), { columns: [] }), /columns is empty/);
   await assert.rejects(

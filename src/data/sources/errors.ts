@@ -10,6 +10,8 @@ export interface DataSourceLocation {
   line?: number;
   /** The column involved. */
   column?: string;
+  /** The 0-based row of the result, when the problem was found in a value read (a file reader turns it into a line). */
+  row?: number;
 }
 
 /**
@@ -27,12 +29,14 @@ export class DataSourceError extends Error {
   readonly file?: string;
   readonly line?: number;
   readonly column?: string;
+  readonly row?: number;
 
   constructor(message: string, where: DataSourceLocation = {}, options?: { cause?: unknown }) {
     super(message, options);
     this.file = where.file;
     this.line = where.line;
     this.column = where.column;
+    this.row = where.row;
   }
 }
 
