@@ -3,7 +3,7 @@
 // first mismatch, and a finite-difference gradient checker that runs on the reference backend.
 
 import assert from 'node:assert/strict';
-import { type DType, getBackend, noGrad, setBackend, type Tensor, tensor } from '../src/index.js';
+import { type DType, getBackend, listBackends, noGrad, setBackend, type Tensor, tensor } from '../src/index.js';
 
 // ---- seeded randomness --------------------------------------------------------------------
 
@@ -428,4 +428,24 @@ export function skipUnlessAvailable(t: { skip(message?: string): void }, availab
   if (process.env.CI === 'true') assert.fail(`${what} is missing, but CI=true: .ci/run must install it`);
   t.skip(`${what} is not installed`);
   return true;
+}
+
+/**
+ * Wraps an async test body so that it runs once on every registered backend, restoring the backend
+ * that was selected before.
+ *
+ * @example test('gather on every backend', onEveryBackend(async () => { ... }));
+ */
+export function onEveryBackend(fn: () => Promise<void>): () => Promise<void> {
+  return async () => {
+    const prev = getBackend();
+    try {
+      for (const b of listBackends()) {
+        setBackend(b);
+        await fn();
+      }
+    } finally {
+      setBackend(prev);
+    }
+  };
 }

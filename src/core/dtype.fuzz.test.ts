@@ -11,7 +11,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { expectClearError, fc, fuzzParams, outcome } from '../../test/fuzz.js';
-import { type DType, full, getBackend, listBackends, maskedFill, setBackend, type Tensor, tensor, zeros } from '../index.js';
+import { onEveryBackend } from '../../test/helpers.js';
+import { type DType, full, maskedFill, type Tensor, tensor, zeros } from '../index.js';
 
 type Want = { values: number[] } | { error: string };
 
@@ -78,20 +79,6 @@ const valueArb = fc.oneof(
   { weight: 2, arbitrary: fc.double({ min: -1e10, max: 1e10, noNaN: true }) },
 );
 const dtypeArb = fc.constantFrom<DType>('float32', 'int32', 'bool');
-
-function onEveryBackend(fn: () => Promise<void>): () => Promise<void> {
-  return async () => {
-    const prev = getBackend();
-    try {
-      for (const b of listBackends()) {
-        setBackend(b);
-        await fn();
-      }
-    } finally {
-      setBackend(prev);
-    }
-  };
-}
 
 test(
   'tensor(values, { dtype }) and casts from every dtype follow the conversion rule (oracle: float64 rule of core/dtype.ts)',

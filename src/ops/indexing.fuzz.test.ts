@@ -10,20 +10,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { expectClearError, fc, fuzzParams, outcome } from '../../test/fuzz.js';
-import {
-  arange,
-  embedding,
-  gather,
-  getBackend,
-  indexSelect,
-  listBackends,
-  narrow,
-  select,
-  setBackend,
-  slice,
-  type Tensor,
-  tensor,
-} from '../index.js';
+import { onEveryBackend } from '../../test/helpers.js';
+import { arange, embedding, gather, indexSelect, narrow, select, slice, type Tensor, tensor } from '../index.js';
 
 type Result = { shape: number[]; data: number[] } | { bad: string };
 
@@ -144,20 +132,6 @@ async function agrees(op: string, want: Result, fn: () => Tensor, context: strin
   if ('error' in got) assert.fail(`${op} refused valid arguments: ${context}: ${(got.error as Error).message}`);
   assert.deepEqual([...got.ok.shape], want.shape, `${op} shape: ${context}`);
   assert.deepEqual(Array.from(got.ok.toTypedArray()), want.data, `${op} values: ${context}`);
-}
-
-function onEveryBackend(fn: () => Promise<void>): () => Promise<void> {
-  return async () => {
-    const prev = getBackend();
-    try {
-      for (const b of listBackends()) {
-        setBackend(b);
-        await fn();
-      }
-    } finally {
-      setBackend(prev);
-    }
-  };
 }
 
 const source = (shape: number[]) => arange(sizeOf(shape)).reshape(shape);
