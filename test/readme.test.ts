@@ -4,8 +4,8 @@
 // package.json gives it. Each runs in an empty folder whose examples/, test/ and data/ link to this
 // repository's, so what a snippet writes (runs/..., pr.svg) stays out of the tree.
 //
-// Exempt, by rule: `npm install`, `npm test` (this suite), `npm run build|lint|format|bench|fixtures`
-// and the fixture scripts (development tooling); a block right after `<!-- readme-test: skip REASON -->`
+// Exempt, by rule: `npm install`, `npm test` (this suite), `npm run build|lint|format|bench|fixtures`,
+// the fixture scripts and scripts/fuzz.sh (development tooling); a block right after `<!-- readme-test: skip REASON -->`
 // (a command that needs the full Fashion-MNIST or runs a benchmark). Any other command in a sh block
 // fails the test, so a new snippet cannot go untested by accident.
 
@@ -112,7 +112,13 @@ for (const b of tsBlocks) {
 }
 
 /** Development commands a sh block may show without this test running them. */
-const EXEMPT = [/^npm install$/, /^npm test$/, /^npm run (build|lint|format|bench|fixtures)\b/, /^\/usr\/bin\/python3 scripts\//];
+const EXEMPT = [
+  /^npm install$/,
+  /^npm test$/,
+  /^npm run (build|lint|format|bench|fixtures)\b/,
+  /^\/usr\/bin\/python3 scripts\//,
+  /^scripts\/fuzz\.sh\b/, // the fuzz suites at a larger budget: CI runs them at its own
+];
 
 for (const b of shBlocks) {
   test(`README shell snippet at line ${b.line} runs as written`, () => {
