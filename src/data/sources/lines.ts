@@ -233,10 +233,21 @@ export async function checkCsvHeader(op: string, path: string, layout: CsvLayout
  * lines?.[0]; // 2: the first data row is on line 2
  */
 export async function csvFileRowLines(path: string, layout: CsvLayout): Promise<Int32Array | null> {
+  const bytes = await localFileBytes(path);
+  return bytes === null ? null : csvRowLines(bytes, layout);
+}
+
+/**
+ * The bytes of the plain local file at `path`, or null when `path` is a glob, a URL or a compressed
+ * file (DuckDB reads those itself), or cannot be read.
+ *
+ * @example const bytes = await localFileBytes('data.csv');
+ */
+export async function localFileBytes(path: string): Promise<Uint8Array | null> {
   if (/[*?[{]/.test(path) || /^[a-z][a-z0-9+.-]*:\/\//i.test(path) || /\.(gz|zst)$/i.test(path)) return null;
   try {
     const { fs } = await nodeModules('readCsv');
-    return csvRowLines(new Uint8Array(await fs.readFile(path)), layout);
+    return await fs.readFile(path);
   } catch {
     return null;
   }

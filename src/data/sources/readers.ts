@@ -11,8 +11,18 @@ import { sourceTypesOf } from './builder.js';
 import { diagnoseCsv, diagnoseJson } from './diagnose.js';
 import { type Database, type SqlRequest, type SqlValue, sharedDatabase } from './duckdb.js';
 import { DataSourceError } from './errors.js';
-import { atLine, type CsvLayout, checkCsvHeader, csvFileRowLines, editorLines, jsonRecordLines } from './lines.js';
+import {
+  atLine,
+  type CsvLayout,
+  checkCsvHeader,
+  csvFileRowLines,
+  csvRowLines,
+  editorLines,
+  jsonRecordLines,
+  localFileBytes,
+} from './lines.js';
 import { decideTypes } from './profile.js';
+import { mayHoldZeroPadded, sampledTypesHold } from './sampled.js';
 import { checkFile, describeColumns, quoteIdent, quoteString } from './sql.js';
 import { type BadValues, MISSING_TOKENS, type OnBadValue, registerTypes, typeColumns, type ValueType, valueTypesOf } from './typing.js';
 
@@ -77,15 +87,31 @@ const DUCK_TYPE: Record<ValueType, string> = { number: 'DOUBLE', boolean: 'BOOLE
 export async function readCsv(path: string, options: CsvOptions = {}): Promise<Table> {
   const { req, db, layout } = await csvRequest('readCsv', path, options);
   await checkCsvHeader('readCsv', path, layout);
-  let raw: Table;
-  try {
-    raw = await db.execute(req);
-  } catch (e) {
-    throw await atLine(e, path, await csvFileRowLines(path, layout));
+  const bytes = await localFileBytes(path);
+  const rowLines = () => (bytes === null ? null : csvRowLines(bytes, layout));
+  // DuckDB's sampled types, where they are the whole file's (sampled.ts); else the whole-file sniff
+  let raw = bytes === null || mayHoldZeroPadded(bytes, layout.delimiter) ? null : await sampledRead(path, options);
+  if (raw === null) {
+    try {
+      raw = await db.execute(req);
+    } catch (e) {
+      throw await atLine(e, path, rowLines());
+    }
   }
-  const lines = raw.numRows === 0 ? null : fitLines(await csvFileRowLines(path, layout), raw.numRows, options.limit);
+  const lines = raw.numRows === 0 ? null : fitLines(rowLines(), raw.numRows, options.limit);
   await refuseRoundedIntegers('readCsv', path, raw, async () => lines, options);
   return typed('readCsv', path, raw, lines, 'line', options);
+}
+
+/** The table DuckDB reads with its default type sample, or null where that may differ from the whole file's (sampled.ts). */
+async function sampledRead(path: string, options: CsvOptions): Promise<Table | null> {
+  const { req, db } = await csvRequest('readCsv', path, options, false);
+  try {
+    const raw = await db.execute(req);
+    return sampledTypesHold(sourceTypesOf(raw), raw.numRows) ? raw : null;
+  } catch {
+    return null; // a value that does not fit a sampled type: the whole-file read decides and names its line
+  }
 }
 
 /**
@@ -318,7 +344,8 @@ interface CsvRequest {
   textColumns: () => Promise<string[]>;
 }
 
-async function csvRequest(op: string, path: string, o: CsvOptions): Promise<CsvRequest> {
+/** `wholeFile`: DuckDB types each column from every row (the rule's default) rather than from its sample. */
+async function csvRequest(op: string, path: string, o: CsvOptions, wholeFile = true): Promise<CsvRequest> {
   const { db } = await prepare(op, path, o);
   const args: string[] = [];
   const params: Record<string, SqlValue> = {};
@@ -339,7 +366,10 @@ async function csvRequest(op: string, path: string, o: CsvOptions): Promise<CsvR
   if (!Array.isArray(nulls) || nulls.some((v) => typeof v !== 'string'))
     throw new TypeError(`${op}: nullValues must be an array of strings, got ${JSON.stringify(nulls)}`);
   if (nulls.length > 0) args.push(`nullstr = [${nulls.map(quoteString).join(', ')}]`);
-  args.push('sample_size = -1'); // the whole column decides its type, not the first rows
+  // the whole column decides its type, not the first rows; or, for readCsv's sampled read
+  // (sampled.ts), numbers are DOUBLE, which a later fraction cannot be rounded into, and every
+  // other column text, typed from all its values by typing.ts
+  args.push(wholeFile ? 'sample_size = -1' : "auto_type_candidates = ['DOUBLE', 'VARCHAR']");
   const base = `read_csv($path, ${args.join(', ')}`;
   // asked-for columns are read as text and converted by typing.ts, which names the line of a bad value
   const types = Object.keys(o.types ?? {});
