@@ -92,22 +92,25 @@ function scanRows(bytes: Uint8Array, layout: CsvLayout, visit: (line: number, du
   // carriage return are looked up once and reused until the scan passes them.
   let nextQuote = -1;
   let nextCR = -1;
-  const after = (b: number, from: number, cached: number) =>
-    cached >= from ? cached : b < 0 ? n : ((k) => (k < 0 ? n : k))(bytes.indexOf(b, from));
+  /** The position of byte `b` at or after `from`, or n when there is none. */
+  const find = (b: number, from: number) => {
+    const k = b < 0 ? -1 : bytes.indexOf(b, from);
+    return k < 0 ? n : k;
+  };
   while (i < n) {
     const startLine = line;
     const startDuck = line - inside;
     const startAt = i;
     if (!first) {
-      const nl = ((k) => (k < 0 ? n : k))(bytes.indexOf(10, i));
-      nextQuote = after(q, i, nextQuote);
-      nextCR = after(13, i, nextCR);
+      const nl = find(10, i);
+      if (nextQuote < i) nextQuote = find(q, i);
+      if (nextCR < i) nextCR = find(13, i);
       if (nextQuote > nl && (nextCR >= nl || nextCR === nl - 1)) {
-        // the row is bytes [i, nl): no quote, at most a \r right before its \n
-        const empty = nl === i || (nextCR === i && nl === i + 1);
-        i = nl < n ? nl + 1 : n;
-        if (nl < n) line++;
-        if (empty && (!oneColumn || nl >= n)) continue;
+        // nl < n (nextQuote is at most n): the row is bytes [i, nl), at most a \r right before its \n
+        const empty = nl === i || (nl === i + 1 && nextCR === i);
+        i = nl + 1;
+        line++;
+        if (empty && !oneColumn) continue;
         if (!visit(startLine, startDuck)) return;
         continue;
       }
