@@ -26,12 +26,12 @@ import { Tensor } from '../core/tensor.js';
 import { writeFileAtomic } from './atomic.js';
 import { mkdirDurable } from './durable.js';
 import { FileFormatError, jsonSyntaxError } from './errors.js';
-import { assertFinite, LOAD_HINT, nonFiniteOptions, SAVE_HINT } from './finite.js';
+import { assertFinite, nonFiniteOptions, SAVE_HINT } from './finite.js';
 import { sha256Hex } from './hash.js';
-import { checkWeightsRecord, manifestPath, readNamedFile, removeStaleFiles, verifyWeights } from './manifest.js';
+import { checkWeightsRecord, manifestPath, readNamedFile, removeStaleFiles, verifiedTensors } from './manifest.js';
 import { nodeModules } from './node.js';
 import { setOwn, type TensorMap, tensorEntries } from './records.js';
-import { decodeSafetensors, encodeSafetensors } from './safetensors.js';
+import { encodeSafetensors } from './safetensors.js';
 import { sealJson, verifySeal } from './seal.js';
 import { flattenTree, type Json, unflattenTree } from './tree.js';
 
@@ -168,17 +168,14 @@ export async function decodeCheckpoint(
   options: LoadCheckpointOptions = {},
 ): Promise<LoadedCheckpoint> {
   const manifest = parseCheckpointManifest(jsonText, names.json);
-  await verifySeal(jsonText, manifest as unknown as Record<string, unknown>, (problem) => new FileFormatError(names.json, problem));
-  await verifyWeights(tensorBytes, manifest.tensors, names.tensors, names.json);
-  const { tensors } = decodeSafetensors(tensorBytes, names.tensors);
-  const allowAll = options.allowNonFinite === true;
-  assertFinite(
-    Object.entries(tensors),
-    allowAll,
-    manifest.tensors.nonFinite ?? [],
+  const tensors = await verifiedTensors(
+    jsonText,
+    manifest,
+    manifest.tensors,
+    tensorBytes,
+    names,
+    options.allowNonFinite === true,
     'tensor',
-    (m) => new FileFormatError(names.tensors, m),
-    LOAD_HINT,
   );
   const state = unflattenTree(manifest.state, new Map(Object.entries(tensors)), names.json) as Record<string, unknown>;
   const model = state.model as Record<string, unknown>;

@@ -1,12 +1,17 @@
 // What model.json and checkpoint.json share: the record of the tensor file beside the manifest
-// ({file, sha256, bytes}), its check against the bytes read, finding the manifest in a folder,
+// ({file, sha256, bytes}), its check against the bytes read, every load check of the tensors
+// (verifiedTensors), finding the manifest in a folder,
 // reading the tensor file it names, and removing what earlier saves left once a new manifest is on
 // disk. Every problem is a FileFormatError naming the file at fault.
 
+import type { Tensor } from '../core/tensor.js';
 import { syncDirectory } from './durable.js';
 import { FileFormatError } from './errors.js';
+import { assertFinite, LOAD_HINT } from './finite.js';
 import { sha256Hex } from './hash.js';
 import { nodeModules } from './node.js';
+import { decodeSafetensors } from './safetensors.js';
+import { verifySeal } from './seal.js';
 
 /**
  * Validates a {file, sha256, bytes} record pointing to a tensor file beside the manifest.
@@ -45,6 +50,37 @@ export async function verifyWeights(
       `SHA-256 ${sha} does not match ${expected.sha256} recorded in ${manifestFile}: the file is corrupted, or comes from a different save`,
     );
   }
+}
+
+/**
+ * The tensors of a manifest's tensor file after every load check: the manifest's own checksum, the
+ * file's size and SHA-256 against `record`, its safetensors structure, and no NaN or infinity
+ * outside the tensors the record declares (`nonFinite`) unless `allowNonFinite`. `what` names a
+ * tensor in errors ('parameter', 'tensor').
+ *
+ * @example const tensors = await verifiedTensors(text, manifest, manifest.weights, bytes, { json, tensors: file }, false, 'parameter');
+ */
+export async function verifiedTensors(
+  jsonText: string,
+  manifest: object,
+  record: { sha256: string; bytes: number; nonFinite?: readonly string[] },
+  bytes: Uint8Array,
+  names: { json: string; tensors: string },
+  allowNonFinite: boolean,
+  what: string,
+): Promise<Record<string, Tensor>> {
+  await verifySeal(jsonText, manifest as Record<string, unknown>, (problem) => new FileFormatError(names.json, problem));
+  await verifyWeights(bytes, record, names.tensors, names.json);
+  const { tensors } = decodeSafetensors(bytes, names.tensors);
+  assertFinite(
+    Object.entries(tensors),
+    allowNonFinite,
+    record.nonFinite ?? [],
+    what,
+    (m) => new FileFormatError(names.tensors, m),
+    LOAD_HINT,
+  );
+  return tensors;
 }
 
 /**

@@ -34,12 +34,12 @@ import type { Tensor } from '../core/tensor.js';
 import { writeFileAtomic } from './atomic.js';
 import { mkdirDurable } from './durable.js';
 import { FileFormatError, jsonSyntaxError } from './errors.js';
-import { assertFinite, LOAD_HINT, nonFiniteOptions, SAVE_HINT } from './finite.js';
+import { assertFinite, nonFiniteOptions, SAVE_HINT } from './finite.js';
 import { sha256Hex } from './hash.js';
-import { checkWeightsRecord, manifestPath, readNamedFile, removeStaleFiles, verifyWeights } from './manifest.js';
+import { checkWeightsRecord, manifestPath, readNamedFile, removeStaleFiles, verifiedTensors } from './manifest.js';
 import { nodeModules } from './node.js';
 import { type TensorMap, tensorEntries } from './records.js';
-import { decodeSafetensors, encodeSafetensors } from './safetensors.js';
+import { encodeSafetensors } from './safetensors.js';
 import { sealJson, verifySeal } from './seal.js';
 import { assertJson, type Json } from './tree.js';
 
@@ -210,17 +210,14 @@ export async function decodeModel<A = Json>(
   options: LoadModelFilesOptions = {},
 ): Promise<ModelFiles<A>> {
   const manifest = parseModelManifest(jsonText, names.json);
-  await verifySeal(jsonText, manifest as unknown as Record<string, unknown>, (problem) => new FileFormatError(names.json, problem));
-  await verifyWeights(weights, manifest.weights, names.weights, names.json);
-  const { tensors } = decodeSafetensors(weights, names.weights);
-  const allowAll = options.allowNonFinite === true;
-  assertFinite(
-    Object.entries(tensors),
-    allowAll,
-    manifest.weights.nonFinite ?? [],
+  const tensors = await verifiedTensors(
+    jsonText,
+    manifest,
+    manifest.weights,
+    weights,
+    { json: names.json, tensors: names.weights },
+    options.allowNonFinite === true,
     'parameter',
-    (m) => new FileFormatError(names.weights, m),
-    LOAD_HINT,
   );
   return {
     architecture: manifest.architecture as A,
