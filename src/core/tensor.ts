@@ -142,6 +142,25 @@ export class Tensor {
     return build(0, 0);
   }
 
+  /**
+   * The values as a flat row-major typed array, read from the tensor's device. Works on every
+   * device; a device whose memory cannot be read synchronously (a GPU) supports only this and
+   * `array()`, so code meant for every device reads values this way.
+   * @example const [loss] = await lossTensor.data();
+   */
+  async data(): Promise<TypedArray> {
+    return this.toTypedArray();
+  }
+
+  /**
+   * The values as nested arrays (a number for a scalar), read from the tensor's device: the
+   * asynchronous `toArray()` that works on every device.
+   * @example const rows = await logits.argmax(1).array();
+   */
+  async array(): Promise<NestedArray> {
+    return this.toArray();
+  }
+
   toString(): string {
     const grad = this.gradFn ? `, gradFn=${this.gradFn.name}` : this.requiresGrad ? ', requiresGrad=true' : '';
     const body = this.size <= 1000 ? JSON.stringify(this.toArray()) : `<${this.size} values>`;
