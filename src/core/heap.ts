@@ -131,14 +131,14 @@ export class Heap {
   private captured: Storage[] | null = null;
 
   constructor() {
-    const canShare = typeof SharedArrayBuffer !== 'undefined';
+    // Shared whenever the engine allows it, whatever the SharedArrayBuffer global says: the kernels
+    // declare shared memory, and a page that is not cross-origin isolated hides that global yet
+    // still creates shared wasm memory (it just cannot hand it to workers: see pool.ts).
     let memory: WebAssembly.Memory | undefined;
-    if (canShare) {
-      try {
-        memory = new WebAssembly.Memory({ initial: 256, maximum: MAX_PAGES, shared: true });
-      } catch {
-        memory = undefined;
-      }
+    try {
+      memory = new WebAssembly.Memory({ initial: 256, maximum: MAX_PAGES, shared: true });
+    } catch {
+      memory = undefined;
     }
     this.shared = memory !== undefined;
     this.memory = memory ?? new WebAssembly.Memory({ initial: 256, maximum: MAX_PAGES });

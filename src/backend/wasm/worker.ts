@@ -1,6 +1,7 @@
-// Entry point of one thread-pool worker. In Node it reads its WorkerInit from workerData; a browser
-// Worker would instead receive it as its first message (`self.onmessage = (e) => serve(e.data)`).
-// All the work happens in protocol.ts's `serve`, which never allocates on the tensor heap.
+// Entry point of one thread-pool worker. In Node it reads its WorkerInit from workerData; in a
+// browser it runs as a module Worker (dist/browser/worker.js, beside the bundle) and receives it as
+// its first message. All the work happens in protocol.ts's `serve`, which never allocates on the
+// tensor heap.
 
 import { serve, type WorkerInit } from './protocol.js';
 

@@ -51,9 +51,22 @@ interface Engine {
 
 let engine: Promise<Engine> | null = null;
 
+/**
+ * Throws, outside Node.js, the error every DuckDB-backed function gives there (in a browser).
+ * @example needsNode('readCsv'); // then read the file with DuckDB
+ */
+export function needsNode(op: string): void {
+  if (!isNode()) {
+    throw new Error(
+      `${op} needs Node.js (DuckDB); in the browser, build a Table from arrays with Table.fromColumns({ name: [...], ... }) ` +
+        '(fetch the file and parse it yourself)',
+    );
+  }
+}
+
 /** @duckdb/node-api, loaded on first use, with the native bindings the fast conversion path reads. */
 async function loadEngine(op: string): Promise<Engine> {
-  if (!isNode()) throw new Error(`${op}: DuckDB needs Node.js; in a browser, build Tables with Table.fromColumns`);
+  needsNode(op);
   engine ??= (async () => {
     let api: Api;
     try {
@@ -271,6 +284,7 @@ export function sharedDatabase(): Promise<Database> {
  * ); // Table with columns country (string), mean (number)
  */
 export async function query(sql: string, options: QueryOptions = {}): Promise<Table> {
+  needsNode('query');
   const db = options.database ?? (await sharedDatabase());
   return db.query(sql, { params: options.params });
 }
@@ -284,6 +298,7 @@ export async function query(sql: string, options: QueryOptions = {}): Promise<Ta
  * }
  */
 export async function* scanQuery(sql: string, options: ScanOptions & QueryOptions = {}): AsyncGenerator<Table> {
+  needsNode('scanQuery');
   const db = options.database ?? (await sharedDatabase());
   yield* db.scan(sql, options);
 }

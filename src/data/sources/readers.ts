@@ -9,7 +9,7 @@
 import type { Table } from '../table.js';
 import { sourceTypesOf } from './builder.js';
 import { diagnoseCsv, diagnoseJson } from './diagnose.js';
-import { type Database, type SqlRequest, type SqlValue, sharedDatabase } from './duckdb.js';
+import { type Database, needsNode, type SqlRequest, type SqlValue, sharedDatabase } from './duckdb.js';
 import { DataSourceError } from './errors.js';
 import {
   atLine,
@@ -319,6 +319,7 @@ export async function* scanJson(path: string, options: JsonOptions & { batchSize
 
 /** Checks the path and options, and picks the database. */
 async function prepare(op: string, path: string, options: ReadOptions): Promise<{ db: Database }> {
+  needsNode(op);
   if (typeof path !== 'string' || path === '') throw new TypeError(`${op}: path must be a non-empty string, got ${JSON.stringify(path)}`);
   if (options.limit !== undefined && !(Number.isInteger(options.limit) && options.limit >= 0)) {
     throw new RangeError(`${op}: limit must be a non-negative integer, got ${options.limit}`);
