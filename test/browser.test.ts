@@ -113,6 +113,20 @@ async function quickStart(): Promise<PageResult> {
     readIdx: () => t.readIdx('train-images-idx3-ubyte.gz'),
     saveModel: () => t.saveModel(model, 'runs/mlp'),
     loadModel: () => t.loadModel('runs/mlp'),
+    toSVG: () =>
+      t
+        .confusionMatrixChart([
+          [5, 1],
+          [2, 7],
+        ])
+        .toSVG(),
+    toPNG: () =>
+      t
+        .confusionMatrixChart([
+          [5, 1],
+          [2, 7],
+        ])
+        .toPNG(),
   };
   for (const [name, call] of Object.entries(calls)) {
     try {
@@ -209,4 +223,9 @@ test('browser: without COOP/COEP the CPU device trains on one thread and says so
     // (loadModel's error names loadModelFiles, the file-level function it calls)
     assert.match(result.errors[op], new RegExp(`^${op}(Files)?: needs Node\\.js file system access; in a browser`));
   }
+  assert.match(result.errors.toSVG, /^toSVG: charts need the vega and vega-lite packages, which the browser bundle leaves out/);
+  assert.match(
+    result.errors.toPNG,
+    /^toPNG: PNG rendering needs Node\.js \(@resvg\/resvg-js is a native module\); in a browser, draw the SVG/,
+  );
 });

@@ -26,8 +26,18 @@ type Resvg = typeof import('@resvg/resvg-js');
 let vegaModules: Promise<{ vega: Vega; vegaLite: VegaLite }> | null = null;
 let resvgModule: Promise<Resvg> | null = null;
 
-function loadVega(): Promise<{ vega: Vega; vegaLite: VegaLite }> {
-  vegaModules ??= Promise.all([import('vega'), import('vega-lite')]).then(([vega, vegaLite]) => ({ vega, vegaLite }));
+function loadVega(op: string): Promise<{ vega: Vega; vegaLite: VegaLite }> {
+  vegaModules ??= Promise.all([import('vega'), import('vega-lite')]).then(
+    ([vega, vegaLite]) => ({ vega, vegaLite }),
+    (e) => {
+      vegaModules = null;
+      if (isNode()) throw e;
+      // the prebuilt browser bundle (dist/browser/tessera.js) leaves vega out: it is large
+      throw new Error(
+        `${op}: charts need the vega and vega-lite packages, which the browser bundle leaves out; render chart.spec with vega-embed`,
+      );
+    },
+  );
   return vegaModules;
 }
 
@@ -59,7 +69,7 @@ export class Chart {
 
   /** The chart as an SVG document (a string starting with `<svg`). */
   async toSVG(): Promise<string> {
-    const { vega, vegaLite } = await loadVega();
+    const { vega, vegaLite } = await loadVega('toSVG');
     // vega tags inline data rows with ids: compile a copy so that `spec` stays plain JSON
     const spec = structuredClone(this.spec) as unknown as Parameters<VegaLite['compile']>[0];
     const view = new vega.View(vega.parse(vegaLite.compile(spec).spec), { renderer: 'none' });
