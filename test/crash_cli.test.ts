@@ -12,8 +12,8 @@ import { existsSync, type FSWatcher, watch as fsWatch, readFileSync } from 'node
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { loadCheckpoint } from '../src/io/checkpoint.js';
-import { loadModelFiles } from '../src/io/model.js';
+import { loadCheckpoint } from '../src/io/checkpoint_files.js';
+import { loadModelFiles } from '../src/io/model_files.js';
 import { scratchDir, writeText } from './cli_harness.js';
 
 const BIN = fileURLToPath(new URL('../../bin/tessera.js', import.meta.url));

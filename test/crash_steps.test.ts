@@ -1,7 +1,7 @@
 // The crash harness itself: it must catch the bugs it exists for. A small two-file writer (a data
 // file named by its version, then a manifest naming it, as saveModel does) passes when written
 // correctly and fails, under crashEveryStep, with each durability step left out in turn; and
-// saveModel's recorded operations follow the protocol of src/io/model.ts's header in order.
+// saveModel's recorded operations follow the protocol of src/io/model_files.ts's header in order.
 
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
@@ -10,7 +10,7 @@ import { basename, dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { tensor } from '../src/index.js';
 import { syncDirectory } from '../src/io/durable.js';
-import { saveModel } from '../src/io/model.js';
+import { saveModel } from '../src/io/model_files.js';
 import { nodeModules } from '../src/io/node.js';
 import { withFaults } from './crash.js';
 import { crashEveryStep } from './crash_steps.js';

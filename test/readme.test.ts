@@ -4,7 +4,7 @@
 // package.json gives it. Each runs in an empty folder whose examples/, test/ and data/ link to this
 // repository's, so what a snippet writes (runs/..., pr.svg) stays out of the tree.
 //
-// Exempt, by rule: `npm install`, `npm test` (this suite), `npm run build|lint|format|bench|fixtures`,
+// Exempt, by rule: `npm install`, `npm ci`, `npm test` (this suite), `npm run build|lint|format|bench|fixtures`,
 // the fixture scripts and scripts/fuzz.sh (development tooling); a block right after `<!-- readme-test: skip REASON -->`
 // (a command that needs the full Fashion-MNIST or runs a benchmark). Any other command in a sh block
 // fails the test, so a new snippet cannot go untested by accident.
@@ -114,6 +114,7 @@ for (const b of tsBlocks) {
 /** Development commands a sh block may show without this test running them. */
 const EXEMPT = [
   /^npm install$/,
+  /^npm ci$/,
   /^npm test$/,
   /^npm run (build|lint|format|bench|fixtures)\b/,
   /^\/usr\/bin\/python3 scripts\//,

@@ -8,7 +8,7 @@ import { describe, didYouMean, expectedNumber } from './check.js';
 import { parseTrainConfig, type TrainConfig } from './config.js';
 import { ConfigError } from './errors.js';
 import { parseYaml } from './load.js';
-import { buildModel, checkModelFits } from './model.js';
+import { buildModel, checkModelFits } from './model_config.js';
 
 const GOOD = {
   data: { source: 'builtin:fashion-mnist-small' },

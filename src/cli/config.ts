@@ -10,7 +10,7 @@ import { zeros } from '../ops/creation.js';
 import { Checker, describe } from './check.js';
 import { BUILTIN_NAMES, type DataSource, type IdxPair } from './data.js';
 import { ConfigError } from './errors.js';
-import { type LayerSpec, type ModelConfig, parseModelConfig } from './model.js';
+import { type LayerSpec, type ModelConfig, parseModelConfig } from './model_config.js';
 import {
   buildOptimizer,
   buildSchedule,

@@ -7,7 +7,7 @@
 import type { Tensor } from '../core/tensor.js';
 import { Adagrad } from '../optim/adagrad.js';
 import { Adam, AdamW } from '../optim/adam.js';
-import { CosineAnnealingLR, ExponentialLR, type LRScheduler, MultiStepLR, StepLR } from '../optim/lr_scheduler.js';
+import { CosineAnnealingLR, ExponentialLR, type LRScheduler, MultiStepLR, StepLR } from '../optim/decay_lr.js';
 import { OneCycleLR } from '../optim/one_cycle_lr.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import { ReduceLROnPlateau } from '../optim/reduce_lr_on_plateau.js';

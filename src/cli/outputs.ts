@@ -140,7 +140,7 @@ export function unseenCategories(pipeline: Transformer, rows: Table, origin: str
 
 /** The model's outputs (N, width) for raw rows, through its saved pipeline. */
 export async function tableOutputs(saved: SavedModel, table: Table): Promise<{ values: Float32Array; width: number }> {
-  const { predictTable } = await import('../train/model_io.js');
+  const { predictTable } = await import('../train/model_saving.js');
   const out = predictTable({ model: saved.model, preprocessing: saved.preprocessing }, table); // (N, width)
   if (out.ndim !== 2) throw new Error(`expected the model to output (N, values), got shape [${out.shape.join(', ')}]`);
   return { values: out.to('float32').toTypedArray() as Float32Array, width: out.shape[1] };

@@ -10,7 +10,7 @@ import type { Tensor } from '../core/tensor.js';
 import type { Pipeline } from '../data/preprocess/pipeline.js';
 import type { OnBadValue, ValueType } from '../data/sources/typing.js';
 import type { ColumnKind } from '../data/table.js';
-import { MODEL_JSON, type ModelManifest, parseModelManifest } from '../io/model.js';
+import { MODEL_JSON, type ModelManifest, parseModelManifest } from '../io/model_files.js';
 import type { Module } from '../nn/module.js';
 import { UsageError } from './errors.js';
 import type { Task } from './tabular.js';

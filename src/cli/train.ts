@@ -16,7 +16,7 @@ import { ConfigError, inFile } from './errors.js';
 import { formatMetrics, packageVersion, print } from './format.js';
 import { TRAIN_HELP } from './help.js';
 import { readConfigFile } from './load.js';
-import { buildModel, type DataShape } from './model.js';
+import { buildModel, type DataShape } from './model_config.js';
 import { describePreprocessing } from './preprocessing.js';
 import { dataFingerprint, hasCheckpoint, type RunRecord, resumeDir, resumeRun, runCheckpoint } from './resume.js';
 import { buildParts, fitOptions, makeTrainer, type RunData, type RunParts, resolveClassWeight, tabularRun } from './run.js';

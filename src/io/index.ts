@@ -16,7 +16,7 @@ export {
   parseCheckpointManifest,
   type SaveCheckpointOptions,
   saveCheckpoint,
-} from './checkpoint.js';
+} from './checkpoint_files.js';
 export { FileWriteError, mkdirDurable, syncDirectory } from './durable.js';
 export { FileFormatError } from './errors.js';
 export { sha256Hex } from './hash.js';
@@ -35,7 +35,7 @@ export {
   modelWeightsFile,
   parseModelManifest,
   saveModel,
-} from './model.js';
+} from './model_files.js';
 export type { TensorMap } from './records.js';
 export {
   decodeSafetensors,

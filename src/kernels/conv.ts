@@ -5,8 +5,9 @@
 //
 // Geometry is a struct of 16 i32 at `g` (same order as Conv2dGeom): n c h w o kh kw oh ow
 // strideH strideW padH padW dilH dilW groups. Scratch `ws`: gemmScratchBytes() then the column buffer.
-import { at } from './simd';
+
 import { gemm, gemmScratchBytes } from './gemm';
+import { at } from './simd';
 
 /** Floats of the im2col chunk buffer (2 MiB). */
 const COL_FLOATS: i32 = 1 << 19;

@@ -46,6 +46,7 @@ export { adamStep } from './optim';
 export { avgPool2d, avgPool2dBackward, maxPool2d, maxPool2dBackward } from './pool';
 export { reduce, softmax } from './reduce';
 export { compare, where } from './select';
+export { winogradChunkRows, winogradConv, winogradFilter, winogradFilterBytes, winogradScratchBytes } from './winograd';
 export {
   winogradWeightBufferBytes,
   winogradWeightChunkRows,
@@ -53,4 +54,3 @@ export {
   winogradWeightScratchBytes,
   winogradWeightTransform,
 } from './winograd-weight';
-export { winogradChunkRows, winogradConv, winogradFilter, winogradFilterBytes, winogradScratchBytes } from './winograd';

@@ -16,6 +16,7 @@ import { at } from './simd';
  */
 // @ts-ignore: decorator
 @inline function wins(v: f32, best: f32): bool {
+  // biome-ignore lint/suspicious/noSelfCompare: x != x is the branch-free NaN test
   return (v > best) | ((v != v) & (best == best));
 }
 

@@ -4,7 +4,8 @@
 // (fractional error < 1.2e-7) with the exp(-x^2/2) factor computed from an exact x^2 split.
 import { madd, nmadd, splat } from './simd';
 
-const LOG2E: f32 = 1.44269504088896341;
+// biome-ignore lint/suspicious/noApproximativeNumericConstant: an f32 constant (Math.LOG2E is an f64 global in AssemblyScript)
+const LOG2E: f32 = 1.4426950408889634;
 const LN2HI: f32 = 0.693359375;
 const LN2LO: f32 = -2.12194440e-4;
 /** 1.5 * 2^23: adding it rounds |v| < 2^22 to an integer held in the low mantissa bits. */
@@ -67,9 +68,10 @@ const MAGIC: f32 = 12582912;
   // x = m * 2^e with m in [0.5, 1)
   let e = f32x4.convert_i32x4_s(i32x4.sub(i32x4.shr_u(xs, 23), i32x4.splat(126)));
   e = f32x4.sub(e, eadj);
-  let m = v128.or(v128.and(xs, i32x4.splat(0x007fffff)), i32x4.splat(0x3f000000));
+  const m = v128.or(v128.and(xs, i32x4.splat(0x007fffff)), i32x4.splat(0x3f000000));
   // m < sqrt(1/2): use 2m - 1 and e - 1, else m - 1
-  const lo = f32x4.lt(m, splat(0.707106781186547524));
+  // biome-ignore lint/suspicious/noApproximativeNumericConstant: an f32 lane constant (Math.SQRT1_2 is f64)
+  const lo = f32x4.lt(m, splat(0.7071067811865476));
   e = f32x4.sub(e, v128.and(lo, splat(1)));
   const f = f32x4.sub(f32x4.add(m, v128.and(lo, m)), splat(1));
   const z = f32x4.mul(f, f);
@@ -154,7 +156,8 @@ const MAGIC: f32 = 12582912;
 /** Standard normal CDF Phi(x) = 0.5 * erfc(-x / sqrt 2), accurate in both tails. */
 // @ts-ignore: decorator
 @inline export function vphi(x: v128): v128 {
-  const z = f32x4.mul(f32x4.abs(x), splat(0.707106781186547524));
+  // biome-ignore lint/suspicious/noApproximativeNumericConstant: an f32 lane constant (Math.SQRT1_2 is f64)
+  const z = f32x4.mul(f32x4.abs(x), splat(0.7071067811865476));
   const t = f32x4.div(splat(1), madd(splat(0.5), z, splat(1)));
   let p = madd(splat(0.17087277), t, splat(-0.82215223));
   p = madd(p, t, splat(1.48851587));
@@ -179,6 +182,6 @@ const MAGIC: f32 = 12582912;
 /** d/dx GELU = Phi(x) + x * exp(-x^2/2) / sqrt(2 pi). */
 // @ts-ignore: decorator
 @inline export function vgeluGrad(x: v128): v128 {
-  const pdf = f32x4.mul(vgauss(x, splat(0)), splat(0.398942280401432678));
+  const pdf = f32x4.mul(vgauss(x, splat(0)), splat(0.3989422804014327));
   return madd(x, pdf, vphi(x));
 }

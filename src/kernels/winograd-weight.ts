@@ -17,8 +17,9 @@
 //      and after the last chunk write gw = G^T gU G for their channels; scratch: the GEMM's, 12 floats.
 // Each gU element sums the chunks' tiles in the same order for any split, so results do not
 // depend on the thread count.
-import { at } from './simd';
+
 import { gemm, gemmScratchBytes } from './gemm';
+import { at } from './simd';
 import { ceilTo, GRAD_TILES, gi, INPUT_TILES, leading, SKEW, tileTransform } from './winograd';
 
 /** Tiles per chunk aimed at: the chunk is the GEMMs' depth; V and gM of a 32 -> 64 layer take ~4 MiB. */

@@ -14,8 +14,9 @@
 //   tmp    48 floats (the output transform's 16, the micro-kernel's edge tile which it never uses)
 // The filter transform is packed ahead of the call (winogradFilter) as the GEMM's A operand:
 // U[xi] in MR-row panels, panel q holding U[xi][q * MR + r][c] at c * MR + r, zero rows past cout.
-import { at, madd } from './simd';
+
 import { MR, micro5, micro6 } from './gemm';
+import { at } from './simd';
 
 const NR: i32 = 8;
 /** Tiles a chunk aims at: V and M of a 32 -> 64 channel layer stay within ~1/2 MiB of L2. */
@@ -110,7 +111,7 @@ export function winogradScratchBytes(g: usize): i32 {
 
 /** y[tile rows r0..r1] = conv2d(x, the filter packed in u) + bias (cout floats; 0 for none), for geometry g. */
 export function winogradConv(g: usize, x: usize, u: usize, bias: usize, y: usize, r0: i32, r1: i32, ws: usize): void {
-  const cin = gi(g, 1), h = gi(g, 2), w = gi(g, 3), cout = gi(g, 4), oh = gi(g, 5), ow = gi(g, 6);
+  const cin = gi(g, 1), cout = gi(g, 4), oh = gi(g, 5), ow = gi(g, 6);
   const tilesX = (ow + 1) >> 1, tilesY = (oh + 1) >> 1;
   const chunk = winogradChunkRows(g);
   const rows = min(chunk, tilesY);

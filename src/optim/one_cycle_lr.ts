@@ -3,7 +3,7 @@
 // anneals to maxLr / (divFactor * finalDivFactor), while momentum (or Adam's beta1) moves the
 // opposite way. Step it once per batch.
 
-import { checkInt, checkRange, LRScheduler } from './lr_scheduler.js';
+import { checkInt, checkRange, LRScheduler } from './decay_lr.js';
 import type { Optimizer } from './optimizer.js';
 
 export interface OneCycleLROptions {

@@ -2,7 +2,7 @@
 // torch.optim.lr_scheduler.ReduceLROnPlateau. Driven by the metric, not by the step count.
 
 import { describeValue, Tensor } from '../core/tensor.js';
-import { checkInt, checkRange, loadPlainState, plainState } from './lr_scheduler.js';
+import { checkInt, checkRange, loadPlainState, plainState } from './decay_lr.js';
 import { Optimizer } from './optimizer.js';
 
 export interface ReduceLROnPlateauOptions {

@@ -2,7 +2,7 @@
 // torch.optim.lr_scheduler.SequentialLR (a warm-up followed by a decay is the usual pair).
 
 import { describeValue } from '../core/tensor.js';
-import { checkInt, LRScheduler, loadPlainState, plainState } from './lr_scheduler.js';
+import { checkInt, LRScheduler, loadPlainState, plainState } from './decay_lr.js';
 import type { Optimizer } from './optimizer.js';
 
 export interface SequentialLROptions {

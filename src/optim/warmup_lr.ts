@@ -1,7 +1,7 @@
 // Warm-up schedules: ConstantLR (a flat reduced rate for the first steps) and LinearLR (a factor
 // moving linearly, for a warm-up or a linear decay), as PyTorch 1.13's, in its recursive form.
 
-import { checkInt, checkRange, LRScheduler } from './lr_scheduler.js';
+import { checkInt, checkRange, LRScheduler } from './decay_lr.js';
 import type { Optimizer } from './optimizer.js';
 
 export interface ConstantLROptions {

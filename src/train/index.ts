@@ -6,13 +6,6 @@
 //   await saveModel(model, 'out/mlp'); const again = await loadModel('out/mlp');
 
 export * from './callbacks/index.js';
-export {
-  type ResumeInfo,
-  type ResumeOptions,
-  resumeTraining,
-  saveTrainingCheckpoint,
-  type TrainingCheckpointOptions,
-} from './checkpoint.js';
 export { type Average, type ClassificationMetricOptions, F1Score, Precision, Recall } from './classification_metrics.js';
 export { type Batches, type DataSource, TensorBatches } from './fit_data.js';
 export { type ClassWeight, classWeightTable, LOSS_NAMES, type LossName, type LossSpec, type ResolvedLoss, resolveLoss } from './losses.js';
@@ -26,5 +19,12 @@ export {
   predictTable,
   type SaveModelOptions,
   saveModel,
-} from './model_io.js';
+} from './model_saving.js';
 export { type CompileOptions, compile, type EvaluateOptions, type FitOptions, type ResumeState, Trainer } from './trainer.js';
+export {
+  type ResumeInfo,
+  type ResumeOptions,
+  resumeTraining,
+  saveTrainingCheckpoint,
+  type TrainingCheckpointOptions,
+} from './trainer_checkpoint.js';

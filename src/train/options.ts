@@ -2,7 +2,7 @@
 
 import type { Tensor } from '../core/tensor.js';
 import type { DataLoaderState } from '../data/dataloader.js';
-import type { LRScheduler } from '../optim/lr_scheduler.js';
+import type { LRScheduler } from '../optim/decay_lr.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import type { ReduceLROnPlateau } from '../optim/reduce_lr_on_plateau.js';
 import type { Callback } from './callbacks/callback.js';

@@ -10,12 +10,12 @@ import type { Module, StateDict } from '../nn/module.js';
 import { mul } from '../ops/elementwise.js';
 import { concat, narrow } from '../ops/movement.js';
 import { clipGradNorm } from '../optim/clip_grad.js';
-import type { LRScheduler } from '../optim/lr_scheduler.js';
+import type { LRScheduler } from '../optim/decay_lr.js';
 import { Optimizer } from '../optim/optimizer.js';
 import type { ReduceLROnPlateau } from '../optim/reduce_lr_on_plateau.js';
 import { CallbackList, type Logs, type TrainingParams } from './callbacks/callback.js';
 import { History } from './callbacks/history.js';
-import { LearningRateScheduler } from './callbacks/lr_scheduler.js';
+import { LearningRateScheduler } from './callbacks/learning_rate_scheduler.js';
 import { Bar, ProgressBar } from './callbacks/progress_bar.js';
 import {
   type Batches,

@@ -122,7 +122,7 @@ export function winogradApplies(g: Conv2dGeom, pass: ConvPass): boolean {
 }
 
 /**
- * Whether Winograd is expected to beat im2col here. Measured with bench-conv.ts and by hand on
+ * Whether Winograd is expected to beat im2col here. Measured with bench/kernels/conv.ts and by hand on
  * the 2-core Zen 4 box, batch 64, 1 thread (Winograd time / im2col time, lower is better):
  *   forward / input, the pass's channels in -> out: 2 -> 32 28x28: 1.5; 4 -> 32: 1.0; 4 -> 8: 0.8;
  *     8 -> 4: 0.5; 32 -> 64 13x13: 0.43; input 32 -> 2: 1.85, 32 -> 4: 1.0
@@ -233,7 +233,7 @@ export function directApplies(g: Conv2dGeom): boolean {
 
 /**
  * Whether the direct kernels are expected to beat im2col and Winograd, forward and weight gradient.
- * Measured with bench-conv.ts on the 2-core Zen 4 box, 3x3 kernels, 32 output channels, 1 thread
+ * Measured with bench/kernels/conv.ts on the 2-core Zen 4 box, 3x3 kernels, 32 output channels, 1 thread
  * (im2col time / direct time, higher is better; Winograd was slower than im2col in all but C = 8):
  *   C = 1 28x28: forward 1.22, weight 1.78; C = 3 32x32 padding 1: 1.30, 1.69; the same, stride 2:
  *   1.61, 1.74; C = 2: 1.19, 2.02; C = 4: 1.11, 1.45; C = 8: 1.11 (Winograd 1.5), 1.15 (Winograd 0.97)

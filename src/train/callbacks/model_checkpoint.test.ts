@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { Linear, manualSeed, ReLU, randn, Sequential, SGD, type Tensor } from '../../index.js';
-import { loadModel } from '../model_io.js';
+import { loadModel } from '../model_saving.js';
 import { Trainer } from '../trainer.js';
 import type { Callback } from './callback.js';
 import { ModelCheckpoint } from './model_checkpoint.js';

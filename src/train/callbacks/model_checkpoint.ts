@@ -9,9 +9,9 @@
 //
 // Every file is written atomically, so a crash leaves the previous save or the new one.
 
-import { saveTrainingCheckpoint } from '../checkpoint.js';
-import { saveModel } from '../model_io.js';
+import { saveModel } from '../model_saving.js';
 import type { Trainer } from '../trainer.js';
+import { saveTrainingCheckpoint } from '../trainer_checkpoint.js';
 import type { Callback, Logs } from './callback.js';
 import { Monitor, type MonitorMode } from './monitor.js';
 

@@ -8,11 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { Adam, Dropout, Generator, Linear, manualSeed, ReLU, randint, randn, Sequential, StepLR, type Tensor } from '../../index.js';
-import { resumeTraining } from '../checkpoint.js';
 import { Trainer } from '../trainer.js';
+import { resumeTraining } from '../trainer_checkpoint.js';
 import type { Callback } from './callback.js';
 import { EarlyStopping } from './early_stopping.js';
-import { LearningRateScheduler } from './lr_scheduler.js';
+import { LearningRateScheduler } from './learning_rate_scheduler.js';
 import { TrainingCheckpoint } from './training_checkpoint.js';
 
 const gen = new Generator(3);

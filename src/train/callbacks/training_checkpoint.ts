@@ -4,8 +4,8 @@
 // the weights an uninterrupted run ends with. Put it after every other callback: the checkpoint then
 // holds their state after the epoch or batch it was taken at.
 
-import { saveTrainingCheckpoint } from '../checkpoint.js';
 import type { Trainer } from '../trainer.js';
+import { saveTrainingCheckpoint } from '../trainer_checkpoint.js';
 import type { Callback, Logs, TrainingParams } from './callback.js';
 
 export interface TrainingCheckpointCallbackOptions {

@@ -11,7 +11,7 @@ import type { Tensor } from '../core/tensor.js';
 import { Pipeline } from '../data/preprocess/pipeline.js';
 import type { Table } from '../data/table.js';
 import { FileFormatError } from '../io/errors.js';
-import { loadModelFiles, MODEL_JSON, type ModelFiles, saveModel as saveModelFiles } from '../io/model.js';
+import { loadModelFiles, MODEL_JSON, type ModelFiles, saveModel as saveModelFiles } from '../io/model_files.js';
 import type { Json } from '../io/tree.js';
 import type { Module } from '../nn/module.js';
 import { type LayerConfig, layerFromConfig, layerToConfig } from '../nn/registry.js';

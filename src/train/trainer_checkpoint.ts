@@ -9,7 +9,7 @@
 
 import { getRngState, setRngState } from '../core/random.js';
 import type { DataLoaderState } from '../data/dataloader.js';
-import { loadCheckpoint, saveCheckpoint } from '../io/checkpoint.js';
+import { loadCheckpoint, saveCheckpoint } from '../io/checkpoint_files.js';
 import { layerToConfig } from '../nn/registry.js';
 import type { OptimizerStateDict } from '../optim/optimizer.js';
 import { History } from './callbacks/history.js';

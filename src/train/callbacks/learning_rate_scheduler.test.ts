@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Linear, manualSeed, ReduceLROnPlateau, randn, SGD, StepLR } from '../../index.js';
 import { Trainer } from '../trainer.js';
-import { LearningRateScheduler } from './lr_scheduler.js';
+import { LearningRateScheduler } from './learning_rate_scheduler.js';
 
 function setup() {
   manualSeed(0);

@@ -4,11 +4,9 @@
 // the benchmark CNN's conv1, RGB inputs) im2col against the direct kernels for the forward and the
 // weight gradient. GFLOP/s count the direct convolution's multiply-adds, so Winograd's figures are
 // "effective" rates.
-// Run: npm run build && node dist/src/backend/wasm/bench-conv.js [few]   (few: only the few-channel shapes)
+// Run: npm run build && node dist/bench/kernels/conv.js [few]   (few: only the few-channel shapes)
 
-import { heap } from '../../core/heap.js';
-import type { Conv2dGeom } from '../backend.js';
-import { timeMs } from './bench-elementwise.js';
+import type { Conv2dGeom } from '../../src/backend/backend.js';
 import {
   directApplies,
   directConv2d,
@@ -20,9 +18,11 @@ import {
   winogradConv2d,
   winogradConv2dBackwardInput,
   winogradConv2dBackwardWeight,
-} from './conv.js';
-import { loadKernels } from './loader.js';
-import { getNumThreads, setNumThreads } from './pool.js';
+} from '../../src/backend/wasm/conv.js';
+import { loadKernels } from '../../src/backend/wasm/loader.js';
+import { getNumThreads, setNumThreads } from '../../src/backend/wasm/pool.js';
+import { heap } from '../../src/core/heap.js';
+import { timeMs } from './elementwise.js';
 
 /** A 3x3 convolution geometry with padding `pad` and stride `stride`. */
 function conv3x3(n: number, c: number, o: number, hw: number, pad: number, stride = 1): Conv2dGeom {

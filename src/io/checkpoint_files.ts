@@ -9,7 +9,7 @@
 // tree.ts). Loading verifies the tensor file's size and SHA-256 against the manifest and refuses a
 // corrupted file with a clear error.
 //
-// Crash consistency, as for saved models (model.ts): the folder is created durably, the tensor file
+// Crash consistency, as for saved models (model_files.ts): the folder is created durably, the tensor file
 // (named after its content, so it never replaces the one the current manifest names) is written
 // atomically, then checkpoint.json, the commit point, atomically; tensor files the new manifest does
 // not name are removed only after it is on disk. A kill or a power loss at any instant leaves the

@@ -33,7 +33,7 @@ import {
 } from '../index.js';
 import { saveModel as saveModelFiles } from '../io/index.js';
 import { Adam } from '../optim/adam.js';
-import { loadArtifact, loadModel, predictTable, saveModel } from './model_io.js';
+import { loadArtifact, loadModel, predictTable, saveModel } from './model_saving.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'tessera-model-'));
 
@@ -166,7 +166,7 @@ test('a model saved with its preprocessing predicts raw rows bit-identically in 
     writeFileSync(
       script,
       [
-        `import { loadArtifact, predictTable } from ${JSON.stringify(new URL('./model_io.js', import.meta.url).href)};`,
+        `import { loadArtifact, predictTable } from ${JSON.stringify(new URL('./model_saving.js', import.meta.url).href)};`,
         `import { Table } from ${JSON.stringify(new URL('../data/table.js', import.meta.url).href)};`,
         'const artifact = await loadArtifact(process.argv[2]);',
         'const rows = Table.fromColumns(JSON.parse(process.argv[3]));',

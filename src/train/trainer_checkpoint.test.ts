@@ -24,8 +24,8 @@ import {
   TensorDataset,
 } from '../index.js';
 import { ModelCheckpoint } from './callbacks/model_checkpoint.js';
-import { resumeTraining, saveTrainingCheckpoint } from './checkpoint.js';
 import { Trainer } from './trainer.js';
+import { resumeTraining, saveTrainingCheckpoint } from './trainer_checkpoint.js';
 
 const gen = new Generator(7);
 const x = randn([60, 4], { generator: gen });

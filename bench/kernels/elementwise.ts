@@ -1,12 +1,12 @@
 // Elementwise throughput of the wasm kernels on 1M float32 elements, 1 thread and all threads.
-// Run: npm run build && node dist/src/backend/wasm/bench-elementwise.js [relaxed|simd]
+// Run: npm run build && node dist/bench/kernels/elementwise.js [relaxed|simd]
 
-import { heap } from '../../core/heap.js';
-import type { BinaryOp, UnaryOp } from '../backend.js';
-import { wasmBinary, wasmUnary } from './elementwise.js';
-import { type KernelBuild, loadKernels } from './loader.js';
-import { poolThreads } from './pool.js';
-import { wasmReduce, wasmSoftmax } from './reduce.js';
+import type { BinaryOp, UnaryOp } from '../../src/backend/backend.js';
+import { wasmBinary, wasmUnary } from '../../src/backend/wasm/elementwise.js';
+import { type KernelBuild, loadKernels } from '../../src/backend/wasm/loader.js';
+import { poolThreads } from '../../src/backend/wasm/pool.js';
+import { wasmReduce, wasmSoftmax } from '../../src/backend/wasm/reduce.js';
+import { heap } from '../../src/core/heap.js';
 
 /** Median milliseconds of `run` over 15 timed batches. */
 export function timeMs(run: () => void, reps = 20): number {

@@ -3,7 +3,7 @@
 // ReduceLROnPlateau is stepped with the monitored value; a Keras-style function
 // (epoch, lr) => lr sets the rate at the start of each epoch.
 
-import { LRScheduler } from '../../optim/lr_scheduler.js';
+import { LRScheduler } from '../../optim/decay_lr.js';
 import type { Optimizer } from '../../optim/optimizer.js';
 import { ReduceLROnPlateau } from '../../optim/reduce_lr_on_plateau.js';
 import type { Trainer } from '../trainer.js';
