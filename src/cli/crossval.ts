@@ -222,7 +222,7 @@ export async function crossValidateConfig(
       }
       const parts = buildParts(config, run.shape, run.train.x.shape[0]);
       const { trainer, callbacks } = await makeTrainer(config, parts, { quiet: true, files: false });
-      const classWeight = resolveClassWeight(config, run.classes, numClasses, run.train.y);
+      const classWeight = await resolveClassWeight(config, run.classes, numClasses, run.train.y);
       const history = await trainer.fit(run.train.x, run.train.y, fitOptions(config, run, callbacks, 0, classWeight));
       const fitted = run.fitIndex === undefined ? {} : { fitIndex: Int32Array.from(run.fitIndex, (i) => trainIndex[i]) };
       hooks.onFold?.({
