@@ -229,3 +229,44 @@ test('the CLI train, evaluate and predict run with synchronous reads refused', a
   }
   console.log(`CLI engine reads let through: ${JSON.stringify([train.engine, evaluate.engine, predict.engine])}`);
 });
+
+const IMAGES = `
+seed: 0
+data:
+  source: builtin:fashion-mnist-small
+  validationSplit: 0.1
+  batchSize: 128
+model:
+  layers:
+    - { type: Linear, inFeatures: 784, outFeatures: 32 }
+    - { type: ReLU }
+    - { type: Linear, inFeatures: 32, outFeatures: 10 }
+optimizer: { type: adam, lr: 0.002 }
+loss: crossEntropy
+metrics: [accuracy, top3]
+epochs: 1
+`;
+
+test('the CLI on images (train, evaluate, predict) and cross-validation run with synchronous reads refused', async () => {
+  const out = join(work, 'cli-images');
+  const config = await writeText(work, 'images.yaml', IMAGES);
+  const train = await runRefusing(['train', config, '--output', out]);
+  assert.equal(train.code, 0, train.stderr);
+  const evaluate = await runRefusing(['evaluate', out, '--json']);
+  assert.equal(evaluate.code, 0, evaluate.stderr);
+  assert.ok(JSON.parse(evaluate.stdout).results.accuracy > 0.5);
+  const predict = await runRefusing(['predict', out, 'builtin:fashion-mnist-small:test', '--limit', '5', '--json']);
+  assert.equal(predict.code, 0, predict.stderr);
+  const cv = await runRefusing([
+    'evaluate',
+    await writeText(work, 'churn-cv.yaml', CHURN),
+    '--cv',
+    '2',
+    '--epochs',
+    '2',
+    '--quiet',
+    '--json',
+  ]);
+  assert.equal(cv.code, 0, cv.stderr);
+  for (const r of [train, evaluate, predict, cv]) assertEngineOnly(Object.keys(r.engine));
+});
