@@ -166,6 +166,56 @@ test('a regression fit (MSE loss, MAE and MSE metrics, validationSplit) reads as
   assertEngineOnly(engine.keys());
 });
 
+test('crossValidate (Keras form, stratified) and bootstrapEvaluate read tensors asynchronously', async () => {
+  const { x, y } = blobs(60);
+  const newTrainer = () => {
+    const m = new T.Sequential(new T.Linear(4, 8), new T.ReLU(), new T.Linear(8, 3));
+    return T.compile(m, { optimizer: new T.Adam(m.parameters(), { lr: 0.05 }), loss: 'crossEntropy', metrics: ['accuracy'] });
+  };
+  /** Accuracy of (N, K) probabilities, read with await (an AsyncFoldMetricFn). */
+  const accuracy = async (yTrue: Float64Array, pred: T.Predictions): Promise<number> => {
+    const p = pred instanceof T.Tensor ? await pred.data() : pred;
+    const k = p.length / yTrue.length;
+    let hits = 0;
+    yTrue.forEach((label, i) => {
+      const row = Array.from(p.subarray(i * k, (i + 1) * k));
+      if (row.indexOf(Math.max(...row)) === label) hits++;
+    });
+    return hits / yTrue.length;
+  };
+  let cv: T.CrossValidateResult | undefined;
+  let boot: T.Bootstrap632Result | undefined;
+  const engine = await refusing(async () => {
+    cv = await T.crossValidate({
+      x,
+      y,
+      splitter: new T.StratifiedKFold({ nSplits: 3, shuffle: true, seed: 0 }),
+      seed: 0,
+      factory: newTrainer,
+      fit: { epochs: 3, batchSize: 8 },
+      predict: 'proba',
+      metrics: { accuracy },
+      returnPredictions: true,
+    });
+    boot = await T.bootstrapEvaluate({
+      yTrue: y,
+      loss: 'zeroOne',
+      nResamples: 3,
+      seed: 0,
+      fitPredict: async ({ trainIndex, testIndex }) => {
+        const trainer = newTrainer();
+        await trainer.fit(T.takeRows(x, trainIndex), T.takeRows(y, trainIndex), { epochs: 2, batchSize: 8, verbose: 0 });
+        return T.softmax(trainer.predict(T.takeRows(x, testIndex)), -1);
+      },
+    });
+  });
+  assert.ok(cv !== undefined && boot !== undefined);
+  assert.ok(cv.mean.accuracy > 0.8, `cross-validated accuracy ${cv.mean.accuracy}`);
+  assert.deepEqual((cv.predictions as T.Tensor).shape, [60, 3]);
+  assert.ok(boot.e632plus >= 0 && boot.e632plus < 0.3, `.632+ error ${boot.e632plus}`);
+  assertEngineOnly(engine.keys());
+});
+
 /** Runs the CLI in a child process with synchronous reads refused; returns its result and the engine reads. */
 function runRefusing(args: string[]): Promise<CliResult & { engine: Record<string, number> }> {
   const log = join(work, `engine-reads-${Math.random().toString(36).slice(2)}.json`);

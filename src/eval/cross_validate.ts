@@ -110,7 +110,12 @@ export async function crossValidate(options: CrossValidateOptions | ModelCrossVa
 }
 
 async function runFolds(options: CrossValidateOptions): Promise<CrossValidateResult> {
-  const { splitter, fitPredict, metrics, returnPredictions = false, onFold, ddof = 1, y, groups } = options;
+  const { splitter, fitPredict, metrics, returnPredictions = false, onFold, ddof = 1, groups } = options;
+  // labels given as a tensor (N) or (N, 1) are read once, asynchronously, for the splitter
+  const y =
+    options.y instanceof Tensor && (options.y.ndim === 1 || (options.y.ndim === 2 && options.y.shape[1] === 1))
+      ? Array.from(await options.y.data())
+      : options.y;
   if (splitter === null || typeof splitter !== 'object' || typeof splitter.split !== 'function') {
     throw new TypeError('crossValidate: splitter must be a Splitter such as new KFold({ nSplits: 5 })');
   }
@@ -119,7 +124,8 @@ async function runFolds(options: CrossValidateOptions): Promise<CrossValidateRes
   for (const k of names)
     if (typeof metrics[k] !== 'function') throw new TypeError(`crossValidate: metric '${k}' must be a function (yTrue, yPred) => number`);
   if (ddof !== 0 && ddof !== 1) throw new RangeError(`crossValidate: ddof must be 0 or 1, got ${ddof}`);
-  const yTrueInput = options.yTrue ?? (y !== undefined && !isStringArray(y) ? (y as ArrayLike<number> | Tensor) : undefined);
+  const yTrueInput =
+    options.yTrue ?? (options.y !== undefined && !isStringArray(options.y) ? (options.y as ArrayLike<number> | Tensor) : undefined);
   if (yTrueInput === undefined) throw new TypeError('crossValidate: give yTrue, the numeric targets the metrics compare with');
   // (N) targets, or (N, ...) ones given to the metrics as flattened rows
   // tensors are read asynchronously (the read every device supports), here and for the predictions
