@@ -46,6 +46,7 @@ function callerFrame(): string {
 export function refuseSyncReads(): SyncReadRefusal {
   const proto = Tensor.prototype;
   const original = { item: proto.item, toArray: proto.toArray, toTypedArray: proto.toTypedArray, data: proto.data, array: proto.array };
+  const descriptors = Object.getOwnPropertyDescriptors(proto);
   const engineReads = new Map<string, number>();
   let asyncRead = 0; // inside data()/array(): the originals' own nested calls are allowed
   const guard = (method: string): void => {
@@ -87,7 +88,7 @@ export function refuseSyncReads(): SyncReadRefusal {
   return {
     engineReads,
     restore() {
-      Object.assign(proto, original);
+      for (const name of Object.keys(original)) Object.defineProperty(proto, name, descriptors[name]);
     },
   };
 }
