@@ -4,7 +4,7 @@
 import { noGrad } from '../core/autograd.js';
 import { describeValue, Tensor } from '../core/tensor.js';
 import { zeros } from '../ops/creation.js';
-import { abs, add, clamp, div, mul, pow } from '../ops/elementwise.js';
+import { abs, add, clamp, div, minimum, mul, pow } from '../ops/elementwise.js';
 import { stack } from '../ops/movement.js';
 import { max, sum } from '../ops/reduce.js';
 import { withTemps } from './optimizer.js';
@@ -23,10 +23,15 @@ function withGrad(fn: string, params: Tensor | Iterable<Tensor>): Tensor[] {
   return list.filter((p) => p._grad !== null);
 }
 
+/** Whether `g` is an expanded view (a stride 0 over a dim > 1), which cannot be written in place. */
+function isExpanded(g: Tensor): boolean {
+  return g.shape.some((n, i) => n > 1 && g.strides[i] === 0);
+}
+
 /** Writes `value` into `p._grad` in place; a grad that cannot be written (an expanded view) is replaced. */
 function writeGrad(p: Tensor, value: Tensor): void {
   const g = p._grad as Tensor;
-  if (g.shape.some((n, i) => n > 1 && g.strides[i] === 0)) {
+  if (isExpanded(g)) {
     p._grad = value;
     return;
   }
@@ -74,8 +79,13 @@ export function clipGradNorm(params: Tensor | Iterable<Tensor>, maxNorm: number,
       }
     }
     // PyTorch multiplies by min(maxNorm / (norm + 1e-6), 1) always (a NaN norm makes NaN gradients)
-    const coef = withTemps((t) => clamp(t(div(maxNorm, t(add(total, 1e-6)))), null, 1));
-    for (const p of ps) if ((p._grad as Tensor).size > 0) writeGrad(p, mul(p._grad as Tensor, coef));
+    const coef = withTemps((t) => minimum(t(div(maxNorm, t(add(total, 1e-6)))), 1)); // (), NaN stays NaN
+    for (const p of ps) {
+      const g = p._grad as Tensor;
+      if (g.size === 0) continue;
+      if (isExpanded(g)) p._grad = mul(g, coef);
+      else g.mul_(coef); // in place: one pass over the gradient
+    }
     coef.dispose();
     return total;
   });
