@@ -297,11 +297,15 @@ metrics: [accuracy, top3]
 epochs: 1
 `;
 
-test('the CLI on images (train, evaluate, predict) and cross-validation run with synchronous reads refused', async () => {
+test('the CLI on images (train, resume, evaluate, predict) and cross-validation run with synchronous reads refused', async () => {
   const out = join(work, 'cli-images');
   const config = await writeText(work, 'images.yaml', IMAGES);
   const train = await runRefusing(['train', config, '--output', out]);
   assert.equal(train.code, 0, train.stderr);
+  // --resume: the checkpoint is loaded and the data fingerprinted with asynchronous reads
+  const resumed = await runRefusing(['train', config, '--output', out, '--resume', '--epochs', '2']);
+  assert.equal(resumed.code, 0, resumed.stderr);
+  assert.match(resumed.stdout, /Trained 2 epochs/);
   const evaluate = await runRefusing(['evaluate', out, '--json']);
   assert.equal(evaluate.code, 0, evaluate.stderr);
   assert.ok(JSON.parse(evaluate.stdout).results.accuracy > 0.5);
@@ -318,5 +322,5 @@ test('the CLI on images (train, evaluate, predict) and cross-validation run with
     '--json',
   ]);
   assert.equal(cv.code, 0, cv.stderr);
-  for (const r of [train, evaluate, predict, cv]) assertEngineOnly(Object.keys(r.engine));
+  for (const r of [train, resumed, evaluate, predict, cv]) assertEngineOnly(Object.keys(r.engine));
 });
