@@ -4,8 +4,7 @@
 import { noGrad } from '../core/autograd.js';
 import { describeValue, Tensor } from '../core/tensor.js';
 import { zeros } from '../ops/creation.js';
-import { abs, add, clamp, div, minimum, mul, pow } from '../ops/elementwise.js';
-import { stack } from '../ops/movement.js';
+import { abs, add, clamp, div, maximum, minimum, mul, pow, sqrt } from '../ops/elementwise.js';
 import { max, sum } from '../ops/reduce.js';
 import { withTemps } from './optimizer.js';
 
@@ -63,11 +62,14 @@ export function clipGradNorm(params: Tensor | Iterable<Tensor>, maxNorm: number,
   const grads = ps.map((p) => p._grad as Tensor).filter((g) => g.size > 0);
   if (grads.length === 0) return zeros([]);
   return noGrad(() => {
-    // per gradient max|g| or sum(|g|^p) in float32, as PyTorch, then combined: (), on the device
+    // per gradient max|g| or sum(|g|^p) in float32, as PyTorch, then combined by scalar ops: (), on the device
     const total = withTemps((t) => {
-      if (normType === Number.POSITIVE_INFINITY) return max(t(stack(grads.map((g) => t(max(t(abs(g))))))));
-      const parts = grads.map((g) => t(sum(normType === 2 ? t(mul(g, g)) : t(pow(t(abs(g)), normType)))));
-      return pow(t(sum(t(stack(parts)))), 1 / normType);
+      const inf = normType === Number.POSITIVE_INFINITY;
+      const parts = grads.map((g) => t(inf ? max(t(abs(g))) : sum(normType === 2 ? t(mul(g, g)) : t(pow(t(abs(g)), normType)))));
+      let acc = parts[0];
+      for (const part of parts.slice(1)) acc = t(inf ? maximum(acc, part) : add(acc, part));
+      if (inf) return maximum(acc, 0); // a new tensor (acc is a temporary); NaN propagates
+      return normType === 2 ? sqrt(acc) : pow(acc, 1 / normType);
     });
     if (options.errorIfNonfinite) {
       const value = total.item();
