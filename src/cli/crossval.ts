@@ -7,7 +7,7 @@
 
 import { fromArray } from '../core/exec.js';
 import { manualSeed } from '../core/random.js';
-import type { Tensor } from '../core/tensor.js';
+import { Tensor } from '../core/tensor.js';
 import type { Pipeline } from '../data/preprocess/pipeline.js';
 import { type CrossValidateResult, crossValidate } from '../eval/cross_validate.js';
 import type { Predictions } from '../eval/predictions.js';
@@ -85,7 +85,7 @@ export async function crossValidateCommand(file: string, options: CrossValidatio
       say(`fold ${fold + 1}/${k}: ${shown.map(([m, v]) => `${m} ${formatValue(v)}`).join('  ')}`);
     },
   });
-  const scored = outOfFold(data, result, options.threshold);
+  const scored = await outOfFold(data, result, options.threshold);
   const classes =
     data.kind === 'table' ? (data.data.classes ?? []) : (data.classes ?? Array.from({ length: data.numClasses }, (_, k) => String(k)));
   const evaluation = await evaluatePredictions(scored, classes, options, {
@@ -190,12 +190,18 @@ export async function crossValidateConfig(
   const numClasses = data.kind === 'table' ? (data.data.classes?.length ?? 0) : data.numClasses;
   const yTrue =
     data.kind === 'images'
-      ? Float64Array.from(data.y.toTypedArray() as Int32Array)
+      ? Float64Array.from((await data.y.data()) as Int32Array)
       : task === 'regression'
         ? Float64Array.from(targetNumbers(data.data, data.data.table))
         : Float64Array.from(targetCodes(data.data, data.data.table));
   const labels = task === 'classification' ? Int32Array.from(yTrue) : undefined;
-  const metrics = Object.fromEntries(metricNames(task, numClasses).map((m) => [m, metricFn({ task, threshold: hooks.threshold }, m)]));
+  const metrics = Object.fromEntries(
+    metricNames(task, numClasses).map((m) => {
+      const fn = metricFn({ task, threshold: hooks.threshold }, m);
+      // a fold's (N, K) probabilities come as a tensor: read asynchronously, then scored as the flat values
+      return [m, async (y: Float64Array, pred: Predictions) => fn(y, pred instanceof Tensor ? Float64Array.from(await pred.data()) : pred)];
+    }),
+  );
   return crossValidate({
     splitter,
     n: yTrue.length,
@@ -222,7 +228,7 @@ export async function crossValidateConfig(
       }
       const parts = buildParts(config, run.shape, run.train.x.shape[0]);
       const { trainer, callbacks } = await makeTrainer(config, parts, { quiet: true, files: false });
-      const classWeight = resolveClassWeight(config, run.classes, numClasses, run.train.y);
+      const classWeight = await resolveClassWeight(config, run.classes, numClasses, run.train.y);
       const history = await trainer.fit(run.train.x, run.train.y, fitOptions(config, run, callbacks, 0, classWeight));
       const fitted = run.fitIndex === undefined ? {} : { fitIndex: Int32Array.from(run.fitIndex, (i) => trainIndex[i]) };
       hooks.onFold?.({
@@ -234,7 +240,7 @@ export async function crossValidateConfig(
         history,
       });
       const out = trainer.predict(xTest, { batchSize: 256 }); // (N, width)
-      const values = out.to('float32').toTypedArray() as Float32Array;
+      const values = (await out.to('float32').data()) as Float32Array;
       const width = out.shape[1] ?? 1;
       if (task === 'regression') return Float64Array.from({ length: testIndex.length }, (_, i) => values[i * width]);
       const { proba, numClasses: k } = classProbabilities(values, width, lastLayer(parts.model));
@@ -244,15 +250,15 @@ export async function crossValidateConfig(
 }
 
 /** The out-of-fold predictions as Scored. */
-function outOfFold(data: CvData, result: CrossValidateResult, threshold?: number): Scored {
+async function outOfFold(data: CvData, result: CrossValidateResult, threshold?: number): Promise<Scored> {
   const pred = result.predictions;
   if (pred === undefined) throw new Error('crossValidate returned no out-of-fold predictions');
   if (data.kind === 'table' && data.data.task === 'regression') {
     return { task: 'regression', yTrue: targetNumbers(data.data, data.data.table), pred: pred as Float64Array };
   }
   const t = pred as Tensor; // (N, K)
-  const yTrue = data.kind === 'table' ? targetCodes(data.data, data.data.table) : Int32Array.from(data.y.toTypedArray() as Int32Array);
-  const proba = Float64Array.from(t.toTypedArray() as Float32Array);
+  const yTrue = data.kind === 'table' ? targetCodes(data.data, data.data.table) : Int32Array.from((await data.y.data()) as Int32Array);
+  const proba = Float64Array.from((await t.data()) as Float32Array);
   return { task: 'classification', yTrue, proba, numClasses: t.shape[1], ...(threshold === undefined ? {} : { threshold }) };
 }
 

@@ -117,7 +117,8 @@ export async function loadData(source: DataSource, options: { flatten: boolean; 
   };
   const train = await read(source.train);
   const test = source.test === source.train ? train : await read(source.test);
-  const maxLabel = Math.max(-1, ...[train, test].map((s) => (s === undefined ? -1 : (s.y.max().item() as number))));
+  const maxes = await Promise.all([train, test].map(async (s) => (s === undefined ? -1 : (await s.y.max().data())[0])));
+  const maxLabel = Math.max(-1, ...maxes);
   const classes = options.classes ?? null;
   if (classes !== null && maxLabel >= classes.length) {
     throw new RangeError(`the IDX labels go up to ${maxLabel}, but only ${classes.length} class names were given`);

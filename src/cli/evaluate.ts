@@ -140,10 +140,10 @@ async function imageRun(saved: SavedModel, data: string | undefined, batchSize: 
   if (part === undefined) throw new Error(`${sourceToString(source)} has no ${split} split`);
   const label = `${sourceToString(source)}:${split}`;
   const x = fitInputs(part.x, saved.inputShape, label);
-  const { values, rowShape } = runModel(saved.model, x, batchSize);
+  const { values, rowShape } = await runModel(saved.model, x, batchSize);
   if (rowShape.length !== 1) throw new Error(`expected the model to output (N, classes), got rows of shape [${rowShape.join(', ')}]`);
   const { proba, numClasses } = classProbabilities(values, rowShape[0], lastLayer(saved.model));
-  const scored: Scored = { task: 'classification', yTrue: Int32Array.from(part.y.toTypedArray() as Int32Array), proba, numClasses };
+  const scored: Scored = { task: 'classification', yTrue: Int32Array.from((await part.y.data()) as Int32Array), proba, numClasses };
   return { label, x, y: part.y, scored, ...trainedWith(saved) };
 }
 

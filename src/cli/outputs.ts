@@ -143,5 +143,5 @@ export async function tableOutputs(saved: SavedModel, table: Table): Promise<{ v
   const { predictTable } = await import('../train/model_saving.js');
   const out = predictTable({ model: saved.model, preprocessing: saved.preprocessing }, table); // (N, width)
   if (out.ndim !== 2) throw new Error(`expected the model to output (N, values), got shape [${out.shape.join(', ')}]`);
-  return { values: out.to('float32').toTypedArray() as Float32Array, width: out.shape[1] };
+  return { values: (await out.to('float32').data()) as Float32Array, width: out.shape[1] };
 }

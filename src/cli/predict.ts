@@ -157,9 +157,9 @@ async function predictImages(saved: SavedModel, input: string, o: PredictOptions
   x = oneSample(x, saved.inputShape);
   const n = Math.min(x.shape[0], o.limit ?? Number.POSITIVE_INFINITY);
   x = fitInputs(x.narrow(0, 0, n), saved.inputShape, label);
-  const { values, rowShape } = runModel(saved.model, x, o.batchSize);
+  const { values, rowShape } = await runModel(saved.model, x, o.batchSize);
   if (rowShape.length !== 1) throw new Error(`expected the model to output (N, classes), got rows of shape [${rowShape.join(', ')}]`);
-  const labels = y === undefined ? undefined : Array.from(y.toTypedArray() as Int32Array).slice(0, n);
+  const labels = y === undefined ? undefined : Array.from((await y.data()) as Int32Array).slice(0, n);
   return { ...classify(saved, values, rowShape[0], o, labels), input: label };
 }
 

@@ -43,16 +43,16 @@ export async function runCheckpoint(config: TrainConfig, record: RunRecord): Pro
 export async function dataFingerprint(run: RunData): Promise<DataFingerprint> {
   const { createHash } = await import('node:crypto');
   const hash = createHash('sha256');
-  const add = (t: Tensor) => {
-    const a = t.toTypedArray() as ArrayLike<number> & { buffer: ArrayBufferLike; byteOffset: number; byteLength: number };
+  const add = async (t: Tensor) => {
+    const a = await t.data();
     hash.update(`${t.dtype}[${t.shape.join(',')}]`);
     hash.update(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
   };
-  add(run.train.x);
-  add(run.train.y);
+  await add(run.train.x);
+  await add(run.train.y);
   if (run.validation !== undefined) {
-    add(run.validation.x);
-    add(run.validation.y);
+    await add(run.validation.x);
+    await add(run.validation.y);
   }
   return { rows: run.train.x.shape[0], sha256: hash.digest('hex') };
 }

@@ -93,18 +93,19 @@ export function buildParts(config: TrainConfig, shape: DataShape, trainRows: num
 
 /**
  * config.classWeight as weights by class index: 'balanced' gives class k the weight
- * n / (K * count_k) over the training targets `y`; a map's keys are class names (or indices).
+ * n / (K * count_k) over the training targets `y` (read asynchronously); a map's keys are class
+ * names (or indices).
  */
-export function resolveClassWeight(
+export async function resolveClassWeight(
   config: TrainConfig,
   classes: readonly string[] | null,
   numClasses: number,
   y: Tensor,
-): ClassWeight | undefined {
+): Promise<ClassWeight | undefined> {
   const cw = config.classWeight;
   if (cw === undefined) return undefined;
   if (cw === 'balanced') {
-    const labels = Array.from(y.toTypedArray() as ArrayLike<number>, (v) => Math.round(v));
+    const labels = Array.from((await y.data()) as ArrayLike<number>, (v) => Math.round(v));
     const counts = new Array<number>(Math.max(numClasses, 2)).fill(0);
     for (const l of labels) if (l >= 0 && l < counts.length) counts[l]++;
     return counts.map((c) => (c === 0 ? 1 : labels.length / (counts.length * c)));

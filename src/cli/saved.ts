@@ -113,22 +113,20 @@ export function fitInputs(x: Tensor, inputShape: readonly number[] | null, what:
 }
 
 /**
- * The model's outputs for `x`, batch by batch, in eval mode and without gradients.
- * Returns the flat row-major values and the shape of one output row.
+ * The model's outputs for `x`, batch by batch, in eval mode and without gradients, each batch's
+ * read back asynchronously. Returns the flat row-major values and the shape of one output row.
  */
-export function runModel(model: Module, x: Tensor, batchSize: number): { values: Float32Array; rowShape: number[] } {
+export async function runModel(model: Module, x: Tensor, batchSize: number): Promise<{ values: Float32Array; rowShape: number[] }> {
   const n = x.shape[0];
   let values = new Float32Array(0);
   let rowShape: number[] = [];
-  noGrad(() => {
-    for (let start = 0; start < n; start += batchSize) {
-      const out = model.forward(x.narrow(0, start, Math.min(batchSize, n - start))); // (B, ...)
-      if (start === 0) {
-        rowShape = out.shape.slice(1);
-        values = new Float32Array(n * rowShape.reduce((a, b) => a * b, 1));
-      }
-      values.set(out.to('float32').toTypedArray() as Float32Array, start * (values.length / n));
+  for (let start = 0; start < n; start += batchSize) {
+    const out = noGrad(() => model.forward(x.narrow(0, start, Math.min(batchSize, n - start))).to('float32')); // (B, ...)
+    if (start === 0) {
+      rowShape = out.shape.slice(1);
+      values = new Float32Array(n * rowShape.reduce((a, b) => a * b, 1));
     }
-  });
+    values.set((await out.data()) as Float32Array, start * (values.length / n));
+  }
   return { values, rowShape };
 }

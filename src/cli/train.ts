@@ -153,7 +153,7 @@ async function prepare(config: TrainConfig, say: (text: string) => void): Promis
     const run = tabularRun(config, data, data.table, config.data.seed);
     const parts = buildParts(config, run.shape, run.train.x.shape[0]);
     const test = data.test === null ? undefined : testSplit(config, data, run, data.test);
-    const classWeight = resolveClassWeight(config, run.classes, run.classes?.length ?? 0, run.train.y);
+    const classWeight = await resolveClassWeight(config, run.classes, run.classes?.length ?? 0, run.train.y);
     return { origin: data.origin, run, parts, test, classWeight, tabular: data };
   }
   const known = staticShape(config);
@@ -165,7 +165,7 @@ async function prepare(config: TrainConfig, say: (text: string) => void): Promis
   const shape: DataShape = { sampleShape: train.x.shape.slice(1), numClasses: data.numClasses };
   const run: RunData = { train, classes: data.classes, shape };
   const parts = buildParts(config, shape, train.x.shape[0], model);
-  const classWeight = resolveClassWeight(config, data.classes, data.numClasses, train.y);
+  const classWeight = await resolveClassWeight(config, data.classes, data.numClasses, train.y);
   return { origin: data.origin, run, parts, test: data.test, classWeight };
 }
 

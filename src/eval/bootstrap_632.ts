@@ -14,9 +14,9 @@
 // accuracy). The loss is given per row, not as an aggregate metric, because Err1 and gamma average
 // losses row by row (a mean-type metric such as MSE or log loss is the mean of its per-row loss).
 
-import type { Tensor } from '../core/tensor.js';
+import { Tensor } from '../core/tensor.js';
 import { classRows, drawBootstrap } from './bootstrap.js';
-import { type FitPredict, type Predictions, predictionRows, targetValues } from './predictions.js';
+import { type FitPredict, type PredictionRows, type Predictions, predictionRows, targetValues } from './predictions.js';
 import type { Labels } from './splitters/labels.js';
 import { generatorFor, range } from './splitters/splitter.js';
 
@@ -83,8 +83,20 @@ export function bootstrap632Estimates(input: {
   const op = 'bootstrap632Estimates';
   const loss = resolvePointLoss(op, input.loss);
   const y = targetValues(op, 'yTrue', input.yTrue);
+  const full = predictionRows(op, input.apparent, y.length);
+  const resamples = input.resamples.map(({ outOfBag, pred }) => ({ outOfBag, rows: predictionRows(op, pred, outOfBag.length) }));
+  return estimates(op, y, full, resamples, loss);
+}
+
+/** The estimates from predictions already read as rows (see bootstrap632Estimates). */
+function estimates(
+  op: string,
+  y: Float64Array,
+  full: PredictionRows,
+  resamples: readonly { outOfBag: Int32Array; rows: PredictionRows }[],
+  loss: PointLoss,
+): Bootstrap632Result {
   const n = y.length;
-  const full = predictionRows(op, input.apparent, n);
   const rowOf = (data: Float64Array, cols: number, i: number) => data.subarray(i * cols, (i + 1) * cols);
   let apparent = 0;
   for (let i = 0; i < n; i++) apparent += loss(y[i], rowOf(full.data, full.cols, i));
@@ -92,8 +104,7 @@ export function bootstrap632Estimates(input: {
 
   const total = new Float64Array(n);
   const count = new Int32Array(n);
-  for (const { outOfBag, pred } of input.resamples) {
-    const rows = predictionRows(op, pred, outOfBag.length);
+  for (const { outOfBag, rows } of resamples) {
     outOfBag.forEach((i, j) => {
       total[i] += loss(y[i], rowOf(rows.data, rows.cols, j));
       count[i]++;
@@ -133,7 +144,7 @@ export function bootstrap632Estimates(input: {
     gamma,
     relativeOverfitting: r,
     weight: 0.632 / (1 - 0.368 * r),
-    nResamples: input.resamples.length,
+    nResamples: resamples.length,
     neverOutOfBag: n - seen,
   };
 }
@@ -171,20 +182,26 @@ export async function bootstrapEvaluate(options: BootstrapEvaluateOptions): Prom
   if (!Number.isInteger(nResamples) || nResamples < 1)
     throw new RangeError(`${op}: nResamples must be a positive integer, got ${nResamples}`);
   const loss = resolvePointLoss(op, options.loss);
-  const y = targetValues(op, 'yTrue', options.yTrue);
+  // tensors are read asynchronously (the read every device supports): targets here, predictions as they come
+  const y = targetValues(op, 'yTrue', options.yTrue, options.yTrue instanceof Tensor ? await options.yTrue.data() : undefined);
   const n = y.length;
+  const rowsOf = async (pred: Predictions, count: number): Promise<PredictionRows> =>
+    predictionRows(op, pred, count, pred instanceof Tensor ? await pred.data() : undefined);
   const stratify = options.stratify === true ? y : options.stratify === false ? undefined : options.stratify;
   const byClass = stratify === undefined ? null : classRows(op, stratify, n);
   const g = generatorFor(options.seed);
   const all = range(0, n);
-  const apparent = await fitPredict({ trainIndex: all, testIndex: all, fold: -1 });
-  const resamples: { outOfBag: Int32Array; pred: Predictions }[] = [];
+  const apparent = await rowsOf(await fitPredict({ trainIndex: all, testIndex: all, fold: -1 }), n);
+  const resamples: { outOfBag: Int32Array; rows: PredictionRows }[] = [];
   for (let b = 0; b < nResamples; b++) {
     const { inBag, outOfBag } = drawBootstrap(n, byClass, g);
-    if (outOfBag.length > 0) resamples.push({ outOfBag, pred: await fitPredict({ trainIndex: inBag, testIndex: outOfBag, fold: b }) });
+    if (outOfBag.length > 0) {
+      const pred = await fitPredict({ trainIndex: inBag, testIndex: outOfBag, fold: b });
+      resamples.push({ outOfBag, rows: await rowsOf(pred, outOfBag.length) });
+    }
     await onResample?.(b, nResamples);
   }
-  return { ...bootstrap632Estimates({ yTrue: y, apparent, resamples, loss }), nResamples };
+  return { ...estimates('bootstrap632Estimates', y, apparent, resamples, loss), nResamples };
 }
 
 function resolvePointLoss(op: string, loss: PointLoss | PointLossName): PointLoss {

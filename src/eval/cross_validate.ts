@@ -12,7 +12,7 @@ import type { Module } from '../nn/module.js';
 import { sigmoid } from '../ops/elementwise.js';
 import { softmax } from '../ops/nn.js';
 import type { FitOptions, Trainer } from '../train/trainer.js';
-import { type FitPredict, gatherRows, type MetricFn, type Predictions, predictionRows, targetValues } from './predictions.js';
+import { type AsyncMetricFn, type FitPredict, gatherRows, type Predictions, predictionRows, targetValues } from './predictions.js';
 import { takeRows } from './split.js';
 import type { Labels } from './splitters/labels.js';
 import type { Splitter } from './splitters/splitter.js';
@@ -43,8 +43,8 @@ interface CommonOptions {
   splitter: Splitter;
   /** Group ids, for group splitters. */
   groups?: Labels;
-  /** Metrics by name, each (yTrue of the test rows, predictions for them) => number. */
-  metrics: Record<string, MetricFn>;
+  /** Metrics by name, each (yTrue of the test rows, predictions for them) => number, or a Promise of one (to read tensor predictions with `await yPred.data()`). */
+  metrics: Record<string, AsyncMetricFn>;
   /** Also return the out-of-fold predictions (each row must be in at most one test fold). Default false. */
   returnPredictions?: boolean;
   /** Called after each fold, e.g. for progress. */
@@ -110,7 +110,12 @@ export async function crossValidate(options: CrossValidateOptions | ModelCrossVa
 }
 
 async function runFolds(options: CrossValidateOptions): Promise<CrossValidateResult> {
-  const { splitter, fitPredict, metrics, returnPredictions = false, onFold, ddof = 1, y, groups } = options;
+  const { splitter, fitPredict, metrics, returnPredictions = false, onFold, ddof = 1, groups } = options;
+  // labels given as a tensor (N) or (N, 1) are read once, asynchronously, for the splitter
+  const y =
+    options.y instanceof Tensor && (options.y.ndim === 1 || (options.y.ndim === 2 && options.y.shape[1] === 1))
+      ? Array.from(await options.y.data())
+      : options.y;
   if (splitter === null || typeof splitter !== 'object' || typeof splitter.split !== 'function') {
     throw new TypeError('crossValidate: splitter must be a Splitter such as new KFold({ nSplits: 5 })');
   }
@@ -119,13 +124,16 @@ async function runFolds(options: CrossValidateOptions): Promise<CrossValidateRes
   for (const k of names)
     if (typeof metrics[k] !== 'function') throw new TypeError(`crossValidate: metric '${k}' must be a function (yTrue, yPred) => number`);
   if (ddof !== 0 && ddof !== 1) throw new RangeError(`crossValidate: ddof must be 0 or 1, got ${ddof}`);
-  const yTrueInput = options.yTrue ?? (y !== undefined && !isStringArray(y) ? (y as ArrayLike<number> | Tensor) : undefined);
+  const yTrueInput =
+    options.yTrue ?? (options.y !== undefined && !isStringArray(options.y) ? (options.y as ArrayLike<number> | Tensor) : undefined);
   if (yTrueInput === undefined) throw new TypeError('crossValidate: give yTrue, the numeric targets the metrics compare with');
   // (N) targets, or (N, ...) ones given to the metrics as flattened rows
+  // tensors are read asynchronously (the read every device supports), here and for the predictions
+  const yValues = yTrueInput instanceof Tensor ? await yTrueInput.data() : undefined;
   const yTrue =
     yTrueInput instanceof Tensor && yTrueInput.ndim > 1
-      ? predictionRows('crossValidate', yTrueInput, yTrueInput.shape[0])
-      : { data: targetValues('crossValidate', 'yTrue', yTrueInput), cols: 1 };
+      ? predictionRows('crossValidate', yTrueInput, yTrueInput.shape[0], yValues)
+      : { data: targetValues('crossValidate', 'yTrue', yTrueInput, yValues), cols: 1 };
   const n = options.n ?? yTrue.data.length / yTrue.cols;
   if (yTrue.data.length !== n * yTrue.cols)
     throw new RangeError(`crossValidate: yTrue has ${yTrue.data.length / yTrue.cols} rows but n=${n}`);
@@ -138,13 +146,13 @@ async function runFolds(options: CrossValidateOptions): Promise<CrossValidateRes
     const start = performance.now();
     const pred = await fitPredict({ trainIndex: train, testIndex: test, fold });
     const fitTimeMs = performance.now() - start;
-    const rows = predictionRows('crossValidate', pred, test.length);
+    const rows = predictionRows('crossValidate', pred, test.length, pred instanceof Tensor ? await pred.data() : undefined);
     const forMetric = pred instanceof Tensor ? pred : rows.data;
     const yTest = gatherRows(yTrue.data, test, yTrue.cols);
     const scores: Record<string, number> = {};
     for (const k of names) {
       try {
-        scores[k] = metrics[k](yTest, forMetric);
+        scores[k] = await metrics[k](yTest, forMetric);
       } catch (e) {
         throw new Error(`crossValidate: metric '${k}' failed on fold ${fold}: ${(e as Error).message}`, { cause: e });
       }

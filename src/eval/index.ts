@@ -81,7 +81,7 @@ export {
   thresholdForPrecision,
   thresholdForRecall,
 } from './metrics/thresholds.js';
-export type { FitPredict, FoldContext, MetricFn as FoldMetricFn, Predictions } from './predictions.js';
+export type { AsyncMetricFn as AsyncFoldMetricFn, FitPredict, FoldContext, MetricFn as FoldMetricFn, Predictions } from './predictions.js';
 export { type Rows, type TrainTestSplit, type TrainTestSplitOptions, takeRows, trainTestSplit } from './split.js';
 export { GroupKFold, type GroupKFoldOptions } from './splitters/group_kfold.js';
 export { KFold, type KFoldOptions, RepeatedKFold, type RepeatedKFoldOptions } from './splitters/kfold.js';

@@ -15,6 +15,12 @@ export type Predictions = Float64Array | Tensor;
  * @example const mse: MetricFn = (y, p) => { const q = p as Float64Array; return y.reduce((s, v, i) => s + (v - q[i]) ** 2, 0) / y.length; };
  */
 export type MetricFn = (yTrue: Float64Array, yPred: Predictions) => number;
+/**
+ * A fold metric that may read tensor predictions asynchronously (`await yPred.data()`, which every
+ * device supports): crossValidate awaits it.
+ * @example const acc: AsyncMetricFn = async (y, p) => accuracyOf(y, p instanceof Float64Array ? p : await p.data());
+ */
+export type AsyncMetricFn = (yTrue: Float64Array, yPred: Predictions) => number | Promise<number>;
 
 /** What `fitPredict` is given: fit on `trainIndex` (may repeat rows in a bootstrap), predict `testIndex`. */
 export interface FoldContext {
@@ -43,16 +49,22 @@ export interface PredictionRows {
 
 /**
  * Reads predictions as rows, checking that there are `rows` of them; `op` names the caller.
+ * `values`: a tensor's values already read (`await pred.data()`), so that nothing is read synchronously.
  * @example predictionRows('crossValidate', probs, 10) // probs (10, 3) -> { rows: 10, cols: 3, ... }
  */
-export function predictionRows(op: string, pred: Predictions | ArrayLike<number>, rows: number): PredictionRows {
+export function predictionRows(
+  op: string,
+  pred: Predictions | ArrayLike<number>,
+  rows: number,
+  values?: ArrayLike<number>,
+): PredictionRows {
   if (pred instanceof Tensor) {
     if (pred.ndim === 0 || pred.shape[0] !== rows) {
       throw new RangeError(
         `${op}: predictions have shape [${pred.shape.join(', ')}]; expected ${rows} rows (one per test row) along dim 0`,
       );
     }
-    const data = Float64Array.from(pred.toTypedArray() as ArrayLike<number>);
+    const data = Float64Array.from(values ?? (pred.toTypedArray() as ArrayLike<number>));
     const rowShape = pred.shape.slice(1);
     return { data, rows, cols: rows === 0 ? rowShape.reduce((a, b) => a * b, 1) : data.length / rows, rowShape };
   }
@@ -68,11 +80,12 @@ export function predictionRows(op: string, pred: Predictions | ArrayLike<number>
 
 /**
  * True targets as float64, one per row: an array, a typed array, or a tensor (N) or (N, 1).
+ * `values`: a tensor's values already read (`await y.data()`), so that nothing is read synchronously.
  * @example targetValues('bootstrapCI', 'yTrue', labels) // Float64Array
  */
-export function targetValues(op: string, what: string, y: ArrayLike<number> | Tensor): Float64Array {
+export function targetValues(op: string, what: string, y: ArrayLike<number> | Tensor, values?: ArrayLike<number>): Float64Array {
   if (y instanceof Tensor) {
-    if (y.ndim === 1 || (y.ndim === 2 && y.shape[1] === 1)) return Float64Array.from(y.toTypedArray() as ArrayLike<number>);
+    if (y.ndim === 1 || (y.ndim === 2 && y.shape[1] === 1)) return Float64Array.from(values ?? (y.toTypedArray() as ArrayLike<number>));
     throw new RangeError(`${op}: ${what} must hold one target per row, shape (N) or (N, 1); got [${y.shape.join(', ')}]`);
   }
   if (y === null || typeof y !== 'object' || typeof y.length !== 'number') {

@@ -31,7 +31,7 @@ import { sha256Hex } from './hash.js';
 import { checkWeightsRecord, manifestPath, readNamedFile, removeStaleFiles, verifiedTensors } from './manifest.js';
 import { nodeModules } from './node.js';
 import { setOwn, type TensorMap, tensorEntries } from './records.js';
-import { encodeSafetensors } from './safetensors.js';
+import { encodeSafetensors, readTensorValues } from './safetensors.js';
 import { sealJson, verifySeal } from './seal.js';
 import { flattenTree, type Json, unflattenTree } from './tree.js';
 
@@ -111,9 +111,10 @@ export async function encodeCheckpoint(
   }
   const { json: tree, tensors } = flattenTree({ ...state, model }, '', 'saveCheckpoint');
   const { allowAll, exempt } = nonFiniteOptions('saveCheckpoint', options.allowNonFinite, options.nonFinite);
-  assertFinite(tensors, allowAll, exempt, 'tensor', (m) => new RangeError(`saveCheckpoint: ${m}`), SAVE_HINT);
+  const values = await readTensorValues(tensors);
+  assertFinite(tensors, allowAll, exempt, 'tensor', (m) => new RangeError(`saveCheckpoint: ${m}`), SAVE_HINT, values);
   const declared = exempt.filter((n) => tensors.has(n));
-  const bytes = encodeSafetensors(tensors, { format: 'tessera' });
+  const bytes = encodeSafetensors(tensors, { format: 'tessera' }, values);
   const sha256 = await sha256Hex(bytes);
   const tensorFile = `tensors-${sha256.slice(0, 16)}.safetensors`;
   const manifest: CheckpointManifest = {

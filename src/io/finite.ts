@@ -10,15 +10,17 @@
 //
 // Only float tensors are checked (int32 and bool cannot hold a non-finite value).
 
+import type { TypedArray } from '../core/dtype.js';
 import type { Tensor } from '../core/tensor.js';
 
 /**
  * The first non-finite value of a float tensor, or null (int32 and bool tensors: always null).
+ * `values`: the tensor's values already read (`await t.data()`); without it they are read synchronously.
  * @example firstNonFinite(tensor([1, NaN, Infinity])) // { index: 1, value: NaN }
  */
-export function firstNonFinite(t: Tensor): { index: number; value: number } | null {
+export function firstNonFinite(t: Tensor, values?: TypedArray): { index: number; value: number } | null {
   if (t.dtype !== 'float32') return null;
-  const data = t.toTypedArray();
+  const data = values ?? t.toTypedArray();
   for (let i = 0; i < data.length; i++) if (!Number.isFinite(data[i])) return { index: i, value: data[i] };
   return null;
 }
@@ -39,7 +41,8 @@ export function nonFiniteOptions(op: string, allow: unknown, declared: unknown):
  * Throws when a tensor of `tensors` holds NaN or ±Infinity, unless `allowAll` or it is named in
  * `exempt`. `where` says what
  * the tensors are ('parameter', 'checkpoint tensor'), `fail` builds the error from the message, and
- * `hint` ends it (what to do).
+ * `hint` ends it (what to do). `values` (from `readTensorValues`) holds the values already read, so
+ * that no tensor is read synchronously (which a GPU device refuses).
  *
  * @example
  * assertFinite(Object.entries(stateDict), false, [], 'parameter', (m) => new Error(`saveModel: ${m}`), SAVE_HINT);
@@ -52,12 +55,13 @@ export function assertFinite(
   where: string,
   fail: (message: string) => Error,
   hint: string,
+  values?: ReadonlyMap<string, TypedArray>,
 ): void {
   if (allowAll) return;
   const skip = new Set(exempt);
   for (const [name, t] of tensors) {
     if (skip.has(name)) continue;
-    const bad = firstNonFinite(t);
+    const bad = firstNonFinite(t, values?.get(name));
     if (bad === null) continue;
     throw fail(
       `${where} ${JSON.stringify(name)} holds ${bad.value} at index ${bad.index} (of ${t.size} values, shape [${t.shape.join(', ')}]); ${hint}`,

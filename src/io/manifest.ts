@@ -10,7 +10,7 @@ import { FileFormatError } from './errors.js';
 import { assertFinite, LOAD_HINT } from './finite.js';
 import { sha256Hex } from './hash.js';
 import { nodeModules } from './node.js';
-import { decodeSafetensors } from './safetensors.js';
+import { decodeSafetensors, readTensorValues } from './safetensors.js';
 import { verifySeal } from './seal.js';
 
 /**
@@ -72,6 +72,7 @@ export async function verifiedTensors(
   await verifySeal(jsonText, manifest as Record<string, unknown>, (problem) => new FileFormatError(names.json, problem));
   await verifyWeights(bytes, record, names.tensors, names.json);
   const { tensors } = decodeSafetensors(bytes, names.tensors);
+  const values = allowNonFinite ? undefined : await readTensorValues(Object.entries(tensors));
   assertFinite(
     Object.entries(tensors),
     allowNonFinite,
@@ -79,6 +80,7 @@ export async function verifiedTensors(
     what,
     (m) => new FileFormatError(names.tensors, m),
     LOAD_HINT,
+    values,
   );
   return tensors;
 }

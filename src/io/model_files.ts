@@ -39,7 +39,7 @@ import { sha256Hex } from './hash.js';
 import { checkWeightsRecord, manifestPath, readNamedFile, removeStaleFiles, verifiedTensors } from './manifest.js';
 import { nodeModules } from './node.js';
 import { type TensorMap, tensorEntries } from './records.js';
-import { encodeSafetensors } from './safetensors.js';
+import { encodeSafetensors, readTensorValues } from './safetensors.js';
 import { sealJson, verifySeal } from './seal.js';
 import { assertJson, type Json } from './tree.js';
 
@@ -127,8 +127,9 @@ export async function encodeModel(input: ModelInput): Promise<{ manifest: ModelM
   assertJson('saveModel', 'metadata', metadata);
   const entries = tensorEntries('saveModel', 'stateDict', input.stateDict);
   const { allowAll, exempt } = nonFiniteOptions('saveModel', input.allowNonFinite, input.nonFinite);
-  assertFinite(entries, allowAll, exempt, 'parameter', (m) => new RangeError(`saveModel: ${m}`), SAVE_HINT);
-  const weights = encodeSafetensors(input.stateDict, { format: 'tessera' });
+  const values = await readTensorValues(entries);
+  assertFinite(entries, allowAll, exempt, 'parameter', (m) => new RangeError(`saveModel: ${m}`), SAVE_HINT, values);
+  const weights = encodeSafetensors(input.stateDict, { format: 'tessera' }, values);
   const sha256 = await sha256Hex(weights);
   const declared = exempt.filter((n) => entries.some(([k]) => k === n));
   const manifest: ModelManifest = {

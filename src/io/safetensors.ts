@@ -8,6 +8,7 @@
 // Reading checks all of that and refuses a truncated or corrupted file with a message naming it.
 // Nothing in a file is evaluated: the header goes through JSON.parse and the data is copied.
 
+import type { TypedArray } from '../core/dtype.js';
 import type { Tensor } from '../core/tensor.js';
 import { tensor } from '../ops/creation.js';
 import { FileFormatError, jsonSyntaxError } from './errors.js';
@@ -51,14 +52,33 @@ export interface SafetensorsContents {
 }
 
 /**
+ * The values of named tensors, read from their devices with `await t.data()` (the read every device
+ * supports): what `encodeSafetensors` and `assertFinite` take so that saving never reads a tensor
+ * synchronously.
+ * @example const values = await readTensorValues(Object.entries(model.stateDict()));
+ */
+export async function readTensorValues(tensors: Iterable<readonly [string, Tensor]>): Promise<Map<string, TypedArray>> {
+  const entries = [...tensors];
+  const datas = await Promise.all(entries.map(([, t]) => t.data()));
+  return new Map(entries.map(([name], i) => [name, datas[i]]));
+}
+
+/**
  * Serialises named tensors (float32 as F32, int32 as I32, bool as BOOL) and an optional string map
  * into safetensors bytes, laid out as the reference writer does: sorted by dtype alignment, then by
- * name, header padded to a multiple of 8 bytes so every tensor's data is aligned.
+ * name, header padded to a multiple of 8 bytes so every tensor's data is aligned. `values` (from
+ * `readTensorValues`) gives the tensors' values already read; without it they are read synchronously,
+ * which a device such as a GPU may refuse.
  *
  * @example
  * const bytes = encodeSafetensors({ 'fc.weight': randn([10, 784]) }, { format: 'tessera' });
+ * const same = encodeSafetensors(weights, {}, await readTensorValues(Object.entries(weights))); // any device
  */
-export function encodeSafetensors(tensors: TensorMap, metadata: Readonly<Record<string, string>> = {}): Uint8Array {
+export function encodeSafetensors(
+  tensors: TensorMap,
+  metadata: Readonly<Record<string, string>> = {},
+  values?: ReadonlyMap<string, TypedArray>,
+): Uint8Array {
   if (!LITTLE_ENDIAN) throw new Error('encodeSafetensors: big-endian hosts are not supported');
   const entries = tensorEntries('encodeSafetensors', 'tensors', tensors).map(([name, t]) => {
     if (name === '' || name === '__metadata__') throw new RangeError(`encodeSafetensors: invalid tensor name "${name}"`);
@@ -71,7 +91,7 @@ export function encodeSafetensors(tensors: TensorMap, metadata: Readonly<Record<
   const datas: Uint8Array[] = [];
   let offset = 0;
   for (const { name, t, dtype } of entries) {
-    const data = bytesOf(t.toTypedArray());
+    const data = bytesOf(values?.get(name) ?? t.toTypedArray());
     setOwn(header, name, { dtype, shape: [...t.shape], data_offsets: [offset, offset + data.byteLength] });
     datas.push(data);
     offset += data.byteLength;

@@ -3,7 +3,8 @@
 
 import { noGrad } from '../core/autograd.js';
 import { describeValue, Tensor } from '../core/tensor.js';
-import { abs, clamp, mul, pow } from '../ops/elementwise.js';
+import { zeros } from '../ops/creation.js';
+import { abs, add, clamp, div, maximum, minimum, mul, pow, sqrt } from '../ops/elementwise.js';
 import { max, sum } from '../ops/reduce.js';
 import { withTemps } from './optimizer.js';
 
@@ -21,10 +22,15 @@ function withGrad(fn: string, params: Tensor | Iterable<Tensor>): Tensor[] {
   return list.filter((p) => p._grad !== null);
 }
 
+/** Whether `g` is an expanded view (a stride 0 over a dim > 1), which cannot be written in place. */
+function isExpanded(g: Tensor): boolean {
+  return g.shape.some((n, i) => n > 1 && g.strides[i] === 0);
+}
+
 /** Writes `value` into `p._grad` in place; a grad that cannot be written (an expanded view) is replaced. */
 function writeGrad(p: Tensor, value: Tensor): void {
   const g = p._grad as Tensor;
-  if (g.shape.some((n, i) => n > 1 && g.strides[i] === 0)) {
+  if (isExpanded(g)) {
     p._grad = value;
     return;
   }
@@ -34,47 +40,55 @@ function writeGrad(p: Tensor, value: Tensor): void {
 
 /**
  * Scales the gradients of `params` in place so that their total `normType`-norm (the norm of all
- * gradients taken as one vector) is at most `maxNorm`, and returns that total norm before clipping.
- * Parameters without a gradient are skipped. `normType` is any p > 0, or Infinity for the max norm.
+ * gradients taken as one vector) is at most `maxNorm`, and returns that total norm before clipping
+ * as a scalar float32 tensor, as PyTorch's `clip_grad_norm_`. Norm and scale are computed on the
+ * gradients' device and nothing is read back, so clipping costs no device sync; read the norm when
+ * you want it (`await norm.data()`). Parameters without a gradient are skipped (no gradient at all:
+ * a norm of 0). `normType` is any p > 0, or Infinity for the max norm. `errorIfNonfinite` must read
+ * the norm to decide, so it reads it synchronously (which a GPU device refuses).
  *
  * @example
  * loss.backward();
- * const norm = clipGradNorm(model.parameters(), 1.0); // a number, e.g. for logging
+ * const norm = clipGradNorm(model.parameters(), 1.0); // a scalar tensor (); (await norm.data())[0] to log it
  * opt.step();
  */
-export function clipGradNorm(params: Tensor | Iterable<Tensor>, maxNorm: number, normType = 2, options: ClipGradNormOptions = {}): number {
+export function clipGradNorm(params: Tensor | Iterable<Tensor>, maxNorm: number, normType = 2, options: ClipGradNormOptions = {}): Tensor {
   if (typeof maxNorm !== 'number' || !(maxNorm >= 0))
     throw new RangeError(`clipGradNorm: maxNorm must be a non-negative number, got ${maxNorm}`);
   if (typeof normType !== 'number' || !(normType > 0)) {
     throw new RangeError(`clipGradNorm: normType must be a positive number or Infinity, got ${normType}`);
   }
   const ps = withGrad('clipGradNorm', params);
-  if (ps.length === 0) return 0;
-  const grads = ps.map((p) => p._grad as Tensor);
+  const grads = ps.map((p) => p._grad as Tensor).filter((g) => g.size > 0);
+  if (grads.length === 0) return zeros([]);
   return noGrad(() => {
-    let total = 0;
-    if (normType === Number.POSITIVE_INFINITY) {
-      for (const g of grads)
-        if (g.size > 0)
-          total = Math.max(
-            total,
-            withTemps((t) => max(t(abs(g))).item()),
-          ); // NaN propagates
-    } else {
-      // sum(|g|^p) per gradient in float32, as PyTorch, combined in float64
-      let acc = 0;
-      for (const g of grads) acc += withTemps((t) => sum(normType === 2 ? t(mul(g, g)) : t(pow(t(abs(g)), normType))).item());
-      total = acc ** (1 / normType);
+    // per gradient max|g| or sum(|g|^p) in float32, as PyTorch, then combined by scalar ops: (), on the device
+    const total = withTemps((t) => {
+      const inf = normType === Number.POSITIVE_INFINITY;
+      const parts = grads.map((g) => t(inf ? max(t(abs(g))) : sum(normType === 2 ? t(mul(g, g)) : t(pow(t(abs(g)), normType)))));
+      let acc = parts[0];
+      for (const part of parts.slice(1)) acc = t(inf ? maximum(acc, part) : add(acc, part));
+      if (inf) return maximum(acc, 0); // a new tensor (acc is a temporary); NaN propagates
+      return normType === 2 ? sqrt(acc) : pow(acc, 1 / normType);
+    });
+    if (options.errorIfNonfinite) {
+      const value = total.item();
+      if (!Number.isFinite(value)) {
+        throw new RangeError(
+          `clipGradNorm: the total norm of order ${normType} of the gradients is ${value}, so they cannot be clipped; ` +
+            'pass { errorIfNonfinite: false } to scale by it anyway',
+        );
+      }
     }
-    if (options.errorIfNonfinite && !Number.isFinite(total)) {
-      throw new RangeError(
-        `clipGradNorm: the total norm of order ${normType} of the gradients is ${total}, so they cannot be clipped; ` +
-          'pass { errorIfNonfinite: false } to scale by it anyway',
-      );
+    // PyTorch multiplies by min(maxNorm / (norm + 1e-6), 1) always (a NaN norm makes NaN gradients)
+    const coef = withTemps((t) => minimum(t(div(maxNorm, t(add(total, 1e-6)))), 1)); // (), NaN stays NaN
+    for (const p of ps) {
+      const g = p._grad as Tensor;
+      if (g.size === 0) continue;
+      if (isExpanded(g)) p._grad = mul(g, coef);
+      else g.mul_(coef); // in place: one pass over the gradient
     }
-    const coef = maxNorm / (total + 1e-6);
-    // PyTorch multiplies by min(coef, 1) always; multiplying by 1 changes nothing, so skip it.
-    if (!(coef >= 1)) for (const p of ps) writeGrad(p, mul(p._grad as Tensor, coef));
+    coef.dispose();
     return total;
   });
 }

@@ -1,6 +1,7 @@
 // Precision, recall and F1 as streaming metrics: each batch adds per-class counts of true
-// positives, false positives and false negatives (one read-back of the predicted and actual classes
-// per batch, counted in a typed-array loop), and the result is computed from the totals, so the
+// positives, false positives and false negatives (the predicted and actual classes of a batch stay
+// on the device until `flush` reads them back asynchronously, then a typed-array loop counts them;
+// `result()` without a flush reads them synchronously), and the result is computed from the totals, so the
 // epoch value is exact (not an average of batch values). Binary outputs use class 1 as the positive
 // class; multi-class outputs are macro-averaged, as scikit-learn's average='macro'.
 
@@ -31,6 +32,8 @@ abstract class ConfusionCounts implements Metric {
   protected fn = new Float64Array(0);
   /** Set by the first update: whether the counts are of a binary output. */
   private binary: boolean | null = null;
+  /** Batches updated but not yet counted: predicted and actual classes, (N, ...) each, and the class count. */
+  private pending: { p: Tensor; t: Tensor; classes: number }[] = [];
 
   constructor(defaultName: string, options: ClassificationMetricOptions) {
     this.name = options.name ?? defaultName;
@@ -53,8 +56,24 @@ abstract class ConfusionCounts implements Metric {
       const { predicted, actual } = classesOf(this.name, pred, target);
       return [predicted, actual];
     });
-    const pv = p.toTypedArray();
-    const tv = t.toTypedArray();
+    this.pending.push({ p, t, classes });
+  }
+
+  async flush(): Promise<void> {
+    if (this.pending.length === 0) return;
+    const batch = this.pending;
+    this.pending = [];
+    const values = await Promise.all(batch.map(({ p, t }) => Promise.all([p.data(), t.data()])));
+    for (const [i, [pv, tv]] of values.entries()) this.count(pv, tv, batch[i].classes);
+  }
+
+  /** Counts what flush has not, reading synchronously: the public `result()` and `stateDict()` without a flush. */
+  private flushSync(): void {
+    for (const { p, t, classes } of this.pending) this.count(p.toTypedArray(), t.toTypedArray(), classes);
+    this.pending = [];
+  }
+
+  private count(pv: ArrayLike<number>, tv: ArrayLike<number>, classes: number): void {
     if (this.tp.length < classes) this.grow(classes);
     for (let i = 0; i < pv.length; i++) {
       const a = pv[i];
@@ -80,6 +99,7 @@ abstract class ConfusionCounts implements Metric {
   }
 
   result(): number {
+    this.flushSync();
     if (this.binary === null) return 0;
     if (this.binary) return this.score(this.tp[1], this.fp[1], this.fn[1]);
     // macro: mean over the classes that occur in the targets or the predictions
@@ -94,12 +114,14 @@ abstract class ConfusionCounts implements Metric {
   }
 
   reset(): void {
+    this.pending = [];
     this.tp.fill(0);
     this.fp.fill(0);
     this.fn.fill(0);
   }
 
   stateDict(): MetricState {
+    this.flushSync();
     return { tp: [...this.tp], fp: [...this.fp], fn: [...this.fn], binary: this.binary };
   }
 
@@ -114,6 +136,7 @@ abstract class ConfusionCounts implements Metric {
     this.fp = counts('fp');
     this.fn = counts('fn');
     this.binary = typeof state.binary === 'boolean' ? state.binary : null;
+    this.pending = [];
   }
 }
 

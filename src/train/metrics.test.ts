@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { type Tensor, tensor } from '../index.js';
 import { resolveMetric } from './metric_names.js';
-import { Accuracy, Mean, MeanAbsoluteError, MeanSquaredError, TopKAccuracy } from './metrics.js';
+import { Accuracy, Mean, MeanAbsoluteError, MeanSquaredError, type Metric, TopKAccuracy } from './metrics.js';
 
 const labels = (v: number[]) => tensor(v, { dtype: 'int32' });
 const close = (a: number, b: number) => assert.ok(Math.abs(a - b) < 1e-6, `${a} != ${b}`);
@@ -112,4 +112,55 @@ test('metrics by name, and clear errors for unknown ones', () => {
   const custom = { name: 'zero', update(_p: Tensor, _t: Tensor) {}, result: () => 0, reset() {} };
   assert.equal(resolveMetric(custom), custom);
   assert.throws(() => resolveMetric({ name: 'x' } as never), /update, result and reset/);
+});
+
+test('update leaves the counts on the device and flush reads them with data(): no synchronous read, same values as result() alone', async () => {
+  const target = labels([0, 2, 2, 0]);
+  const cases: [Metric, Tensor][] = [
+    [new Accuracy(), target],
+    [
+      new MeanSquaredError(),
+      tensor([
+        [1, 1, 1],
+        [0, 0, 0],
+        [2, 2, 2],
+        [3, 3, 3],
+      ]),
+    ],
+    [
+      new MeanAbsoluteError(),
+      tensor([
+        [1, 1, 1],
+        [0, 0, 0],
+        [2, 2, 2],
+        [3, 3, 3],
+      ]),
+    ],
+    [resolveMetric('f1'), target],
+  ];
+  const metrics = cases.map(([m]) => m);
+  for (const [m, t] of cases) m.update(scores, t);
+  const unflushed = metrics.map((m) => m.result()); // synchronous read of the pending batch
+  for (const m of metrics) m.reset();
+  // synchronous reads refused (as on a GPU) from here: update queues, flush reads with data()
+  // (TopKAccuracy is left out: its gather checks the indices with a synchronous read inside the op)
+  const proto = Object.getPrototypeOf(scores) as { toTypedArray(): unknown; item(): number; data(): Promise<unknown> };
+  const original = Object.getOwnPropertyDescriptors(proto);
+  const read = original.toTypedArray.value as () => unknown;
+  proto.toTypedArray = () => assert.fail('a synchronous read');
+  proto.item = () => assert.fail('a synchronous read');
+  proto.data = function (this: Tensor) {
+    return Promise.resolve(read.call(this));
+  };
+  try {
+    for (const [m, t] of cases) m.update(scores, t);
+    await Promise.all(metrics.map((m) => m.flush?.()));
+    assert.deepEqual(
+      metrics.map((m) => m.result()),
+      unflushed,
+    );
+    assert.deepEqual(metrics[0].stateDict?.(), { num: 2, den: 4 });
+  } finally {
+    for (const name of ['toTypedArray', 'item', 'data']) Object.defineProperty(proto, name, original[name]);
+  }
 });

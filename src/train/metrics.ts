@@ -1,7 +1,11 @@
 // Streaming metrics for training and evaluation, as Keras' `metrics=[...]`: each one accumulates
 // counts batch by batch (`update`) and gives its value over everything seen since `reset` (`result`),
 // so an epoch's accuracy is exact however the data is batched. Updates use a few tensor ops per batch
-// and read back only small results. Precision, recall and F1 are in classification_metrics.ts.
+// and leave their small results on the device; `flush()` reads them back asynchronously (the read
+// every device supports, GPUs included), and the Trainer awaits it once per batch, together with the
+// loss. `result()` stays synchronous, as Keras' `result()`: after a flush it reads nothing; called
+// with batches not yet flushed it reads them synchronously (fine on the CPU, refused by a GPU
+// device). Precision, recall and F1 are in classification_metrics.ts.
 
 import { noGrad } from '../core/autograd.js';
 import { fmt } from '../core/shape.js';
@@ -13,16 +17,24 @@ import { argmax, sum } from '../ops/reduce.js';
 
 /**
  * A streaming metric: `update` once per batch, `result` at any time, `reset` at each epoch start.
+ * On a device that refuses synchronous reads (a GPU), `await flush()` before `result()`.
  * @example
  * const acc = new Accuracy();
  * for (const [x, y] of batches) acc.update(model.forward(x), y);
+ * await acc.flush();
  * acc.result(); // e.g. 0.87
  */
 export interface Metric {
   /** The key in the logs: 'accuracy' (and 'val_accuracy' on validation data). */
   readonly name: string;
-  /** Adds one batch: the model's output and the targets. */
+  /** Adds one batch: the model's output and the targets. Should not read tensor values synchronously. */
   update(pred: Tensor, target: Tensor): void;
+  /**
+   * Reads the counts of the batches updated since the last flush from the device, asynchronously,
+   * so that `result()` and `stateDict()` then read nothing. Optional: a metric without it counts on
+   * the host in `update`. The Trainer awaits it after each batch's update.
+   */
+  flush?(): Promise<void>;
   /** The value over all batches since the last reset (0 before any update). */
   result(): number;
   reset(): void;
@@ -75,30 +87,59 @@ export function classesOf(metric: string, pred: Tensor, target: Tensor): { predi
   return { predicted, actual };
 }
 
-/** A metric that is a ratio of two running sums (correct / seen, error / count). */
+/**
+ * A metric that is a ratio of two running sums (correct / seen, error / count). The numerator of each
+ * batch is a scalar tensor left on the device (`pending`) until `flush` reads it; the denominator is
+ * known from shapes.
+ */
 abstract class RatioMetric implements Metric {
   protected num = 0;
   protected den = 0;
+  /** Batch numerators, () each, not yet read. */
+  private pending: Tensor[] = [];
   constructor(readonly name: string) {}
 
   abstract update(pred: Tensor, target: Tensor): void;
 
+  /** Queues one batch: its numerator (a scalar tensor, still on the device) and its count. */
+  protected add(num: Tensor, den: number): void {
+    this.pending.push(num);
+    this.den += den;
+  }
+
+  async flush(): Promise<void> {
+    if (this.pending.length === 0) return;
+    const batch = this.pending;
+    this.pending = [];
+    for (const v of await Promise.all(batch.map((t) => t.data()))) this.num += v[0];
+  }
+
+  /** Reads what flush has not, synchronously: the public `result()` and `stateDict()` without a flush. */
+  private flushSync(): void {
+    for (const t of this.pending) this.num += t.item();
+    this.pending = [];
+  }
+
   result(): number {
+    this.flushSync();
     return this.den === 0 ? 0 : this.num / this.den;
   }
 
   reset(): void {
     this.num = 0;
     this.den = 0;
+    this.pending = [];
   }
 
   stateDict(): MetricState {
+    this.flushSync();
     return { num: this.num, den: this.den };
   }
 
   loadStateDict(state: MetricState): void {
     this.num = stateNumber(this.name, state, 'num');
     this.den = stateNumber(this.name, state, 'den');
+    this.pending = [];
   }
 }
 
@@ -133,8 +174,7 @@ export class Accuracy extends RatioMetric {
         const { predicted, actual } = classesOf(this.name, pred, target);
         hits = eq(predicted, actual);
       }
-      this.num += sum(hits).item();
-      this.den += hits.size;
+      this.add(sum(hits), hits.size);
     });
   }
 }
@@ -160,8 +200,7 @@ export class TopKAccuracy extends RatioMetric {
       const n = pred.shape[0];
       const score = gather(pred, 1, reshape(actual, [n, 1])); // (N, 1): the target class's score
       const above = sum(gt(pred, score), 1); // (N): classes scoring strictly higher
-      this.num += sum(lt(above, this.k)).item();
-      this.den += n;
+      this.add(sum(lt(above, this.k)), n);
     });
   }
 }
@@ -178,8 +217,7 @@ export class MeanAbsoluteError extends RatioMetric {
   update(pred: Tensor, target: Tensor): void {
     noGrad(() => {
       const t = alignTarget(this.name, pred, target).to('float32');
-      this.num += sum(abs(sub(pred, t))).item();
-      this.den += pred.size;
+      this.add(sum(abs(sub(pred, t))), pred.size);
     });
   }
 }
@@ -196,8 +234,7 @@ export class MeanSquaredError extends RatioMetric {
   update(pred: Tensor, target: Tensor): void {
     noGrad(() => {
       const d = sub(pred, alignTarget(this.name, pred, target).to('float32'));
-      this.num += sum(mul(d, d)).item();
-      this.den += pred.size;
+      this.add(sum(mul(d, d)), pred.size);
     });
   }
 }

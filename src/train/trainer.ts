@@ -1,6 +1,8 @@
 // Keras-style training: compile a model with an optimizer, a loss and metrics, then fit, evaluate
-// and predict. One optimizer step per batch; per batch, one read of the loss and small reads for the
-// metrics; callbacks may be async and are awaited only when they return a Promise. The loop is the
+// and predict. One optimizer step per batch; per batch, one asynchronous read-back (`await data()`,
+// which every device supports, GPUs included) of the loss and of the metrics' small device-side
+// counts, issued together; nothing in fit, evaluate or predict reads a tensor synchronously.
+// Callbacks may be async and are awaited only when they return a Promise. The loop is the
 // ordinary PyTorch loop shown in the Trainer's documentation, so writing it by hand costs nothing.
 
 import { noGrad } from '../core/autograd.js';
@@ -282,11 +284,11 @@ export class Trainer {
       }
       const loss = this.loss.compute(pred, y, w);
       loss.backward();
-      if (this.clipGradNorm !== undefined) clipGradNorm(params, this.clipGradNorm);
+      if (this.clipGradNorm !== undefined) clipGradNorm(params, this.clipGradNorm); // on the device: no read
       this.optimizer.step();
       this.step++;
-      lossMean.add(loss.item(), x.shape[0]);
       this.updateMetrics(pred, y);
+      lossMean.add(await this.readBatch(loss), x.shape[0]);
       this.batchesDone = b + 1;
       const end = list.call('onBatchEnd', b++, this.logsOf(lossMean));
       if (end) await end;
@@ -302,6 +304,16 @@ export class Trainer {
     noGrad(() => {
       for (const m of this.metrics) m.update(pred.detach(), y);
     });
+  }
+
+  /**
+   * The batch's loss value and the metrics' counts of the batch, read back together and
+   * asynchronously: the one device sync of a batch (the reads are issued at once, then awaited).
+   */
+  private async readBatch(loss: Tensor): Promise<number> {
+    if (this.metrics.length === 0) return (await loss.data())[0];
+    const [value] = await Promise.all([loss.data(), ...this.metrics.map((m) => m.flush?.())]);
+    return value[0];
   }
 
   private logsOf(loss: Mean): Logs {
@@ -321,11 +333,13 @@ export class Trainer {
       let done = 0;
       for await (const raw of batches) {
         const { x, y, weights } = unpackBatch(raw);
-        noGrad(() => {
+        const loss = noGrad(() => {
           const pred = this.model.forward(x);
-          lossMean.add(this.loss.compute(pred, y, weights).item(), x.shape[0]);
+          const batchLoss = this.loss.compute(pred, y, weights);
           this.updateMetrics(pred, y);
+          return batchLoss;
         });
+        lossMean.add(await this.readBatch(loss), x.shape[0]);
         bar?.update(++done, this.logsOf(lossMean));
         const p = pause.maybe();
         if (p) await p;
