@@ -3,9 +3,9 @@
 // batchNormTrain, with hand-written backward passes); the rest compose engine ops, so autograd
 // derives their gradients. The layer classes only normalise their arguments and call these.
 
-import { composite, noGrad } from '../core/autograd.js';
+import { noGrad } from '../core/autograd.js';
 import { fromArray } from '../core/exec.js';
-import { heap } from '../core/heap.js';
+import { composite, releasing } from '../core/lifetime.js';
 import { fmt } from '../core/shape.js';
 import { assertTensor, type Tensor } from '../core/tensor.js';
 import { avgPool2d } from '../ops/conv.js';
@@ -74,13 +74,12 @@ export function batchNorm(x: Tensor, runningMean: Tensor | null, runningVar: Ten
     if (n <= 1) throw new RangeError(`batchNorm: expected more than 1 value per channel when training, got input shape ${fmt(x.shape)}`);
     const { y, mean: mu, variance: v } = batchNormTrain(x, weight, bias, eps);
     if (training && runningMean !== null && runningVar !== null) {
-      const [, temps] = heap().capture(() =>
+      releasing(() =>
         noGrad(() => {
           runningMean.copy_(add(mul(runningMean, 1 - momentum), mul(mu, momentum)));
           runningVar.copy_(add(mul(runningVar, 1 - momentum), mul(v, (momentum * n) / (n - 1))));
         }),
       );
-      for (const s of temps) heap().dispose(s);
     }
     // the batch statistics are read by nothing else (the backward keeps its own)
     mu.dispose();

@@ -3,8 +3,8 @@
 // logits), multi-class (NLL; cross-entropy is the engine's fused op) and KL divergence; then
 // the Module classes (MSELoss, ...) that hold the options and call them.
 
-import { composite } from '../core/autograd.js';
 import { fromArray } from '../core/exec.js';
+import { composite } from '../core/lifetime.js';
 import { fmt } from '../core/shape.js';
 import { describeValue, type NestedArray, Tensor } from '../core/tensor.js';
 import { tensor } from '../ops/creation.js';

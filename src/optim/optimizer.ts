@@ -228,22 +228,8 @@ function copyValue<T>(v: T): T {
   return v;
 }
 
-/**
- * Runs `fn`, handing it `t`, which marks a tensor as a temporary of this update; all are released
- * when `fn` returns. An optimisation (the heap would reclaim them later): large parameters would
- * otherwise leave several parameter-sized temporaries per step for the heap to spill.
- */
-export function withTemps<T>(fn: (t: (x: Tensor) => Tensor) => T): T {
-  const held: Tensor[] = [];
-  try {
-    return fn((x) => {
-      held.push(x);
-      return x;
-    });
-  } finally {
-    for (const x of held) x.dispose();
-  }
-}
+/** The temporaries of an update, released when it returns: see core/lifetime.ts. */
+export { withTemps } from '../core/lifetime.js';
 
 // ---- hyperparameter checks, shared by the optimizers ------------------------------------------
 

@@ -6,7 +6,6 @@
 // "effective" rates.
 // Run: npm run build && node dist/src/backend/wasm/bench-conv.js [few]   (few: only the few-channel shapes)
 
-import { heap } from '../../core/heap.js';
 import type { Conv2dGeom } from '../backend.js';
 import { timeMs } from './bench-elementwise.js';
 import {
@@ -21,6 +20,7 @@ import {
   winogradConv2dBackwardInput,
   winogradConv2dBackwardWeight,
 } from './conv.js';
+import { heap } from './heap.js';
 import { loadKernels } from './loader.js';
 import { getNumThreads, setNumThreads } from './pool.js';
 

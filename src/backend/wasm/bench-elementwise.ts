@@ -1,9 +1,9 @@
 // Elementwise throughput of the wasm kernels on 1M float32 elements, 1 thread and all threads.
 // Run: npm run build && node dist/src/backend/wasm/bench-elementwise.js [relaxed|simd]
 
-import { heap } from '../../core/heap.js';
 import type { BinaryOp, UnaryOp } from '../backend.js';
 import { wasmBinary, wasmUnary } from './elementwise.js';
+import { heap } from './heap.js';
 import { type KernelBuild, loadKernels } from './loader.js';
 import { poolThreads } from './pool.js';
 import { wasmReduce, wasmSoftmax } from './reduce.js';

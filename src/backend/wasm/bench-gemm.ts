@@ -1,7 +1,7 @@
 // GEMM throughput of the wasm kernels, 1 thread and all threads, square and MLP shapes.
 // Run: npm run build && node dist/src/backend/wasm/bench-gemm.js [relaxed|simd]
 
-import { heap } from '../../core/heap.js';
+import { heap } from './heap.js';
 import { type KernelBuild, loadKernels } from './loader.js';
 import { wasmMatmul } from './matmul.js';
 import { getNumThreads, poolThreads } from './pool.js';

@@ -6,7 +6,7 @@
 // address, per-part scratch included. Without shared memory everything runs inline.
 
 import type { Worker as NodeWorker } from 'node:worker_threads';
-import { heap } from '../../core/heap.js';
+import { heap } from './heap.js';
 import { BUILDS, type Kernels, kernelModule, nodeBuiltin } from './loader.js';
 import * as P from './protocol.js';
 
