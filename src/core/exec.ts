@@ -211,3 +211,19 @@ export function transfer(t: Tensor, device: Device): Tensor {
   const values = readValues(t, 'to');
   return fromArray(t.shape, values, t.dtype, 'to', device);
 }
+
+/**
+ * Moves `t` itself to `device`: its values (and its gradient's) are copied there and it views the
+ * new memory, keeping its identity (a Parameter held by an optimizer stays the same object).
+ * Views of its old memory keep the old memory. Does nothing when it is there already.
+ * @example moveInPlace(param, getDevice('reference'));
+ */
+export function moveInPlace(t: Tensor, device: Device): void {
+  if (t.storage.device === device) {
+    if (t._grad !== null) moveInPlace(t._grad, device);
+    return;
+  }
+  const y = transfer(t, device);
+  t._setStorage(y.storage, y.strides);
+  if (t._grad !== null) moveInPlace(t._grad, device);
+}

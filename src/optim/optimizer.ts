@@ -108,7 +108,7 @@ export abstract class Optimizer<O extends { lr?: number } = { lr?: number }, S e
           if (s === undefined) {
             s = {} as S;
             this.state.set(p, s);
-          }
+          } else followDevice(s, p);
           this.update(p, g, s, group);
         }
       }
@@ -226,6 +226,18 @@ function copyValue<T>(v: T): T {
     return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, copyValue(x)])) as T;
   }
   return v;
+}
+
+/**
+ * Moves the state tensors of `p` to p's device where they are elsewhere (after `module.to`),
+ * so the state follows its parameter like PyTorch's optimizers after `load_state_dict`.
+ */
+function followDevice(s: ParamState, p: Tensor): void {
+  const dev = p.storage.device;
+  for (const k in s) {
+    const v = s[k];
+    if (v instanceof Tensor && v.storage.device !== dev) s[k] = v.to(dev);
+  }
 }
 
 /** The temporaries of an update, released when it returns: see core/lifetime.ts. */
