@@ -42,7 +42,9 @@ export interface Device {
   allocate(nbytes: number): DeviceBuffer;
   /** Frees a buffer now; using it afterwards is an error the device reports. */
   free(buffer: DeviceBuffer): void;
-  /** The finalizer's handle on `buffer`, or null when the device leaves it to other means (small blocks). */
+  /** Buffers smaller than this are never watched by the finalizer backstop (`finalizer` is not asked). */
+  readonly finalizeMinBytes: number;
+  /** The finalizer's handle on `buffer`, or null when the device leaves it to other means. */
   finalizer(buffer: DeviceBuffer): Reclaimable | null;
   /** Starts one primitive: the buffers it touches from now on stay where they are until the next call. */
   beginOp(): void;

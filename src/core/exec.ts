@@ -73,12 +73,12 @@ export function launch<T>(device: Device, fn: (b: Backend) => T): T {
 
 /**
  * The device `a` and `b` share; throws naming `op`, both devices and how to move one when they
- * differ. `names` are how the error calls the two tensors.
+ * differ. `nameA` and `nameB` are how the error calls the two tensors.
  * @example const dev = sameDevice('add', a, b);
  */
-export function sameDevice(op: string, a: Tensor, b: Tensor, names: readonly [string, string] = ['a', 'b']): Device {
+export function sameDevice(op: string, a: Tensor, b: Tensor, nameA = 'a', nameB = 'b'): Device {
   const da = a.storage.device;
-  if (b.storage.device !== da) throw crossDevice(op, da.name, b.storage.device.name, names);
+  if (b.storage.device !== da) throw crossDevice(op, da.name, b.storage.device.name, [nameA, nameB]);
   return da;
 }
 
@@ -166,7 +166,7 @@ export function copyOf(t: Tensor, dtype: DType = t.dtype, op = 'copy'): Tensor {
 
 /** Writes `src` (broadcast to dst's shape) into the possibly strided view `dst`. */
 export function copyInto(src: Tensor, dst: Tensor, op = 'copy_'): void {
-  const dev = sameDevice(op, dst, src, ['self', 'src']);
+  const dev = sameDevice(op, dst, src, 'self', 'src');
   if (src.dtype === 'float32' && dst.dtype === 'int32') checkIntCast(op, src);
   launch(dev, (b) => b.copy(strided(src, dst.shape), dst));
 }

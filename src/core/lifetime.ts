@@ -27,7 +27,6 @@ export class Storage {
   constructor(
     readonly device: Device,
     readonly buffer: DeviceBuffer,
-    readonly nbytes: number,
     /** Allocation order: tells which storages were made after a given moment. */
     readonly serial: number,
   ) {}
@@ -44,9 +43,11 @@ const finalizers = new FinalizationRegistry<Reclaimable>((r) => r.reclaim());
  */
 export function allocateStorage(device: Device, nbytes: number): Storage {
   const buffer = device.allocate(nbytes);
-  const storage = new Storage(device, buffer, nbytes, serial++);
-  const r = device.finalizer(buffer);
-  if (r !== null) finalizers.register(storage, r, storage);
+  const storage = new Storage(device, buffer, serial++);
+  if (nbytes >= device.finalizeMinBytes) {
+    const r = device.finalizer(buffer);
+    if (r !== null) finalizers.register(storage, r, storage);
+  }
   if (captured !== null) captured.push(storage);
   return storage;
 }

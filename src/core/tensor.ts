@@ -72,6 +72,9 @@ export class Tensor {
   /** Set by `retainGrad()`. */
   retainsGrad = false;
 
+  /** The device buffer this tensor views, `storage.buffer` (a backend argument, with `offset`). @internal */
+  readonly buffer: DeviceBuffer;
+
   constructor(
     /** The memory this tensor views: a buffer of its device. */
     readonly storage: Storage,
@@ -80,11 +83,8 @@ export class Tensor {
     /** Offset of element 0 in the storage, in elements. */
     readonly offset: number,
     readonly dtype: DType,
-  ) {}
-
-  /** The device buffer this tensor views (a backend argument, with `offset`). @internal */
-  get buffer(): DeviceBuffer {
-    return this.storage.buffer;
+  ) {
+    this.buffer = storage.buffer;
   }
 
   /** The name of the device this tensor lives on: 'cpu', 'reference', ... @example zeros([2]).device // 'cpu' */
@@ -97,8 +97,9 @@ export class Tensor {
    * parameter in place, keeping its identity for optimizers that hold it. @internal
    */
   _setStorage(storage: Storage, strides: readonly number[]): void {
-    const self = this as { storage: Storage; strides: readonly number[]; offset: number };
+    const self = this as { storage: Storage; buffer: DeviceBuffer; strides: readonly number[]; offset: number };
     self.storage = storage;
+    self.buffer = storage.buffer;
     self.strides = strides;
     self.offset = 0;
   }

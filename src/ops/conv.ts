@@ -96,7 +96,7 @@ export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, options:
   const cw = contiguous(weight);
   const cb = bias == null ? null : contiguous(bias);
   const dev =
-    cb === null ? sameDevice('conv2d', x, weight, ['input', 'weight']) : devicesOf('conv2d', [x, weight, cb], ['input', 'weight', 'bias']);
+    cb === null ? sameDevice('conv2d', x, weight, 'input', 'weight') : devicesOf('conv2d', [x, weight, cb], ['input', 'weight', 'bias']);
   const y = launch(dev, (b) => {
     const out = emptyTensor([n, o, g.oh, g.ow], 'float32', 'conv2d', dev);
     // the backend adds the bias (broadcast over (N, ., OH, OW)) as it writes y

@@ -290,7 +290,8 @@ export function where(condition: TensorLike, a: TensorLike, b: TensorLike): Tens
   const tb = toTensor(b, ta, 'where');
   const dt = promoteTypes(ta.dtype, tb.dtype);
   const shape = broadcastShapes('where', broadcastShapes('where', c.shape, ta.shape), tb.shape);
-  const dev = devicesOf('where', [c, ta, tb], ['condition', 'input', 'other']);
+  sameDevice('where', c, tb, 'condition', 'other');
+  const dev = sameDevice('where', c, ta, 'condition', 'input');
   const y = launch(dev, (be) => {
     const sc = strided(c, shape);
     const sa = strided(ta, shape);
@@ -364,7 +365,7 @@ export function updateInPlace(dst: Tensor, op: 'add' | 'sub' | 'mul', src: Tenso
     copyInto(op === 'add' ? add(dst, s) : op === 'sub' ? sub(dst, s) : mul(dst, s), dst, name);
     return;
   }
-  const dev = sameDevice(name, dst, s, ['self', 'other']);
+  const dev = sameDevice(name, dst, s, 'self', 'other');
   launch(dev, (b) => b.binary(op, dst, strided(s, dst.shape), dst, dst.dtype));
 }
 

@@ -50,7 +50,7 @@ function selectRows(x: Tensor, d: number, idx: Tensor): Tensor {
   const inner = sizeOf(x.shape.slice(d + 1));
   const shape = [...x.shape];
   shape[d] = idx.size;
-  const dev = sameDevice('indexSelect', x, idx, ['input', 'index']);
+  const dev = sameDevice('indexSelect', x, idx, 'input', 'index');
   const y = launch(dev, (b) => {
     const out = emptyTensor(shape, x.dtype, 'indexSelect', dev);
     b.indexSelect(cx, x.dtype, outer, x.shape[d], inner, idx, idx.size, out);
@@ -81,7 +81,7 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
   const idx = checkIndex('gather', index, x.shape[d], d);
   const cx = contiguous(x);
   // x viewed at the index's extent in the other dims: gather over a cropped contiguous source
-  const dev = sameDevice('gather', x, idx, ['input', 'index']);
+  const dev = sameDevice('gather', x, idx, 'input', 'index');
   const y = launch(dev, (b) => {
     const out = emptyTensor(idx.shape, x.dtype, 'gather', dev);
     b.gather(cx, x.dtype, x.shape, d, idx, idx.shape, out);

@@ -151,7 +151,7 @@ export function crossEntropy(logits: Tensor, target: Tensor, options: CrossEntro
   }
   const scale = reduction === 'mean' ? 1 / denom : 1;
   let y: Tensor;
-  const dev = sameDevice('crossEntropy', logits, target, ['input', 'target']);
+  const dev = sameDevice('crossEntropy', logits, target, 'input', 'target');
   if (reduction === 'none') y = fromArray(probs ? [rows] : target.shape, rowLoss, 'float32', 'crossEntropy', dev);
   else {
     let s = 0;

@@ -191,6 +191,7 @@ export class ReferenceDevice implements Device {
   readonly syncRead: boolean;
   readonly backend: Backend;
   readonly maxBufferBytes = 2 ** 31 - 1;
+  readonly finalizeMinBytes = FINALIZE_MIN_BYTES;
   private resident = 0;
 
   constructor(options: ReferenceDeviceOptions = {}) {

@@ -4,7 +4,7 @@
 import { type DType, itemSize, type TypedArray, typedArray } from '../../core/dtype.js';
 import type { Backend, DeviceBuffer } from '../backend.js';
 import type { Device, Reclaimable } from '../device.js';
-import { type Block, type Heap, type HeapStats, heap, MAX_TENSOR_BYTES } from './heap.js';
+import { type Block, FINALIZE_MIN_BYTES, type Heap, type HeapStats, heap, MAX_TENSOR_BYTES } from './heap.js';
 import { WasmBackend } from './index.js';
 
 /** Options of a CpuDevice. */
@@ -24,6 +24,7 @@ export class CpuDevice implements Device {
   readonly backend: Backend;
   readonly syncRead = true;
   readonly maxBufferBytes = MAX_TENSOR_BYTES;
+  readonly finalizeMinBytes = FINALIZE_MIN_BYTES;
   private readonly heap: Heap = heap();
 
   constructor(options: CpuDeviceOptions = {}) {

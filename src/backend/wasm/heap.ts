@@ -60,8 +60,8 @@ const ALIGN = 64;
 const MIN_BUDGET = 64 * 1024 * 1024;
 /** The budget grows by itself (when live data thrashes) up to this; setBudget may go further. */
 const MAX_AUTO_BUDGET = 1024 * 1024 * 1024;
-/** Blocks at least this large are freed by the garbage collector's finalizers. */
-const FINALIZE_MIN_BYTES = 1024;
+/** Blocks at least this large are freed by the garbage collector's finalizers. @example block.nbytes >= FINALIZE_MIN_BYTES */
+export const FINALIZE_MIN_BYTES = 1024;
 
 /** Size classes: 64-byte multiples up to 1 KiB, then four classes per power of two (< 19% waste). */
 function sizeClass(nbytes: number): number {

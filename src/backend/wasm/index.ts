@@ -22,7 +22,7 @@ import {
   wasmMaxPool2dBackward,
 } from './conv.js';
 import { wasmBinary, wasmCopy, wasmUnary } from './elementwise.js';
-import { type Block, heap } from './heap.js';
+import { type Block, type Heap, heap } from './heap.js';
 import { type KernelBuild, type Kernels, loadKernels } from './loader.js';
 import { wasmMatmul } from './matmul.js';
 import { wasmAdamStep } from './optim.js';
@@ -39,9 +39,12 @@ export interface WasmBackendOptions {
   build?: KernelBuild;
 }
 
+/** The heap, looked up once (it is created on first use, never at import). */
+let theHeap: Heap | null = null;
+
 /** Byte address of a view's element 0 (float32 / int32 / bool elements); pins the block. */
 function addr(v: View, dtype: DType = 'float32'): number {
-  const p = heap().resolve(v.buffer as Block);
+  const p = (theHeap ??= heap()).resolve(v.buffer as Block);
   return dtype === 'bool' ? p + v.offset : p + 4 * v.offset;
 }
 

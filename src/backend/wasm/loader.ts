@@ -114,7 +114,7 @@ export function availableBuilds(): KernelBuild[] {
  */
 export function loadKernels(build?: KernelBuild): Kernels {
   const want = build ?? availableBuilds()[0];
-  if (want === undefined) throw new Error('wasm backend: this engine lacks WebAssembly SIMD; use setBackend("reference")');
+  if (want === undefined) throw new Error('wasm backend: this engine lacks WebAssembly SIMD; use setDefaultDevice("reference")');
   const cached = instances.get(want);
   if (cached !== undefined) return cached;
   const module = kernelModule(want);
