@@ -273,6 +273,16 @@ describe('memory lifetimes on every device', () => {
         assert.ok(perStep <= 2 * 8192, `resident grew by ${perStep} bytes per step`);
       }));
 
+    test(`a disposed tensor refuses further use with a clear error (${device})`, () =>
+      withDevice(device, () => {
+        const t = tensor([1, 2, 3]);
+        const v = t.reshape([3, 1]);
+        t.dispose();
+        t.dispose(); // a second release does nothing
+        assert.throws(() => v.add(1), /used after dispose/);
+        assert.throws(() => t.toArray(), /used after dispose/);
+      }));
+
     test(`finalizers free dropped tensors when the event loop turns (${device})`, async () => {
       setFlagsFromString('--expose-gc');
       const gc = runInNewContext('gc') as () => void;

@@ -197,16 +197,9 @@ export function fromArray(
 
 /**
  * A copy of `t` on `device`, read from its device and written to the other (the values only:
- * Tensor.to adds the gradient).
- * @example const r = transfer(x, getDevice('reference'));
+ * Tensor.to adds the gradient). Reads synchronously: a device that cannot (a GPU) needs an
+ * asynchronous move instead. @example transfer(x, getDevice('reference'))
  */
-export async function transferAsync(t: Tensor, device: Device): Promise<Tensor> {
-  const c = contiguous(t);
-  const values = await c.storage.device.read(c.storage.buffer, c.dtype, c.offset, c.size);
-  return fromArray(t.shape, values, t.dtype, 'to', device);
-}
-
-/** transferAsync, synchronously: both devices' reads must allow it. @example transfer(x, getDevice('reference')) */
 export function transfer(t: Tensor, device: Device): Tensor {
   const values = readValues(t, 'to');
   return fromArray(t.shape, values, t.dtype, 'to', device);

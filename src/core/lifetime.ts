@@ -30,6 +30,11 @@ export class Storage {
     /** Allocation order: tells which storages were made after a given moment. */
     readonly serial: number,
   ) {}
+
+  /** Bytes of the buffer. */
+  get nbytes(): number {
+    return this.buffer.nbytes;
+  }
 }
 
 let serial = 0;
