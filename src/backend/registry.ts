@@ -4,7 +4,7 @@
 // importing starts nothing.
 
 import type { Device } from './device.js';
-import { ReferenceDevice } from './reference/index.js';
+import { ReferenceDevice } from './reference/device.js';
 import { CpuDevice } from './wasm/device.js';
 
 const factories = new Map<string, () => Device>([

@@ -143,14 +143,14 @@ export function layerNorm(x: Tensor, normalizedShape: readonly number[], options
  * The (outSize, inSize) matrix that averages PyTorch's adaptive windows
  * [floor(i * in / out), ceil((i + 1) * in / out)).
  */
-function adaptiveMatrix(inSize: number, outSize: number): Tensor {
+function adaptiveMatrix(inSize: number, outSize: number, like: Tensor): Tensor {
   const m = new Float32Array(outSize * inSize);
   for (let i = 0; i < outSize; i++) {
     const start = Math.floor((i * inSize) / outSize);
     const end = Math.ceil(((i + 1) * inSize) / outSize);
     for (let j = start; j < end; j++) m[i * inSize + j] = 1 / (end - start);
   }
-  return fromArray([outSize, inSize], m);
+  return fromArray([outSize, inSize], m, 'float32', 'adaptiveAvgPool2d', like.storage.device);
 }
 
 /**
@@ -172,6 +172,6 @@ export function adaptiveAvgPool2d(x: Tensor, outputSize: number | readonly [numb
   }
   if (h === 0 || w === 0) throw new RangeError(`adaptiveAvgPool2d: input must have non-empty H and W, got shape ${fmt(x.shape)}`);
   if (h % oh === 0 && w % ow === 0) return avgPool2d(x, [h / oh, w / ow]);
-  const rows = matmul(adaptiveMatrix(h, oh), x); // (N, C, OH, W)
-  return matmul(rows, transpose(adaptiveMatrix(w, ow), 0, 1)); // (N, C, OH, OW)
+  const rows = matmul(adaptiveMatrix(h, oh, x), x); // (N, C, OH, W)
+  return matmul(rows, transpose(adaptiveMatrix(w, ow, x), 0, 1)); // (N, C, OH, OW)
 }

@@ -51,7 +51,7 @@ export function dropout(x: Tensor, p = 0.5, training = true): Tensor {
   if (!(p >= 0 && p <= 1)) throw new RangeError(`dropout: p must be in [0, 1], got ${p}`);
   if (!training || p === 0) return x;
   if (p === 1) return mul(x, 0);
-  const r = rand(x.shape);
+  const r = rand(x.shape, { device: x.storage.device });
   const keep = lt(r, 1 - p);
   r.dispose();
   const mask = div(keep, 1 - p);

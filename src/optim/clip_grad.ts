@@ -2,6 +2,7 @@
 // together so that their joint norm is at most maxNorm, or clamp each gradient element.
 
 import { noGrad } from '../core/autograd.js';
+import { readValues } from '../core/exec.js';
 import { describeValue, Tensor } from '../core/tensor.js';
 import { abs, clamp, mul, pow } from '../ops/elementwise.js';
 import { max, sum } from '../ops/reduce.js';
@@ -58,12 +59,13 @@ export function clipGradNorm(params: Tensor | Iterable<Tensor>, maxNorm: number,
         if (g.size > 0)
           total = Math.max(
             total,
-            withTemps((t) => max(t(abs(g))).item()),
+            withTemps((t) => readValues(t(max(t(abs(g)))), 'clipGradNorm')[0]),
           ); // NaN propagates
     } else {
       // sum(|g|^p) per gradient in float32, as PyTorch, combined in float64
       let acc = 0;
-      for (const g of grads) acc += withTemps((t) => sum(normType === 2 ? t(mul(g, g)) : t(pow(t(abs(g)), normType))).item());
+      for (const g of grads)
+        acc += withTemps((t) => readValues(t(sum(normType === 2 ? t(mul(g, g)) : t(pow(t(abs(g)), normType)))), 'clipGradNorm')[0]);
       total = acc ** (1 / normType);
     }
     if (options.errorIfNonfinite && !Number.isFinite(total)) {

@@ -1,8 +1,8 @@
-// The reference device: every primitive in plain TypeScript, written for clarity, not speed, on
-// memory of its own (one ArrayBuffer per buffer). It is the oracle the conformance suite checks
-// the CPU device against; the CPU device reuses the same compute functions as its fallback.
+// The reference backend: every primitive in plain TypeScript, written for clarity, not speed, on
+// the reference device's buffers (device.ts). It is the oracle the conformance suite checks the
+// CPU device against; the CPU device reuses the same compute functions as its fallback.
 
-import { type DType, type TypedArray, typedArray } from '../../core/dtype.js';
+import type { DType, TypedArray } from '../../core/dtype.js';
 import type {
   AdamStepArgs,
   Backend,
@@ -37,49 +37,22 @@ import {
   refMaxPool2d,
   refMaxPool2dBackward,
 } from './conv.js';
+import type { RefBuffer } from './device.js';
 import { type ArrayStrided, refBinary, refCopy, refFill, refUnary, refWhere } from './elementwise.js';
 import { refAdamStep } from './optim.js';
 
-/** Blocks at least this large are freed by the finalizer backstop (smaller ones by the GC alone). */
-const FINALIZE_MIN_BYTES = 1024;
+export type { ReferenceDeviceOptions } from './device.js';
+export { RefBuffer, ReferenceDevice } from './device.js';
 
-/** A buffer of the reference device: an ArrayBuffer of its own, with a typed view per dtype. */
-export class RefBuffer implements DeviceBuffer {
-  readonly f32: Float32Array;
-  readonly i32: Int32Array;
-  readonly u8: Uint8Array;
-  released = false;
-  ticket: RefTicket | null = null;
-  constructor(readonly nbytes: number) {
-    // rounded up to 4 bytes so that every dtype can view it
-    const bytes = new ArrayBuffer(Math.ceil(nbytes / 4) * 4);
-    this.f32 = new Float32Array(bytes);
-    this.i32 = new Int32Array(bytes);
-    this.u8 = new Uint8Array(bytes);
-  }
-}
-
-/** The finalizer's handle: counts the bytes back without holding the buffer's values. */
-class RefTicket implements Reclaimable {
-  done = false;
-  constructor(
-    private readonly device: ReferenceDevice,
-    private readonly nbytes: number,
-  ) {}
-  reclaim(): void {
-    if (this.done) return;
-    this.done = true;
-    this.device.uncount(this.nbytes);
-  }
-}
-
+/** The buffer of a view, refusing one that was released. */
 function buf(v: View): RefBuffer {
   const b = v.buffer as RefBuffer;
   if (b.released) throw new Error('tensor used after dispose(): its memory was released');
   return b;
 }
 
-function arr(b: RefBuffer, dtype: DType): TypedArray {
+/** The typed view of a buffer for a dtype. @example arr(buffer, 'int32')[0] */
+export function arr(b: RefBuffer, dtype: DType): TypedArray {
   return dtype === 'float32' ? b.f32 : dtype === 'int32' ? b.i32 : b.u8;
 }
 
@@ -161,93 +134,5 @@ export class ReferenceBackend implements Backend {
   adamStep(p: View, g: View, m: View, v: View, vmax: View | null, n: number, a: AdamStepArgs): void {
     const xs = vmax === null ? null : f32(vmax);
     refAdamStep(f32(p), p.offset, f32(g), g.offset, f32(m), m.offset, f32(v), v.offset, xs, vmax?.offset ?? 0, n, a);
-  }
-}
-
-/** Options of a ReferenceDevice. */
-export interface ReferenceDeviceOptions {
-  /** The name tensors report as `t.device`. Default 'reference'. */
-  name?: string;
-  /**
-   * Whether `item()`, `toArray()` and `toTypedArray()` may read this device. Default true; false
-   * makes a device that behaves like a GPU for read-back (only `await t.data()`), to test that
-   * code reads values asynchronously.
-   */
-  syncRead?: boolean;
-  /** A backend to run instead of the plain one (a test can drop a fused kernel). */
-  backend?: Backend;
-}
-
-/**
- * The reference device: plain TypeScript compute on its own memory.
- *
- * @example
- * registerDevice('async-ref', () => new ReferenceDevice({ name: 'async-ref', syncRead: false }));
- * const x = zeros([2], { device: 'async-ref' });
- * await x.data(); // Float32Array [0, 0]; x.item() throws, naming data()
- */
-export class ReferenceDevice implements Device {
-  readonly name: string;
-  readonly syncRead: boolean;
-  readonly backend: Backend;
-  readonly maxBufferBytes = 2 ** 31 - 1;
-  readonly finalizeMinBytes = FINALIZE_MIN_BYTES;
-  private resident = 0;
-
-  constructor(options: ReferenceDeviceOptions = {}) {
-    this.name = options.name ?? 'reference';
-    this.syncRead = options.syncRead ?? true;
-    this.backend = options.backend ?? new ReferenceBackend();
-  }
-
-  /** A new buffer; those of 1 KiB and up are counted as resident until freed or finalized. */
-  allocate(nbytes: number): RefBuffer {
-    const b = new RefBuffer(nbytes);
-    if (nbytes >= FINALIZE_MIN_BYTES) {
-      this.resident += nbytes;
-      b.ticket = new RefTicket(this, nbytes);
-    }
-    return b;
-  }
-
-  free(buffer: DeviceBuffer): void {
-    const b = buffer as RefBuffer;
-    b.released = true;
-    b.ticket?.reclaim();
-  }
-
-  /** Small buffers are left to the garbage collector alone. */
-  finalizer(buffer: DeviceBuffer): Reclaimable | null {
-    return (buffer as RefBuffer).ticket;
-  }
-
-  /** Subtracts freed bytes from the resident count. @internal */
-  uncount(nbytes: number): void {
-    this.resident -= nbytes;
-  }
-
-  beginOp(): void {}
-
-  write(buffer: DeviceBuffer, dtype: DType, offset: number, data: ArrayLike<number>): void {
-    const b = buffer as RefBuffer;
-    if (dtype === 'bool') {
-      const u = b.u8;
-      for (let i = 0; i < data.length; i++) u[offset + i] = data[i] !== 0 ? 1 : 0; // NaN is true
-    } else arr(b, dtype).set(data, offset);
-  }
-
-  readSync(buffer: DeviceBuffer, dtype: DType, offset: number, n: number): TypedArray {
-    const b = buf({ buffer, offset });
-    const out = typedArray(dtype, n);
-    out.set(arr(b, dtype).subarray(offset, offset + n));
-    return out;
-  }
-
-  async read(buffer: DeviceBuffer, dtype: DType, offset: number, n: number): Promise<TypedArray> {
-    return this.readSync(buffer, dtype, offset, n);
-  }
-
-  memoryStats(): DeviceMemoryStats {
-    return { residentBytes: this.resident };
   }
 }
