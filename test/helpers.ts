@@ -353,20 +353,23 @@ export interface GradcheckOptions extends Tolerance {
   /** Elements checked per input at most (a seeded random subset beyond). Default 128. */
   maxPerInput?: number;
   seed?: number;
+  /** Device to check on. Default 'reference'. */
+  device?: string;
 }
 
 /**
  * Compares the gradients that backward() gives `fn`'s inputs (the leaves with requiresGrad) with
  * central finite differences of L = sum(fn(inputs) * v) for a random upstream v, on the reference
- * device (inputs elsewhere are copied there as new leaves; tensors `fn` creates go there too).
+ * device or `opts.device` (inputs elsewhere are copied there as new leaves; tensors `fn` creates
+ * go there too).
  * L and the actual float32 step are taken in float64, so with a well-conditioned `fn`
  * the error is about eps^2 * f''' plus float32 rounding of the outputs over eps.
  * For functions linear in each input (matmul, conv, pooling, movement) any eps is exact: use eps 1.
  */
 export function gradcheck(label: string, fn: (...xs: Tensor[]) => Tensor | Tensor[], given: Tensor[], opts: GradcheckOptions = {}): void {
-  const { eps = 1e-2, rtol = 2e-3, atol = 2e-4, maxPerInput = 128, seed = 1 } = opts;
-  const inputs = given.map((x) => (x.device === 'reference' ? x : x.detach().to('reference').requiresGrad_(x.requiresGrad)));
-  withDevice('reference', () => {
+  const { eps = 1e-2, rtol = 2e-3, atol = 2e-4, maxPerInput = 128, seed = 1, device = 'reference' } = opts;
+  const inputs = given.map((x) => (x.device === device ? x : x.detach().to(device).requiresGrad_(x.requiresGrad)));
+  withDevice(device, () => {
     const r = new Rng(seed);
     const outputs = (xs: Tensor[]) => {
       const out = fn(...xs);
