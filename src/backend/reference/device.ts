@@ -4,7 +4,7 @@
 
 import { type DType, type TypedArray, typedArray } from '../../core/dtype.js';
 import type { Backend, DeviceBuffer } from '../backend.js';
-import type { Device, DeviceMemoryStats, Reclaimable } from '../device.js';
+import { type Device, type DeviceMemoryStats, DeviceOutOfMemory, type Reclaimable } from '../device.js';
 import { arr, ReferenceBackend } from './index.js';
 
 /** Blocks at least this large are freed by the finalizer backstop (smaller ones by the GC alone). */
@@ -78,7 +78,13 @@ export class ReferenceDevice implements Device {
 
   /** A new buffer; those of 1 KiB and up are counted as resident until freed or finalized. */
   allocate(nbytes: number): RefBuffer {
-    const b = new RefBuffer(nbytes);
+    let b: RefBuffer;
+    try {
+      b = new RefBuffer(nbytes);
+    } catch (e) {
+      if (!(e instanceof RangeError)) throw e;
+      throw new DeviceOutOfMemory(nbytes, `the JavaScript engine cannot allocate it (${e.message})`);
+    }
     if (nbytes >= FINALIZE_MIN_BYTES) {
       this.resident += nbytes;
       b.ticket = new RefTicket(this, nbytes);
