@@ -207,7 +207,7 @@ async function main(): Promise<void> {
     architecture: model.toString(),
     parameters: model.numParameters(),
     options: o,
-    backend: T.getBackend(),
+    backend: T.getDefaultDevice(),
     threads: T.getNumThreads(),
     data: {
       source: data.source,
@@ -227,7 +227,7 @@ async function main(): Promise<void> {
   };
   console.log(
     `fashion-mnist ${o.model}: ${model.numParameters()} parameters, ${xTrain.shape[0]} train / ${test.labels.length} test from ${data.source}; ` +
-      `batch ${o.batch}, Adam lr ${o.lr} (${o.schedule}), ${o.epochs} epochs, backend ${T.getBackend()} on ${T.getNumThreads()} threads`,
+      `batch ${o.batch}, Adam lr ${o.lr} (${o.schedule}), ${o.epochs} epochs, backend ${T.getDefaultDevice()} on ${T.getNumThreads()} threads`,
   );
   console.log('epoch  train loss  test loss  test acc  train s  eval s  samples/s  RSS peak MiB  maxRSS MiB  heap MiB');
   const epochs: EpochRecord[] = [];

@@ -4,7 +4,7 @@
 // as a plain PyTorch-style loop (forward, loss, backward, update) on the engine alone. No data to
 // download, no dispose() calls: memory is managed for you.
 
-import { crossEntropy, getBackend, manualSeed, noGrad, randn, type Tensor, tensor } from '../src/index.js';
+import { crossEntropy, getDefaultDevice, manualSeed, noGrad, randn, type Tensor, tensor } from '../src/index.js';
 
 /** Two spirals of `n` points each, with labels 0 and 1 (seeded, so every run is the same). */
 function spirals(n: number): { x: Tensor; y: Tensor } {
@@ -58,5 +58,5 @@ for (let step = 1; step <= steps; step++) {
 const accuracy = noGrad(() => forward(x).argmax(1).eq(y).float().mean().item());
 const seconds = (performance.now() - start) / 1000;
 console.log(
-  `accuracy ${(accuracy * 100).toFixed(1)}% on ${y.size} points  (${steps} steps in ${seconds.toFixed(2)} s, backend ${getBackend()})`,
+  `accuracy ${(accuracy * 100).toFixed(1)}% on ${y.size} points  (${steps} steps in ${seconds.toFixed(2)} s, device ${getDefaultDevice()})`,
 );

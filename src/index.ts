@@ -1,11 +1,25 @@
-// tessera's public surface: tensors, autograd, ops, backends and memory controls.
+// tessera's public surface: tensors, autograd, ops, devices and memory controls.
 // Importing this module starts nothing: the heap, the kernels and the threads start on first use.
 
-export type { Backend } from './backend/backend.js';
-export { getBackend, listBackends, registerBackend, setBackend } from './backend/backend.js';
+export type { Backend, DeviceBuffer } from './backend/backend.js';
+export type { Device, DeviceMemoryStats } from './backend/device.js';
+export type { ReferenceDeviceOptions } from './backend/reference/index.js';
+export { ReferenceDevice } from './backend/reference/index.js';
+export {
+  getBackend,
+  getDefaultDevice,
+  getDevice,
+  listBackends,
+  listDevices,
+  registerDevice,
+  setBackend,
+  setDefaultDevice,
+} from './backend/registry.js';
+export { CpuDevice } from './backend/wasm/device.js';
 export { getNumThreads, setNumThreads } from './backend/wasm/index.js';
-export { enableGrad, isGradEnabled, noGrad, ownByGraph } from './core/autograd.js';
+export { enableGrad, isGradEnabled, noGrad } from './core/autograd.js';
 export type { DType } from './core/dtype.js';
+export { ownByGraph } from './core/lifetime.js';
 export { memoryStats, setMemoryBudget } from './core/memory.js';
 export { Generator, getRngState, manualSeed, setRngState } from './core/random.js';
 export type { NestedArray, TensorLike } from './core/tensor.js';

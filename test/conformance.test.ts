@@ -13,13 +13,14 @@
 
 import { describe, test } from 'node:test';
 import * as T from '../src/index.js';
-import { listBackends, manualSeed, noGrad, type Tensor } from '../src/index.js';
+import { manualSeed, noGrad, type Tensor } from '../src/index.js';
 import { sumTo } from '../src/ops/reduce.js';
 import {
   assertClose,
   awayFromZero,
   bools,
   type Data,
+  DEVICES,
   data,
   distinct,
   expandable,
@@ -32,9 +33,9 @@ import {
   Rng,
   type ShapeMode,
   type Snapshot,
-  snapshot,
+  snapshotAsync,
   type Tolerance,
-  withBackend,
+  withDevice,
 } from './helpers.js';
 
 type Out = Tensor | Tensor[];
@@ -628,12 +629,16 @@ interface Result {
   grads: (Snapshot | null)[];
 }
 
-/** Builds the inputs in `layouts`, runs the op and backward with a seeded upstream gradient. */
-function run(made: Made, inputs: Data[], layouts: Layout[], upLayout: Layout, seed: number): Result {
+/**
+ * Builds the inputs in `layouts` on the default device, runs the op and backward with a seeded
+ * upstream gradient, and reads the results back through the device (data()).
+ */
+async function run(made: Made, inputs: Data[], layouts: Layout[], upLayout: Layout, seed: number): Promise<Result> {
   const xs = inputs.map((d, i) => makeTensor(d, layouts[i], d.dtype === 'float32' && d.grad !== false));
   const out = made.call(xs);
   const outs = Array.isArray(out) ? out : [out];
-  const result: Result = { outs: outs.map(snapshot), grads: [] };
+  const result: Result = { outs: [], grads: [] };
+  for (const o of outs) result.outs.push(await snapshotAsync(o));
   const r = new Rng(seed);
   const ups = outs.map((o) => makeTensor(floats(r, [...o.shape], -1, 1), upLayout));
   const live = outs.map((o, i) => [o, ups[i]] as const).filter(([o]) => o.requiresGrad && o.dtype === 'float32');
@@ -643,7 +648,7 @@ function run(made: Made, inputs: Data[], layouts: Layout[], upLayout: Layout, se
       .map(([o, u]) => o.mul(u).sum())
       .reduce((a, b) => a.add(b))
       .backward();
-  result.grads = xs.map((x) => (x.requiresGrad && x.grad !== null ? snapshot(x.grad) : null));
+  for (const x of xs) result.grads.push(x.requiresGrad && x.grad !== null ? await snapshotAsync(x.grad) : null);
   return result;
 }
 
@@ -664,10 +669,10 @@ function compare(got: Result, want: Result, label: string, tol: Tolerance): void
   });
 }
 
-function checkCase(c: OpCase, backendName: string): number {
+async function checkCase(c: OpCase, backendName: string): Promise<number> {
   const tol = c.tol ?? { rtol: 1e-4, atol: 1e-5 };
   let runs = 0;
-  TRIALS.forEach((mode, trial) => {
+  for (const [trial, mode] of TRIALS.entries()) {
     for (const layout of c.layouts ?? ALL_LAYOUTS) {
       const seed = (hashString(c.name) + 7919 * trial) >>> 0;
       const r = new Rng(seed);
@@ -677,7 +682,7 @@ function checkCase(c: OpCase, backendName: string): number {
       const inputs = made.inputs.map((d, i) => (layouts[i] === 'expanded' ? expandable(d, r) : d));
       const upLayout: Layout = layout === 'transposed' || layout === 'strided' ? layout : 'contiguous';
       const label = `${c.name} on '${backendName}' (${mode} shapes, ${layout} layout [${layouts.join(', ')}]; inputs ${describeInputs(inputs)})`;
-      const want = withBackend('reference', () =>
+      const want = await withDevice('reference', () =>
         run(
           made,
           inputs,
@@ -688,20 +693,20 @@ function checkCase(c: OpCase, backendName: string): number {
       );
       let got: Result;
       try {
-        got = withBackend(backendName, () => run(made, inputs, layouts, upLayout, seed));
+        got = await withDevice(backendName, () => run(made, inputs, layouts, upLayout, seed));
       } catch (e) {
         throw new Error(`${label}: threw ${(e as Error).stack}`);
       }
       compare(got, want, label, tol);
       runs++;
     }
-  });
+  }
   return runs;
 }
 
-for (const backendName of listBackends()) {
+for (const backendName of DEVICES) {
   describe(`conformance on '${backendName}'`, () => {
-    for (const c of CASES) test(c.name, () => void checkCase(c, backendName));
+    for (const c of CASES) test(c.name, async () => void (await checkCase(c, backendName)));
   });
 }
 

@@ -85,7 +85,12 @@ const DTYPES: Row[] = [
     TypeError,
     /^crossEntropy: target must be int32 class indices or float32 probabilities, got bool$/,
   ],
-  ['to an unknown dtype', () => x23().to('float64' as T.DType), TypeError, /^to: dtype must be one of float32, int32, bool, got float64$/],
+  [
+    'to an unknown dtype',
+    () => x23().to('float64' as T.DType),
+    TypeError,
+    /^to: expected a dtype \(float32, int32, bool\) or a device \(cpu, reference\), got 'float64'$/,
+  ],
   [
     'zeros with an unknown dtype',
     () => T.zeros([2], { dtype: 'float16' as T.DType }),
@@ -525,10 +530,10 @@ const VALUES: Row[] = [
     /^setRngState: expected the 5 numbers returned by getRngState\(\)$/,
   ],
   [
-    'setBackend of an unknown name',
-    () => T.setBackend('cuda'),
+    'setDefaultDevice of an unknown name',
+    () => T.setDefaultDevice('cuda'),
     Error,
-    /^setBackend: unknown backend 'cuda' \(available: wasm, reference\)$/,
+    /^setDefaultDevice: unknown device 'cuda' \(available: cpu, reference\)$/,
   ],
   ['setMemoryBudget of 0', () => T.setMemoryBudget(0), RangeError, /^setMemoryBudget: bytes must be positive, got 0$/],
 ];

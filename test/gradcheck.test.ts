@@ -1,4 +1,4 @@
-// Finite-difference gradient checks of every differentiable op, on the reference backend.
+// Finite-difference gradient checks of every differentiable op, on every device.
 //
 //   npx tsc -p tsconfig.json && node --test dist/test/gradcheck.test.js
 //
@@ -15,6 +15,7 @@ import { manualSeed, type Tensor } from '../src/index.js';
 import {
   awayFromZero,
   type Data,
+  DEVICES,
   data,
   distinct,
   floats,
@@ -310,12 +311,14 @@ const CASES: GradCase[] = [
   })),
 ];
 
-for (const c of CASES) {
-  test(`gradcheck ${c.name}`, () => {
-    const { inputs, fn } = c.make(new Rng(hashString(c.name)));
-    const leaves = inputs.map((d) => makeTensor(d, 'contiguous', d.dtype === 'float32' && d.grad !== false));
-    gradcheck(c.name, fn, leaves, c.opts);
-  });
+for (const device of DEVICES) {
+  for (const c of CASES) {
+    test(`gradcheck ${c.name} (${device})`, () => {
+      const { inputs, fn } = c.make(new Rng(hashString(c.name)));
+      const leaves = inputs.map((d) => makeTensor(d, 'contiguous', d.dtype === 'float32' && d.grad !== false));
+      gradcheck(c.name, fn, leaves, { ...c.opts, device });
+    });
+  }
 }
 
 test('gradcheck itself catches a wrong gradient', () => {

@@ -1,9 +1,10 @@
 // Shared test utilities: a seeded RNG for shapes and values, tensors built in a chosen memory
 // layout (contiguous, transposed, strided, expanded), allclose with messages that locate the
-// first mismatch, and a finite-difference gradient checker that runs on the reference backend.
+// first mismatch, a finite-difference gradient checker that runs on the reference device, and
+// runners that repeat a test on every device (values read back through the device: data()).
 
 import assert from 'node:assert/strict';
-import { type DType, getBackend, listBackends, noGrad, setBackend, type Tensor, tensor } from '../src/index.js';
+import { type DType, getDefaultDevice, listDevices, noGrad, setDefaultDevice, type Tensor, tensor } from '../src/index.js';
 
 // ---- seeded randomness --------------------------------------------------------------------
 
@@ -260,6 +261,11 @@ export function snapshot(t: Tensor): Snapshot {
   return { shape: [...t.shape], dtype: t.dtype, values: Float64Array.from(t.toTypedArray()) };
 }
 
+/** snapshot through the device's asynchronous read (works on every device). */
+export async function snapshotAsync(t: Tensor): Promise<Snapshot> {
+  return { shape: [...t.shape], dtype: t.dtype, values: Float64Array.from(await t.data()) };
+}
+
 export interface Tolerance {
   /** Relative tolerance. Default 1e-5. */
   rtol?: number;
@@ -315,16 +321,28 @@ export function assertClose(
   }
 }
 
-/** Runs `fn` with backend `name` active, restoring the previous one afterwards. */
-export function withBackend<T>(name: string, fn: () => T): T {
-  const prev = getBackend();
-  setBackend(name);
+/**
+ * Runs `fn` with device `name` as the default device (where creation ops put tensors),
+ * restoring the previous one afterwards; awaits `fn` when it returns a promise.
+ */
+export function withDevice<T>(name: string, fn: () => T): T {
+  const prev = getDefaultDevice();
+  setDefaultDevice(name);
+  let async = false;
   try {
-    return fn();
+    const out = fn();
+    if (out instanceof Promise) {
+      async = true;
+      return out.finally(() => setDefaultDevice(prev)) as T;
+    }
+    return out;
   } finally {
-    setBackend(prev);
+    if (!async) setDefaultDevice(prev);
   }
 }
+
+/** The built-in devices every device test runs on (devices a test registers itself are left out). */
+export const DEVICES: readonly string[] = ['cpu', 'reference'];
 
 // ---- finite differences -------------------------------------------------------------------
 
@@ -335,18 +353,23 @@ export interface GradcheckOptions extends Tolerance {
   /** Elements checked per input at most (a seeded random subset beyond). Default 128. */
   maxPerInput?: number;
   seed?: number;
+  /** Device to check on. Default 'reference'. */
+  device?: string;
 }
 
 /**
  * Compares the gradients that backward() gives `fn`'s inputs (the leaves with requiresGrad) with
  * central finite differences of L = sum(fn(inputs) * v) for a random upstream v, on the reference
- * backend. L and the actual float32 step are taken in float64, so with a well-conditioned `fn`
+ * device or `opts.device` (inputs elsewhere are copied there as new leaves; tensors `fn` creates
+ * go there too).
+ * L and the actual float32 step are taken in float64, so with a well-conditioned `fn`
  * the error is about eps^2 * f''' plus float32 rounding of the outputs over eps.
  * For functions linear in each input (matmul, conv, pooling, movement) any eps is exact: use eps 1.
  */
-export function gradcheck(label: string, fn: (...xs: Tensor[]) => Tensor | Tensor[], inputs: Tensor[], opts: GradcheckOptions = {}): void {
-  const { eps = 1e-2, rtol = 2e-3, atol = 2e-4, maxPerInput = 128, seed = 1 } = opts;
-  withBackend('reference', () => {
+export function gradcheck(label: string, fn: (...xs: Tensor[]) => Tensor | Tensor[], given: Tensor[], opts: GradcheckOptions = {}): void {
+  const { eps = 1e-2, rtol = 2e-3, atol = 2e-4, maxPerInput = 128, seed = 1, device = 'reference' } = opts;
+  const inputs = given.map((x) => (x.device === device ? x : x.detach().to(device).requiresGrad_(x.requiresGrad)));
+  withDevice(device, () => {
     const r = new Rng(seed);
     const outputs = (xs: Tensor[]) => {
       const out = fn(...xs);
@@ -431,21 +454,16 @@ export function skipUnlessAvailable(t: { skip(message?: string): void }, availab
 }
 
 /**
- * Wraps an async test body so that it runs once on every registered backend, restoring the backend
- * that was selected before.
+ * Wraps an async test body so that it runs once on every built-in device, as the default device
+ * (so the tensors it creates live there), restoring the default device afterwards.
  *
- * @example test('gather on every backend', onEveryBackend(async () => { ... }));
+ * @example test('gather on every device', onEveryDevice(async (device) => { ... }));
  */
-export function onEveryBackend(fn: () => Promise<void>): () => Promise<void> {
+export function onEveryDevice(fn: (device: string) => Promise<void>): () => Promise<void> {
   return async () => {
-    const prev = getBackend();
-    try {
-      for (const b of listBackends()) {
-        setBackend(b);
-        await fn();
-      }
-    } finally {
-      setBackend(prev);
+    for (const d of DEVICES) {
+      assert.ok(listDevices().includes(d), `device '${d}' is not registered`);
+      await withDevice(d, () => fn(d));
     }
   };
 }

@@ -1,10 +1,12 @@
 // A plain PyTorch-style training loop (forward, loss, backward, SGD-like update) must hold memory
-// flat for 10,000 steps without a single dispose(): the heap's spill budget bounds the wasm
-// memory, and the JS garbage collector reclaims everything else.
+// flat for 10,000 steps without a single dispose(), on every device: on the CPU device the heap's
+// spill budget bounds the wasm memory; the JS garbage collector reclaims everything else (the
+// reference device's buffers are JS memory).
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { crossEntropy, listBackends, manualSeed, memoryStats, noGrad, randint, randn, setBackend, type Tensor } from '../src/index.js';
+import { crossEntropy, manualSeed, memoryStats, noGrad, randint, randn, type Tensor } from '../src/index.js';
+import { DEVICES, withDevice } from './helpers.js';
 
 const MiB = 2 ** 20;
 
@@ -34,31 +36,34 @@ function trainLoop(steps: number, onStep: (step: number) => void): number {
   return loss;
 }
 
-for (const name of listBackends()) {
-  test(`memory stays flat over a 10,000-step training loop (${name})`, () => {
-    setBackend(name);
-    let rssAt2k = 0;
-    let heapAt2k = 0;
-    let maxRss = 0;
-    const loss = trainLoop(10_000, (step) => {
-      if (step % 500 === 0) maxRss = Math.max(maxRss, process.memoryUsage().rss);
-      if (step === 2000) {
-        rssAt2k = process.memoryUsage().rss;
-        heapAt2k = memoryStats().heapBytes;
-      }
-    });
-    const stats = memoryStats();
-    // it learned something: the loss went down from ~2.3 (10 classes at random)
-    assert.ok(loss < 1.5, `training loss ${loss} did not go down`);
-    // the tensor heap stops growing once the spill budget is reached
-    assert.ok(stats.heapBytes <= heapAt2k * 1.25 + 16 * MiB, `tensor heap grew from ${heapAt2k / MiB} MiB to ${stats.heapBytes / MiB} MiB`);
-    assert.ok(
-      stats.residentBytes <= stats.budgetBytes + 4 * MiB,
-      `resident ${stats.residentBytes / MiB} MiB exceeds budget ${stats.budgetBytes / MiB} MiB`,
-    );
-    // and the process as a whole holds flat (the JS garbage collector reclaims spilled garbage)
-    const growth = (maxRss - rssAt2k) / MiB;
-    assert.ok(growth < 96, `RSS grew by ${growth.toFixed(1)} MiB between step 2,000 and 10,000`);
-    setBackend('reference');
-  });
+for (const name of DEVICES) {
+  test(`memory stays flat over a 10,000-step training loop (${name})`, () =>
+    withDevice(name, () => {
+      let rssAt2k = 0;
+      let heapAt2k = 0;
+      let maxRss = 0;
+      const loss = trainLoop(10_000, (step) => {
+        if (step % 500 === 0) maxRss = Math.max(maxRss, process.memoryUsage().rss);
+        if (step === 2000) {
+          rssAt2k = process.memoryUsage().rss;
+          heapAt2k = memoryStats().heapBytes;
+        }
+      });
+      const stats = memoryStats();
+      // it learned something: the loss went down from ~2.3 (10 classes at random)
+      assert.ok(loss < 1.5, `training loss ${loss} did not go down`);
+      // the tensor heap stops growing once the spill budget is reached (on 'reference', where
+      // nothing goes on the heap, trivially)
+      assert.ok(
+        stats.heapBytes <= heapAt2k * 1.25 + 16 * MiB,
+        `tensor heap grew from ${heapAt2k / MiB} MiB to ${stats.heapBytes / MiB} MiB`,
+      );
+      assert.ok(
+        stats.residentBytes <= stats.budgetBytes + 4 * MiB,
+        `resident ${stats.residentBytes / MiB} MiB exceeds budget ${stats.budgetBytes / MiB} MiB`,
+      );
+      // and the process as a whole holds flat (the JS garbage collector reclaims spilled garbage)
+      const growth = (maxRss - rssAt2k) / MiB;
+      assert.ok(growth < 96, `RSS grew by ${growth.toFixed(1)} MiB between step 2,000 and 10,000`);
+    }));
 }

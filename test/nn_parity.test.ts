@@ -112,13 +112,13 @@ test('every built-in layer and loss has a PyTorch fixture', () => {
   );
 });
 
-for (const backend of T.listBackends()) {
+for (const backend of T.listDevices()) {
   describe(`nn parity [${backend}]`, () => {
     for (const { family, cases } of families) {
       describe(family, () => {
         for (const c of cases) {
           test(c.name, () => {
-            T.setBackend(backend);
+            T.setDefaultDevice(backend);
             T.manualSeed(0);
             try {
               checkCase(c);

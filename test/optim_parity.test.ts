@@ -114,11 +114,11 @@ test('optimizer fixtures cover every optimizer, schedule and clipping function',
   assert.deepEqual([...new Set(clipCases.map((c) => c.fn))].sort(), ['clipGradNorm', 'clipGradValue']);
 });
 
-for (const backend of T.listBackends()) {
+for (const backend of T.listDevices()) {
   describe(`optimizer parity [${backend}]`, () => {
     for (const c of optimizerCases) {
       test(c.name, () => {
-        T.setBackend(backend);
+        T.setDefaultDevice(backend);
         const params = c.params.map((s) => build(s).requiresGrad_());
         const spec = c.groups === undefined ? params : c.groups.map((g) => ({ ...g, params: g.params.map((i) => params[i]) }));
         const opt = makeOptimizer(c.optimizer, spec, c.options);
@@ -153,7 +153,7 @@ for (const backend of T.listBackends()) {
   describe(`gradient clipping parity [${backend}]`, () => {
     for (const c of clipCases) {
       test(c.name, () => {
-        T.setBackend(backend);
+        T.setDefaultDevice(backend);
         const params = c.grads.map((g, i) => {
           const p = T.zeros(g?.shape ?? c.clipped[i]?.shape ?? [1]).requiresGrad_();
           p.grad = g === null ? null : build(g);

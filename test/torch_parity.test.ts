@@ -31,14 +31,14 @@ test('torch fixtures are present and every op has a tessera mapping', () => {
   assert.deepEqual(stale, [], 'KNOWN_FAILURES entries that name no fixture case');
 });
 
-for (const backend of T.listBackends()) {
+for (const backend of T.listDevices()) {
   describe(`torch parity [${backend}]`, () => {
     for (const { family, cases } of families) {
       describe(family, () => {
         for (const c of cases) {
           const todo = KNOWN_FAILURES[c.name];
           test(c.name, todo === undefined ? {} : { todo }, () => {
-            T.setBackend(backend);
+            T.setDefaultDevice(backend);
             T.manualSeed(0);
             try {
               if (c.stats !== undefined) checkStats(c, backend);

@@ -99,11 +99,11 @@ test('composition fixtures are present and every op has a tessera mapping', () =
   );
 });
 
-for (const backend of T.listBackends()) {
+for (const backend of T.listDevices()) {
   describe(`torch parity of compositions [${backend}]`, () => {
     for (const { cases } of families) {
       test(`${cases.length} random compositions`, () => {
-        T.setBackend(backend);
+        T.setDefaultDevice(backend);
         const failures: string[] = [];
         for (const c of cases) {
           try {

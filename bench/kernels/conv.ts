@@ -19,9 +19,9 @@ import {
   winogradConv2dBackwardInput,
   winogradConv2dBackwardWeight,
 } from '../../src/backend/wasm/conv.js';
+import { heap } from '../../src/backend/wasm/heap.js';
 import { loadKernels } from '../../src/backend/wasm/loader.js';
 import { getNumThreads, setNumThreads } from '../../src/backend/wasm/pool.js';
-import { heap } from '../../src/core/heap.js';
 import { timeMs } from './elementwise.js';
 
 /** A 3x3 convolution geometry with padding `pad` and stride `stride`. */

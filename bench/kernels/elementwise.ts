@@ -3,10 +3,10 @@
 
 import type { BinaryOp, UnaryOp } from '../../src/backend/backend.js';
 import { wasmBinary, wasmUnary } from '../../src/backend/wasm/elementwise.js';
+import { heap } from '../../src/backend/wasm/heap.js';
 import { type KernelBuild, loadKernels } from '../../src/backend/wasm/loader.js';
 import { poolThreads } from '../../src/backend/wasm/pool.js';
 import { wasmReduce, wasmSoftmax } from '../../src/backend/wasm/reduce.js';
-import { heap } from '../../src/core/heap.js';
 
 /** Median milliseconds of `run` over 15 timed batches. */
 export function timeMs(run: () => void, reps = 20): number {

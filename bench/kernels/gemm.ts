@@ -1,10 +1,10 @@
 // GEMM throughput of the wasm kernels, 1 thread and all threads, square and MLP shapes.
 // Run: npm run build && node dist/bench/kernels/gemm.js [relaxed|simd]
 
+import { heap } from '../../src/backend/wasm/heap.js';
 import { type KernelBuild, loadKernels } from '../../src/backend/wasm/loader.js';
 import { wasmMatmul } from '../../src/backend/wasm/matmul.js';
 import { getNumThreads, poolThreads } from '../../src/backend/wasm/pool.js';
-import { heap } from '../../src/core/heap.js';
 
 /** (m, k, n, transA, transB) measured: squares, and the MLP layers of a 784-256 network at batch
  * 128 forward (X W), backward to the input (dY W^T) and to the weight (X^T dY). */

@@ -16,7 +16,7 @@ const threadApi = T as unknown as { setNumThreads?: (n: number) => void; getNumT
 
 /** Options of the tessera runner. */
 export interface TesseraOptions {
-  /** Backend to use; default tessera's own default ('wasm', falling back to 'reference'). */
+  /** Device to use; default tessera's own default ('cpu'). */
   backend?: string;
   /** Threads to ask for; default tessera's default (all cores). */
   threads?: number;
@@ -30,7 +30,7 @@ function fromData(data: Float32Array, shape: readonly number[], requiresGrad = f
 
 /** Threads tessera computes with: 1 on the reference backend or before thread controls exist. */
 export function tesseraThreads(): number {
-  if (T.getBackend() === 'reference') return 1;
+  if (T.getDefaultDevice() === 'reference') return 1;
   return threadApi.getNumThreads?.() ?? 1;
 }
 
@@ -147,11 +147,11 @@ export class TesseraRunner implements Runner {
   constructor(private readonly options: TesseraOptions = {}) {}
 
   async setup(): Promise<Record<string, string | number>> {
-    if (this.options.backend !== undefined) T.setBackend(this.options.backend);
+    if (this.options.backend !== undefined) T.setDefaultDevice(this.options.backend);
     const threadsSet = this.options.threads !== undefined && setTesseraThreads(this.options.threads);
     return {
-      backend: T.getBackend(),
-      'backends registered': T.listBackends().join(', '),
+      backend: T.getDefaultDevice(),
+      'backends registered': T.listDevices().join(', '),
       threads: tesseraThreads(),
       'thread API': threadApi.setNumThreads ? (threadsSet ? 'setNumThreads called' : 'present') : 'absent (single-threaded)',
     };

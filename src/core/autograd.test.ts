@@ -170,10 +170,10 @@ test('ownByGraph: owned storages are freed when backward frees the graph, not wh
   const y = mul(h, h);
   ownByGraph(y, [h], [x]);
   y.sum().backward(undefined, { retainGraph: true });
-  assert.equal(h.storage.block.released, false);
+  assert.equal(h.storage.released, false);
   assert.deepEqual(h.toArray(), [2, 4, 6]);
   y.sum().backward();
-  assert.equal(h.storage.block.released, true);
+  assert.equal(h.storage.released, true);
   assert.deepEqual(gradOf(x), [16, 32, 48]); // twice d(4x^2)/dx
   assert.throws(() => h.toArray(), /after dispose/);
   assert.deepEqual(y.toArray(), [4, 16, 36]);
@@ -187,16 +187,16 @@ test('ownByGraph: with no graph the storages go at once, never those of the outp
   const out = h.reshape([1, 3]); // shares h's storage
   const other = mul(x, 3);
   ownByGraph(out, [h, view, x, other], [x]);
-  assert.equal(h.storage.block.released, false);
-  assert.equal(x.storage.block.released, false);
-  assert.equal(other.storage.block.released, true);
+  assert.equal(h.storage.released, false);
+  assert.equal(x.storage.released, false);
+  assert.equal(other.storage.released, true);
   assert.deepEqual(out.toArray(), [[2, 4, 6]]);
   const g = mul(leaf([1, 2]), 2);
   const dead = mul(g, 5);
   noGrad(() => ownByGraph(g, [dead])); // g records a graph: dead waits for it
-  assert.equal(dead.storage.block.released, false);
+  assert.equal(dead.storage.released, false);
   g.sum().backward();
-  assert.equal(dead.storage.block.released, true);
+  assert.equal(dead.storage.released, true);
 });
 
 test('backward leaves behind only the gradients: rule temporaries and the seed are released', () => {

@@ -6,15 +6,13 @@
 // ops/ file). `backward()` walks the graph in reverse topological order, sums gradients that
 // meet, accumulates into leaves' `.grad`, and then frees the graph (closures and saved tensors).
 //
-// Memory the graph alone holds is returned to the heap when the graph is freed, not when the
-// garbage collector gets round to it (which never happens inside a synchronous training loop, where
-// the heap would have to spill it): gradients made during the pass, the temporaries of gradient
-// rules (what a rule allocates and does not return), an op's private saved tensors
-// (`attach`'s `owned`: max-pooling indices, dropout masks), everything a composed op allocates on
-// the way to its output (`composite`), and what a container that keeps no reference to it hands
-// over (`ownByGraph`, `ownStorages`: a Sequential of built-in layers gives all it allocated).
+// Memory the graph alone holds is returned to its device when the graph is freed, not when the
+// garbage collector gets round to it (which never happens inside a synchronous training loop):
+// gradients made during the pass, the temporaries of gradient rules (what a rule allocates and
+// does not return), and what was handed to the graph (`attach`'s `owned`, `composite`,
+// `ownByGraph`). The mechanism lives in core/lifetime.ts; this file decides when.
 
-import { heap, type Storage } from './heap.js';
+import { capture, nextSerial, ownByGraph, release, type Storage } from './lifetime.js';
 import { fmt } from './shape.js';
 import type { Tensor } from './tensor.js';
 
@@ -84,40 +82,6 @@ export function attach(
   return out;
 }
 
-/**
- * Hands `tensors` (outputs made on the way to `out` that only the graph will read again) to the
- * graph of `out`: their memory is released when backward frees that graph, or now when `out`
- * records none. Storages shared with `out` or with any of `keep` are never released.
- * @example ownByGraph(y, [hidden], [x]); // hidden freed by y's backward
- */
-export function ownByGraph(out: Tensor, tensors: Iterable<Tensor>, keep: readonly Tensor[] = []): void {
-  const storages: Storage[] = [];
-  for (const t of tensors) storages.push(t.storage);
-  ownStorages(out, storages, keep);
-}
-
-/**
- * Runs an op composed of other ops and hands everything it allocated, but its output, to the
- * output's graph (released at once when it records none). Only for code that keeps no reference
- * to what it makes, such as tessera's own composite ops.
- */
-export function composite(inputs: readonly Tensor[], fn: () => Tensor): Tensor {
-  const [out, made] = heap().capture(fn);
-  ownStorages(out, made, inputs);
-  return out;
-}
-
-/** ownByGraph for storages (e.g. everything `heap().capture` saw allocated on the way to `out`). */
-export function ownStorages(out: Tensor, storages: Iterable<Storage>, keep: readonly Tensor[] = []): void {
-  const node = out.gradFn;
-  for (const s of storages) {
-    if (s === out.storage || s.block.released || keep.some((k) => k.storage === s)) continue;
-    if (node === null) heap().dispose(s);
-    else if (node.owned === null) node.owned = [s];
-    else node.owned.push(s); // a storage listed twice is released once
-  }
-}
-
 export interface BackwardOptions {
   /** Keep the graph so backward can run through it again. Default false. */
   retainGraph?: boolean;
@@ -164,7 +128,7 @@ export function runBackward(root: Tensor, gradient: Tensor | undefined, options:
   }
   // Gradients made during this pass are freed as soon as nothing pending shares their storage,
   // so a synchronous training loop does not leave them for the heap to spill.
-  const firstSerial = heap().nextSerial();
+  const firstSerial = nextSerial();
   let seed: Tensor;
   if (gradient === undefined) {
     if (root.size !== 1) {
@@ -188,11 +152,11 @@ export function runBackward(root: Tensor, gradient: Tensor | undefined, options:
     if (left > 0) pending.set(x.storage, left);
     else {
       pending.delete(x.storage);
-      if (x.storage.block.serial >= firstSerial) heap().dispose(x.storage);
+      if (x.storage.serial >= firstSerial) release(x.storage);
     }
   };
   // storages owned by the nodes this pass frees, released once every node has run
-  const release: Storage[] = [];
+  const owned: Storage[] = [];
   const prev = gradEnabled;
   gradEnabled = false;
   try {
@@ -207,7 +171,7 @@ export function runBackward(root: Tensor, gradient: Tensor | undefined, options:
         // view shared with other leaves' gradients or the caller's tensor (add passes it through,
         // sum expands it with stride 0), and .grad must be safe to update in place.
         if (t._grad !== null) t._grad.add_(g);
-        else if (pending.get(g.storage) === 1 && g.storage.block.serial >= firstSerial && g.isContiguous() && g.offset === 0) {
+        else if (pending.get(g.storage) === 1 && g.storage.serial >= firstSerial && g.isContiguous() && g.offset === 0) {
           // made by this pass and shared with nothing: adopt it instead of copying
           pending.delete(g.storage);
           t._grad = g;
@@ -224,16 +188,16 @@ export function runBackward(root: Tensor, gradient: Tensor | undefined, options:
         );
       }
       const backward = node.backward;
-      const [inGrads, made] = heap().capture(() => backward(g));
+      const [inGrads, made] = capture(() => backward(g));
       // what the rule made and did not return (its temporaries) is dead now
       if (made.length > 0) {
         const returned = new Set<Storage>();
         for (const ig of inGrads) if (ig != null) returned.add(ig.storage);
-        for (const s of made) if (!returned.has(s)) heap().dispose(s);
+        for (const s of made) if (!returned.has(s)) release(s);
       }
       if (!options.retainGraph) {
         node.backward = null;
-        if (node.owned !== null) release.push(...node.owned);
+        if (node.owned !== null) owned.push(...node.owned);
         node.owned = null;
       }
       for (let k = 0; k < node.inputs.length; k++) {
@@ -258,5 +222,5 @@ export function runBackward(root: Tensor, gradient: Tensor | undefined, options:
   } finally {
     gradEnabled = prev;
   }
-  for (const s of release) if (!s.block.released) heap().dispose(s);
+  for (const s of owned) release(s);
 }

@@ -11,7 +11,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { expectClearError, fc, fuzzParams, outcome } from '../../test/fuzz.js';
-import { onEveryBackend } from '../../test/helpers.js';
+import { onEveryDevice } from '../../test/helpers.js';
 import { type DType, full, maskedFill, type Tensor, tensor, zeros } from '../index.js';
 
 type Want = { values: number[] } | { error: string };
@@ -82,7 +82,7 @@ const dtypeArb = fc.constantFrom<DType>('float32', 'int32', 'bool');
 
 test(
   'tensor(values, { dtype }) and casts from every dtype follow the conversion rule (oracle: float64 rule of core/dtype.ts)',
-  onEveryBackend(async () => {
+  onEveryDevice(async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(valueArb, { minLength: 0, maxLength: 6 }), dtypeArb, dtypeArb, async (values, from, to) => {
         // straight from numbers
@@ -112,7 +112,7 @@ test(
 
 test(
   'full, fill_ and maskedFill convert a number into int32 by the same rule (oracle: float64 rule of core/dtype.ts)',
-  onEveryBackend(async () => {
+  onEveryDevice(async () => {
     await fc.assert(
       fc.asyncProperty(valueArb, fc.integer({ min: 0, max: 3 }), async (v, n) => {
         const w = (op: string) => {

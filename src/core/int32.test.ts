@@ -4,21 +4,21 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { arange, full, getBackend, linspace, listBackends, maskedFill, scalar, setBackend, tensor, zeros } from '../index.js';
+import { arange, full, getDefaultDevice, linspace, listDevices, maskedFill, scalar, setDefaultDevice, tensor, zeros } from '../index.js';
 
 const OVERFLOW =
   /cannot be converted to int32 without overflow \(int32 holds finite values in \[-2147483648, 2147483647\]; fractions are truncated toward zero\)$/;
 
 /** Runs `fn` once per backend, restoring the active one. */
 function eachBackend(fn: (backend: string) => void): void {
-  const prev = getBackend();
+  const prev = getDefaultDevice();
   try {
-    for (const b of listBackends()) {
-      setBackend(b);
+    for (const b of listDevices()) {
+      setDefaultDevice(b);
       fn(b);
     }
   } finally {
-    setBackend(prev);
+    setDefaultDevice(prev);
   }
 }
 

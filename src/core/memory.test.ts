@@ -3,8 +3,8 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { heap } from '../backend/wasm/heap.js';
 import { arange, eye, full, linspace, memoryStats, ones, rand, randint, randn, setMemoryBudget, tensor, zeros } from '../index.js';
-import { heap } from './heap.js';
 
 const MiB = 2 ** 20;
 

@@ -1,7 +1,10 @@
-// The Tensor: a strided view (shape, strides, offset, dtype) of a Storage on the tensor heap,
-// plus its place in the autograd graph. Ops live in src/ops/; the methods here only forward to
+// The Tensor: a strided view (shape, strides, offset, dtype) of a Storage (a buffer of one
+// device), plus its place in the autograd graph. Ops live in src/ops/; the methods here only forward to
 // them, so each op is defined once and reachable both as `add(a, b)` and as `a.add(b)`.
 
+import type { DeviceBuffer } from '../backend/backend.js';
+import type { Device } from '../backend/device.js';
+import { listDevices } from '../backend/registry.js';
 import * as conv from '../ops/conv.js';
 import * as ew from '../ops/elementwise.js';
 import * as idx from '../ops/indexing.js';
@@ -9,9 +12,10 @@ import * as la from '../ops/linalg.js';
 import * as mv from '../ops/movement.js';
 import * as nnf from '../ops/nn.js';
 import * as red from '../ops/reduce.js';
-import { type BackwardOptions, checkBackwardOptions, type Node, runBackward } from './autograd.js';
-import { type DType, itemSize, type TypedArray, typedArray } from './dtype.js';
-import { heap, type Storage } from './heap.js';
+import { attach, type BackwardOptions, checkBackwardOptions, type Node, runBackward } from './autograd.js';
+import { DTYPES, type DType, type TypedArray } from './dtype.js';
+import * as exec from './exec.js';
+import { release, type Storage } from './lifetime.js';
 import { fmt, isContiguous, type Shape, sizeOf } from './shape.js';
 
 export type Scalar = number | boolean;
@@ -61,21 +65,44 @@ export class Tensor {
   _dropGrad(): void {
     const g = this._grad;
     this._grad = null;
-    if (g !== null && !g._handedOut && !g.storage.block.released) g.dispose();
+    if (g !== null && !g._handedOut) g.dispose();
   }
   /** The op that produced this tensor (null for leaves and outside grad mode). */
   gradFn: Node | null = null;
   /** Set by `retainGrad()`. */
   retainsGrad = false;
 
+  /** The device buffer this tensor views, `storage.buffer` (a backend argument, with `offset`). @internal */
+  readonly buffer: DeviceBuffer;
+
   constructor(
+    /** The memory this tensor views: a buffer of its device. */
     readonly storage: Storage,
     readonly shape: readonly number[],
     readonly strides: readonly number[],
     /** Offset of element 0 in the storage, in elements. */
     readonly offset: number,
     readonly dtype: DType,
-  ) {}
+  ) {
+    this.buffer = storage.buffer;
+  }
+
+  /** The name of the device this tensor lives on: 'cpu', 'reference', ... @example zeros([2]).device // 'cpu' */
+  get device(): string {
+    return this.storage.device.name;
+  }
+
+  /**
+   * Makes this tensor view `storage` (dense row-major) instead: how `module.to(device)` moves a
+   * parameter in place, keeping its identity for optimizers that hold it. @internal
+   */
+  _setStorage(storage: Storage, strides: readonly number[]): void {
+    const self = this as { storage: Storage; buffer: DeviceBuffer; strides: readonly number[]; offset: number };
+    self.storage = storage;
+    self.buffer = storage.buffer;
+    self.strides = strides;
+    self.offset = 0;
+  }
 
   /** Number of elements. */
   get size(): number {
@@ -97,49 +124,37 @@ export class Tensor {
     return this.gradFn === null;
   }
 
-  /** Byte address of element 0 on the heap (uploads the data back if it was spilled). */
-  ptr(): number {
-    return heap().ptr(this.storage) + this.offset * itemSize(this.dtype);
-  }
-
   isContiguous(): boolean {
     return isContiguous(this.shape, this.strides);
   }
 
   // ---- read back --------------------------------------------------------------------------
 
-  /** The single value of a one-element tensor. */
+  /** The single value of a one-element tensor. Devices that cannot be read synchronously refuse it: use `await t.data()`. */
   item(): number {
     if (this.size !== 1) throw new RangeError(`item: only one-element tensors can be converted to a number, got shape ${fmt(this.shape)}`);
-    return this.toTypedArray()[0];
+    return this.readSync('item')[0];
   }
 
-  /** A flat row-major copy of the values. */
+  /** A flat row-major copy of the values (on devices that can be read synchronously; else `await t.data()`). */
   toTypedArray(): TypedArray {
+    return this.readSync('toTypedArray');
+  }
+
+  private readSync(op: string): TypedArray {
+    const dev = this.storage.device;
+    if (!dev.syncRead || dev.readSync === undefined) {
+      throw new Error(
+        `${op}: tensors on '${dev.name}' cannot be read synchronously; use await t.data()${op === 'toArray' ? ' or await t.array()' : ''}`,
+      );
+    }
     const c = mv.contiguous(this);
-    const n = this.size;
-    const out = typedArray(this.dtype, n);
-    if (n === 0) return out;
-    const p = c.ptr();
-    const h = heap();
-    if (this.dtype === 'float32') out.set(h.f32.subarray(p >>> 2, (p >>> 2) + n));
-    else if (this.dtype === 'int32') out.set(h.i32.subarray(p >>> 2, (p >>> 2) + n));
-    else out.set(h.u8.subarray(p, p + n));
-    return out;
+    return dev.readSync(c.storage.buffer, c.dtype, c.offset, c.size);
   }
 
   /** The values as nested arrays (numbers, or booleans for bool tensors); a number for a scalar. */
   toArray(): NestedArray {
-    const flat = this.toTypedArray();
-    const asBool = this.dtype === 'bool';
-    const build = (dim: number, start: number): NestedArray => {
-      if (dim === this.shape.length) return asBool ? flat[start] !== 0 : flat[start];
-      const step = sizeOf(this.shape.slice(dim + 1));
-      const out: NestedArray[] = [];
-      for (let i = 0; i < this.shape[dim]; i++) out.push(build(dim + 1, start + i * step));
-      return out;
-    };
-    return build(0, 0);
+    return nest(this.readSync('toArray'), this.shape, this.dtype === 'bool');
   }
 
   /**
@@ -149,7 +164,8 @@ export class Tensor {
    * @example const [loss] = await lossTensor.data();
    */
   async data(): Promise<TypedArray> {
-    return this.toTypedArray();
+    const c = mv.contiguous(this);
+    return c.storage.device.read(c.storage.buffer, c.dtype, c.offset, c.size);
   }
 
   /**
@@ -158,13 +174,15 @@ export class Tensor {
    * @example const rows = await logits.argmax(1).array();
    */
   async array(): Promise<NestedArray> {
-    return this.toArray();
+    return nest(await this.data(), this.shape, this.dtype === 'bool');
   }
 
   toString(): string {
     const grad = this.gradFn ? `, gradFn=${this.gradFn.name}` : this.requiresGrad ? ', requiresGrad=true' : '';
-    const body = this.size <= 1000 ? JSON.stringify(this.toArray()) : `<${this.size} values>`;
-    return `tensor(${body}, shape=${fmt(this.shape)}, dtype=${this.dtype}${grad})`;
+    const readable = this.storage.device.syncRead;
+    const body = this.size <= 1000 && readable ? JSON.stringify(this.toArray()) : `<${this.size} values>`;
+    const dev = this.device === 'cpu' ? '' : `, device=${this.device}`;
+    return `tensor(${body}, shape=${fmt(this.shape)}, dtype=${this.dtype}${dev}${grad})`;
   }
 
   // ---- autograd ---------------------------------------------------------------------------
@@ -195,7 +213,7 @@ export class Tensor {
       opts = gradient;
     }
     checkBackwardOptions(opts);
-    runBackward(this, grad, opts, (like) => ew.onesOf(like.shape, like.dtype));
+    runBackward(this, grad, opts, (like) => ew.onesOf(like.shape, like.dtype, like.storage.device));
   }
 
   /** Sets `requiresGrad` on a leaf (float32 only) and returns this tensor. */
@@ -220,7 +238,7 @@ export class Tensor {
 
   /** Releases this tensor's memory now. Optional: memory is reclaimed automatically. */
   dispose(): void {
-    heap().dispose(this.storage);
+    release(this.storage);
   }
 
   // ---- elementwise ------------------------------------------------------------------------
@@ -359,9 +377,15 @@ export class Tensor {
   maskedFill(mask: TensorLike, value: number): Tensor {
     return ew.maskedFill(this, mask, value);
   }
-  /** A copy converted to `dtype` (this tensor itself when it already has it). */
-  to(dtype: DType): Tensor {
-    return ew.cast(this, dtype);
+  /**
+   * A copy converted to `dtype`, or moved to a device (a device name or Device); this tensor
+   * itself when it already has it. A move stays in the graph: gradients flow back to this device.
+   * @example x.to('int32'); x.to('reference'); await x.to('cpu').data()
+   */
+  to(dtypeOrDevice: DType | string | Device): Tensor {
+    if (typeof dtypeOrDevice === 'string' && (DTYPES as readonly string[]).includes(dtypeOrDevice))
+      return ew.cast(this, dtypeOrDevice as DType);
+    return toDevice(this, dtypeOrDevice);
   }
   float(): Tensor {
     return ew.cast(this, 'float32');
@@ -510,6 +534,30 @@ export class Tensor {
   conv2d(weight: Tensor, bias?: Tensor | null, options?: conv.Conv2dOptions): Tensor {
     return conv.conv2d(this, weight, bias, options);
   }
+}
+
+/** `flat` (row-major) as nested arrays of `shape`; a number for a scalar. */
+function nest(flat: TypedArray, shape: readonly number[], asBool: boolean): NestedArray {
+  const build = (dim: number, start: number): NestedArray => {
+    if (dim === shape.length) return asBool ? flat[start] !== 0 : flat[start];
+    const step = sizeOf(shape.slice(dim + 1));
+    const out: NestedArray[] = [];
+    for (let i = 0; i < shape[dim]; i++) out.push(build(dim + 1, start + i * step));
+    return out;
+  };
+  return build(0, 0);
+}
+
+/** Tensor.to(device): a copy on the other device, in the graph (the gradient is moved back). */
+function toDevice(x: Tensor, device: string | Device): Tensor {
+  if (typeof device === 'string' && !listDevices().includes(device) && device !== 'wasm') {
+    throw new TypeError(`to: expected a dtype (${DTYPES.join(', ')}) or a device (${listDevices().join(', ')}), got '${device}'`);
+  }
+  const target = exec.toDevice(device, 'to');
+  const source = x.storage.device;
+  if (target === source) return x;
+  const y = exec.transfer(x, target);
+  return attach(y, 'to', [x], (g) => [exec.transfer(g, source)]);
 }
 
 /** How a non-tensor argument is named in error messages. */

@@ -1,6 +1,7 @@
 // Batch normalisation layers: BatchNorm1d and BatchNorm2d, with running statistics kept as
 // buffers (running_mean, running_var, num_batches_tracked: PyTorch's state-dict names).
 
+import { readValues } from '../core/exec.js';
 import { fmt } from '../core/shape.js';
 import type { Tensor } from '../core/tensor.js';
 import { ones, zeros } from '../ops/creation.js';
@@ -75,7 +76,7 @@ abstract class BatchNormNd extends Module {
     let factor = this.momentum ?? 0;
     if (this.training && this.numBatchesTracked !== null) {
       this.numBatchesTracked.add_(1);
-      if (this.momentum === null) factor = 1 / this.numBatchesTracked.item();
+      if (this.momentum === null) factor = 1 / readValues(this.numBatchesTracked, 'batchNorm')[0];
     }
     const useBatchStats = this.training || this.runningMean === null;
     return batchNorm(x, this.runningMean, this.runningVar, {

@@ -5,7 +5,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { assertClose, withBackend } from '../../test/helpers.js';
+import { assertClose, withDevice } from '../../test/helpers.js';
 import { Generator, randn, type Tensor } from '../index.js';
 import { batchNorm, batchNormComposed } from './functional.js';
 
@@ -21,9 +21,9 @@ function grads(fn: (x: Tensor, w: Tensor | null, b: Tensor | null) => Tensor, sh
   return [y, x.grad, w?.grad ?? null, b?.grad ?? null];
 }
 
-for (const backend of ['reference', 'wasm']) {
+for (const backend of ['reference', 'cpu']) {
   test(`batchNorm's fused op matches the composed ops, forward and backward (${backend})`, () => {
-    withBackend(backend, () => {
+    withDevice(backend, () => {
       for (const shape of [
         [8, 3],
         [4, 5, 7],

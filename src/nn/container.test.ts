@@ -59,14 +59,14 @@ test('a Sequential of built-in layers frees the outputs between them with the gr
     const model = new Sequential(new Linear(3, 4), new ReLU(), new Linear(4, 2));
     const x = randn([5, 3]);
     const out = model.forward(x);
-    assert.equal(seen[0].storage.block.released, false); // the graph still needs it
+    assert.equal(seen[0].storage.released, false); // the graph still needs it
     out.sum().backward();
-    assert.equal(seen[0].storage.block.released, true);
+    assert.equal(seen[0].storage.released, true);
     assert.deepEqual(out.shape, [5, 2]);
     assert.equal(out.toTypedArray().length, 10);
     assert.equal(x.toTypedArray().length, 15);
     const y = noGrad(() => model.forward(x));
-    assert.equal(seen[1].storage.block.released, true);
+    assert.equal(seen[1].storage.released, true);
     assertClose(y, out.detach(), 'the same model without a graph');
   });
 });

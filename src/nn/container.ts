@@ -1,7 +1,6 @@
 // Sequential: a chain of modules, each fed the previous one's output.
 
-import { ownStorages } from '../core/autograd.js';
-import { heap } from '../core/heap.js';
+import { composite } from '../core/lifetime.js';
 import type { Tensor } from '../core/tensor.js';
 import { type ConfigValues, type JsonValue, Module } from './module.js';
 import { isBuiltinLayer, layerToConfig } from './registry.js';
@@ -81,9 +80,7 @@ export class Sequential extends Module {
     // the output (the outputs between layers, the temporaries inside them) is read again only by
     // the graph: it is freed with the graph (at once when nothing is recorded) rather than left
     // for the garbage collector, which a synchronous loop never lets run.
-    const [y, made] = heap().capture(run);
-    ownStorages(y, made, [x]);
-    return y;
+    return composite([x], run);
   }
 
   /** `{ layers: [{ type, config, name? }, ...] }`; names only where they differ from the index. */

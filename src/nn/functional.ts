@@ -3,9 +3,9 @@
 // batchNormTrain, with hand-written backward passes); the rest compose engine ops, so autograd
 // derives their gradients. The layer classes only normalise their arguments and call these.
 
-import { composite, noGrad } from '../core/autograd.js';
+import { noGrad } from '../core/autograd.js';
 import { fromArray } from '../core/exec.js';
-import { heap } from '../core/heap.js';
+import { composite, releasing } from '../core/lifetime.js';
 import { fmt } from '../core/shape.js';
 import { assertTensor, type Tensor } from '../core/tensor.js';
 import { avgPool2d } from '../ops/conv.js';
@@ -74,13 +74,12 @@ export function batchNorm(x: Tensor, runningMean: Tensor | null, runningVar: Ten
     if (n <= 1) throw new RangeError(`batchNorm: expected more than 1 value per channel when training, got input shape ${fmt(x.shape)}`);
     const { y, mean: mu, variance: v } = batchNormTrain(x, weight, bias, eps);
     if (training && runningMean !== null && runningVar !== null) {
-      const [, temps] = heap().capture(() =>
+      releasing(() =>
         noGrad(() => {
           runningMean.copy_(add(mul(runningMean, 1 - momentum), mul(mu, momentum)));
           runningVar.copy_(add(mul(runningVar, 1 - momentum), mul(v, (momentum * n) / (n - 1))));
         }),
       );
-      for (const s of temps) heap().dispose(s);
     }
     // the batch statistics are read by nothing else (the backward keeps its own)
     mu.dispose();
@@ -144,14 +143,14 @@ export function layerNorm(x: Tensor, normalizedShape: readonly number[], options
  * The (outSize, inSize) matrix that averages PyTorch's adaptive windows
  * [floor(i * in / out), ceil((i + 1) * in / out)).
  */
-function adaptiveMatrix(inSize: number, outSize: number): Tensor {
+function adaptiveMatrix(inSize: number, outSize: number, like: Tensor): Tensor {
   const m = new Float32Array(outSize * inSize);
   for (let i = 0; i < outSize; i++) {
     const start = Math.floor((i * inSize) / outSize);
     const end = Math.ceil(((i + 1) * inSize) / outSize);
     for (let j = start; j < end; j++) m[i * inSize + j] = 1 / (end - start);
   }
-  return fromArray([outSize, inSize], m);
+  return fromArray([outSize, inSize], m, 'float32', 'adaptiveAvgPool2d', like.storage.device);
 }
 
 /**
@@ -173,6 +172,6 @@ export function adaptiveAvgPool2d(x: Tensor, outputSize: number | readonly [numb
   }
   if (h === 0 || w === 0) throw new RangeError(`adaptiveAvgPool2d: input must have non-empty H and W, got shape ${fmt(x.shape)}`);
   if (h % oh === 0 && w % ow === 0) return avgPool2d(x, [h / oh, w / ow]);
-  const rows = matmul(adaptiveMatrix(h, oh), x); // (N, C, OH, W)
-  return matmul(rows, transpose(adaptiveMatrix(w, ow), 0, 1)); // (N, C, OH, OW)
+  const rows = matmul(adaptiveMatrix(h, oh, x), x); // (N, C, OH, W)
+  return matmul(rows, transpose(adaptiveMatrix(w, ow, x), 0, 1)); // (N, C, OH, OW)
 }

@@ -77,7 +77,7 @@ function fill(op: string, t: Tensor, options: InitOptions, draw: (g: Generator) 
   const g = options.generator ?? defaultGenerator;
   const data = new Float32Array(t.size);
   for (let i = 0; i < data.length; i++) data[i] = draw(g);
-  noGrad(() => t.copy_(fromArray(t.shape, data)));
+  noGrad(() => t.copy_(fromArray(t.shape, data, 'float32', op, t.storage.device)));
   return t;
 }
 
@@ -186,6 +186,6 @@ export function orthogonal(t: Tensor, options: XavierOptions = {}): Tensor {
     const [r, c] = [Math.floor(i / cols), i % cols];
     out[i] = gain * a[rows >= cols ? c * m + r : r * m + c];
   }
-  noGrad(() => t.copy_(fromArray(t.shape, out)));
+  noGrad(() => t.copy_(fromArray(t.shape, out, 'float32', 'orthogonal', t.storage.device)));
   return t;
 }

@@ -3,8 +3,8 @@
 // logits), multi-class (NLL; cross-entropy is the engine's fused op) and KL divergence; then
 // the Module classes (MSELoss, ...) that hold the options and call them.
 
-import { composite } from '../core/autograd.js';
-import { fromArray } from '../core/exec.js';
+import { fromArray, readValues } from '../core/exec.js';
+import { composite } from '../core/lifetime.js';
 import { fmt } from '../core/shape.js';
 import { describeValue, type NestedArray, Tensor } from '../core/tensor.js';
 import { tensor } from '../ops/creation.js';
@@ -105,7 +105,7 @@ export interface BCEOptions extends LossOptions {
  */
 export function binaryCrossEntropy(input: Tensor, target: Tensor, options: BCEOptions = {}): Tensor {
   pair('binaryCrossEntropy', input, target);
-  if (input.size > 0 && (min(input).item() < 0 || max(input).item() > 1)) {
+  if (input.size > 0 && (readValues(min(input), 'binaryCrossEntropy')[0] < 0 || readValues(max(input), 'binaryCrossEntropy')[0] > 1)) {
     throw new RangeError(
       'binaryCrossEntropy: input must hold probabilities in [0, 1] (apply sigmoid first, or use binaryCrossEntropyWithLogits)',
     );
@@ -167,8 +167,8 @@ export function nllLoss(input: Tensor, target: Tensor, options: NLLOptions = {})
   }
   // (N, C, d...) -> (M, C), one row per target
   const rows = input.ndim === 2 ? input : reshape(permute(input, [0, ...spatial.map((_, i) => i + 2), 1]), [-1, c]);
-  const tv = target.toTypedArray();
-  const w = weight?.toTypedArray();
+  const tv = readValues(target, 'nllLoss');
+  const w = weight === null || weight === undefined ? undefined : readValues(weight, 'nllLoss');
   const index = new Int32Array(tv.length);
   const rowWeight = new Float32Array(tv.length);
   let total = 0;
@@ -183,8 +183,8 @@ export function nllLoss(input: Tensor, target: Tensor, options: NLLOptions = {})
     total += rowWeight[r];
   }
   return composite([input, target], () => {
-    const picked = reshape(gather(rows, 1, fromArray([tv.length, 1], index, 'int32')), [tv.length]);
-    const loss = neg(mul(picked, fromArray([tv.length], rowWeight)));
+    const picked = reshape(gather(rows, 1, fromArray([tv.length, 1], index, 'int32', 'nllLoss', input.storage.device)), [tv.length]);
+    const loss = neg(mul(picked, fromArray([tv.length], rowWeight, 'float32', 'nllLoss', input.storage.device)));
     if (reduction === 'none') return reshape(loss, target.shape);
     if (reduction === 'mean') return mul(sum(loss), 1 / total);
     return reduce('nllLoss', loss, reduction);
@@ -220,6 +220,11 @@ export function klDiv(input: Tensor, target: Tensor, options: KLDivOptions = {})
 // ---- loss modules ---------------------------------------------------------------------------
 
 /** Class weights and the like: a float32 tensor, from a tensor or (nested) numbers. */
+/** A 1-D weight as a JSON list (null for none), read through its device. */
+function listOf(t: Tensor | null | undefined): number[] | null {
+  return t === null || t === undefined ? null : Array.from(readValues(t, 'getConfig'));
+}
+
 function weightArg(layer: string, name: string, value: unknown): Tensor | null {
   if (value === undefined || value === null) return null;
   const t = value instanceof Tensor ? value : Array.isArray(value) ? tensor(value as NestedArray) : null;
@@ -324,7 +329,7 @@ export class BCELoss extends Loss {
   }
 
   override getConfig(): ConfigValues {
-    return { reduction: this.reduction, weight: this.weight?.toArray() ?? null };
+    return { reduction: this.reduction, weight: listOf(this.weight) };
   }
 }
 
@@ -348,7 +353,7 @@ export class BCEWithLogitsLoss extends Loss {
   }
 
   override getConfig(): ConfigValues {
-    return { reduction: this.reduction, weight: this.weight?.toArray() ?? null, posWeight: this.posWeight?.toArray() ?? null };
+    return { reduction: this.reduction, weight: listOf(this.weight), posWeight: listOf(this.posWeight) };
   }
 }
 
@@ -387,7 +392,7 @@ export class CrossEntropyLoss extends Loss {
 
   override getConfig(): ConfigValues {
     const { reduction, ignoreIndex, labelSmoothing } = this;
-    return { reduction, weight: this.weight?.toArray() ?? null, ignoreIndex, labelSmoothing };
+    return { reduction, weight: listOf(this.weight), ignoreIndex, labelSmoothing };
   }
 }
 
@@ -407,7 +412,7 @@ export class NLLLoss extends Loss {
   }
 
   override getConfig(): ConfigValues {
-    return { reduction: this.reduction, weight: this.weight?.toArray() ?? null, ignoreIndex: this.ignoreIndex };
+    return { reduction: this.reduction, weight: listOf(this.weight), ignoreIndex: this.ignoreIndex };
   }
 }
 

@@ -2,7 +2,9 @@
 // registered explicitly (no attribute-assignment magic), which gives dotted names (`0.weight`,
 // `fc1.bias`), train/eval switching, state dicts that load strictly, and a printable architecture.
 
+import type { Device } from '../backend/device.js';
 import { noGrad } from '../core/autograd.js';
+import { moveInPlace, toDevice } from '../core/exec.js';
 import { fmt } from '../core/shape.js';
 import { describeValue, Tensor } from '../core/tensor.js';
 
@@ -199,6 +201,19 @@ export abstract class Module {
     return this.train(false);
   }
 
+  /**
+   * Moves every parameter and buffer (and their gradients) to `device` in place: the same
+   * tensor objects then live there, so an optimizer made before keeps them (its state follows
+   * at its next step). Returns this.
+   * @example const model = new Linear(4, 2).to('reference'); model.weight.device // 'reference'
+   */
+  to(device: string | Device): this {
+    const dev = toDevice(device, 'Module.to');
+    for (const p of this.parameters()) moveInPlace(p, dev);
+    for (const b of this.buffers()) moveInPlace(b, dev);
+    return this;
+  }
+
   /** Clears every parameter's `.grad` (to null). */
   zeroGrad(): void {
     for (const p of this.parameters()) p._dropGrad();
@@ -252,7 +267,8 @@ export abstract class Module {
     noGrad(() => {
       for (const [key, dst] of own) {
         const src = given.get(key);
-        if (src !== undefined) dst.copy_(src);
+        // a checkpoint read on one device loads into a module on another
+        if (src !== undefined) dst.copy_(src.storage.device === dst.storage.device ? src : src.to(dst.storage.device));
       }
     });
     return { missingKeys, unexpectedKeys };

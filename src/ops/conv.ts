@@ -3,7 +3,7 @@
 
 import type { Conv2dGeom, Pool2dGeom } from '../backend/backend.js';
 import { attach } from '../core/autograd.js';
-import { emptyTensor, launch } from '../core/exec.js';
+import { devicesOf, emptyTensor, filled, launch, sameDevice } from '../core/exec.js';
 import { fmt } from '../core/shape.js';
 import { assertTensor, type Tensor } from '../core/tensor.js';
 import { contiguous, reshape, squeeze, unsqueeze } from './movement.js';
@@ -95,31 +95,27 @@ export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, options:
   const cx = contiguous(x);
   const cw = contiguous(weight);
   const cb = bias == null ? null : contiguous(bias);
-  const y = launch((b) => {
-    const px = cx.ptr();
-    const pw_ = cw.ptr();
-    const out = emptyTensor([n, o, g.oh, g.ow]);
+  const dev =
+    cb === null ? sameDevice('conv2d', x, weight, 'input', 'weight') : devicesOf('conv2d', [x, weight, cb], ['input', 'weight', 'bias']);
+  const y = launch(dev, (b) => {
+    const out = emptyTensor([n, o, g.oh, g.ow], 'float32', 'conv2d', dev);
     // the backend adds the bias (broadcast over (N, ., OH, OW)) as it writes y
-    if (out.size > 0) b.conv2d(px, pw_, cb === null ? 0 : cb.ptr(), out.ptr(), g);
+    if (out.size > 0) b.conv2d(cx, cw, cb, out, g);
     return out;
   });
   return attach(y, 'conv2d', cb === null ? [cx, cw] : [cx, cw, cb], (gy) => {
     const cgy = contiguous(gy);
     const gx = cx.requiresGrad
-      ? launch((b) => {
-          const p = cgy.ptr();
-          const wp = cw.ptr();
-          const out = emptyTensor(x.shape);
-          b.conv2dBackwardInput(p, wp, out.ptr(), g);
+      ? launch(dev, (b) => {
+          const out = emptyTensor(x.shape, 'float32', 'conv2d', dev);
+          b.conv2dBackwardInput(cgy, cw, out, g);
           return out;
         })
       : null;
     const gw = cw.requiresGrad
-      ? launch((b) => {
-          const xp = cx.ptr();
-          const p = cgy.ptr();
-          const out = emptyTensor(weight.shape);
-          b.conv2dBackwardWeight(xp, p, out.ptr(), g);
+      ? launch(dev, (b) => {
+          const out = emptyTensor(weight.shape, 'float32', 'conv2d', dev);
+          b.conv2dBackwardWeight(cx, cgy, out, g);
           return out;
         })
       : null;
@@ -207,12 +203,11 @@ export function maxPool2d(x: Tensor, kernelSize: Pair, options: Pool2dOptions = 
   const g = poolGeom('maxPool2d', x, kernelSize, options);
   const cx = contiguous(x);
   const shape = [g.n, g.c, g.oh, g.ow];
-  const indices = emptyTensor(shape, 'int32');
-  const y = launch((b) => {
-    const px = cx.ptr();
-    const pi = indices.ptr();
-    const out = emptyTensor(shape);
-    b.maxPool2d(px, out.ptr(), pi, g);
+  const dev = x.storage.device;
+  const indices = emptyTensor(shape, 'int32', 'maxPool2d', dev);
+  const y = launch(dev, (b) => {
+    const out = emptyTensor(shape, 'float32', 'maxPool2d', dev);
+    b.maxPool2d(cx, out, indices, g);
     return out;
   });
   return attach(
@@ -221,18 +216,30 @@ export function maxPool2d(x: Tensor, kernelSize: Pair, options: Pool2dOptions = 
     [cx],
     (gy) => {
       const cgy = contiguous(gy);
-      return [
-        launch((b) => {
-          const p = cgy.ptr();
-          const pi = indices.ptr();
-          const out = emptyTensor(x.shape);
-          b.maxPool2dBackward(p, pi, out.ptr(), g);
-          return out;
-        }),
-      ];
+      return [maxPool2dBackward(cgy, indices, x.shape, g)];
     },
     [indices],
   ); // the indices live only for the backward pass
+}
+
+/**
+ * The gradient of maxPool2d: gx (N, C, H, W) with gy (N, C, OH, OW) added at the recorded max
+ * positions. The backend's fused kernel where it has one; else a scatterAdd over (N*C) planes,
+ * which the fused kernel is tested equal to.
+ */
+export function maxPool2dBackward(gy: Tensor, indices: Tensor, xShape: readonly number[], g: Pool2dGeom): Tensor {
+  const dev = gy.storage.device;
+  const be = dev.backend;
+  if (be.maxPool2dBackward !== undefined) {
+    dev.beginOp();
+    const out = emptyTensor(xShape, 'float32', 'maxPool2d', dev);
+    be.maxPool2dBackward(gy, indices, out, g);
+    return out;
+  }
+  const planes = g.n * g.c;
+  const gx = filled([planes, g.h * g.w], 0, 'float32', 'maxPool2d', dev);
+  launch(dev, (b) => b.scatterAdd(gy, [planes, g.oh * g.ow], 1, indices, [planes, g.h * g.w], gx));
+  return reshape(gx, [...xShape]);
 }
 
 /** 2-D average pooling. x (N, C, H, W) -> (N, C, OH, OW). */
@@ -240,19 +247,18 @@ export function avgPool2d(x: Tensor, kernelSize: Pair, options: Pool2dOptions = 
   const g = poolGeom('avgPool2d', x, kernelSize, options);
   const cx = contiguous(x);
   const shape = [g.n, g.c, g.oh, g.ow];
-  const y = launch((b) => {
-    const px = cx.ptr();
-    const out = emptyTensor(shape);
-    b.avgPool2d(px, out.ptr(), g);
+  const dev = x.storage.device;
+  const y = launch(dev, (b) => {
+    const out = emptyTensor(shape, 'float32', 'avgPool2d', dev);
+    b.avgPool2d(cx, out, g);
     return out;
   });
   return attach(y, 'avgPool2d', [cx], (gy) => {
     const cgy = contiguous(gy);
     return [
-      launch((b) => {
-        const p = cgy.ptr();
-        const out = emptyTensor(x.shape);
-        b.avgPool2dBackward(p, out.ptr(), g);
+      launch(dev, (b) => {
+        const out = emptyTensor(x.shape, 'float32', 'avgPool2d', dev);
+        b.avgPool2dBackward(cgy, out, g);
         return out;
       }),
     ];

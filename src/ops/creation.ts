@@ -2,8 +2,9 @@
 // default generator (manualSeed). Every creation op checks its shape and size first, naming itself
 // and the shape; values converted to int32 follow core/dtype.ts (truncation; NaN or overflow errs).
 
+import type { Device } from '../backend/device.js';
 import { assertDType, type DType, fitsInt32, INT32_MAX, INT32_MIN } from '../core/dtype.js';
-import { checkAllocation, filled, fromArray } from '../core/exec.js';
+import { checkAllocation, type DeviceLike, filled, fromArray, toDevice } from '../core/exec.js';
 import { defaultGenerator, type Generator } from '../core/random.js';
 import { checkShape, sizeOf } from '../core/shape.js';
 import { assertTensor, type NestedArray, Tensor } from '../core/tensor.js';
@@ -13,6 +14,8 @@ export interface TensorOptions {
   dtype?: DType;
   /** Track gradients for this leaf. Default false. */
   requiresGrad?: boolean;
+  /** Device to create it on ('cpu', 'reference', ...). Default: the default device (setDefaultDevice). */
+  device?: DeviceLike;
 }
 
 export interface RandomOptions extends TensorOptions {
@@ -32,12 +35,17 @@ function dtypeOf(options: TensorOptions, fallback: DType = 'float32', op = 'tens
 }
 
 /** The checked shape: non-negative integers, of a size the tensor heap can hold as `dtype`. */
-function toShape(op: string, shape: ShapeArg, dtype: DType = 'float32'): number[] {
+function toShape(op: string, shape: ShapeArg, dtype: DType = 'float32', device?: Device): number[] {
   const s = typeof shape === 'number' ? [shape] : Array.isArray(shape) ? [...shape] : null;
   if (s === null) throw new TypeError(`${op}: shape must be a number or an array of numbers, got ${String(shape)}`);
   checkShape(op, s);
-  checkAllocation(op, s, dtype);
+  checkAllocation(op, s, dtype, device);
   return s;
+}
+
+/** The device of the options (the default device when none). */
+function dev(options: TensorOptions, op: string): Device {
+  return toDevice(options.device, op);
 }
 
 /**
@@ -81,19 +89,21 @@ export function tensor(
     if (sawBool && !sawNum) inferred = 'bool';
     flat = out;
   }
-  return finish(fromArray(shape, flat, dtypeOf(options, inferred), 'tensor'), options);
+  return finish(fromArray(shape, flat, dtypeOf(options, inferred), 'tensor', dev(options, 'tensor')), options);
 }
 
 /** A tensor of zeros. @example zeros([2, 3]) */
 export function zeros(shape: ShapeArg, options: TensorOptions = {}): Tensor {
   const dtype = dtypeOf(options, 'float32', 'zeros');
-  return finish(filled(toShape('zeros', shape, dtype), 0, dtype, 'zeros'), options);
+  const d = dev(options, 'zeros');
+  return finish(filled(toShape('zeros', shape, dtype, d), 0, dtype, 'zeros', d), options);
 }
 
 /** A tensor of ones. @example ones([4]) */
 export function ones(shape: ShapeArg, options: TensorOptions = {}): Tensor {
   const dtype = dtypeOf(options, 'float32', 'ones');
-  return finish(filled(toShape('ones', shape, dtype), 1, dtype, 'ones'), options);
+  const d = dev(options, 'ones');
+  return finish(filled(toShape('ones', shape, dtype, d), 1, dtype, 'ones', d), options);
 }
 
 /** A tensor filled with `value` (int32: truncated; NaN or out of range is an error). @example full([2, 2], 7) */
@@ -101,7 +111,8 @@ export function full(shape: ShapeArg, value: number | boolean, options: TensorOp
   if (typeof value !== 'number' && typeof value !== 'boolean')
     throw new TypeError(`full: value must be a number or boolean, got ${typeof value}`);
   const dtype = dtypeOf(options, typeof value === 'boolean' ? 'bool' : 'float32', 'full');
-  return finish(filled(toShape('full', shape, dtype), Number(value), dtype, 'full'), options);
+  const d = dev(options, 'full');
+  return finish(filled(toShape('full', shape, dtype, d), Number(value), dtype, 'full', d), options);
 }
 
 /**
@@ -120,7 +131,7 @@ export function arange(start: number, end?: number, step = 1, options: TensorOpt
   checkAllocation('arange', [n], dtype);
   const data = new Float64Array(n);
   for (let i = 0; i < n; i++) data[i] = s + i * step;
-  return finish(fromArray([n], data, dtype, 'arange'), options);
+  return finish(fromArray([n], data, dtype, 'arange', dev(options, 'arange')), options);
 }
 
 /** `steps` evenly spaced values from `start` to `end` inclusive. @example linspace(0, 1, 5) */
@@ -132,7 +143,7 @@ export function linspace(start: number, end: number, steps: number, options: Ten
   const step = steps > 1 ? (end - start) / (steps - 1) : 0;
   // symmetric evaluation, as PyTorch does, so the last value is exactly `end`
   for (let i = 0; i < steps; i++) data[i] = i < steps / 2 ? start + i * step : end - (steps - 1 - i) * step;
-  return finish(fromArray([steps], data, dtype, 'linspace'), options);
+  return finish(fromArray([steps], data, dtype, 'linspace', dev(options, 'linspace')), options);
 }
 
 /** An identity matrix (n, m). @example eye(3) */
@@ -141,7 +152,7 @@ export function eye(n: number, m = n, options: TensorOptions = {}): Tensor {
   const [rows, cols] = toShape('eye', [n, m], dtype);
   const data = new Float32Array(rows * cols);
   for (let i = 0; i < Math.min(rows, cols); i++) data[i * cols + i] = 1;
-  return finish(fromArray([rows, cols], data, dtype, 'eye'), options);
+  return finish(fromArray([rows, cols], data, dtype, 'eye', dev(options, 'eye')), options);
 }
 
 function random(op: string, shape: ShapeArg, options: RandomOptions, draw: (g: Generator) => number): Tensor {
@@ -151,7 +162,7 @@ function random(op: string, shape: ShapeArg, options: RandomOptions, draw: (g: G
   const g = options.generator ?? defaultGenerator;
   const data = new Float32Array(sizeOf(s));
   for (let i = 0; i < data.length; i++) data[i] = draw(g);
-  return finish(fromArray(s, data, 'float32', op), options);
+  return finish(fromArray(s, data, 'float32', op, dev(options, op)), options);
 }
 
 /** Uniform values in [0, 1). @example manualSeed(0); rand([2, 2]) */
@@ -174,7 +185,7 @@ export function randint(low: number, high: number, shape: ShapeArg, options: Ran
   const g = options.generator ?? defaultGenerator;
   const data = new Int32Array(sizeOf(s));
   for (let i = 0; i < data.length; i++) data[i] = g.int(low, high);
-  return finish(fromArray(s, data, 'int32', 'randint'), { ...options, dtype: 'int32' });
+  return finish(fromArray(s, data, 'int32', 'randint', dev(options, 'randint')), { ...options, dtype: 'int32' });
 }
 
 const shapeOfArg = (op: string, t: Tensor): readonly number[] => {
@@ -183,8 +194,9 @@ const shapeOfArg = (op: string, t: Tensor): readonly number[] => {
 };
 const like = (op: string, t: Tensor, options: TensorOptions): TensorOptions => {
   assertTensor(op, t);
-  return { dtype: t.dtype, ...options };
+  return { dtype: t.dtype, device: t.storage.device, ...options };
 };
+const sameDeviceAs = (t: Tensor, options: RandomOptions): RandomOptions => ({ device: t.storage.device, ...options });
 /** Zeros of `t`'s shape and dtype. */
 export const zerosLike = (t: Tensor, options: TensorOptions = {}): Tensor => zeros(t.shape, like('zerosLike', t, options));
 /** Ones of `t`'s shape and dtype. */
@@ -193,14 +205,14 @@ export const onesLike = (t: Tensor, options: TensorOptions = {}): Tensor => ones
 export const fullLike = (t: Tensor, value: number, options: TensorOptions = {}): Tensor =>
   full(t.shape, value, like('fullLike', t, options));
 /** Uniform [0, 1) values of `t`'s shape. */
-export const randLike = (t: Tensor, options: RandomOptions = {}): Tensor => rand(shapeOfArg('randLike', t), options);
+export const randLike = (t: Tensor, options: RandomOptions = {}): Tensor => rand(shapeOfArg('randLike', t), sameDeviceAs(t, options));
 /** Standard normal values of `t`'s shape. */
-export const randnLike = (t: Tensor, options: RandomOptions = {}): Tensor => randn(shapeOfArg('randnLike', t), options);
+export const randnLike = (t: Tensor, options: RandomOptions = {}): Tensor => randn(shapeOfArg('randnLike', t), sameDeviceAs(t, options));
 /** Integers in [low, high) of `t`'s shape. */
 export const randintLike = (t: Tensor, low: number, high: number, options: RandomOptions = {}): Tensor =>
-  randint(low, high, shapeOfArg('randintLike', t), options);
+  randint(low, high, shapeOfArg('randintLike', t), sameDeviceAs(t, options));
 
 /** A 0-d tensor. @example scalar(3.5) */
 export function scalar(value: number, options: TensorOptions = {}): Tensor {
-  return finish(fromArray([], [value], dtypeOf(options, 'float32', 'scalar'), 'scalar'), options);
+  return finish(fromArray([], [value], dtypeOf(options, 'float32', 'scalar'), 'scalar', dev(options, 'scalar')), options);
 }

@@ -2,9 +2,11 @@
 // where/maskedFill and casts. Each op states its forward and its gradient side by side.
 
 import type { BinaryOp, UnaryOp } from '../backend/backend.js';
+import type { Device } from '../backend/device.js';
+import { defaultDevice } from '../backend/registry.js';
 import { attach, isGradEnabled } from '../core/autograd.js';
 import { assertDType, type DType, fitsInt32, promoteTypes, toInt32 } from '../core/dtype.js';
-import { copyInto, copyOf, emptyTensor, filled, launch, sameShape, strided } from '../core/exec.js';
+import { copyInto, copyOf, devicesOf, emptyTensor, filled, launch, readValues, sameDevice, sameShape, strided } from '../core/exec.js';
 import { broadcastShapes, fmt, type Shape } from '../core/shape.js';
 import { assertTensor, Tensor, type TensorLike } from '../core/tensor.js';
 import { min, sumTo } from './reduce.js';
@@ -14,15 +16,16 @@ import { min, sumTo } from './reduce.js';
 /**
  * `x` as a tensor; numbers become scalars of `like`'s dtype, or float32 when `like` is bool or
  * the number is no int32 (fractional, non-finite, out of range): `intTensor.add(3e9)` is a float
- * result, never a wrapped integer.
+ * result, never a wrapped integer. Scalars go on `device` (default: `like`'s device).
  */
-export function toTensor(x: TensorLike, like?: Tensor, op?: string): Tensor {
+export function toTensor(x: TensorLike, like?: Tensor, op?: string, device?: Device): Tensor {
   if (x instanceof Tensor) return x;
-  if (typeof x === 'boolean') return filled([], x ? 1 : 0, 'bool');
+  const dev = device ?? (like === undefined ? defaultDevice() : like.storage.device);
+  if (typeof x === 'boolean') return filled([], x ? 1 : 0, 'bool', op, dev);
   if (typeof x !== 'number') throw new TypeError(`${op === undefined ? '' : `${op}: `}expected a Tensor or a number, got ${describe(x)}`);
   let dtype: DType = like?.dtype ?? 'float32';
   if (dtype === 'bool' || (dtype === 'int32' && !(Number.isInteger(x) && fitsInt32(x)))) dtype = 'float32';
-  return filled([], x, dtype, op);
+  return filled([], x, dtype, op, dev);
 }
 
 function describe(x: unknown): string {
@@ -31,9 +34,14 @@ function describe(x: unknown): string {
   return typeof x;
 }
 
-/** A float32 (or `dtype`) tensor of ones of `shape`. */
-export function onesOf(shape: Shape, dtype: DType = 'float32'): Tensor {
-  return filled(shape, 1, dtype);
+/** A float32 (or `dtype`) tensor of ones of `shape`, on `device`. */
+export function onesOf(shape: Shape, dtype: DType = 'float32', device?: Device): Tensor {
+  return filled(shape, 1, dtype, 'ones', device);
+}
+
+/** Zeros of x's shape on x's device: the gradient of a piecewise-constant op. */
+function zerosFor(x: Tensor): Tensor {
+  return filled(x.shape, 0, 'float32', 'zeros', x.storage.device);
 }
 
 function requireFloat(op: string, t: Tensor): void {
@@ -41,21 +49,22 @@ function requireFloat(op: string, t: Tensor): void {
 }
 
 function unaryRaw(op: UnaryOp, x: Tensor, alpha = 0, outDtype: DType = x.dtype): Tensor {
-  return launch((b) => {
-    const sx = strided(x);
-    const out = emptyTensor(x.shape, outDtype, op);
-    b.unary(op, sx, out.ptr(), outDtype, alpha);
+  const dev = x.storage.device;
+  return launch(dev, (b) => {
+    const out = emptyTensor(x.shape, outDtype, op, dev);
+    b.unary(op, x, out, outDtype, alpha);
     return out;
   });
 }
 
 function binaryRaw(name: string, op: BinaryOp, a: Tensor, b: Tensor, outDtype: DType): Tensor {
   const shape = broadcastShapes(name, a.shape, b.shape);
-  return launch((be) => {
+  const dev = sameDevice(name, a, b);
+  return launch(dev, (be) => {
     const sa = strided(a, shape);
     const sb = strided(b, shape);
-    const out = emptyTensor(shape, outDtype, name);
-    be.binary(op, sa, sb, out.ptr(), outDtype);
+    const out = emptyTensor(shape, outDtype, name, dev);
+    be.binary(op, sa, sb, out, outDtype);
     return out;
   });
 }
@@ -101,7 +110,7 @@ export const abs = unaryOp('abs', (x) => sign(x), true);
 export const sign = (x: Tensor): Tensor => {
   assertTensor('sign', x);
   const y = unaryRaw('sign', x.dtype === 'bool' ? copyOf(x, 'float32') : x);
-  return attach(y, 'sign', [x], () => [filled(x.shape, 0)]);
+  return attach(y, 'sign', [x], () => [zerosFor(x)]);
 };
 export const sin = unaryOp('sin', (x) => cos(x));
 export const cos = unaryOp('cos', (x) => neg(sin(x)));
@@ -113,10 +122,10 @@ export const reciprocal = unaryOp('reciprocal', (_x, y) => neg(mul(y, y)));
 /** x * x */
 export const square = unaryOp('square', (x) => mul(x, 2), true);
 /** Rounding ops have zero gradient almost everywhere. */
-export const floor = unaryOp('floor', (x) => filled(x.shape, 0), true);
-export const ceil = unaryOp('ceil', (x) => filled(x.shape, 0), true);
+export const floor = unaryOp('floor', zerosFor, true);
+export const ceil = unaryOp('ceil', zerosFor, true);
 /** Round half to even. */
-export const round = unaryOp('round', (x) => filled(x.shape, 0), true);
+export const round = unaryOp('round', zerosFor, true);
 
 // ---- activations --------------------------------------------------------------------------
 
@@ -197,7 +206,7 @@ export function pow(a: TensorLike, b: TensorLike): Tensor {
   const [ta, tb, dt] = arith('pow', a, b);
   if (dt !== 'float32' && ta.dtype !== 'bool' && tb.dtype !== 'bool') {
     // integer powers stay integers, as in PyTorch, which refuses negative exponents
-    if (tb.size > 0 && min(tb).item() < 0)
+    if (tb.size > 0 && readValues(min(tb), 'pow')[0] < 0)
       throw new RangeError('pow: integers to negative integer powers are not allowed (convert with .float())');
     return binaryRaw('pow', 'pow', ta, tb, 'int32');
   }
@@ -272,22 +281,27 @@ export const isNaN = (x: Tensor): Tensor => {
  * @example where(gt(x, 0), x, 0)
  */
 export function where(condition: TensorLike, a: TensorLike, b: TensorLike): Tensor {
-  const c = toTensor(condition, undefined, 'where');
+  const cdev = a instanceof Tensor ? a.storage.device : b instanceof Tensor ? b.storage.device : undefined;
+  const c = toTensor(condition, undefined, 'where', cdev);
   if (c.dtype !== 'bool') throw new TypeError(`where: condition must be a bool tensor, got ${c.dtype} (compare with gt/eq/... first)`);
-  const ta = toTensor(a, b instanceof Tensor ? b : undefined, 'where');
+  // scalars go where the tensors are
+  const at = a instanceof Tensor ? a.storage.device : b instanceof Tensor ? b.storage.device : c.storage.device;
+  const ta = toTensor(a, b instanceof Tensor ? b : undefined, 'where', at);
   const tb = toTensor(b, ta, 'where');
   const dt = promoteTypes(ta.dtype, tb.dtype);
   const shape = broadcastShapes('where', broadcastShapes('where', c.shape, ta.shape), tb.shape);
-  const y = launch((be) => {
+  sameDevice('where', c, tb, 'condition', 'other');
+  const dev = sameDevice('where', c, ta, 'condition', 'input');
+  const y = launch(dev, (be) => {
     const sc = strided(c, shape);
     const sa = strided(ta, shape);
     const sb = strided(tb, shape);
-    const out = emptyTensor(shape, dt, 'where');
-    be.where(sc, sa, sb, out.ptr(), dt);
+    const out = emptyTensor(shape, dt, 'where', dev);
+    be.where(sc, sa, sb, out, dt);
     return out;
   });
   return attach(y, 'where', [ta, tb], (g) => {
-    const zero = filled([], 0);
+    const zero = filled([], 0, 'float32', 'where', dev);
     return [ta.requiresGrad ? sumTo(where(c, g, zero), ta.shape) : null, tb.requiresGrad ? sumTo(where(c, zero, g), tb.shape) : null];
   });
 }
@@ -295,7 +309,7 @@ export function where(condition: TensorLike, a: TensorLike, b: TensorLike): Tens
 /** `x` with `value` where `mask` (bool, broadcastable) is true. */
 export function maskedFill(x: Tensor, mask: TensorLike, value: number): Tensor {
   assertTensor('maskedFill', x);
-  const m = toTensor(mask, undefined, 'maskedFill');
+  const m = toTensor(mask, undefined, 'maskedFill', x.storage.device);
   if (m.dtype !== 'bool') throw new TypeError(`maskedFill: mask must be a bool tensor, got ${m.dtype}`);
   if (!sameShape(broadcastShapes('maskedFill', x.shape, m.shape), x.shape))
     throw new RangeError(`maskedFill: mask of shape ${fmt(m.shape)} cannot be broadcast to the input's shape ${fmt(x.shape)}`);
@@ -334,7 +348,10 @@ export function clone(x: Tensor): Tensor {
  */
 export function copyInPlace(dst: Tensor, src: TensorLike, op = 'copy_'): void {
   // a number into int32 converts exactly by the int32 rule (not through a float32 scalar)
-  const s = typeof src === 'number' && dst.dtype === 'int32' ? filled([], toInt32(op, 'value', src), 'int32', op) : toTensor(src, dst, op);
+  const s =
+    typeof src === 'number' && dst.dtype === 'int32'
+      ? filled([], toInt32(op, 'value', src), 'int32', op, dst.storage.device)
+      : toTensor(src, dst, op);
   checkInPlace(dst, s, op);
   copyInto(s, dst, op);
 }
@@ -348,11 +365,8 @@ export function updateInPlace(dst: Tensor, op: 'add' | 'sub' | 'mul', src: Tenso
     copyInto(op === 'add' ? add(dst, s) : op === 'sub' ? sub(dst, s) : mul(dst, s), dst, name);
     return;
   }
-  launch((b) => {
-    const sd = strided(dst);
-    const ss = strided(s, dst.shape);
-    b.binary(op, sd, ss, sd.ptr, dst.dtype);
-  });
+  const dev = sameDevice(name, dst, s, 'self', 'other');
+  launch(dev, (b) => b.binary(op, dst, strided(s, dst.shape), dst, dst.dtype));
 }
 
 /** The checks every in-place write makes: shape, autograd leaf, expanded destination. */

@@ -10,7 +10,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { expectClearError, fc, fuzzParams, outcome } from '../../test/fuzz.js';
-import { onEveryBackend } from '../../test/helpers.js';
+import { onEveryDevice } from '../../test/helpers.js';
 import { arange, embedding, gather, indexSelect, narrow, select, slice, type Tensor, tensor } from '../index.js';
 
 type Result = { shape: number[]; data: number[] } | { bad: string };
@@ -138,7 +138,7 @@ const source = (shape: number[]) => arange(sizeOf(shape)).reshape(shape);
 
 test(
   'indexSelect and gather match the float64 oracle or refuse, naming the op and argument (oracle: PyTorch rules)',
-  onEveryBackend(async () => {
+  onEveryDevice(async () => {
     await fc.assert(
       fc.asyncProperty(shapeArb, dimArb, indexArb, async (shape, dim, ia) => {
         const x = source(shape);
@@ -159,7 +159,7 @@ test(
 
 test(
   'embedding matches the oracle or refuses, naming the op and indices (oracle: PyTorch rules)',
-  onEveryBackend(async () => {
+  onEveryDevice(async () => {
     await fc.assert(
       fc.asyncProperty(fc.integer({ min: 0, max: 5 }), fc.integer({ min: 1, max: 3 }), indexArb, async (rows, width, ia) => {
         const w = source([rows, width]);
@@ -175,7 +175,7 @@ test(
 
 test(
   'select, narrow and slice match the oracle or refuse, naming the op and argument (oracle: PyTorch/Python slicing)',
-  onEveryBackend(async () => {
+  onEveryDevice(async () => {
     const num = fc.oneof(
       { weight: 8, arbitrary: fc.integer({ min: -7, max: 7 }) },
       { weight: 1, arbitrary: fc.constantFrom(1.5, -0.5, Number.NaN) },

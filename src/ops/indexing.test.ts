@@ -3,7 +3,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { arange, Embedding, embedding, gather, getBackend, indexSelect, listBackends, setBackend, tensor } from '../index.js';
+import { arange, Embedding, embedding, gather, getDefaultDevice, indexSelect, listDevices, setDefaultDevice, tensor } from '../index.js';
 
 const int = (v: number[] | number[][]) => tensor(v, { dtype: 'int32' });
 
@@ -81,10 +81,10 @@ test('embedding looks up rows for indices of any shape', () => {
 });
 
 test('a negative index is an error naming the op, the argument, the index and the valid range (was the last row)', () => {
-  const prev = getBackend();
+  const prev = getDefaultDevice();
   try {
-    for (const b of listBackends()) {
-      setBackend(b);
+    for (const b of listDevices()) {
+      setDefaultDevice(b);
       const x = arange(6).reshape([3, 2]);
       const tail = 'is out of range for dim 0 of size 3 (valid: 0 to 2; negative indices are not allowed)';
       assert.throws(() => gather(x, 0, int([[-1, 0]])), { name: 'RangeError', message: `gather: index -1 at [0, 0] ${tail}` }, b);
@@ -128,6 +128,6 @@ test('a negative index is an error naming the op, the argument, the index and th
       );
     }
   } finally {
-    setBackend(prev);
+    setDefaultDevice(prev);
   }
 });

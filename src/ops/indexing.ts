@@ -3,7 +3,7 @@
 
 import { attach } from '../core/autograd.js';
 import { position } from '../core/dtype.js';
-import { emptyTensor, filled, launch } from '../core/exec.js';
+import { emptyTensor, filled, launch, readValues, sameDevice } from '../core/exec.js';
 import { fmt, normAxis, sizeOf } from '../core/shape.js';
 import { assertTensor, type Tensor } from '../core/tensor.js';
 import { contiguous, reshape } from './movement.js';
@@ -19,7 +19,7 @@ export function checkIndex(op: string, index: Tensor, n: number, dim: number, ar
   if (index.dtype !== 'int32') throw new TypeError(`${op}: ${arg} must be an int32 tensor, got ${index.dtype}`);
   const c = contiguous(index);
   if (index.size === 0) return c;
-  const flat = c.toTypedArray();
+  const flat = readValues(c, op);
   for (let i = 0; i < flat.length; i++) {
     const v = flat[i];
     if (v < 0 || v >= n) {
@@ -50,17 +50,16 @@ function selectRows(x: Tensor, d: number, idx: Tensor): Tensor {
   const inner = sizeOf(x.shape.slice(d + 1));
   const shape = [...x.shape];
   shape[d] = idx.size;
-  const y = launch((b) => {
-    const px = cx.ptr();
-    const pi = idx.ptr();
-    const out = emptyTensor(shape, x.dtype, 'indexSelect');
-    b.indexSelect(px, x.dtype, outer, x.shape[d], inner, pi, idx.size, out.ptr());
+  const dev = sameDevice('indexSelect', x, idx, 'input', 'index');
+  const y = launch(dev, (b) => {
+    const out = emptyTensor(shape, x.dtype, 'indexSelect', dev);
+    b.indexSelect(cx, x.dtype, outer, x.shape[d], inner, idx, idx.size, out);
     return out;
   });
   return attach(y, 'indexSelect', [cx], (g) => {
     const cg = contiguous(g);
-    const gx = filled(x.shape, 0);
-    launch((b) => b.indexAdd(cg.ptr(), outer, idx.size, inner, idx.ptr(), x.shape[d], gx.ptr()));
+    const gx = filled(x.shape, 0, 'float32', 'indexSelect', dev);
+    launch(dev, (b) => b.indexAdd(cg, outer, idx.size, inner, idx, x.shape[d], gx));
     return [gx];
   });
 }
@@ -82,17 +81,16 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
   const idx = checkIndex('gather', index, x.shape[d], d);
   const cx = contiguous(x);
   // x viewed at the index's extent in the other dims: gather over a cropped contiguous source
-  const y = launch((b) => {
-    const px = cx.ptr();
-    const pi = idx.ptr();
-    const out = emptyTensor(idx.shape, x.dtype, 'gather');
-    b.gather(px, x.dtype, x.shape, d, pi, idx.shape, out.ptr());
+  const dev = sameDevice('gather', x, idx, 'input', 'index');
+  const y = launch(dev, (b) => {
+    const out = emptyTensor(idx.shape, x.dtype, 'gather', dev);
+    b.gather(cx, x.dtype, x.shape, d, idx, idx.shape, out);
     return out;
   });
   return attach(y, 'gather', [cx], (g) => {
     const cg = contiguous(g);
-    const gx = filled(x.shape, 0);
-    launch((b) => b.scatterAdd(cg.ptr(), idx.shape, d, idx.ptr(), x.shape, gx.ptr()));
+    const gx = filled(x.shape, 0, 'float32', 'gather', dev);
+    launch(dev, (b) => b.scatterAdd(cg, idx.shape, d, idx, x.shape, gx));
     return [gx];
   });
 }

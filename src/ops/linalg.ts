@@ -4,7 +4,7 @@
 
 import type { MatArg } from '../backend/backend.js';
 import { attach } from '../core/autograd.js';
-import { emptyTensor, launch } from '../core/exec.js';
+import { emptyTensor, launch, sameDevice } from '../core/exec.js';
 import { broadcastShapes, broadcastStrides, fmt, sizeOf } from '../core/shape.js';
 import { assertTensor, type Tensor } from '../core/tensor.js';
 import { contiguous, reshape, squeeze, transpose, unsqueeze } from './movement.js';
@@ -57,11 +57,10 @@ function matmulRaw(a0: Tensor, b0: Tensor, batch: number[], m: number, n: number
   const nb = sizeOf(batch);
   const aStr = broadcastStrides(a.shape.slice(0, -2), a.strides.slice(0, -2), batch);
   const bStr = broadcastStrides(b.shape.slice(0, -2), b.strides.slice(0, -2), batch);
-  return launch((be) => {
-    const pa = a.ptr();
-    const pb = b.ptr();
-    const out = emptyTensor([...batch, m, n], 'float32', 'matmul');
-    const pc = out.ptr();
+  const dev = sameDevice('matmul', a0, b0);
+  return launch(dev, (be) => {
+    const out = emptyTensor([...batch, m, n], 'float32', 'matmul', dev);
+    const buf = out.storage.buffer;
     const idx = new Array<number>(batch.length).fill(0);
     for (let i = 0; i < nb; i++) {
       let oa = 0;
@@ -70,10 +69,11 @@ function matmulRaw(a0: Tensor, b0: Tensor, batch: number[], m: number, n: number
         oa += idx[d] * aStr[d];
         ob += idx[d] * bStr[d];
       }
-      const A: MatArg = { ptr: pa + 4 * oa, ld: la.ld, trans: la.trans };
-      const B: MatArg = { ptr: pb + 4 * ob, ld: lb.ld, trans: lb.trans };
-      if (k === 0) be.fill(pc + 4 * i * m * n, 'float32', m * n, 0);
-      else be.matmul(m, n, k, A, B, pc + 4 * i * m * n, n, false);
+      const A: MatArg = { buffer: a.storage.buffer, offset: a.offset + oa, ld: la.ld, trans: la.trans };
+      const B: MatArg = { buffer: b.storage.buffer, offset: b.offset + ob, ld: lb.ld, trans: lb.trans };
+      const C = nb === 1 ? out : { buffer: buf, offset: i * m * n };
+      if (k === 0) be.fill(C, 'float32', m * n, 0);
+      else be.matmul(m, n, k, A, B, C, n, false);
       for (let d = batch.length - 1; d >= 0; d--) {
         if (++idx[d] < batch[d]) break;
         idx[d] = 0;

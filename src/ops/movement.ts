@@ -3,7 +3,7 @@
 
 import { attach } from '../core/autograd.js';
 import { promoteTypes } from '../core/dtype.js';
-import { copyInto, copyOf, filled } from '../core/exec.js';
+import { copyInto, copyOf, devicesOf, filled } from '../core/exec.js';
 import { checkShape, contiguousStrides, fmt, normAxis, type Shape, sizeOf } from '../core/shape.js';
 import { assertTensor, describeValue, Tensor } from '../core/tensor.js';
 import { cast } from './elementwise.js';
@@ -199,7 +199,7 @@ export function slice(x: Tensor, ...specs: SliceSpec[]): Tensor {
   });
   const y = viewOf(x, shape, strides, offset);
   return attach(y, 'slice', [x], (g) => {
-    const gx = filled(x.shape, 0);
+    const gx = filled(x.shape, 0, 'float32', 'slice', x.storage.device);
     copyInto(g, slice(gx, ...specs));
     return [gx];
   });
@@ -255,7 +255,12 @@ export function concat(tensors: readonly Tensor[], dim = 0): Tensor {
   });
   const shape = [...first.shape];
   shape[d] = total;
-  const y = filled(shape, 0, dtype);
+  const dev = devicesOf(
+    'concat',
+    tensors,
+    tensors.map((_, i) => `tensors[${i}]`),
+  );
+  const y = filled(shape, 0, dtype, 'concat', dev);
   let at = 0;
   for (const t of tensors) {
     copyInto(t.dtype === dtype ? t : cast(t, dtype), narrow(y, d, at, t.shape[d]));
@@ -342,7 +347,7 @@ export function pad(x: Tensor, padding: readonly number[], value = 0): Tensor {
     inner[d] = [Math.max(0, lo), shape[d] - Math.max(0, hi)];
   }
   const src = slice(x, ...crop);
-  const y = filled(shape, value, x.dtype, 'pad');
+  const y = filled(shape, value, x.dtype, 'pad', x.storage.device);
   copyInto(src, slice(y, ...inner));
   return attach(y, 'pad', [src], (g) => [contiguous(slice(g, ...inner))]);
 }

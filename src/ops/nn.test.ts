@@ -5,13 +5,13 @@ import { test } from 'node:test';
 import {
   crossEntropy,
   dropout,
-  getBackend,
-  listBackends,
+  getDefaultDevice,
+  listDevices,
   logSoftmax,
   manualSeed,
   nllLoss,
   ones,
-  setBackend,
+  setDefaultDevice,
   softmax,
   sum,
   tensor,
@@ -126,10 +126,10 @@ test('logSoftmax keeps small log-probabilities next to a large max, on every bac
   // exact values for the float32 inputs 1000 and 994.70001220703125 (float64 math)
   const d = Math.fround(994.7) - 1000;
   const want = [-Math.log1p(Math.exp(d)), d - Math.log1p(Math.exp(d))];
-  const prev = getBackend();
+  const prev = getDefaultDevice();
   try {
-    for (const b of listBackends()) {
-      setBackend(b);
+    for (const b of listDevices()) {
+      setDefaultDevice(b);
       // before the fix, wasm gave [-0.0050048828, -5.3049927]: x - (max + log(sum)) rounded at 1000's float32 step
       const got = logSoftmax(tensor([[1000, 994.7]])).toArray() as number[][];
       for (const [i, v] of got[0].entries()) close(v, want[i], 1e-6);
@@ -141,7 +141,7 @@ test('logSoftmax keeps small log-probabilities next to a large max, on every bac
       close(crossEntropy(tensor([[1000, 994.7]]), int([0])).item(), -want[0], 1e-5);
     }
   } finally {
-    setBackend(prev);
+    setDefaultDevice(prev);
   }
 });
 

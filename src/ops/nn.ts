@@ -1,8 +1,9 @@
 // Neural-network functions: softmax, logSoftmax, dropout and a fused, numerically stable
 // cross-entropy whose gradient is computed in one step (softmax - target).
 
-import { attach, noGrad, ownByGraph } from '../core/autograd.js';
-import { emptyTensor, fromArray, launch } from '../core/exec.js';
+import { attach, noGrad } from '../core/autograd.js';
+import { emptyTensor, fromArray, launch, readValues, sameDevice } from '../core/exec.js';
+import { ownByGraph } from '../core/lifetime.js';
 import { fmt, normAxis } from '../core/shape.js';
 import { assertTensor, type Tensor } from '../core/tensor.js';
 import { rand } from './creation.js';
@@ -15,10 +16,10 @@ function softmaxLast(x: Tensor, log: boolean): Tensor {
   const cx = contiguous(x);
   const cols = x.shape[x.ndim - 1];
   const rows = cols === 0 ? 0 : x.size / cols;
-  return launch((b) => {
-    const p = cx.ptr();
-    const out = emptyTensor(x.shape, 'float32', log ? 'logSoftmax' : 'softmax');
-    if (rows > 0) b.softmax(p, rows, cols, out.ptr(), log);
+  const dev = x.storage.device;
+  return launch(dev, (b) => {
+    const out = emptyTensor(x.shape, 'float32', log ? 'logSoftmax' : 'softmax', dev);
+    if (rows > 0) b.softmax(cx, rows, cols, out, log);
     return out;
   });
 }
@@ -50,7 +51,7 @@ export function dropout(x: Tensor, p = 0.5, training = true): Tensor {
   if (!(p >= 0 && p <= 1)) throw new RangeError(`dropout: p must be in [0, 1], got ${p}`);
   if (!training || p === 0) return x;
   if (p === 1) return mul(x, 0);
-  const r = rand(x.shape);
+  const r = rand(x.shape, { device: x.storage.device });
   const keep = lt(r, 1 - p);
   r.dispose();
   const mask = div(keep, 1 - p);
@@ -113,15 +114,15 @@ export function crossEntropy(logits: Tensor, target: Tensor, options: CrossEntro
   }
   const rows = x2.shape[0];
   const lsm = softmaxLast(x2, true);
-  const lsmv = lsm.toTypedArray() as Float32Array;
-  const w = weight ? (weight.toTypedArray() as Float32Array) : null;
+  const lsmv = readValues(lsm, 'crossEntropy') as Float32Array;
+  const w = weight ? (readValues(weight, 'crossEntropy') as Float32Array) : null;
   // q: the target distribution per row, scaled by the row's weight (zero for ignored rows)
   const q = new Float32Array(rows * c);
   const rowLoss = new Float32Array(rows);
   let denom = 0;
   if (probs) {
     const t2 = logits.ndim === 2 ? target : reshape(permute(target, order), [-1, c]);
-    const tv = t2.toTypedArray();
+    const tv = readValues(t2, 'crossEntropy');
     for (let r = 0; r < rows; r++) {
       for (let k = 0; k < c; k++) {
         const qk = ((1 - labelSmoothing) * tv[r * c + k] + labelSmoothing / c) * (w ? w[k] : 1);
@@ -131,7 +132,7 @@ export function crossEntropy(logits: Tensor, target: Tensor, options: CrossEntro
     }
     denom = rows;
   } else {
-    const tv = target.toTypedArray();
+    const tv = readValues(target, 'crossEntropy');
     for (let r = 0; r < rows; r++) {
       const t = tv[r];
       if (t === ignoreIndex) continue;
@@ -150,14 +151,15 @@ export function crossEntropy(logits: Tensor, target: Tensor, options: CrossEntro
   }
   const scale = reduction === 'mean' ? 1 / denom : 1;
   let y: Tensor;
-  if (reduction === 'none') y = fromArray(probs ? [rows] : target.shape, rowLoss);
+  const dev = sameDevice('crossEntropy', logits, target, 'input', 'target');
+  if (reduction === 'none') y = fromArray(probs ? [rows] : target.shape, rowLoss, 'float32', 'crossEntropy', dev);
   else {
     let s = 0;
     for (let r = 0; r < rows; r++) s += rowLoss[r];
-    y = fromArray([], [s * scale]);
+    y = fromArray([], [s * scale], 'float32', 'crossEntropy', dev);
   }
   if (reduction === 'none' && probs) y = reshape(y, [logits.shape[0], ...spatial]);
-  const qt = fromArray([rows, c], q);
+  const qt = fromArray([rows, c], q, 'float32', 'crossEntropy', dev);
   return attach(
     y,
     'crossEntropy',

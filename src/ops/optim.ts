@@ -1,12 +1,15 @@
 // Fused optimizer updates: one primitive per parameter instead of a dozen elementwise ops, for
 // the optimizers in src/optim. Each applies only to dense float32 tensors with their own memory;
-// for anything else it returns false and the optimizer composes the same update from ops.
+// for anything else, or on a device whose backend lacks the fused kernel (it is optional), it
+// returns false and the optimizer composes the same update from ops.
 
 import type { AdamStepArgs } from '../backend/backend.js';
-import { launch, sameShape } from '../core/exec.js';
+import { devicesOf, sameShape } from '../core/exec.js';
 import type { Tensor } from '../core/tensor.js';
 
 export type { AdamStepArgs } from '../backend/backend.js';
+
+const NAMES = ['param', 'grad', 'expAvg', 'expAvgSq', 'maxExpAvgSq'];
 
 /** Whether every tensor is dense float32 of `shape`, and no two share storage. */
 function fusable(shape: readonly number[], ts: readonly Tensor[]): boolean {
@@ -21,14 +24,18 @@ function fusable(shape: readonly number[], ts: readonly Tensor[]): boolean {
 /**
  * One Adam/AdamW step in place: `m`, `v` (and `vmax` for AMSGrad) and `param` updated from `grad`
  * in one pass, bit-identical to the unfused update (src/optim/adam.ts). Returns false, touching
- * nothing, when the tensors are not dense float32 of one shape with separate memory.
+ * nothing, when the tensors are not dense float32 of one shape with separate memory, or their
+ * device's backend has no fused adamStep. Throws when they are not all on one device.
  *
  * @example
  * adamStep_(p, p.grad!, state.expAvg, state.expAvgSq, null, { beta1: 0.9, c1: 0.1, ... });
  */
 export function adamStep_(param: Tensor, grad: Tensor, m: Tensor, v: Tensor, vmax: Tensor | null, args: AdamStepArgs): boolean {
   const ts = vmax === null ? [param, grad, m, v] : [param, grad, m, v, vmax];
-  if (!fusable(param.shape, ts)) return false;
-  launch((b) => b.adamStep(param.ptr(), grad.ptr(), m.ptr(), v.ptr(), vmax === null ? 0 : vmax.ptr(), param.size, args));
+  const dev = devicesOf('adamStep', ts, NAMES);
+  const be = dev.backend;
+  if (be.adamStep === undefined || !fusable(param.shape, ts)) return false;
+  dev.beginOp();
+  be.adamStep(param, grad, m, v, vmax, param.size, args);
   return true;
 }

@@ -2,9 +2,10 @@
 // var, std, logSumExp; and sumTo, which folds a broadcast gradient back to an input's shape.
 
 import type { ReduceOp } from '../backend/backend.js';
-import { attach, composite, noGrad } from '../core/autograd.js';
+import { attach, noGrad } from '../core/autograd.js';
 import type { DType } from '../core/dtype.js';
 import { emptyTensor, filled, launch } from '../core/exec.js';
+import { composite } from '../core/lifetime.js';
 import { fmt, normAxes, normAxis, type Shape, sizeOf } from '../core/shape.js';
 import { assertTensor, type Tensor } from '../core/tensor.js';
 import { add, div, eq, exp, log, mul, sqrt, sub, where } from './elementwise.js';
@@ -82,10 +83,10 @@ function reduceBlock(op: ReduceOp, x: Tensor, run: readonly number[]): Tensor {
 /** The reduction primitive on contiguous (outer, r, inner) `x`, into a new tensor of `shape`. */
 function reduceWith(op: ReduceOp, x: Tensor, outer: number, r: number, inner: number, shape: Shape): Tensor {
   const outDtype: DType = x.dtype === 'bool' ? (op === 'sum' || op === 'prod' ? 'int32' : 'bool') : x.dtype;
-  return launch((b) => {
-    const p = x.ptr();
-    const out = emptyTensor(shape, outDtype);
-    b.reduce(op, p, x.dtype, outer, r, inner, out.ptr());
+  const dev = x.storage.device;
+  return launch(dev, (b) => {
+    const out = emptyTensor(shape, outDtype, op, dev);
+    b.reduce(op, x, x.dtype, outer, r, inner, out);
     return out;
   });
 }
@@ -153,10 +154,10 @@ function argReduce(op: 'argmax' | 'argmin', x: Tensor, dim: number | undefined, 
   }
   const [bx, outer, r, inner] = asBlock(src, [axis]);
   const shape = flat ? (keepDim ? x.shape.map(() => 1) : []) : reducedShape(x.shape, [axis], keepDim);
-  return launch((b) => {
-    const p = bx.ptr();
-    const out = emptyTensor(shape, 'int32', op);
-    b.argReduce(op, p, bx.dtype, outer, r, inner, out.ptr());
+  const dev = x.storage.device;
+  return launch(dev, (b) => {
+    const out = emptyTensor(shape, 'int32', op, dev);
+    b.argReduce(op, bx, bx.dtype, outer, r, inner, out);
     return out;
   });
 }
@@ -253,8 +254,8 @@ export function logSumExp(x: Tensor, dim?: Dims, keepDim = false): Tensor {
   const axes = normAxes('logSumExp', dim, x.ndim);
   if (axes.some((i) => x.shape[i] === 0)) {
     // the log of an empty sum, like PyTorch: -Infinity (max() would refuse the empty dim)
-    const y = filled(reducedShape(x.shape, axes, keepDim), Number.NEGATIVE_INFINITY);
-    return attach(y, 'logSumExp', [x], () => [filled(x.shape, 0)]);
+    const y = filled(reducedShape(x.shape, axes, keepDim), Number.NEGATIVE_INFINITY, 'float32', 'logSumExp', x.storage.device);
+    return attach(y, 'logSumExp', [x], () => [zerosOf(x.shape, x)]);
   }
   return composite([x], () => {
     const m = max(x, axes, true).detach();
@@ -277,7 +278,7 @@ export function sumTo(g: Tensor, shape: Shape): Tensor {
   return reshape(s, shape);
 }
 
-/** A zero tensor (helper for gradients of index ops). */
-export function zerosOf(shape: Shape): Tensor {
-  return filled(shape, 0);
+/** A zero tensor of `shape` on `like`'s device (helper for gradients of index ops). */
+export function zerosOf(shape: Shape, like: Tensor): Tensor {
+  return filled(shape, 0, 'float32', 'zeros', like.storage.device);
 }

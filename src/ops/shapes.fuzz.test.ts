@@ -11,7 +11,7 @@ import { test } from 'node:test';
 import { expectClearError, fc, fuzzParams, outcome } from '../../test/fuzz.js';
 import {
   add,
-  getBackend,
+  getDefaultDevice,
   logSoftmax,
   logSumExp,
   max,
@@ -19,7 +19,7 @@ import {
   min,
   mul,
   reshape,
-  setBackend,
+  setDefaultDevice,
   softmax,
   std,
   sub,
@@ -136,17 +136,17 @@ test('reductions, var/std and softmax on the wasm backend equal the reference ba
     ['softmax', (x, d) => softmax(x, typeof d === 'number' ? d : -1)],
     ['logSoftmax', (x, d) => logSoftmax(x, typeof d === 'number' ? d : -1)],
   ];
-  const prev = getBackend();
+  const prev = getDefaultDevice();
   try {
     await fc.assert(
       fc.asyncProperty(shapeArb, dimsArb, fc.boolean(), fc.integer({ min: 0, max: ops.length - 1 }), async (shape, dims, keep, k) => {
         const [name, op] = ops[k];
         const run = async (backend: string) => {
-          setBackend(backend);
+          setDefaultDevice(backend);
           const got = await outcome(() => op(make(shape, 5), dims, keep));
           return 'ok' in got ? { shape: [...got.ok.shape], values: Array.from(got.ok.toTypedArray()) } : { error: got.error };
         };
-        const [ref, fast] = [await run('reference'), await run('wasm')];
+        const [ref, fast] = [await run('reference'), await run('cpu')];
         const label = `${name}(${JSON.stringify(shape)}, dims ${JSON.stringify(dims)}, keepDim ${keep})`;
         if ('error' in ref) {
           assert.ok('error' in fast, `${label}: wasm accepted what the reference refuses`);
@@ -165,7 +165,7 @@ test('reductions, var/std and softmax on the wasm backend equal the reference ba
       fuzzParams(200),
     );
   } finally {
-    setBackend(prev);
+    setDefaultDevice(prev);
   }
 });
 

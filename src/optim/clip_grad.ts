@@ -2,6 +2,7 @@
 // together so that their joint norm is at most maxNorm, or clamp each gradient element.
 
 import { noGrad } from '../core/autograd.js';
+import { readValues } from '../core/exec.js';
 import { describeValue, Tensor } from '../core/tensor.js';
 import { zeros } from '../ops/creation.js';
 import { abs, add, clamp, div, maximum, minimum, mul, pow, sqrt } from '../ops/elementwise.js';
@@ -72,7 +73,7 @@ export function clipGradNorm(params: Tensor | Iterable<Tensor>, maxNorm: number,
       return normType === 2 ? sqrt(acc) : pow(acc, 1 / normType);
     });
     if (options.errorIfNonfinite) {
-      const value = total.item();
+      const value = readValues(total, 'clipGradNorm')[0];
       if (!Number.isFinite(value)) {
         throw new RangeError(
           `clipGradNorm: the total norm of order ${normType} of the gradients is ${value}, so they cannot be clipped; ` +

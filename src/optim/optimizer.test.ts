@@ -252,7 +252,7 @@ describe('Optimizer', () => {
     opt.zeroGrad();
     assert.equal(params[1].grad, null);
     assert.equal(seen.toTypedArray().length, 6);
-    assert.equal(unseen.storage.block.released, true);
+    assert.equal(unseen.storage.released, true);
     const assigned = tensor([1, 2]);
     params[1].grad = assigned; // the caller's own tensor is never released
     opt.zeroGrad();
@@ -267,7 +267,7 @@ describe('Optimizer', () => {
     }
     opt.zeroGrad();
     assert.deepEqual(
-      made.map((g) => g.storage.block.released),
+      made.map((g) => g.storage.released),
       made.map(() => true),
     );
   });

@@ -108,7 +108,7 @@ export abstract class Optimizer<O extends { lr?: number } = { lr?: number }, S e
           if (s === undefined) {
             s = {} as S;
             this.state.set(p, s);
-          }
+          } else followDevice(s, p);
           this.update(p, g, s, group);
         }
       }
@@ -229,21 +229,19 @@ function copyValue<T>(v: T): T {
 }
 
 /**
- * Runs `fn`, handing it `t`, which marks a tensor as a temporary of this update; all are released
- * when `fn` returns. An optimisation (the heap would reclaim them later): large parameters would
- * otherwise leave several parameter-sized temporaries per step for the heap to spill.
+ * Moves the state tensors of `p` to p's device where they are elsewhere (after `module.to`),
+ * so the state follows its parameter like PyTorch's optimizers after `load_state_dict`.
  */
-export function withTemps<T>(fn: (t: (x: Tensor) => Tensor) => T): T {
-  const held: Tensor[] = [];
-  try {
-    return fn((x) => {
-      held.push(x);
-      return x;
-    });
-  } finally {
-    for (const x of held) x.dispose();
+function followDevice(s: ParamState, p: Tensor): void {
+  const dev = p.storage.device;
+  for (const k in s) {
+    const v = s[k];
+    if (v instanceof Tensor && v.storage.device !== dev) s[k] = v.to(dev);
   }
 }
+
+/** The temporaries of an update, released when it returns: see core/lifetime.ts. */
+export { withTemps } from '../core/lifetime.js';
 
 // ---- hyperparameter checks, shared by the optimizers ------------------------------------------
 

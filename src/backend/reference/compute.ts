@@ -1,16 +1,28 @@
-// Plain TypeScript reductions, matrix product, softmax and indexing: the test oracle.
+// Plain TypeScript reductions, matrix product, softmax and indexing: the test oracle. Every
+// argument is a typed array and an element offset into it (see elementwise.ts).
 
-import type { DType } from '../../core/dtype.js';
-import { heap } from '../../core/heap.js';
-import type { MatArg, ReduceOp } from '../backend.js';
-import { elemIndex, heapView } from './elementwise.js';
+import type { TypedArray } from '../../core/dtype.js';
+import type { ReduceOp } from '../backend.js';
 
-export function refReduce(op: ReduceOp, x: number, dtype: DType, outer: number, r: number, inner: number, out: number): void {
-  const xs = heapView(dtype);
-  const outDtype: DType = dtype === 'bool' && (op === 'sum' || op === 'prod') ? 'int32' : dtype;
-  const os = heapView(outDtype);
-  const xb = elemIndex(x, dtype);
-  const ob = elemIndex(out, outDtype);
+/** A matrix operand over a typed array: element (0, 0) at `at`, leading dimension `ld`, maybe transposed. */
+export interface ArrayMat {
+  data: Float32Array;
+  at: number;
+  ld: number;
+  trans: boolean;
+}
+
+/** Contiguous x (outer, r, inner) at xb reduced over r into os (outer, inner) at ob. */
+export function refReduce(
+  op: ReduceOp,
+  xs: TypedArray,
+  xb: number,
+  outer: number,
+  r: number,
+  inner: number,
+  os: TypedArray,
+  ob: number,
+): void {
   const init = op === 'sum' ? 0 : op === 'prod' ? 1 : op === 'max' ? -Infinity : Infinity;
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < inner; i++) {
@@ -28,11 +40,17 @@ export function refReduce(op: ReduceOp, x: number, dtype: DType, outer: number, 
   }
 }
 
-export function refArgReduce(op: 'argmax' | 'argmin', x: number, dtype: DType, outer: number, r: number, inner: number, out: number): void {
-  const xs = heapView(dtype);
-  const os = heap().i32;
-  const xb = elemIndex(x, dtype);
-  const ob = out >>> 2;
+/** Index of the max (min) along r of contiguous x (outer, r, inner) into int32 os (outer, inner). */
+export function refArgReduce(
+  op: 'argmax' | 'argmin',
+  xs: TypedArray,
+  xb: number,
+  outer: number,
+  r: number,
+  inner: number,
+  os: Int32Array,
+  ob: number,
+): void {
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < inner; i++) {
       let best = 0;
@@ -49,39 +67,48 @@ export function refArgReduce(op: 'argmax' | 'argmin', x: number, dtype: DType, o
   }
 }
 
-export function refMatmul(m: number, n: number, k: number, a: MatArg, b: MatArg, c: number, ldc: number, accumulate: boolean): void {
-  const f = heap().f32;
-  const ab = a.ptr >>> 2;
-  const bb = b.ptr >>> 2;
-  const cb = c >>> 2;
+/** C (m, n) at cb of cs (leading dimension ldc) = A @ B, plus C when `accumulate`. */
+export function refMatmul(
+  m: number,
+  n: number,
+  k: number,
+  a: ArrayMat,
+  b: ArrayMat,
+  cs: Float32Array,
+  cb: number,
+  ldc: number,
+  accumulate: boolean,
+): void {
+  const as = a.data;
+  const bs = b.data;
+  const ab = a.at;
+  const bb = b.at;
   for (let i = 0; i < m; i++) {
     for (let j = 0; j < n; j++) {
       let s = 0;
       for (let p = 0; p < k; p++) {
-        const av = f[ab + (a.trans ? p * a.ld + i : i * a.ld + p)];
-        const bv = f[bb + (b.trans ? j * b.ld + p : p * b.ld + j)];
+        const av = as[ab + (a.trans ? p * a.ld + i : i * a.ld + p)];
+        const bv = bs[bb + (b.trans ? j * b.ld + p : p * b.ld + j)];
         s += av * bv;
       }
-      f[cb + i * ldc + j] = accumulate ? f[cb + i * ldc + j] + s : s;
+      cs[cb + i * ldc + j] = accumulate ? cs[cb + i * ldc + j] + s : s;
     }
   }
 }
 
-export function refSoftmax(x: number, rows: number, cols: number, out: number, log: boolean): void {
-  const f = heap().f32;
-  const xb = x >>> 2;
-  const ob = out >>> 2;
+/** Row-wise softmax (or log-softmax) of contiguous (rows, cols) xs at xb into os at ob. */
+export function refSoftmax(xs: Float32Array, xb: number, rows: number, cols: number, os: Float32Array, ob: number, log: boolean): void {
   for (let r = 0; r < rows; r++) {
     const row = xb + r * cols;
     let max = -Infinity;
-    for (let j = 0; j < cols; j++) max = Math.max(max, f[row + j]);
+    for (let j = 0; j < cols; j++) max = Math.max(max, xs[row + j]);
     let sum = 0;
-    for (let j = 0; j < cols; j++) sum += Math.exp(f[row + j] - max);
+    for (let j = 0; j < cols; j++) sum += Math.exp(xs[row + j] - max);
     const logSum = Math.log(sum);
     for (let j = 0; j < cols; j++) {
       // (x - max) - log(sum): the small log-probabilities keep their precision next to a large max
-      const shifted = f[row + j] - max - logSum;
-      f[ob + r * cols + j] = log ? shifted : Math.exp(shifted);
+      const shifted = xs[row + j] - max - logSum;
+      os[ob + r * cols + j] = log ? shifted : Math.exp(shifted);
     }
   }
 }
@@ -94,45 +121,50 @@ function badIndex(op: string, i: number, n: number): RangeError {
   return new RangeError(`${op}: index ${i} is out of range for a dim of size ${n} (valid: 0 to ${n - 1})`);
 }
 
+/** out (outer, n, inner) = x (outer, d, inner) at rows idx. */
 export function refIndexSelect(
-  x: number,
-  dtype: DType,
+  xs: TypedArray,
+  xb: number,
   outer: number,
   d: number,
   inner: number,
-  idx: number,
+  is: Int32Array,
+  ib: number,
   n: number,
-  out: number,
+  os: TypedArray,
+  ob: number,
 ): void {
-  const xs = heapView(dtype);
-  const is = heap().i32;
-  const xb = elemIndex(x, dtype);
-  const ob = elemIndex(out, dtype);
-  const ib = idx >>> 2;
   for (let o = 0; o < outer; o++) {
     for (let j = 0; j < n; j++) {
       const row = is[ib + j];
       if (row < 0 || row >= d) throw badIndex('indexSelect', row, d);
       const src = xb + (o * d + row) * inner;
       const dst = ob + (o * n + j) * inner;
-      for (let i = 0; i < inner; i++) xs[dst + i] = xs[src + i];
+      for (let i = 0; i < inner; i++) os[dst + i] = xs[src + i];
     }
   }
 }
 
-export function refIndexAdd(src: number, outer: number, n: number, inner: number, idx: number, d: number, out: number): void {
-  const f = heap().f32;
-  const is = heap().i32;
-  const sb = src >>> 2;
-  const ob = out >>> 2;
-  const ib = idx >>> 2;
+/** out (outer, d, inner) += src (outer, n, inner) at rows idx. */
+export function refIndexAdd(
+  ss: Float32Array,
+  sb: number,
+  outer: number,
+  n: number,
+  inner: number,
+  is: Int32Array,
+  ib: number,
+  d: number,
+  os: Float32Array,
+  ob: number,
+): void {
   for (let o = 0; o < outer; o++) {
     for (let j = 0; j < n; j++) {
       const row = is[ib + j];
       if (row < 0 || row >= d) throw badIndex('indexAdd', row, d);
       const s = sb + (o * n + j) * inner;
       const t = ob + (o * d + row) * inner;
-      for (let i = 0; i < inner; i++) f[t + i] += f[s + i];
+      for (let i = 0; i < inner; i++) os[t + i] += ss[s + i];
     }
   }
 }
@@ -142,12 +174,11 @@ export function refIndexAdd(src: number, outer: number, n: number, inner: number
 function walkGather(
   xShape: readonly number[],
   axis: number,
-  index: number,
+  is: Int32Array,
+  ib: number,
   outShape: readonly number[],
   visit: (outPos: number, xPos: number) => void,
 ): void {
-  const is = heap().i32;
-  const ib = index >>> 2;
   const rank = outShape.length;
   const xStrides = new Array<number>(rank);
   let s = 1;
@@ -170,35 +201,36 @@ function walkGather(
   }
 }
 
+/** torch.gather along `axis` of contiguous x (xShape) into out (outShape) with int32 index of out's shape. */
 export function refGather(
-  x: number,
-  dtype: DType,
+  xs: TypedArray,
+  xb: number,
   xShape: readonly number[],
   axis: number,
-  index: number,
+  is: Int32Array,
+  ib: number,
   outShape: readonly number[],
-  out: number,
+  os: TypedArray,
+  ob: number,
 ): void {
-  const xs = heapView(dtype);
-  const xb = elemIndex(x, dtype);
-  const ob = elemIndex(out, dtype);
-  walkGather(xShape, axis, index, outShape, (p, xp) => {
-    xs[ob + p] = xs[xb + xp];
+  walkGather(xShape, axis, is, ib, outShape, (p, xp) => {
+    os[ob + p] = xs[xb + xp];
   });
 }
 
+/** The adjoint of gather: out (xShape) += src (outShape) at index along axis. */
 export function refScatterAdd(
-  src: number,
+  ss: Float32Array,
+  sb: number,
   outShape: readonly number[],
   axis: number,
-  index: number,
+  is: Int32Array,
+  ib: number,
   xShape: readonly number[],
-  out: number,
+  os: Float32Array,
+  ob: number,
 ): void {
-  const f = heap().f32;
-  const sb = src >>> 2;
-  const ob = out >>> 2;
-  walkGather(xShape, axis, index, outShape, (p, xp) => {
-    f[ob + xp] += f[sb + p];
+  walkGather(xShape, axis, is, ib, outShape, (p, xp) => {
+    os[ob + xp] += ss[sb + p];
   });
 }

@@ -1,6 +1,5 @@
 // Plain TypeScript convolution and pooling by direct loops: the oracle for the im2col kernels.
-
-import { heap } from '../../core/heap.js';
+// Every tensor argument is a float32 array (int32 for indices) and an element offset into it.
 import type { Conv2dGeom, Pool2dGeom } from '../backend.js';
 
 /**
@@ -35,42 +34,56 @@ function eachTap(g: Conv2dGeom, visit: (xi: number, wi: number, yi: number) => v
 }
 
 /** y (N, O, OH, OW) = conv2d(x, w) + bias (O, broadcast; 0 for none). */
-export function refConv2d(x: number, w: number, bias: number, y: number, g: Conv2dGeom): void {
-  const f = heap().f32;
-  const xb = x >>> 2,
-    wb = w >>> 2,
-    yb = y >>> 2;
+export function refConv2d(
+  xs: Float32Array,
+  xb: number,
+  ws: Float32Array,
+  wb: number,
+  bs: Float32Array | null,
+  bb: number,
+  ys: Float32Array,
+  yb: number,
+  g: Conv2dGeom,
+): void {
   const plane = g.oh * g.ow;
   for (let n = 0; n < g.n; n++) {
     for (let o = 0; o < g.o; o++) {
       const at = yb + (n * g.o + o) * plane;
-      f.fill(bias === 0 ? 0 : f[(bias >>> 2) + o], at, at + plane);
+      ys.fill(bs === null ? 0 : bs[bb + o], at, at + plane);
     }
   }
   eachTap(g, (xi, wi, yi) => {
-    f[yb + yi] += f[xb + xi] * f[wb + wi];
+    ys[yb + yi] += xs[xb + xi] * ws[wb + wi];
   });
 }
 
-export function refConv2dBackwardInput(gy: number, w: number, gx: number, g: Conv2dGeom): void {
-  const f = heap().f32;
-  const gyb = gy >>> 2,
-    wb = w >>> 2,
-    gxb = gx >>> 2;
-  f.fill(0, gxb, gxb + g.n * g.c * g.h * g.w);
+export function refConv2dBackwardInput(
+  gys: Float32Array,
+  gyb: number,
+  ws: Float32Array,
+  wb: number,
+  gxs: Float32Array,
+  gxb: number,
+  g: Conv2dGeom,
+): void {
+  gxs.fill(0, gxb, gxb + g.n * g.c * g.h * g.w);
   eachTap(g, (xi, wi, yi) => {
-    f[gxb + xi] += f[gyb + yi] * f[wb + wi];
+    gxs[gxb + xi] += gys[gyb + yi] * ws[wb + wi];
   });
 }
 
-export function refConv2dBackwardWeight(x: number, gy: number, gw: number, g: Conv2dGeom): void {
-  const f = heap().f32;
-  const xb = x >>> 2,
-    gyb = gy >>> 2,
-    gwb = gw >>> 2;
-  f.fill(0, gwb, gwb + g.o * (g.c / g.groups) * g.kh * g.kw);
+export function refConv2dBackwardWeight(
+  xs: Float32Array,
+  xb: number,
+  gys: Float32Array,
+  gyb: number,
+  gws: Float32Array,
+  gwb: number,
+  g: Conv2dGeom,
+): void {
+  gws.fill(0, gwb, gwb + g.o * (g.c / g.groups) * g.kh * g.kw);
   eachTap(g, (xi, wi, yi) => {
-    f[gwb + wi] += f[xb + xi] * f[gyb + yi];
+    gws[gwb + wi] += xs[xb + xi] * gys[gyb + yi];
   });
 }
 
@@ -100,66 +113,58 @@ function eachWindow(g: Pool2dGeom, visit: (plane: number, yi: number, taps: numb
   }
 }
 
-export function refMaxPool2d(x: number, y: number, indices: number, g: Pool2dGeom): void {
-  const f = heap().f32;
-  const iv = heap().i32;
-  const xb = x >>> 2,
-    yb = y >>> 2,
-    ib = indices >>> 2;
+export function refMaxPool2d(xs: Float32Array, xb: number, ys: Float32Array, yb: number, iv: Int32Array, ib: number, g: Pool2dGeom): void {
   const plane = g.h * g.w;
   eachWindow(g, (p, yi, taps) => {
     let best = -Infinity;
     let at = taps.length > 0 ? taps[0] : 0;
     for (const t of taps) {
-      const v = f[xb + p * plane + t];
+      const v = xs[xb + p * plane + t];
       if (v > best || Number.isNaN(v)) {
         best = v;
         at = t;
         if (Number.isNaN(v)) break;
       }
     }
-    f[yb + yi] = best;
+    ys[yb + yi] = best;
     iv[ib + yi] = at;
   });
 }
 
-export function refMaxPool2dBackward(gy: number, indices: number, gx: number, g: Pool2dGeom): void {
-  const f = heap().f32;
-  const iv = heap().i32;
-  const gyb = gy >>> 2,
-    ib = indices >>> 2,
-    gxb = gx >>> 2;
+export function refMaxPool2dBackward(
+  gys: Float32Array,
+  gyb: number,
+  iv: Int32Array,
+  ib: number,
+  gxs: Float32Array,
+  gxb: number,
+  g: Pool2dGeom,
+): void {
   const plane = g.h * g.w;
   const outPlane = g.oh * g.ow;
-  f.fill(0, gxb, gxb + g.n * g.c * plane);
+  gxs.fill(0, gxb, gxb + g.n * g.c * plane);
   for (let p = 0; p < g.n * g.c; p++) {
     for (let j = 0; j < outPlane; j++) {
       const yi = p * outPlane + j;
-      f[gxb + p * plane + iv[ib + yi]] += f[gyb + yi];
+      gxs[gxb + p * plane + iv[ib + yi]] += gys[gyb + yi];
     }
   }
 }
 
-export function refAvgPool2d(x: number, y: number, g: Pool2dGeom): void {
-  const f = heap().f32;
-  const xb = x >>> 2,
-    yb = y >>> 2;
+export function refAvgPool2d(xs: Float32Array, xb: number, ys: Float32Array, yb: number, g: Pool2dGeom): void {
   const plane = g.h * g.w;
   eachWindow(g, (p, yi, taps, count) => {
     let s = 0;
-    for (const t of taps) s += f[xb + p * plane + t];
-    f[yb + yi] = s / count;
+    for (const t of taps) s += xs[xb + p * plane + t];
+    ys[yb + yi] = s / count;
   });
 }
 
-export function refAvgPool2dBackward(gy: number, gx: number, g: Pool2dGeom): void {
-  const f = heap().f32;
-  const gyb = gy >>> 2,
-    gxb = gx >>> 2;
+export function refAvgPool2dBackward(gys: Float32Array, gyb: number, gxs: Float32Array, gxb: number, g: Pool2dGeom): void {
   const plane = g.h * g.w;
-  f.fill(0, gxb, gxb + g.n * g.c * plane);
+  gxs.fill(0, gxb, gxb + g.n * g.c * plane);
   eachWindow(g, (p, yi, taps, count) => {
-    const v = f[gyb + yi] / count;
-    for (const t of taps) f[gxb + p * plane + t] += v;
+    const v = gys[gyb + yi] / count;
+    for (const t of taps) gxs[gxb + p * plane + t] += v;
   });
 }

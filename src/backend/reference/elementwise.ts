@@ -1,17 +1,20 @@
-// Plain TypeScript elementwise primitives: the oracle the fast kernels are tested against.
+// Plain TypeScript elementwise primitives: the oracle the fast kernels are tested against. They
+// compute on typed arrays and element offsets, so the reference device runs them on its own
+// buffers and the CPU device on views of its heap (its fallback for what no kernel covers).
 
 import type { DType, TypedArray } from '../../core/dtype.js';
-import { heap } from '../../core/heap.js';
-import type { BinaryOp, Strided, UnaryOp } from '../backend.js';
+import type { BinaryOp, UnaryOp } from '../backend.js';
 
-/** A typed view of the whole heap for a dtype (element index = byte address / item size). */
-export function heapView(dtype: DType): TypedArray {
-  const h = heap();
-  return dtype === 'float32' ? h.f32 : dtype === 'int32' ? h.i32 : h.u8;
-}
-
-export function elemIndex(ptr: number, dtype: DType): number {
-  return dtype === 'bool' ? ptr : ptr >>> 2;
+/**
+ * A strided argument over a typed array: element 0 at index `at` of `data`, and per-dim sizes
+ * and element strides. @example { data: f32, at: 0, dtype: 'float32', shape: [2, 3], strides: [3, 1] }
+ */
+export interface ArrayStrided {
+  data: TypedArray;
+  at: number;
+  dtype: DType;
+  shape: readonly number[];
+  strides: readonly number[];
 }
 
 /**
@@ -168,47 +171,42 @@ function intDivFix(op: BinaryOp, dtype: DType, v: number): number {
   return dtype === 'int32' && op !== 'div' ? v | 0 : v;
 }
 
-export function refUnary(op: UnaryOp, x: Strided, out: number, outDtype: DType, alpha: number): void {
-  const xs = heapView(x.dtype);
-  const os = heapView(outDtype);
-  const xb = elemIndex(x.ptr, x.dtype);
-  const ob = elemIndex(out, outDtype);
+/** out[ob + i] = op(x[i]) over x's shape in row-major order. */
+export function refUnary(op: UnaryOp, x: ArrayStrided, os: TypedArray, ob: number, alpha: number): void {
+  const xs = x.data;
+  const xb = x.at;
   forEachIndex(x.shape, [x.strides], (i, [o]) => {
     os[ob + i] = unaryScalar(op, xs[xb + o], alpha);
   });
 }
 
-export function refBinary(op: BinaryOp, a: Strided, b: Strided, out: number, outDtype: DType): void {
-  const as = heapView(a.dtype);
-  const bs = heapView(b.dtype);
-  const os = heapView(outDtype);
-  const ab = elemIndex(a.ptr, a.dtype);
-  const bb = elemIndex(b.ptr, b.dtype);
-  const ob = elemIndex(out, outDtype);
+/** out[ob + i] = op(a[i], b[i]) over the (broadcast) shape. */
+export function refBinary(op: BinaryOp, a: ArrayStrided, b: ArrayStrided, os: TypedArray, ob: number, outDtype: DType): void {
+  const as = a.data;
+  const bs = b.data;
+  const ab = a.at;
+  const bb = b.at;
   forEachIndex(a.shape, [a.strides, b.strides], (i, [oa, obb]) => {
     os[ob + i] = intDivFix(op, outDtype, binaryScalar(op, as[ab + oa], bs[bb + obb]));
   });
 }
 
-export function refWhere(c: Strided, a: Strided, b: Strided, out: number, outDtype: DType): void {
-  const cs = heapView(c.dtype);
-  const as = heapView(a.dtype);
-  const bs = heapView(b.dtype);
-  const os = heapView(outDtype);
-  const cb = elemIndex(c.ptr, c.dtype);
-  const ab = elemIndex(a.ptr, a.dtype);
-  const bb = elemIndex(b.ptr, b.dtype);
-  const ob = elemIndex(out, outDtype);
+/** out[ob + i] = c[i] ? a[i] : b[i]. */
+export function refWhere(c: ArrayStrided, a: ArrayStrided, b: ArrayStrided, os: TypedArray, ob: number): void {
+  const cs = c.data;
+  const as = a.data;
+  const bs = b.data;
   forEachIndex(a.shape, [c.strides, a.strides, b.strides], (i, [oc, oa, obb]) => {
-    os[ob + i] = cs[cb + oc] !== 0 ? as[ab + oa] : bs[bb + obb];
+    os[ob + i] = cs[c.at + oc] !== 0 ? as[a.at + oa] : bs[b.at + obb];
   });
 }
 
-export function refCopy(src: Strided, dst: Strided): void {
-  const ss = heapView(src.dtype);
-  const ds = heapView(dst.dtype);
-  const sb = elemIndex(src.ptr, src.dtype);
-  const db = elemIndex(dst.ptr, dst.dtype);
+/** dst = src elementwise, converting dtype (float -> int truncates; nonzero -> true). */
+export function refCopy(src: ArrayStrided, dst: ArrayStrided): void {
+  const ss = src.data;
+  const ds = dst.data;
+  const sb = src.at;
+  const db = dst.at;
   const toBool = dst.dtype === 'bool';
   const toInt = dst.dtype === 'int32' && src.dtype === 'float32';
   forEachIndex(src.shape, [src.strides, dst.strides], (_i, [os, od]) => {
@@ -217,7 +215,7 @@ export function refCopy(src: Strided, dst: Strided): void {
   });
 }
 
-export function refFill(out: number, dtype: DType, n: number, value: number): void {
-  const s = elemIndex(out, dtype);
-  heapView(dtype).fill(dtype === 'bool' ? (value !== 0 ? 1 : 0) : value, s, s + n);
+/** os[ob .. ob + n) = value (0/1 for bool). */
+export function refFill(os: TypedArray, ob: number, dtype: DType, n: number, value: number): void {
+  os.fill(dtype === 'bool' ? (value !== 0 ? 1 : 0) : value, ob, ob + n);
 }

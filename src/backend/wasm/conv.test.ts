@@ -3,13 +3,11 @@
 
 import { test } from 'node:test';
 import type { Conv2dGeom, Pool2dGeom } from '../backend.js';
-import { ReferenceBackend } from '../reference/index.js';
-import { WasmBackend } from './index.js';
 import { availableBuilds } from './loader.js';
 import { getNumThreads, setNumThreads } from './pool.js';
-import { allocF32, assertClose, assertIdentical, randoms, readF32 } from './testkit.test.js';
+import { allocF32, assertClose, assertIdentical, randoms, readF32, refOnHeap, wasmOnHeap } from './testkit.test.js';
 
-const ref = new ReferenceBackend();
+const ref = refOnHeap;
 
 function geom(n: number, c: number, h: number, w: number, o: number, k: [number, number], s = 1, p = 0, d = 1, groups = 1): Conv2dGeom {
   const oh = Math.floor((h + 2 * p - d * (k[0] - 1) - 1) / s) + 1;
@@ -29,7 +27,7 @@ const GEOMS: Conv2dGeom[] = [
 ];
 
 /** Runs all three conv primitives on `be`; returns y, gx, gw and y with a bias. */
-function runConv(be: WasmBackend | ReferenceBackend, g: Conv2dGeom, seed: number): Float32Array[] {
+function runConv(be: typeof refOnHeap | ReturnType<typeof wasmOnHeap>, g: Conv2dGeom, seed: number): Float32Array[] {
   const xn = g.n * g.c * g.h * g.w;
   const wn = g.o * (g.c / g.groups) * g.kh * g.kw;
   const yn = g.n * g.o * g.oh * g.ow;
@@ -50,7 +48,7 @@ function runConv(be: WasmBackend | ReferenceBackend, g: Conv2dGeom, seed: number
 
 for (const build of availableBuilds()) {
   test(`conv2d (${build}): forward, backward input and weight match the reference`, () => {
-    const be = new WasmBackend({ build });
+    const be = wasmOnHeap(build);
     GEOMS.forEach((g, i) => {
       const got = runConv(be, g, i * 10);
       const want = runConv(ref, g, i * 10);
@@ -66,7 +64,7 @@ for (const build of availableBuilds()) {
 }
 
 test('conv2d: identical results on 1 and N threads (images, positions, channels, weight splits)', () => {
-  const be = new WasmBackend();
+  const be = wasmOnHeap();
   const saved = getNumThreads();
   const cases = [
     geom(4, 8, 28, 28, 16, [3, 3], 1, 1),
@@ -98,7 +96,7 @@ function pgeom(n: number, c: number, h: number, w: number, k: number, s: number,
 }
 
 /** Max and average pooling forward and backward on `be`: y, indices, gx (max), y, gx (avg). */
-function runPool(be: WasmBackend | ReferenceBackend, g: Pool2dGeom, xs: Float32Array): Float32Array[] {
+function runPool(be: typeof refOnHeap | ReturnType<typeof wasmOnHeap>, g: Pool2dGeom, xs: Float32Array): Float32Array[] {
   const xn = g.n * g.c * g.h * g.w;
   const yn = g.n * g.c * g.oh * g.ow;
   const x = allocF32(xn, xs);
@@ -118,7 +116,7 @@ function runPool(be: WasmBackend | ReferenceBackend, g: Pool2dGeom, xs: Float32A
 }
 
 test('pooling: max and avg, forward and backward, match the reference (NaN included)', () => {
-  const be = new WasmBackend();
+  const be = wasmOnHeap();
   const geoms = [
     pgeom(2, 3, 8, 8, 2, 2, 0),
     pgeom(1, 2, 9, 7, 3, 2, 1),

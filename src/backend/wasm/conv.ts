@@ -3,8 +3,8 @@
 // input channels (backward input) or weight rows/columns (backward weight), so no two threads
 // ever write the same output and results do not depend on the thread count.
 
-import { heap } from '../../core/heap.js';
 import type { Conv2dGeom, Pool2dGeom } from '../backend.js';
+import { heap } from './heap.js';
 import type { Kernels } from './loader.js';
 import { poolThreads, runParallel, threadScratch } from './pool.js';
 import { ranges } from './reduce.js';

@@ -4,15 +4,15 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { DType } from '../../core/dtype.js';
-import { heap } from '../../core/heap.js';
-import type { BinaryOp, Strided, UnaryOp } from '../backend.js';
-import { ReferenceBackend } from '../reference/index.js';
+import type { BinaryOp, UnaryOp } from '../backend.js';
+import type { AddrStrided as Strided } from './args.js';
 import { wasmBinary, wasmCopy, wasmUnary } from './elementwise.js';
+import { heap } from './heap.js';
 import { WasmBackend } from './index.js';
 import { availableBuilds, loadKernels } from './loader.js';
-import { allocF32, assertClose, assertIdentical, randoms, readF32 } from './testkit.test.js';
+import { allocF32, assertClose, assertIdentical, randoms, readF32, refOnHeap } from './testkit.test.js';
 
-const ref = new ReferenceBackend();
+const ref = refOnHeap;
 
 /** erfc in float64 to ~1e-15: Taylor series of erf below 2.5, continued fraction above. */
 function erfc64(x: number): number {
@@ -278,11 +278,14 @@ test('copy: strided float32/int32 copies equal the reference; other dtypes are d
 
 test('WasmBackend: int32 and bool elementwise ops fall back to the reference', () => {
   const be = new WasmBackend();
-  const x = allocF32(4);
-  heap().i32.set([3, -2, 0, 7], x >>> 2);
-  const y = allocF32(4);
-  be.unary('neg', { ptr: x, dtype: 'int32', shape: [4], strides: [1] }, y, 'int32', 0);
-  assert.deepEqual(Array.from(heap().i32.slice(y >>> 2, (y >>> 2) + 4)), [-3, 2, 0, -7]);
-  be.binary('lt', { ptr: x, dtype: 'int32', shape: [4], strides: [1] }, { ptr: x, dtype: 'int32', shape: [4], strides: [0] }, y, 'bool');
-  assert.deepEqual(Array.from(heap().u8.slice(y, y + 4)), [0, 1, 1, 0]);
+  const h = heap();
+  const xb = h.allocate(16);
+  const yb = h.allocate(16);
+  h.i32.set([3, -2, 0, 7], h.resolve(xb) >>> 2);
+  const x = { buffer: xb, offset: 0, dtype: 'int32', shape: [4], strides: [1] } as const;
+  be.unary('neg', x, { buffer: yb, offset: 0 }, 'int32', 0);
+  const y = h.resolve(yb);
+  assert.deepEqual(Array.from(h.i32.slice(y >>> 2, (y >>> 2) + 4)), [-3, 2, 0, -7]);
+  be.binary('lt', x, { ...x, strides: [0] }, { buffer: yb, offset: 0 }, 'bool');
+  assert.deepEqual(Array.from(h.u8.slice(y, y + 4)), [0, 1, 1, 0]);
 });

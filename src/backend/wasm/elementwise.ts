@@ -4,8 +4,9 @@
 // threads by rows, or by columns of a single row. Returns false for what the reference must do.
 
 import type { DType } from '../../core/dtype.js';
-import { heap } from '../../core/heap.js';
-import type { BinaryOp, Strided, UnaryOp } from '../backend.js';
+import type { BinaryOp, UnaryOp } from '../backend.js';
+import type { AddrStrided as Strided } from './args.js';
+import { heap } from './heap.js';
 import type { Kernels } from './loader.js';
 import { poolThreads, runParallel } from './pool.js';
 

@@ -2,7 +2,7 @@
 // (enabling it in Node 20 first), else the plain-SIMD build, and instantiates it on the heap's
 // memory. Nothing happens at import time; the first `loadKernels()` does the work, once per build.
 
-import { heap } from '../../core/heap.js';
+import { heap } from './heap.js';
 import { KERNELS_RELAXED, KERNELS_SIMD } from './kernels.gen.js';
 
 /** Which build of the kernel module: `'relaxed'` (FMA, 6x8 GEMM tile) or `'simd'` (plain SIMD). */
@@ -114,7 +114,7 @@ export function availableBuilds(): KernelBuild[] {
  */
 export function loadKernels(build?: KernelBuild): Kernels {
   const want = build ?? availableBuilds()[0];
-  if (want === undefined) throw new Error('wasm backend: this engine lacks WebAssembly SIMD; use setBackend("reference")');
+  if (want === undefined) throw new Error('wasm backend: this engine lacks WebAssembly SIMD; use setDefaultDevice("reference")');
   const cached = instances.get(want);
   if (cached !== undefined) return cached;
   const module = kernelModule(want);

@@ -3,14 +3,13 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { heap } from '../../core/heap.js';
-import type { MatArg } from '../backend.js';
-import { ReferenceBackend } from '../reference/index.js';
+import type { AddrMat as MatArg } from './args.js';
+import { heap } from './heap.js';
 import { availableBuilds, loadKernels } from './loader.js';
 import { wasmMatmul } from './matmul.js';
-import { allocF32, assertClose, assertIdentical, randoms, readF32 } from './testkit.test.js';
+import { allocF32, assertClose, assertIdentical, randoms, readF32, refOnHeap } from './testkit.test.js';
 
-const ref = new ReferenceBackend();
+const ref = refOnHeap;
 
 interface Case {
   m: number;

@@ -2,7 +2,7 @@
 // by rows of C (or by columns when m is too small), each thread running the packed GEMM kernel on
 // its own block with its own packing scratch. Small products run inline with no dispatch.
 
-import type { MatArg } from '../backend.js';
+import type { AddrMat as MatArg } from './args.js';
 import type { Kernels } from './loader.js';
 import { poolThreads, runParallel, threadScratch } from './pool.js';
 

@@ -53,7 +53,7 @@ const here = (name: string): string => JSON.stringify(fileURLToPath(new URL(name
 
 test('an idle process exits promptly after using the pool, and after resizing it', () => {
   const code = `
-    import { heap } from ${here('../../core/heap.js')};
+    import { heap } from ${here('./heap.js')};
     import { loadKernels } from ${here('./loader.js')};
     import { wasmMatmul } from ${here('./matmul.js')};
     import { setNumThreads } from ${here('./pool.js')};

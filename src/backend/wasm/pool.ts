@@ -11,7 +11,7 @@
 // and the main thread spins, not sleeps, while it waits for a job's parts.
 
 import type { Worker as NodeWorker } from 'node:worker_threads';
-import { heap } from '../../core/heap.js';
+import { heap } from './heap.js';
 import { BUILDS, type Kernels, kernelModule, nodeBuiltin } from './loader.js';
 import * as P from './protocol.js';
 

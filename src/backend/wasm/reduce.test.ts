@@ -4,12 +4,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { ReduceOp } from '../backend.js';
-import { ReferenceBackend } from '../reference/index.js';
 import { availableBuilds, loadKernels } from './loader.js';
 import { wasmReduce, wasmSoftmax } from './reduce.js';
-import { allocF32, assertClose, assertIdentical, randoms, readF32 } from './testkit.test.js';
+import { allocF32, assertClose, assertIdentical, randoms, readF32, refOnHeap } from './testkit.test.js';
 
-const ref = new ReferenceBackend();
+const ref = refOnHeap;
 const OPS: ReduceOp[] = ['sum', 'max', 'min', 'prod'];
 
 for (const build of availableBuilds()) {

@@ -3,14 +3,14 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { heap } from '../../core/heap.js';
-import type { BinaryOp, Strided } from '../backend.js';
-import { ReferenceBackend } from '../reference/index.js';
+import type { BinaryOp } from '../backend.js';
+import type { AddrStrided as Strided } from './args.js';
+import { heap } from './heap.js';
 import { loadKernels } from './loader.js';
 import { wasmCompare, wasmWhere } from './select.js';
-import { allocF32, assertIdentical, randoms, readF32 } from './testkit.test.js';
+import { allocF32, assertIdentical, randoms, readF32, refOnHeap } from './testkit.test.js';
 
-const ref = new ReferenceBackend();
+const ref = refOnHeap;
 
 const LAYOUTS: [string, number[], number[], number[]][] = [
   ['contiguous', [7, 33, 5], [165, 5, 1], [165, 5, 1]],

@@ -3,7 +3,8 @@
 // dtypes go to the reference backend.
 
 import type { DType } from '../../core/dtype.js';
-import type { BinaryOp, Strided } from '../backend.js';
+import type { BinaryOp } from '../backend.js';
+import type { AddrStrided as Strided } from './args.js';
 import { runElementwise, runPairwise, threadsFor } from './elementwise.js';
 import type { Kernels } from './loader.js';
 import { poolThreads } from './pool.js';

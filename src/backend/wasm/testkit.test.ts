@@ -3,8 +3,15 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { heap } from '../../core/heap.js';
-import type { Conv2dGeom } from '../backend.js';
+import type { DType, TypedArray } from '../../core/dtype.js';
+import type { BinaryOp, Conv2dGeom, Pool2dGeom, ReduceOp, UnaryOp } from '../backend.js';
+import { refMatmul, refReduce, refSoftmax } from '../reference/compute.js';
+import * as rc from '../reference/conv.js';
+import { type ArrayStrided, refBinary, refCopy, refUnary, refWhere } from '../reference/elementwise.js';
+import type { AddrMat, AddrStrided } from './args.js';
+import * as wc from './conv.js';
+import { heap } from './heap.js';
+import { loadKernels } from './loader.js';
 
 /** A float32 buffer of `n` elements on the heap; returns its byte address. */
 export function allocF32(n: number, data?: ArrayLike<number>): number {
@@ -16,6 +23,86 @@ export function allocF32(n: number, data?: ArrayLike<number>): number {
 /** A copy of `n` floats at byte address `ptr`. */
 export function readF32(ptr: number, n: number): Float32Array {
   return heap().f32.slice(ptr >>> 2, (ptr >>> 2) + n);
+}
+
+function heapArray(dtype: DType): TypedArray {
+  const h = heap();
+  return dtype === 'float32' ? h.f32 : dtype === 'int32' ? h.i32 : h.u8;
+}
+const elem = (p: number, dtype: DType) => (dtype === 'bool' ? p : p >>> 2);
+const onHeap = (s: AddrStrided): ArrayStrided => ({
+  data: heapArray(s.dtype),
+  at: elem(s.ptr, s.dtype),
+  dtype: s.dtype,
+  shape: s.shape,
+  strides: s.strides,
+});
+const f32 = () => heap().f32;
+const i32 = () => heap().i32;
+
+/**
+ * The reference compute functions on heap byte addresses: the oracle the kernel tests compare
+ * the wasm functions with, on the same buffers.
+ */
+export const refOnHeap = {
+  unary(op: UnaryOp, x: AddrStrided, out: number, outDtype: DType, alpha: number): void {
+    refUnary(op, onHeap(x), heapArray(outDtype), elem(out, outDtype), alpha);
+  },
+  binary(op: BinaryOp, a: AddrStrided, b: AddrStrided, out: number, outDtype: DType): void {
+    refBinary(op, onHeap(a), onHeap(b), heapArray(outDtype), elem(out, outDtype), outDtype);
+  },
+  where(c: AddrStrided, a: AddrStrided, b: AddrStrided, out: number, outDtype: DType): void {
+    refWhere(onHeap(c), onHeap(a), onHeap(b), heapArray(outDtype), elem(out, outDtype));
+  },
+  copy(src: AddrStrided, dst: AddrStrided): void {
+    refCopy(onHeap(src), onHeap(dst));
+  },
+  reduce(op: ReduceOp, x: number, dtype: DType, outer: number, r: number, inner: number, out: number): void {
+    refReduce(op, heapArray(dtype), elem(x, dtype), outer, r, inner, heapArray(dtype), elem(out, dtype));
+  },
+  softmax(x: number, rows: number, cols: number, out: number, log: boolean): void {
+    refSoftmax(f32(), x >>> 2, rows, cols, f32(), out >>> 2, log);
+  },
+  matmul(m: number, n: number, k: number, a: AddrMat, b: AddrMat, c: number, ldc: number, accumulate: boolean): void {
+    const A = { data: f32(), at: a.ptr >>> 2, ld: a.ld, trans: a.trans };
+    const B = { data: f32(), at: b.ptr >>> 2, ld: b.ld, trans: b.trans };
+    refMatmul(m, n, k, A, B, f32(), c >>> 2, ldc, accumulate);
+  },
+  conv2d(x: number, w: number, bias: number, y: number, g: Conv2dGeom): void {
+    rc.refConv2d(f32(), x >>> 2, f32(), w >>> 2, bias === 0 ? null : f32(), bias >>> 2, f32(), y >>> 2, g);
+  },
+  conv2dBackwardInput(gy: number, w: number, gx: number, g: Conv2dGeom): void {
+    rc.refConv2dBackwardInput(f32(), gy >>> 2, f32(), w >>> 2, f32(), gx >>> 2, g);
+  },
+  conv2dBackwardWeight(x: number, gy: number, gw: number, g: Conv2dGeom): void {
+    rc.refConv2dBackwardWeight(f32(), x >>> 2, f32(), gy >>> 2, f32(), gw >>> 2, g);
+  },
+  maxPool2d(x: number, y: number, indices: number, g: Pool2dGeom): void {
+    rc.refMaxPool2d(f32(), x >>> 2, f32(), y >>> 2, i32(), indices >>> 2, g);
+  },
+  maxPool2dBackward(gy: number, indices: number, gx: number, g: Pool2dGeom): void {
+    rc.refMaxPool2dBackward(f32(), gy >>> 2, i32(), indices >>> 2, f32(), gx >>> 2, g);
+  },
+  avgPool2d(x: number, y: number, g: Pool2dGeom): void {
+    rc.refAvgPool2d(f32(), x >>> 2, f32(), y >>> 2, g);
+  },
+  avgPool2dBackward(gy: number, gx: number, g: Pool2dGeom): void {
+    rc.refAvgPool2dBackward(f32(), gy >>> 2, f32(), gx >>> 2, g);
+  },
+};
+
+/** The wasm conv and pooling kernels of one build on heap byte addresses, shaped like refOnHeap. */
+export function wasmOnHeap(build?: Parameters<typeof loadKernels>[0]) {
+  const k = () => loadKernels(build);
+  return {
+    conv2d: (x: number, w: number, bias: number, y: number, g: Conv2dGeom) => wc.wasmConv2d(k(), x, w, bias, y, g),
+    conv2dBackwardInput: (gy: number, w: number, gx: number, g: Conv2dGeom) => wc.wasmConv2dBackwardInput(k(), gy, w, gx, g),
+    conv2dBackwardWeight: (x: number, gy: number, gw: number, g: Conv2dGeom) => wc.wasmConv2dBackwardWeight(k(), x, gy, gw, g),
+    maxPool2d: (x: number, y: number, i: number, g: Pool2dGeom) => wc.wasmMaxPool2d(k(), x, y, i, g),
+    maxPool2dBackward: (gy: number, i: number, gx: number, g: Pool2dGeom) => wc.wasmMaxPool2dBackward(k(), gy, i, gx, g),
+    avgPool2d: (x: number, y: number, g: Pool2dGeom) => wc.wasmAvgPool2d(k(), x, y, g),
+    avgPool2dBackward: (gy: number, gx: number, g: Pool2dGeom) => wc.wasmAvgPool2dBackward(k(), gy, gx, g),
+  };
 }
 
 /** Deterministic uniform values in [lo, hi) (mulberry32). */

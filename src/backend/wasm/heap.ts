@@ -1,23 +1,21 @@
-// The tensor heap: one WebAssembly.Memory that every backend computes in, with a size-class
-// allocator and automatic lifetimes, so users never call dispose().
+// The CPU device's memory: one WebAssembly.Memory that the kernels and the worker threads share,
+// with a size-class allocator, spilling to JS memory under a budget, and LRU order.
 //
-// Lifetimes. A tensor's bytes live in a Block of the heap. A Block is freed
-//  1. when its Storage is garbage collected (FinalizationRegistry, blocks of 1 KiB and up), which
-//     works whenever the event loop turns (async training, servers);
-//  2. on an explicit `dispose()` (an optimisation, never required), which tessera itself does
-//     for memory nothing but the autograd graph reads: gradients made during backward, an op's
-//     private saved tensors, what composed ops and a Sequential of built-in layers allocate on
-//     the way to their output (found with `capture`; see core/autograd.ts) are released when
-//     backward frees the graph, or at once when there is none;
-//  3. by spilling, which keeps a synchronous loop flat: FinalizationRegistry callbacks never run
-//     while synchronous code runs, so when resident bytes pass the budget, the least recently
-//     used blocks are copied out to ordinary JS memory and their heap space is reused. A spilled
-//     block that is used again is uploaded back transparently; a dead one is reclaimed by the
-//     JS garbage collector with its Storage. The budget doubles (up to 1 GiB) when live data is
-//     seen to thrash.
+// A buffer of the CPU device is a Block of the heap. When a Block is freed is decided by
+// src/core/lifetime.ts (an explicit release, the autograd graph, or the finalizer backstop through
+// `finalizer`); this file adds the one mechanism only the heap has: spilling, which keeps a
+// synchronous loop flat. FinalizationRegistry callbacks never run while synchronous code runs, so
+// when resident bytes pass the budget, the least recently used blocks are copied out to ordinary
+// JS memory and their heap space is reused. A spilled block that is used again is uploaded back
+// transparently; a dead one is reclaimed by the JS garbage collector with its storage. The budget
+// doubles (up to 1 GiB) when live data is seen to thrash.
 // Nothing is ever lost: a block leaves the heap only by being freed when unreachable, or copied.
 
-/** A region of the heap holding one storage's bytes, or (when spilled) a JS copy of them. */
+import { DeviceOutOfMemory, formatBytes, type Reclaimable } from '../device.js';
+
+export { formatBytes } from '../device.js';
+
+/** A region of the heap holding one buffer's bytes, or (when spilled) a JS copy of them. */
 export class Block {
   /** Byte address in the heap; meaningful only while `resident`. */
   ptr = 0;
@@ -32,18 +30,26 @@ export class Block {
   next: Block | null = null;
   /** Explicitly released; any later use is a bug reported clearly. */
   released = false;
+  /** The finalizer's handle (blocks of 1 KiB and up), pointing back here only while resident. */
+  ticket: Ticket | null = null;
+  constructor(readonly nbytes: number) {}
+}
+
+/**
+ * What the finalizer backstop holds for a block: it frees the heap space when the storage dies.
+ * It forgets the block while the block is spilled, so that the registry never keeps a spilled
+ * copy alive (the copy dies with its storage, reclaimed by the JS garbage collector).
+ */
+export class Ticket implements Reclaimable {
   constructor(
-    readonly nbytes: number,
-    /** Allocation order: tells which blocks were created after a given moment. */
-    readonly serial: number,
+    private readonly heap: Heap,
+    public block: Block | null,
   ) {}
+  reclaim(): void {
+    const b = this.block;
+    if (b !== null && !b.released) this.heap.free(b);
+  }
 }
-
-/** Holds a Block for the tensors that view it; when the last view is collected, the Block is freed. */
-export class Storage {
-  constructor(readonly block: Block) {}
-}
-
 const PAGE = 65536;
 /** The heap's largest size: 65536 pages of 64 KiB (4 GiB), WebAssembly's 32-bit address space. */
 const MAX_PAGES = 65536;
@@ -54,8 +60,8 @@ const ALIGN = 64;
 const MIN_BUDGET = 64 * 1024 * 1024;
 /** The budget grows by itself (when live data thrashes) up to this; setBudget may go further. */
 const MAX_AUTO_BUDGET = 1024 * 1024 * 1024;
-/** Blocks at least this large are freed by the garbage collector's finalizers. */
-const FINALIZE_MIN_BYTES = 1024;
+/** Blocks at least this large are freed by the garbage collector's finalizers. @example block.nbytes >= FINALIZE_MIN_BYTES */
+export const FINALIZE_MIN_BYTES = 1024;
 
 /** Size classes: 64-byte multiples up to 1 KiB, then four classes per power of two (< 19% waste). */
 function sizeClass(nbytes: number): number {
@@ -65,34 +71,12 @@ function sizeClass(nbytes: number): number {
   return Math.ceil(nbytes / step) * step;
 }
 
-/** A byte count for error messages, in binary units. @example formatBytes(4e12) // '3.64 TiB' */
-export function formatBytes(n: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
-  let v = n;
-  let u = 0;
-  while (v >= 1024 && u < units.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  return `${u === 0 ? v : Number(v.toPrecision(3))} ${units[u]}`;
-}
-
 /**
  * The tensor heap cannot hold a requested block. The heap is left as it was (budget, resident
- * and spilled blocks), so code that catches it can go on. `core/exec.ts` rethrows it naming the
- * op and shape.
+ * and spilled blocks), so code that catches it can go on.
  * @example try { heap().allocate(2 ** 33) } catch (e) { if (e instanceof HeapOutOfMemory) console.log(e.bytes) }
  */
-export class HeapOutOfMemory extends RangeError {
-  constructor(
-    /** Bytes requested. */
-    readonly bytes: number,
-    readonly reason: string,
-  ) {
-    super(`out of memory: cannot allocate ${bytes} bytes (${formatBytes(bytes)}): ${reason}`);
-    this.name = 'RangeError';
-  }
-}
+export class HeapOutOfMemory extends DeviceOutOfMemory {}
 
 /** The most bytes one tensor can take on the heap (4 GiB less what the kernels reserve). @example sizeOf(shape) * 4 <= MAX_TENSOR_BYTES */
 export const MAX_TENSOR_BYTES = MAX_HEAP_BYTES - HEAP_BASE;
@@ -118,17 +102,14 @@ export class Heap {
   f32!: Float32Array;
   i32!: Int32Array;
   private top = HEAP_BASE;
-  private readonly free = new Map<number, number[]>();
+  private readonly freeLists = new Map<number, number[]>();
   private resident = 0;
   private budget = MIN_BUDGET;
   private lruHead: Block | null = null;
   private lruTail: Block | null = null;
   private epoch = 1;
-  private serial = 0;
-  private readonly registry = new FinalizationRegistry<Block>((b) => this.release(b));
   private stats = { spills: 0, spilledBytes: 0, uploads: 0 };
   private recentUploads = 0;
-  private captured: Storage[] | null = null;
 
   constructor() {
     // Shared whenever the engine allows it, whatever the SharedArrayBuffer global says: the kernels
@@ -157,45 +138,30 @@ export class Heap {
     this.epoch++;
   }
 
-  /** A new resident block of `nbytes`, owned by the returned Storage. */
-  allocate(nbytes: number): Storage {
-    const block = new Block(nbytes, this.serial++);
+  /** A new resident block of `nbytes`. */
+  allocate(nbytes: number): Block {
+    const block = new Block(nbytes);
     this.place(block);
-    const storage = new Storage(block);
-    this.watch(storage);
-    if (this.captured !== null) this.captured.push(storage);
-    return storage;
+    return block;
   }
 
-  /** Runs `fn` and returns its result with every storage allocated meanwhile. */
-  capture<T>(fn: () => T): [T, Storage[]] {
-    const outer = this.captured;
-    const mine: Storage[] = [];
-    this.captured = mine;
-    try {
-      return [fn(), mine];
-    } finally {
-      this.captured = outer;
-      if (outer !== null) outer.push(...mine);
-    }
+  /** The finalizer's handle on a block of 1 KiB and up; smaller blocks rely on spilling alone
+   * (registering one costs about as much as spilling it). */
+  finalizer(block: Block): Ticket | null {
+    if (block.nbytes < FINALIZE_MIN_BYTES) return null;
+    block.ticket = new Ticket(this, block);
+    return block.ticket;
   }
 
-  /** Frees the block when the storage is collected. Registration costs about as much as spilling
-   * a small block, so small blocks rely on spilling alone. */
-  private watch(storage: Storage): void {
-    if (storage.block.nbytes >= FINALIZE_MIN_BYTES) this.registry.register(storage, storage.block, storage.block);
-  }
-
-  /** The heap address of a storage's bytes, uploading them back if they were spilled. Marks it used. */
-  ptr(storage: Storage): number {
-    const block = storage.block;
+  /** The heap address of a block's bytes, uploading them back if they were spilled. Marks it used. */
+  resolve(block: Block): number {
     if (!block.resident) {
       if (block.released) throw new Error('tensor used after dispose(): its memory was released');
       const data = block.spilled as Uint8Array;
       this.place(block);
       this.u8.set(data, block.ptr);
       block.spilled = null;
-      this.watch(storage);
+      if (block.ticket !== null) block.ticket.block = block;
       this.stats.uploads++;
       this.recentUploads++;
       return block.ptr;
@@ -208,16 +174,11 @@ export class Heap {
     return block.ptr;
   }
 
-  /** The serial number the next allocated block will get. */
-  nextSerial(): number {
-    return this.serial;
-  }
-
-  /** Frees a storage now (an optimisation; the garbage collector does it otherwise). */
-  dispose(storage: Storage): void {
-    this.registry.unregister(storage.block);
-    this.release(storage.block);
-    storage.block.released = true;
+  /** Frees a block now; a later use throws. */
+  free(block: Block): void {
+    this.release(block);
+    block.released = true;
+    if (block.ticket !== null) block.ticket.block = null;
   }
 
   /** Scratch memory for kernels (packing buffers, worker stacks): never spilled, freed explicitly. */
@@ -252,7 +213,7 @@ export class Heap {
     // A failed allocation leaves the heap as it was (a REPL or a server catches the error and goes
     // on): the memory a new block needs is grown first, so growth that fails throws before
     // spilling has copied anything out or raised the budget to fit the request.
-    const list = this.free.get(size);
+    const list = this.freeLists.get(size);
     if (list === undefined || list.length === 0) this.grow(this.top + size);
     if (this.resident + size > this.budget) this.spill(size);
     block.ptr = this.take(size);
@@ -288,9 +249,9 @@ export class Heap {
       const next = b.next;
       const copy = this.u8.slice(b.ptr, b.ptr + b.nbytes);
       this.release(b);
-      // The registry holds its blocks strongly until finalizers run, which never happens inside
-      // a synchronous loop: a spilled block must belong to its Storage alone, to die with it.
-      this.registry.unregister(b);
+      // The registry holds its tickets strongly until finalizers run, which never happens inside
+      // a synchronous loop: a spilled block must belong to its storage alone, to die with it.
+      if (b.ticket !== null) b.ticket.block = null;
       b.spilled = copy;
       this.stats.spills++;
       this.stats.spilledBytes += b.nbytes;
@@ -301,7 +262,7 @@ export class Heap {
   }
 
   private take(size: number): number {
-    const list = this.free.get(size);
+    const list = this.freeLists.get(size);
     if (list !== undefined && list.length > 0) return list.pop() as number;
     const ptr = this.top;
     this.grow(ptr + size);
@@ -327,10 +288,10 @@ export class Heap {
   }
 
   private giveBack(ptr: number, size: number): void {
-    let list = this.free.get(size);
+    let list = this.freeLists.get(size);
     if (list === undefined) {
       list = [];
-      this.free.set(size, list);
+      this.freeLists.set(size, list);
     }
     list.push(ptr);
   }
