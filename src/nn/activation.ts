@@ -1,5 +1,7 @@
-// Activation layers: each wraps an elementwise engine op (or softmax over a dim) and holds only
-// its hyperparameters. Shape: any input, same shape out.
+// Activation layers: each wraps an nn.functional activation (or softmax over a dim) and holds
+// only its hyperparameters. Shape: any input, same shape out. Every class exported here is a
+// registered layer named after its class (src/nn/registry.ts): its constructor takes its
+// hyperparameters in the order its getConfig() lists them, each with a default.
 
 import type { Tensor } from '../core/tensor.js';
 import { add, div, elu, gelu, gt, leakyRelu, mul, relu, sigmoid, silu, softplus, tanh, where } from '../ops/elementwise.js';
