@@ -39,6 +39,8 @@ export const UNARY_CODES: Readonly<Record<UnaryOp, number | null>> = {
   ceil: 20,
   round: 21,
   geluGrad: 22,
+  hardswish: null,
+  mish: null,
   sin: null,
   cos: null,
   not: null,

@@ -97,6 +97,21 @@ export const UNARY = {
     },
   },
   softplus: { dtype: 'float', ref: (x) => (x > 20 ? x : Math.log1p(Math.exp(x))), grad: (g, x) => g.mul(x.sigmoid()) },
+  /** x * relu6(x + 3) / 6; gradient 0 below -3, x / 3 + 1/2 on [-3, 3], 1 above (PyTorch's, kinks included). */
+  hardswish: {
+    dtype: 'float',
+    ref: (x) => (x * Math.min(Math.max(x + 3, 0), 6)) / 6,
+    grad: (g, x, _y, _a, raw) => g.mul(raw.where(x.lt(-3), 0, raw.where(x.le(3), x.div(3).add(0.5), 1))),
+  },
+  /** x * tanh(softplus(x)); gradient tanh(sp) + x sigmoid(x) (1 - tanh(sp)^2). */
+  mish: {
+    dtype: 'float',
+    ref: (x) => x * Math.tanh(Math.log1p(Math.exp(x))),
+    grad: (g, x) => {
+      const t = x.softplus().tanh();
+      return g.mul(t.add(x.mul(x.sigmoid()).mul(t.mul(t).neg().add(1))));
+    },
+  },
   reciprocal: { dtype: 'float', ref: (x) => 1 / x, grad: (g, _x, y) => g.mul(y.mul(y).neg()) },
   square: { dtype: 'keepInt', ref: (x) => x * x, grad: (g, x) => g.mul(x.mul(2)) },
   floor: { dtype: 'keepInt', ref: Math.floor, grad: zeroGrad },
