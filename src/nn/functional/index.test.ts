@@ -7,7 +7,7 @@ import * as tessera from '../../index.js';
 import * as nnIndex from '../index.js';
 
 const FAMILIES: Record<string, string[]> = {
-  activation: ['relu', 'leakyRelu', 'elu', 'gelu', 'silu', 'softplus', 'sigmoid', 'tanh', 'softmax', 'logSoftmax'],
+  activation: ['relu', 'leakyRelu', 'elu', 'gelu', 'silu', 'softplus', 'sigmoid', 'tanh', 'hardswish', 'mish', 'softmax', 'logSoftmax'],
   dropout: ['dropout'],
   loss: [
     'crossEntropy',
