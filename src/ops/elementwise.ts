@@ -1,5 +1,7 @@
 // Elementwise ops: unary math and activations, broadcasting arithmetic, comparisons, logic,
-// where/maskedFill and casts. Each op states its forward and its gradient side by side.
+// where/maskedFill and casts. The unary and binary ones are built from the primitive table
+// (src/core/primitives: dtype rule, scalar definition, gradient); this file adds the argument
+// checks, dtype promotion and the reduction of broadcast gradients.
 
 import { attach, isGradEnabled } from '../core/autograd.js';
 import { assertDType, type DType, fitsInt32, promoteTypes, toInt32 } from '../core/dtype.js';
