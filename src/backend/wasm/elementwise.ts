@@ -39,8 +39,8 @@ export const UNARY_CODES: Readonly<Record<UnaryOp, number | null>> = {
   ceil: 20,
   round: 21,
   geluGrad: 22,
-  hardswish: null,
-  mish: null,
+  hardswish: 23,
+  mish: 24,
   sin: null,
   cos: null,
   not: null,
@@ -71,7 +71,7 @@ export const BINARY_CODES: Readonly<Record<BinaryOp, { kernel: 'binary' | 'compa
   xor: null,
 };
 /** Unary ops cheap enough to be memory-bound. */
-const CHEAP_UNARY = new Set<UnaryOp>(['neg', 'abs', 'sign', 'relu', 'leakyRelu', 'square', 'floor', 'ceil', 'round']);
+const CHEAP_UNARY = new Set<UnaryOp>(['neg', 'abs', 'sign', 'relu', 'leakyRelu', 'hardswish', 'square', 'floor', 'ceil', 'round']);
 
 /** Elements from which a memory-bound op is split across threads (~100 us of work). */
 const PARALLEL_MIN_CHEAP = 1 << 18;

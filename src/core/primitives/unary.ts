@@ -100,7 +100,7 @@ export const UNARY = {
   /** x * relu6(x + 3) / 6; gradient 0 below -3, x / 3 + 1/2 on [-3, 3], 1 above (PyTorch's, kinks included). */
   hardswish: {
     dtype: 'float',
-    ref: (x) => (x * Math.min(Math.max(x + 3, 0), 6)) / 6,
+    ref: (x) => x * (Math.min(Math.max(x + 3, 0), 6) / 6),
     grad: (g, x, _y, _a, raw) => g.mul(raw.where(x.lt(-3), 0, raw.where(x.le(3), x.div(3).add(0.5), 1))),
   },
   /** x * tanh(softplus(x)); gradient tanh(sp) + x sigmoid(x) (1 - tanh(sp)^2). */
