@@ -34,7 +34,8 @@ function runOnce(dir) {
   const out = new Map();
   for (const c of json.cases) {
     const r = c.results.tessera;
-    if (r?.status === 'ok') out.set(c.id, { label: c.label, metric: c.metric, higherIsBetter: c.higherIsBetter, ms: r.medianMs, value: r.value });
+    if (r?.status === 'ok')
+      out.set(c.id, { label: c.label, metric: c.metric, higherIsBetter: c.higherIsBetter, ms: r.medianMs, value: r.value });
   }
   return out;
 }
@@ -47,7 +48,15 @@ const median = (xs) => {
 
 const runs = { old: [], new: [] };
 for (let r = 0; r < rounds; r++) {
-  for (const [key, dir] of r % 2 === 0 ? [['old', oldDir], ['new', newDir]] : [['new', newDir], ['old', oldDir]]) {
+  for (const [key, dir] of r % 2 === 0
+    ? [
+        ['old', oldDir],
+        ['new', newDir],
+      ]
+    : [
+        ['new', newDir],
+        ['old', oldDir],
+      ]) {
     console.error(`round ${r + 1}/${rounds}: ${key} (${dir})`);
     runs[key].push(runOnce(dir));
   }

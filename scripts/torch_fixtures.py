@@ -250,7 +250,7 @@ FAMILIES = {
         "cos": torch.cos, "tanh": torch.tanh, "sigmoid": torch.sigmoid, "relu": torch.relu,
         "leakyRelu": lambda x, negativeSlope=0.01: F.leaky_relu(x, negativeSlope),
         "elu": lambda x, alpha=1.0: F.elu(x, alpha),
-        "gelu": F.gelu, "silu": F.silu, "softplus": F.softplus,
+        "gelu": F.gelu, "silu": F.silu, "softplus": F.softplus, "hardswish": F.hardswish, "mish": F.mish,
         "reciprocal": torch.reciprocal, "square": torch.square,
         "floor": torch.floor, "ceil": torch.ceil, "round": torch.round, "isNaN": torch.isnan,
         "clamp": lambda x, min=None, max=None: torch.clamp(x, min, max),
@@ -772,6 +772,21 @@ def nn_cases():
     case(ce, "large_logits", [randn(3, 4, scale=100), ints(0, 4, 3)])
 
 
+def activation_cases():
+    """hardswish and mish (drawn last, so the cases above keep their random values)."""
+    for op in ["hardswish", "mish"]:
+        case(op, "basic", [randn(3, 4, scale=3)])
+        case(op, "transposed", [viewed(randn(4, 3, scale=3), T)])
+        case(op, "0d", [randn()])
+    # hardswish's kinks: PyTorch's gradient is x/3 + 1/2 on [-3, 3] (-0.5 at -3), 0 below, 1 above.
+    # At exactly 3 its CPU kernel disagrees with itself: 1.5 in the scalar loop (and on CUDA), 1 in
+    # the vectorised one (self >= 3). tessera takes 1.5; a one-element tensor gets torch's scalar loop.
+    case("hardswish", "kinks", [const([-5.0, -3.001, -3.0, -2.999, -1e-3, 0.0, 1e-3, 2.999, 3.001, 5.0])])
+    case("hardswish", "at_three", [const([3.0])])
+    case("mish", "extremes", [const([-100.0, -50.0, -30.0, -20.0, -10.0, -1e-4, 0.0, 1e-4, 10.0, 19.9, 20.0, 20.1, 30.0, 50.0, 100.0])])
+    case("mish", "near_zero_and_minimum", [const([-3.0, -1.2, -1.19, -0.5, -1e-3, 1e-3, 0.5, 3.0])])
+
+
 def main():
     creation_cases()
     elementwise_cases()
@@ -780,6 +795,7 @@ def main():
     indexing_cases()
     conv_cases()
     nn_cases()
+    activation_cases()
     OUT_DIR.mkdir(parents=True, exist_ok=True)
     total = 0
     for fam, cases in CASES.items():

@@ -297,9 +297,24 @@ def losses():
     case(fam, "log_target", "KLDivLoss", {"reduction": "batchmean", "logTarget": True}, m, [x, t])
 
 
+def activations_added():
+    """Hardswish and Mish (drawn last, so the cases above keep their random values): random
+    inputs, and the points where each bends (hardswish's kinks at -3 and 3, mish's tails)."""
+    act = "activation"
+    case(act, "basic", "Hardswish", {}, nn.Hardswish(), [randn(3, 7, scale=3)])
+    # not 3.0 itself: torch's gradient there is 1.5 or 1 depending on whether its CPU kernel's
+    # scalar or vectorised loop reaches it (scripts/torch_fixtures.py checks it, one element alone)
+    kinks = torch.tensor([[-5.0, -3.001, -3.0, -2.999, 0.0], [1e-3, 2.999, 2.9999, 3.001, 5.0]]).requires_grad_()
+    case(act, "kinks", "Hardswish", {}, nn.Hardswish(), [kinks])
+    case(act, "basic", "Mish", {}, nn.Mish(), [randn(3, 7, scale=3)])
+    tails = torch.tensor([[-100.0, -30.0, -10.0, -1.19, 0.0], [1e-3, 10.0, 20.0, 30.0, 100.0]]).requires_grad_()
+    case(act, "tails", "Mish", {}, nn.Mish(), [tails])
+
+
 def main():
     layers()
     losses()
+    activations_added()
     OUT_DIR.mkdir(parents=True, exist_ok=True)
     for old in OUT_DIR.glob("*.json"):
         old.unlink()

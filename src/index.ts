@@ -28,7 +28,10 @@ export * from './data/index.js';
 export * from './eval/index.js';
 export * from './io/index.js';
 export { saveModel as saveModelFiles } from './io/index.js';
+// every activation of nn.functional at the top level too (relu, gelu, hardswish, ...)
+export * from './nn/functional/activation.js';
 export * from './nn/index.js';
+export * as nn from './nn/index.js';
 export type { Conv1dOptions, Conv2dOptions, Pool2dOptions } from './ops/conv.js';
 export { avgPool1d, avgPool2d, conv1d, conv2d, maxPool1d, maxPool2d } from './ops/conv.js';
 export * from './ops/creation.js';

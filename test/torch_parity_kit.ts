@@ -164,6 +164,8 @@ export const OPS: Record<string, (x: Tensor[], o: Options) => Out> = {
   elu: ([x], o) => T.elu(x, o.alpha),
   gelu: ([x]) => T.gelu(x),
   silu: ([x]) => T.silu(x),
+  hardswish: ([x]) => T.hardswish(x),
+  mish: ([x]) => T.mish(x),
   softplus: ([x]) => T.softplus(x),
   reciprocal: ([x]) => T.reciprocal(x),
   square: ([x]) => T.square(x),

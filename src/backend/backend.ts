@@ -7,6 +7,8 @@
 // strided. Outputs are contiguous unless stated. Shapes arrive already validated and broadcast.
 
 import type { DType } from '../core/dtype.js';
+import type { BinaryOp } from '../core/primitives/binary.js';
+import type { UnaryOp } from '../core/primitives/unary.js';
 
 /** A buffer of one device's memory, opaque to everything but that device. @example device.allocate(64).nbytes // 64 */
 export interface DeviceBuffer {
@@ -26,53 +28,10 @@ export interface Strided extends View {
   readonly strides: readonly number[];
 }
 
-export type UnaryOp =
-  | 'neg'
-  | 'exp'
-  | 'log'
-  | 'log1p'
-  | 'expm1'
-  | 'sqrt'
-  | 'rsqrt'
-  | 'abs'
-  | 'sign'
-  | 'sin'
-  | 'cos'
-  | 'tanh'
-  | 'sigmoid'
-  | 'relu'
-  | 'leakyRelu'
-  | 'elu'
-  | 'gelu'
-  | 'silu'
-  | 'softplus'
-  | 'reciprocal'
-  | 'square'
-  | 'floor'
-  | 'ceil'
-  | 'round'
-  | 'not'
-  | 'geluGrad'
-  | 'isnan';
-
-export type BinaryOp =
-  | 'add'
-  | 'sub'
-  | 'mul'
-  | 'div'
-  | 'pow'
-  | 'maximum'
-  | 'minimum'
-  | 'eq'
-  | 'ne'
-  | 'lt'
-  | 'le'
-  | 'gt'
-  | 'ge'
-  | 'and'
-  | 'or'
-  | 'xor'
-  | 'reluGrad';
+// The elementwise primitives are defined (name, dtype rule, scalar reference, gradient) once, in
+// src/core/primitives; their names are the types every backend's dispatch is keyed by.
+export type { BinaryOp } from '../core/primitives/binary.js';
+export type { UnaryOp } from '../core/primitives/unary.js';
 
 export type ReduceOp = 'sum' | 'max' | 'min' | 'prod';
 

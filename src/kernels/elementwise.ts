@@ -72,6 +72,17 @@ import { vexp, vexpm1, vgelu, vgeluGrad, vlog, vlog1p, vsigmoid, vtanh } from '.
     case 20: return f32x4.ceil(x);
     case 21: return f32x4.nearest(x);
     case 22: return vgeluGrad(x);
+    case 23: {
+      // hardswish: x * (min(max(x + 3, 0), 6) / 6), scaled before the product so that x near
+      // float32's max does not overflow (NaN propagates; -inf gives NaN, as in PyTorch)
+      const r6 = f32x4.min(f32x4.max(f32x4.add(x, splat(3)), splat(0)), splat(6));
+      return f32x4.mul(x, f32x4.div(r6, splat(6)));
+    }
+    case 24: {
+      // mish: x * tanh(softplus(x)), softplus as case 16 (x itself above 20)
+      const sp = f32x4.add(f32x4.pmax(x, splat(0)), vlog1p(vexp(f32x4.neg(f32x4.abs(x)))));
+      return f32x4.mul(x, vtanh(v128.bitselect(x, sp, f32x4.gt(x, splat(20)))));
+    }
     default: return x;
   }
 }
@@ -125,6 +136,8 @@ export function unary(op: i32, x: usize, xrs: i32, xcs: i32, out: usize, rows: i
       case 20: unaryRow(20, xp, xcs, op_, cols, va); break;
       case 21: unaryRow(21, xp, xcs, op_, cols, va); break;
       case 22: unaryRow(22, xp, xcs, op_, cols, va); break;
+      case 23: unaryRow(23, xp, xcs, op_, cols, va); break;
+      case 24: unaryRow(24, xp, xcs, op_, cols, va); break;
       default: break;
     }
   }

@@ -1,9 +1,12 @@
-// Activation layers: each wraps an elementwise engine op (or softmax over a dim) and holds only
-// its hyperparameters. Shape: any input, same shape out.
+// Activation layers: each wraps an nn.functional activation (or softmax over a dim) and holds
+// only its hyperparameters. Shape: any input, same shape out. Every class exported here is a
+// registered layer named after its class (src/nn/registry.ts): its constructor takes its
+// hyperparameters in the order its getConfig() lists them, each with a default.
 
 import type { Tensor } from '../core/tensor.js';
 import { add, div, elu, gelu, gt, leakyRelu, mul, relu, sigmoid, silu, softplus, tanh, where } from '../ops/elementwise.js';
 import { logSoftmax, softmax } from '../ops/nn.js';
+import { hardswish, mish } from './functional/activation.js';
 import { type ConfigValues, Module } from './module.js';
 import { choiceArg, numberArg, tensorArg } from './validate.js';
 
@@ -101,6 +104,20 @@ export class GELU extends Activation {
 export class SiLU extends Activation {
   protected fn(x: Tensor): Tensor {
     return silu(x);
+  }
+}
+
+/** x * relu6(x + 3) / 6 (torch.nn.Hardswish). @example new Hardswish().forward(tensor([-4, 4])) // [0, 4] */
+export class Hardswish extends Activation {
+  protected fn(x: Tensor): Tensor {
+    return hardswish(x);
+  }
+}
+
+/** x * tanh(softplus(x)) (torch.nn.Mish). @example new Mish().forward(tensor([0, 1])) // [0, 0.8651] */
+export class Mish extends Activation {
+  protected fn(x: Tensor): Tensor {
+    return mish(x);
   }
 }
 

@@ -5,7 +5,7 @@ import { readValues } from '../core/exec.js';
 import { fmt } from '../core/shape.js';
 import type { Tensor } from '../core/tensor.js';
 import { ones, zeros } from '../ops/creation.js';
-import { batchNorm } from './functional.js';
+import { batchNorm } from './functional/normalization.js';
 import * as init from './init.js';
 import { type ConfigValues, Module } from './module.js';
 import { boolArg, intArg, numberArg, tensorArg } from './validate.js';

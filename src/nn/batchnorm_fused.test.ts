@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { assertClose, withDevice } from '../../test/helpers.js';
 import { Generator, randn, type Tensor } from '../index.js';
-import { batchNorm, batchNormComposed } from './functional.js';
+import { batchNorm, batchNormComposed } from './functional/normalization.js';
 
 function grads(fn: (x: Tensor, w: Tensor | null, b: Tensor | null) => Tensor, shape: number[], affine: boolean) {
   const gen = new Generator(7);

@@ -1,7 +1,8 @@
-// tessera/nn: Module and layers (one family per file), initialisers, losses, and the layer
-// registry that rebuilds an architecture from JSON. Importing this registers nothing.
+// tessera/nn: Module and layers (one family per file), initialisers, losses, the functional ops
+// they call (`functional`, like torch.nn.functional) and the layer registry that rebuilds an
+// architecture from JSON. Importing this registers nothing.
 
-export { ELU, GELU, LeakyReLU, LogSoftmax, ReLU, Sigmoid, SiLU, Softmax, Softplus, Tanh } from './activation.js';
+export * from './activation.js';
 export type { BatchNormLayerOptions } from './batchnorm.js';
 export { BatchNorm1d, BatchNorm2d } from './batchnorm.js';
 export { Sequential } from './container.js';
@@ -11,40 +12,26 @@ export { Dropout } from './dropout.js';
 export type { EmbeddingOptions } from './embedding.js';
 export { Embedding } from './embedding.js';
 export { Flatten, Unflatten } from './flatten.js';
-export type { BatchNormOptions, LayerNormOptions } from './functional.js';
-export { adaptiveAvgPool2d, batchNorm, layerNorm, linear } from './functional.js';
+export * as functional from './functional/index.js';
+export { adaptiveAvgPool2d, batchNorm, layerNorm, linear } from './functional/index.js';
+export type { BCEOptions, BCEWithLogitsOptions, KLDivOptions, LossOptions, NLLOptions, Reduction } from './functional/loss.js';
+export {
+  binaryCrossEntropy,
+  binaryCrossEntropyWithLogits,
+  huberLoss,
+  klDiv,
+  l1Loss,
+  mseLoss,
+  nllLoss,
+  smoothL1Loss,
+} from './functional/loss.js';
+export type { BatchNormOptions, LayerNormOptions } from './functional/normalization.js';
 export type { FanMode, InitOptions, KaimingOptions, Nonlinearity, XavierOptions } from './init.js';
 export * as init from './init.js';
 export type { LinearOptions } from './linear.js';
 export { Identity, Linear } from './linear.js';
-export type {
-  BCEOptions,
-  BCEWithLogitsOptions,
-  CrossEntropyLossOptions,
-  KLDivOptions,
-  LossOptions,
-  NLLOptions,
-  Reduction,
-} from './loss.js';
-export {
-  BCELoss,
-  BCEWithLogitsLoss,
-  binaryCrossEntropy,
-  binaryCrossEntropyWithLogits,
-  CrossEntropyLoss,
-  HuberLoss,
-  huberLoss,
-  KLDivLoss,
-  klDiv,
-  L1Loss,
-  l1Loss,
-  MSELoss,
-  mseLoss,
-  NLLLoss,
-  nllLoss,
-  SmoothL1Loss,
-  smoothL1Loss,
-} from './loss.js';
+export type { CrossEntropyLossOptions } from './loss.js';
+export { BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, HuberLoss, KLDivLoss, L1Loss, MSELoss, NLLLoss, SmoothL1Loss } from './loss.js';
 export type { ConfigValues, JsonValue, LoadStateDictOptions, LoadStateDictResult, StateDict } from './module.js';
 export { Module } from './module.js';
 export type { LayerNormLayerOptions } from './normalization.js';

@@ -3,7 +3,7 @@
 import { fmt } from '../core/shape.js';
 import type { Tensor } from '../core/tensor.js';
 import { zeros } from '../ops/creation.js';
-import { linear } from './functional.js';
+import { linear } from './functional/linear.js';
 import { kaimingUniform, uniform } from './init.js';
 import { type ConfigValues, Module } from './module.js';
 import { boolArg, intArg, tensorArg } from './validate.js';

@@ -3,7 +3,7 @@
 import { fmt } from '../core/shape.js';
 import type { Tensor } from '../core/tensor.js';
 import { ones, zeros } from '../ops/creation.js';
-import { layerNorm } from './functional.js';
+import { layerNorm } from './functional/normalization.js';
 import * as init from './init.js';
 import { type ConfigValues, Module } from './module.js';
 import { boolArg, intArg, numberArg, tensorArg } from './validate.js';

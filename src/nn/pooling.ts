@@ -4,7 +4,7 @@ import { fmt } from '../core/shape.js';
 import type { Tensor } from '../core/tensor.js';
 import { avgPool2d, maxPool2d } from '../ops/conv.js';
 import { squeeze, unsqueeze } from '../ops/movement.js';
-import { adaptiveAvgPool2d } from './functional.js';
+import { adaptiveAvgPool2d } from './functional/pooling.js';
 import { type ConfigValues, Module } from './module.js';
 import { boolArg, intArg, pairArg, tensorArg } from './validate.js';
 

@@ -28,6 +28,8 @@ function everyLayer(): nn.Module[] {
     new nn.ELU(0.5),
     new nn.GELU('tanh'),
     new nn.SiLU(),
+    new nn.Hardswish(),
+    new nn.Mish(),
     new nn.Sigmoid(),
     new nn.Tanh(),
     new nn.Softplus(2, 10),

@@ -55,16 +55,12 @@ function table(): Map<string, Entry> {
     ['BatchNorm2d', bn.BatchNorm2d, (c) => new bn.BatchNorm2d(c.numFeatures, c)],
     ['LayerNorm', LayerNorm, (c) => new LayerNorm(c.normalizedShape, c)],
     ['Embedding', Embedding, (c) => new Embedding(c.numEmbeddings, c.embeddingDim, c)],
-    ['ReLU', act.ReLU, () => new act.ReLU()],
-    ['LeakyReLU', act.LeakyReLU, (c) => new act.LeakyReLU(c.negativeSlope)],
-    ['ELU', act.ELU, (c) => new act.ELU(c.alpha)],
-    ['GELU', act.GELU, (c) => new act.GELU(c.approximate)],
-    ['SiLU', act.SiLU, () => new act.SiLU()],
-    ['Sigmoid', act.Sigmoid, () => new act.Sigmoid()],
-    ['Tanh', act.Tanh, () => new act.Tanh()],
-    ['Softplus', act.Softplus, (c) => new act.Softplus(c.beta, c.threshold)],
-    ['Softmax', act.Softmax, (c) => new act.Softmax(c.dim)],
-    ['LogSoftmax', act.LogSoftmax, (c) => new act.LogSoftmax(c.dim)],
+    // every activation layer in activation.ts, by its class name (no list here to keep in step)
+    ...Object.entries(act).map(([type, cls]): [string, ModuleClass, (c: Args) => Module] => [
+      type,
+      cls,
+      (c) => activationFromConfig(cls, c),
+    ]),
     ['Sequential', Sequential, (c, build) => sequentialFromConfig(c, build)],
     ['MSELoss', loss.MSELoss, (c) => new loss.MSELoss(c)],
     ['L1Loss', loss.L1Loss, (c) => new loss.L1Loss(c)],
@@ -78,6 +74,15 @@ function table(): Map<string, Entry> {
   ];
   builtins = new Map(entries.map(([type, cls, build]) => [type, { cls, build }]));
   return builtins;
+}
+
+/**
+ * Rebuilds an activation layer from its config: its constructor takes the config's values in
+ * getConfig() order (the rule of src/nn/activation.ts), missing ones taking their defaults.
+ */
+function activationFromConfig(cls: ModuleClass, c: Args): Module {
+  const Ctor = cls as unknown as new (...args: unknown[]) => Module;
+  return new Ctor(...Object.keys(new Ctor().getConfig()).map((k) => c[k]));
 }
 
 function sequentialFromConfig(c: Args, build: (child: LayerConfig) => Module): Module {

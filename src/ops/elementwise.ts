@@ -1,12 +1,15 @@
 // Elementwise ops: unary math and activations, broadcasting arithmetic, comparisons, logic,
-// where/maskedFill and casts. Each op states its forward and its gradient side by side.
+// where/maskedFill and casts. The unary and binary ones are built from the primitive table
+// (src/core/primitives: dtype rule, scalar definition, gradient); this file adds the argument
+// checks, dtype promotion and the reduction of broadcast gradients.
 
-import type { BinaryOp, UnaryOp } from '../backend/backend.js';
 import type { Device } from '../backend/device.js';
 import { defaultDevice } from '../backend/registry.js';
 import { attach, isGradEnabled } from '../core/autograd.js';
 import { assertDType, type DType, fitsInt32, promoteTypes, toInt32 } from '../core/dtype.js';
-import { copyInto, copyOf, devicesOf, emptyTensor, filled, launch, readValues, sameDevice, sameShape, strided } from '../core/exec.js';
+import { copyInto, copyOf, emptyTensor, filled, launch, readValues, sameDevice, sameShape, strided } from '../core/exec.js';
+import { type BinaryOp, binaryDef, binaryDType } from '../core/primitives/binary.js';
+import { type RawOps, type UnaryOp, unaryDef } from '../core/primitives/unary.js';
 import { broadcastShapes, fmt, type Shape } from '../core/shape.js';
 import { assertTensor, Tensor, type TensorLike } from '../core/tensor.js';
 import { min, sumTo } from './reduce.js';
@@ -39,11 +42,6 @@ export function onesOf(shape: Shape, dtype: DType = 'float32', device?: Device):
   return filled(shape, 1, dtype, 'ones', device);
 }
 
-/** Zeros of x's shape on x's device: the gradient of a piecewise-constant op. */
-function zerosFor(x: Tensor): Tensor {
-  return filled(x.shape, 0, 'float32', 'zeros', x.storage.device);
-}
-
 function requireFloat(op: string, t: Tensor): void {
   if (t.dtype !== 'float32') throw new TypeError(`${op}: expected a float32 tensor, got ${t.dtype} (convert with .float())`);
 }
@@ -71,86 +69,97 @@ function binaryRaw(name: string, op: BinaryOp, a: Tensor, b: Tensor, outDtype: D
 
 // ---- unary math ---------------------------------------------------------------------------
 
+/** Raw primitives for the gradient rules of src/core/primitives (no graph nodes of their own). */
+const raw: RawOps = {
+  unary: (op, x, alpha = 0) => unaryRaw(op, x, alpha),
+  binary: (op, a, b) => binaryRaw(op, op, a, b, 'float32'),
+  zeros: (like) => filled(like.shape, 0, 'float32', 'zeros', like.storage.device),
+  where: (cond, a, b) => where(cond, a, b),
+};
+
 /**
- * Defines a unary op whose gradient is `g * dydx(x, y)`. Integer inputs give float results,
- * except for ops marked `keepsInt` (abs, square, rounding), which stay int32 like PyTorch's.
+ * The public op of unary primitive `op`: its dtype rule and gradient from the primitive table
+ * (src/core/primitives/unary.ts). 'float' ops convert int32 and bool inputs to float32 first;
+ * 'keepInt' ops keep int32 (abs, square, rounding, like PyTorch's) and record no gradient for it.
+ * @example const hardswish = unaryOp('hardswish'); hardswish(tensor([-4, 0, 4])) // [0, 0, 4]
  */
-function unaryOp(op: UnaryOp, dydx: (x: Tensor, y: Tensor, alpha: number) => Tensor, keepsInt = false) {
+export function unaryOp(op: UnaryOp): (x: Tensor, alpha?: number) => Tensor {
+  const def = unaryDef(op);
+  const grad = def.grad;
   return (x: Tensor, alpha = 0): Tensor => {
     if (!(x instanceof Tensor)) throw new TypeError(`${op}: expected a Tensor, got ${describe(x)}`);
-    if (keepsInt && x.dtype === 'int32') return unaryRaw(op, x);
+    if (def.dtype === 'bool') return unaryRaw(op, x, alpha, 'bool');
+    if (def.dtype === 'keepInt' && x.dtype === 'int32') return unaryRaw(op, x, alpha);
     const input = x.dtype === 'float32' ? x : copyOf(x, 'float32');
     const y = unaryRaw(op, input, alpha);
-    return attach(y, op, [x], (g) => [mul(g, dydx(input, y, alpha))]);
+    if (grad === null) return y;
+    return attach(y, op, [x], (g) => [grad(g, input, y, alpha, raw)]);
   };
 }
 
+const negOp = unaryOp('neg');
 /** -x */
 export const neg = (x: Tensor): Tensor => {
   assertTensor('neg', x);
   if (x.dtype === 'bool') throw new TypeError('neg: not defined for bool tensors; use logicalNot');
-  const y = unaryRaw('neg', x);
-  return attach(y, 'neg', [x], (g) => [neg(g)]);
+  return negOp(x);
 };
 /** e^x */
-export const exp = unaryOp('exp', (_x, y) => y);
+export const exp = unaryOp('exp');
 /** Natural logarithm. */
-export const log = unaryOp('log', (x) => reciprocal(x));
+export const log = unaryOp('log');
 /** log(1 + x), accurate near 0. */
-export const log1p = unaryOp('log1p', (x) => reciprocal(add(x, 1)));
+export const log1p = unaryOp('log1p');
 /** e^x - 1, accurate near 0. */
-export const expm1 = unaryOp('expm1', (_x, y) => add(y, 1));
+export const expm1 = unaryOp('expm1');
 /** Square root. */
-export const sqrt = unaryOp('sqrt', (_x, y) => div(0.5, y));
+export const sqrt = unaryOp('sqrt');
 /** 1 / sqrt(x). */
-export const rsqrt = unaryOp('rsqrt', (_x, y) => mul(pow(y, 3), -0.5));
+export const rsqrt = unaryOp('rsqrt');
 /** |x| (gradient 0 at 0, like PyTorch). */
-export const abs = unaryOp('abs', (x) => sign(x), true);
+export const abs = unaryOp('abs');
+const signOp = unaryOp('sign');
 /** -1, 0 or 1 (NaN for NaN); zero gradient. */
 export const sign = (x: Tensor): Tensor => {
   assertTensor('sign', x);
-  const y = unaryRaw('sign', x.dtype === 'bool' ? copyOf(x, 'float32') : x);
-  return attach(y, 'sign', [x], () => [zerosFor(x)]);
+  return signOp(x);
 };
-export const sin = unaryOp('sin', (x) => cos(x));
-export const cos = unaryOp('cos', (x) => neg(sin(x)));
-export const tanh = unaryOp('tanh', (_x, y) => sub(1, mul(y, y)));
+export const sin = unaryOp('sin');
+export const cos = unaryOp('cos');
+export const tanh = unaryOp('tanh');
 /** 1 / (1 + e^-x) */
-export const sigmoid = unaryOp('sigmoid', (_x, y) => mul(y, sub(1, y)));
+export const sigmoid = unaryOp('sigmoid');
 /** 1 / x */
-export const reciprocal = unaryOp('reciprocal', (_x, y) => neg(mul(y, y)));
+export const reciprocal = unaryOp('reciprocal');
 /** x * x */
-export const square = unaryOp('square', (x) => mul(x, 2), true);
+export const square = unaryOp('square');
 /** Rounding ops have zero gradient almost everywhere. */
-export const floor = unaryOp('floor', zerosFor, true);
-export const ceil = unaryOp('ceil', zerosFor, true);
+export const floor = unaryOp('floor');
+export const ceil = unaryOp('ceil');
 /** Round half to even. */
-export const round = unaryOp('round', zerosFor, true);
+export const round = unaryOp('round');
 
 // ---- activations --------------------------------------------------------------------------
 
+const reluOp = unaryOp('relu');
 /** max(x, 0) */
 export function relu(x: Tensor): Tensor {
   assertTensor('relu', x);
   requireFloat('relu', x);
-  const y = unaryRaw('relu', x);
-  return attach(y, 'relu', [x], (g) => [binaryRaw('relu', 'reluGrad', x, g, 'float32')]);
+  return reluOp(x);
 }
-const leakyReluOp = unaryOp('leakyRelu', (x, _y, a) => where(gt(x, 0), 1, a));
+const leakyReluOp = unaryOp('leakyRelu');
 /** x for x > 0, negativeSlope * x otherwise. */
 export const leakyRelu = (x: Tensor, negativeSlope = 0.01): Tensor => leakyReluOp(x, negativeSlope);
-const eluOp = unaryOp('elu', (x, y, a) => where(gt(x, 0), 1, add(y, a)));
+const eluOp = unaryOp('elu');
 /** x for x > 0, alpha * (e^x - 1) otherwise. */
 export const elu = (x: Tensor, alpha = 1): Tensor => eluOp(x, alpha);
 /** Gaussian error linear unit, exact (erf) form as PyTorch's default. */
-export const gelu = unaryOp('gelu', (x) => unaryRaw('geluGrad', x));
+export const gelu = unaryOp('gelu');
 /** x * sigmoid(x) */
-export const silu = unaryOp('silu', (x) => {
-  const s = sigmoid(x);
-  return mul(s, add(1, mul(x, sub(1, s))));
-});
+export const silu = unaryOp('silu');
 /** log(1 + e^x) */
-export const softplus = unaryOp('softplus', (x) => sigmoid(x));
+export const softplus = unaryOp('softplus');
 
 // ---- binary arithmetic --------------------------------------------------------------------
 
@@ -164,41 +173,49 @@ function arith(name: string, a: TensorLike, b: TensorLike): [Tensor, Tensor, DTy
 }
 
 /**
+ * y = op(a, b) for operands already promoted, with the gradient rules of the primitive table
+ * (src/core/primitives/binary.ts), each reduced to its input's shape. The rules see `operands`
+ * (defaults to the inputs; pow passes its float32 copy of a).
+ */
+function binaryOp(op: BinaryOp, inputs: [Tensor, Tensor], outDtype: DType, operands: [Tensor, Tensor] = inputs): Tensor {
+  const [ta, tb] = inputs;
+  const [oa, ob] = operands;
+  const y = binaryRaw(op, op, oa, ob, outDtype);
+  const grad = binaryDef(op).grad;
+  if (grad === null) return y;
+  const [da, db] = grad;
+  return attach(y, op, inputs, (g) => [
+    ta.requiresGrad ? sumTo(da(g, oa, ob, y, raw), ta.shape) : null,
+    tb.requiresGrad ? sumTo(db(g, oa, ob, y, raw), tb.shape) : null,
+  ]);
+}
+
+/**
  * a + b with NumPy broadcasting.
  * @example add(tensor([[1, 2]]), tensor([[10], [20]])).toArray() // [[11, 12], [21, 22]]
  */
 export function add(a: TensorLike, b: TensorLike): Tensor {
   const [ta, tb, dt] = arith('add', a, b);
-  const y = binaryRaw('add', 'add', ta, tb, dt === 'bool' ? 'int32' : dt);
-  return attach(y, 'add', [ta, tb], (g) => [sumTo(g, ta.shape), sumTo(g, tb.shape)]);
+  return binaryOp('add', [ta, tb], binaryDType('add', dt));
 }
 
 /** a - b with broadcasting. */
 export function sub(a: TensorLike, b: TensorLike): Tensor {
   const [ta, tb, dt] = arith('sub', a, b);
   if (dt === 'bool') throw new TypeError('sub: not defined for two bool tensors; use logicalXor');
-  const y = binaryRaw('sub', 'sub', ta, tb, dt);
-  return attach(y, 'sub', [ta, tb], (g) => [sumTo(g, ta.shape), tb.requiresGrad ? sumTo(neg(g), tb.shape) : null]);
+  return binaryOp('sub', [ta, tb], binaryDType('sub', dt));
 }
 
 /** a * b with broadcasting. */
 export function mul(a: TensorLike, b: TensorLike): Tensor {
   const [ta, tb, dt] = arith('mul', a, b);
-  const y = binaryRaw('mul', 'mul', ta, tb, dt === 'bool' ? 'int32' : dt);
-  return attach(y, 'mul', [ta, tb], (g) => [
-    ta.requiresGrad ? sumTo(mul(g, tb), ta.shape) : null,
-    tb.requiresGrad ? sumTo(mul(g, ta), tb.shape) : null,
-  ]);
+  return binaryOp('mul', [ta, tb], binaryDType('mul', dt));
 }
 
 /** a / b with broadcasting (always a float result, like PyTorch's true division). */
 export function div(a: TensorLike, b: TensorLike): Tensor {
-  const [ta, tb] = arith('div', a, b);
-  const y = binaryRaw('div', 'div', ta, tb, 'float32');
-  return attach(y, 'div', [ta, tb], (g) => [
-    ta.requiresGrad ? sumTo(div(g, tb), ta.shape) : null,
-    tb.requiresGrad ? sumTo(neg(mul(g, div(y, tb))), tb.shape) : null,
-  ]);
+  const [ta, tb, dt] = arith('div', a, b);
+  return binaryOp('div', [ta, tb], binaryDType('div', dt));
 }
 
 /** a ** b with broadcasting. */
@@ -211,24 +228,12 @@ export function pow(a: TensorLike, b: TensorLike): Tensor {
     return binaryRaw('pow', 'pow', ta, tb, 'int32');
   }
   const fa = ta.dtype === 'float32' ? ta : copyOf(ta, 'float32');
-  const y = binaryRaw('pow', 'pow', fa, tb, 'float32');
-  return attach(y, 'pow', [ta, tb], (g) => [
-    ta.requiresGrad ? sumTo(mul(g, mul(tb, pow(fa, sub(tb, 1)))), ta.shape) : null,
-    // d/db a^b = a^b ln a, taken as 0 where a == 0 (PyTorch's convention)
-    tb.requiresGrad ? sumTo(mul(g, where(eq(fa, 0), 0, mul(y, log(fa)))), tb.shape) : null,
-  ]);
+  return binaryOp('pow', [ta, tb], binaryDType('pow', dt), [fa, tb]);
 }
 
 function minmax(op: 'minimum' | 'maximum', a: TensorLike, b: TensorLike): Tensor {
   const [ta, tb, dt] = arith(op, a, b);
-  const y = binaryRaw(op, op, ta, tb, dt);
-  return attach(y, op, [ta, tb], (g) => {
-    // ties split the gradient evenly, as PyTorch does
-    const pick = op === 'maximum' ? gt(ta, tb) : lt(ta, tb);
-    const tie = mul(eq(ta, tb), 0.5);
-    const wa = add(pick, tie);
-    return [ta.requiresGrad ? sumTo(mul(g, wa), ta.shape) : null, tb.requiresGrad ? sumTo(mul(g, sub(1, wa)), tb.shape) : null];
-  });
+  return binaryOp(op, [ta, tb], binaryDType(op, dt));
 }
 /** Elementwise minimum (NaN propagates). */
 export const minimum = (a: TensorLike, b: TensorLike): Tensor => minmax('minimum', a, b);
@@ -252,8 +257,8 @@ export function clamp(x: Tensor, min?: number | null, max?: number | null): Tens
 
 function compare(op: BinaryOp, name: string = op) {
   return (a: TensorLike, b: TensorLike): Tensor => {
-    const [ta, tb] = arith(name, a, b);
-    return binaryRaw(name, op, ta, tb, 'bool');
+    const [ta, tb, dt] = arith(name, a, b);
+    return binaryRaw(name, op, ta, tb, binaryDType(op, dt));
   };
 }
 export const eq = compare('eq');
@@ -265,13 +270,15 @@ export const ge = compare('ge');
 export const logicalAnd = compare('and', 'logicalAnd');
 export const logicalOr = compare('or', 'logicalOr');
 export const logicalXor = compare('xor', 'logicalXor');
+const notOp = unaryOp('not');
 export const logicalNot = (x: Tensor): Tensor => {
   assertTensor('logicalNot', x);
-  return unaryRaw('not', x, 0, 'bool');
+  return notOp(x);
 };
+const isNaNOp = unaryOp('isnan');
 export const isNaN = (x: Tensor): Tensor => {
   assertTensor('isNaN', x);
-  return unaryRaw('isnan', x, 0, 'bool');
+  return isNaNOp(x);
 };
 
 // ---- selection ----------------------------------------------------------------------------

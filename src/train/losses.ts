@@ -14,7 +14,7 @@ import {
   nllLoss,
   type Reduction,
   smoothL1Loss,
-} from '../nn/loss.js';
+} from '../nn/functional/loss.js';
 import { Module } from '../nn/module.js';
 import { tensor } from '../ops/creation.js';
 import { clamp, gt, mul, where } from '../ops/elementwise.js';

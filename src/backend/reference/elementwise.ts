@@ -1,8 +1,11 @@
 // Plain TypeScript elementwise primitives: the oracle the fast kernels are tested against. They
 // compute on typed arrays and element offsets, so the reference device runs them on its own
-// buffers and the CPU device on views of its heap (its fallback for what no kernel covers).
+// buffers and the CPU device on views of its heap (its fallback for what no kernel covers). The
+// scalar math of each op is its definition in src/core/primitives (no switch to keep in step).
 
 import type { DType, TypedArray } from '../../core/dtype.js';
+import { BINARY } from '../../core/primitives/binary.js';
+import { UNARY } from '../../core/primitives/unary.js';
 import type { BinaryOp, UnaryOp } from '../backend.js';
 
 /**
@@ -43,127 +46,17 @@ export function forEachIndex(
   }
 }
 
-/** erf with |error| < 1.2e-7 (Numerical Recipes erfc, Chebyshev). */
-export function erf(x: number): number {
-  const z = Math.abs(x);
-  const t = 1 / (1 + 0.5 * z);
-  const r =
-    t *
-    Math.exp(
-      -z * z -
-        1.26551223 +
-        t *
-          (1.00002368 +
-            t *
-              (0.37409196 +
-                t *
-                  (0.09678418 +
-                    t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
-    );
-  return x >= 0 ? 1 - r : r - 1;
-}
+/** erf in float64 (the scalar helper gelu's definition uses). */
+export { erf } from '../../core/primitives/scalar.js';
 
-/** The scalar definition of every unary op; `a` is the alpha of leakyRelu/elu. */
+/** The scalar definition of unary op `op` (from the primitive table); `a` is the alpha of leakyRelu/elu. */
 export function unaryScalar(op: UnaryOp, x: number, a: number): number {
-  switch (op) {
-    case 'neg':
-      return -x;
-    case 'exp':
-      return Math.exp(x);
-    case 'log':
-      return Math.log(x);
-    case 'log1p':
-      return Math.log1p(x);
-    case 'expm1':
-      return Math.expm1(x);
-    case 'sqrt':
-      return Math.sqrt(x);
-    case 'rsqrt':
-      return 1 / Math.sqrt(x);
-    case 'abs':
-      return Math.abs(x);
-    case 'sign':
-      return x > 0 ? 1 : x < 0 ? -1 : x === 0 ? 0 : Number.NaN;
-    case 'sin':
-      return Math.sin(x);
-    case 'cos':
-      return Math.cos(x);
-    case 'tanh':
-      return Math.tanh(x);
-    case 'sigmoid':
-      return x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
-    case 'relu':
-      return Math.max(x, 0); // NaN stays NaN, as in PyTorch
-    case 'leakyRelu':
-      return x > 0 ? x : a * x;
-    case 'elu':
-      return x > 0 ? x : a * Math.expm1(x);
-    case 'gelu':
-      return 0.5 * x * (1 + erf(x / Math.SQRT2));
-    case 'geluGrad':
-      return 0.5 * (1 + erf(x / Math.SQRT2)) + (x * Math.exp(-0.5 * x * x)) / Math.sqrt(2 * Math.PI);
-    case 'silu':
-      return x / (1 + Math.exp(-x));
-    case 'softplus':
-      return x > 20 ? x : Math.log1p(Math.exp(x));
-    case 'reciprocal':
-      return 1 / x;
-    case 'square':
-      return x * x;
-    case 'floor':
-      return Math.floor(x);
-    case 'ceil':
-      return Math.ceil(x);
-    case 'round': {
-      // round half to even, as PyTorch does
-      const r = Math.round(x);
-      return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
-    }
-    case 'not':
-      return x !== 0 ? 0 : 1; // NaN counts as true, as in PyTorch
-    case 'isnan':
-      return Number.isNaN(x) ? 1 : 0;
-  }
+  return UNARY[op].ref(x, a);
 }
 
-/** The scalar definition of every binary op. */
+/** The scalar definition of binary op `op` (from the primitive table). */
 export function binaryScalar(op: BinaryOp, x: number, y: number): number {
-  switch (op) {
-    case 'add':
-      return x + y;
-    case 'sub':
-      return x - y;
-    case 'mul':
-      return x * y;
-    case 'div':
-      return x / y;
-    case 'pow':
-      return x ** y;
-    case 'maximum':
-      return Number.isNaN(x) || Number.isNaN(y) ? Number.NaN : Math.max(x, y);
-    case 'minimum':
-      return Number.isNaN(x) || Number.isNaN(y) ? Number.NaN : Math.min(x, y);
-    case 'eq':
-      return x === y ? 1 : 0;
-    case 'ne':
-      return x !== y ? 1 : 0;
-    case 'lt':
-      return x < y ? 1 : 0;
-    case 'le':
-      return x <= y ? 1 : 0;
-    case 'gt':
-      return x > y ? 1 : 0;
-    case 'ge':
-      return x >= y ? 1 : 0;
-    case 'and':
-      return x !== 0 && y !== 0 ? 1 : 0;
-    case 'or':
-      return x !== 0 || y !== 0 ? 1 : 0;
-    case 'xor':
-      return (x !== 0) !== (y !== 0) ? 1 : 0;
-    case 'reluGrad':
-      return x > 0 ? y : 0; // x: forward input, y: upstream gradient
-  }
+  return BINARY[op].ref(x, y);
 }
 
 function intDivFix(op: BinaryOp, dtype: DType, v: number): number {
@@ -175,8 +68,9 @@ function intDivFix(op: BinaryOp, dtype: DType, v: number): number {
 export function refUnary(op: UnaryOp, x: ArrayStrided, os: TypedArray, ob: number, alpha: number): void {
   const xs = x.data;
   const xb = x.at;
+  const f: (x: number, alpha: number) => number = UNARY[op].ref;
   forEachIndex(x.shape, [x.strides], (i, [o]) => {
-    os[ob + i] = unaryScalar(op, xs[xb + o], alpha);
+    os[ob + i] = f(xs[xb + o], alpha);
   });
 }
 
@@ -186,8 +80,9 @@ export function refBinary(op: BinaryOp, a: ArrayStrided, b: ArrayStrided, os: Ty
   const bs = b.data;
   const ab = a.at;
   const bb = b.at;
+  const f: (a: number, b: number) => number = BINARY[op].ref;
   forEachIndex(a.shape, [a.strides, b.strides], (i, [oa, obb]) => {
-    os[ob + i] = intDivFix(op, outDtype, binaryScalar(op, as[ab + oa], bs[bb + obb]));
+    os[ob + i] = intDivFix(op, outDtype, f(as[ab + oa], bs[bb + obb]));
   });
 }
 

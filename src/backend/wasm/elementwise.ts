@@ -10,43 +10,69 @@ import { heap } from './heap.js';
 import type { Kernels } from './loader.js';
 import { poolThreads, runParallel } from './pool.js';
 
-/** Kernel op codes: the order of the switch in src/kernels/elementwise.ts. */
-const UNARY_CODES: ReadonlyMap<UnaryOp, number> = new Map<UnaryOp, number>([
-  ['neg', 0],
-  ['exp', 1],
-  ['log', 2],
-  ['log1p', 3],
-  ['expm1', 4],
-  ['sqrt', 5],
-  ['rsqrt', 6],
-  ['abs', 7],
-  ['sign', 8],
-  ['tanh', 9],
-  ['sigmoid', 10],
-  ['relu', 11],
-  ['leakyRelu', 12],
-  ['elu', 13],
-  ['gelu', 14],
-  ['silu', 15],
-  ['softplus', 16],
-  ['reciprocal', 17],
-  ['square', 18],
-  ['floor', 19],
-  ['ceil', 20],
-  ['round', 21],
-  ['geluGrad', 22],
-]);
-const BINARY_CODES: ReadonlyMap<BinaryOp, number> = new Map<BinaryOp, number>([
-  ['add', 0],
-  ['sub', 1],
-  ['mul', 2],
-  ['div', 3],
-  ['maximum', 4],
-  ['minimum', 5],
-  ['reluGrad', 6],
-]);
+/**
+ * The SIMD kernel of every unary primitive: its code in the `unary` kernel's switch
+ * (src/kernels/elementwise.ts), or null where there is none and the reference's scalar definition
+ * runs instead. A Record over every name, so a new primitive does not compile until it is stated
+ * here; elementwise.test.ts checks each code against the primitive's definition.
+ */
+export const UNARY_CODES: Readonly<Record<UnaryOp, number | null>> = {
+  neg: 0,
+  exp: 1,
+  log: 2,
+  log1p: 3,
+  expm1: 4,
+  sqrt: 5,
+  rsqrt: 6,
+  abs: 7,
+  sign: 8,
+  tanh: 9,
+  sigmoid: 10,
+  relu: 11,
+  leakyRelu: 12,
+  elu: 13,
+  gelu: 14,
+  silu: 15,
+  softplus: 16,
+  reciprocal: 17,
+  square: 18,
+  floor: 19,
+  ceil: 20,
+  round: 21,
+  geluGrad: 22,
+  hardswish: 23,
+  mish: 24,
+  sin: null,
+  cos: null,
+  not: null,
+  isnan: null,
+};
+
+/**
+ * The SIMD kernel of every binary primitive: `binary` (float32 out, src/kernels/elementwise.ts)
+ * or `compare` (bool out, src/kernels/select.ts) and its code there, or null for the reference.
+ */
+export const BINARY_CODES: Readonly<Record<BinaryOp, { kernel: 'binary' | 'compare'; code: number } | null>> = {
+  add: { kernel: 'binary', code: 0 },
+  sub: { kernel: 'binary', code: 1 },
+  mul: { kernel: 'binary', code: 2 },
+  div: { kernel: 'binary', code: 3 },
+  maximum: { kernel: 'binary', code: 4 },
+  minimum: { kernel: 'binary', code: 5 },
+  reluGrad: { kernel: 'binary', code: 6 },
+  pow: null,
+  eq: { kernel: 'compare', code: 0 },
+  ne: { kernel: 'compare', code: 1 },
+  lt: { kernel: 'compare', code: 2 },
+  le: { kernel: 'compare', code: 3 },
+  gt: { kernel: 'compare', code: 4 },
+  ge: { kernel: 'compare', code: 5 },
+  and: null,
+  or: null,
+  xor: null,
+};
 /** Unary ops cheap enough to be memory-bound. */
-const CHEAP_UNARY = new Set<UnaryOp>(['neg', 'abs', 'sign', 'relu', 'leakyRelu', 'square', 'floor', 'ceil', 'round']);
+const CHEAP_UNARY = new Set<UnaryOp>(['neg', 'abs', 'sign', 'relu', 'leakyRelu', 'hardswish', 'square', 'floor', 'ceil', 'round']);
 
 /** Elements from which a memory-bound op is split across threads (~100 us of work). */
 const PARALLEL_MIN_CHEAP = 1 << 18;
@@ -201,8 +227,8 @@ export function wasmUnary(
   alpha: number,
   threads = poolThreads(),
 ): boolean {
-  const code = UNARY_CODES.get(op);
-  if (code === undefined || x.dtype !== 'float32' || outDtype !== 'float32') return false;
+  const code = UNARY_CODES[op];
+  if (code === null || x.dtype !== 'float32' || outDtype !== 'float32') return false;
   const n = x.shape.reduce((a, b) => a * b, 1);
   if (n === 0) return true;
   const t = threadsFor(n, CHEAP_UNARY.has(op), threads);
@@ -224,9 +250,9 @@ export function wasmBinary(
   outDtype: DType,
   threads = poolThreads(),
 ): boolean {
-  const code = BINARY_CODES.get(op);
-  if (code === undefined || a.dtype !== 'float32' || b.dtype !== 'float32' || outDtype !== 'float32') return false;
-  runPairwise(kern, 'binary', code, a, b, { ptr: out, bytes: 4 }, threads);
+  const k = BINARY_CODES[op];
+  if (k === null || k.kernel !== 'binary' || a.dtype !== 'float32' || b.dtype !== 'float32' || outDtype !== 'float32') return false;
+  runPairwise(kern, 'binary', k.code, a, b, { ptr: out, bytes: 4 }, threads);
   return true;
 }
 

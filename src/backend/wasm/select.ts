@@ -5,19 +5,9 @@
 import type { DType } from '../../core/dtype.js';
 import type { BinaryOp } from '../backend.js';
 import type { AddrStrided as Strided } from './args.js';
-import { runElementwise, runPairwise, threadsFor } from './elementwise.js';
+import { BINARY_CODES, runElementwise, runPairwise, threadsFor } from './elementwise.js';
 import type { Kernels } from './loader.js';
 import { poolThreads } from './pool.js';
-
-/** Kernel op codes (src/kernels/select.ts). */
-const COMPARE_CODES: ReadonlyMap<BinaryOp, number> = new Map<BinaryOp, number>([
-  ['eq', 0],
-  ['ne', 1],
-  ['lt', 2],
-  ['le', 3],
-  ['gt', 4],
-  ['ge', 5],
-]);
 
 /** out (bool) = a op b for float32 a and b; false when the reference must handle it. */
 export function wasmCompare(
@@ -29,9 +19,9 @@ export function wasmCompare(
   outDtype: DType,
   threads = poolThreads(),
 ): boolean {
-  const code = COMPARE_CODES.get(op);
-  if (code === undefined || a.dtype !== 'float32' || b.dtype !== 'float32' || outDtype !== 'bool') return false;
-  runPairwise(kern, 'compare', code, a, b, { ptr: out, bytes: 1 }, threads);
+  const k = BINARY_CODES[op];
+  if (k === null || k.kernel !== 'compare' || a.dtype !== 'float32' || b.dtype !== 'float32' || outDtype !== 'bool') return false;
+  runPairwise(kern, 'compare', k.code, a, b, { ptr: out, bytes: 1 }, threads);
   return true;
 }
 

@@ -1,37 +1,15 @@
-// The functional core behind the layers: linear, batch and layer normalisation, adaptive average
-// pooling. linear and training-mode batchNorm call one recorded op each (src/ops: linearOp,
-// batchNormTrain, with hand-written backward passes); the rest compose engine ops, so autograd
-// derives their gradients. The layer classes only normalise their arguments and call these.
+// nn.functional's normalisation: batch norm (training-mode statistics by one recorded op,
+// src/ops/nn.ts batchNormTrain; its composed reference beside it) and layer norm (composed
+// engine ops, autograd deriving the gradient).
 
-import { noGrad } from '../core/autograd.js';
-import { fromArray } from '../core/exec.js';
-import { composite, releasing } from '../core/lifetime.js';
-import { fmt } from '../core/shape.js';
-import { assertTensor, type Tensor } from '../core/tensor.js';
-import { avgPool2d } from '../ops/conv.js';
-import { add, mul, rsqrt, sub } from '../ops/elementwise.js';
-import { linearOp, matmul } from '../ops/linalg.js';
-import { reshape, squeeze, transpose, unsqueeze } from '../ops/movement.js';
-import { batchNormTrain } from '../ops/nn.js';
-import { mean } from '../ops/reduce.js';
-
-/**
- * y = x W^T + b, like torch.nn.functional.linear.
- * Shapes: x (*, in), weight (out, in), bias (out) -> (*, out).
- * @example linear(randn([32, 784]), w, b).shape // [32, 10] for w (10, 784)
- */
-export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
-  assertTensor('linear', x);
-  assertTensor('linear', weight, 'weight');
-  if (weight.ndim !== 2) throw new RangeError(`linear: weight must be 2-D (out, in), got shape ${fmt(weight.shape)}`);
-  if (x.ndim === 0 || x.shape[x.ndim - 1] !== weight.shape[1]) {
-    throw new RangeError(`linear: input must have ${weight.shape[1]} features in its last dim, got shape ${fmt(x.shape)}`);
-  }
-  if (bias != null && (bias.ndim !== 1 || bias.shape[0] !== weight.shape[0])) {
-    throw new RangeError(`linear: bias must have shape [${weight.shape[0]}], got ${fmt(bias.shape)}`);
-  }
-  return linearOp(x, weight, bias ?? null);
-}
+import { noGrad } from '../../core/autograd.js';
+import { composite, releasing } from '../../core/lifetime.js';
+import { fmt } from '../../core/shape.js';
+import { assertTensor, type Tensor } from '../../core/tensor.js';
+import { add, mul, rsqrt, sub } from '../../ops/elementwise.js';
+import { reshape } from '../../ops/movement.js';
+import { batchNormTrain } from '../../ops/nn.js';
+import { mean } from '../../ops/reduce.js';
 
 export interface BatchNormOptions {
   /** Scale (C), applied after normalising. */
@@ -137,41 +115,4 @@ export function layerNorm(x: Tensor, normalizedShape: readonly number[], options
     if (bias !== null) y = add(y, bias);
     return y;
   });
-}
-
-/**
- * The (outSize, inSize) matrix that averages PyTorch's adaptive windows
- * [floor(i * in / out), ceil((i + 1) * in / out)).
- */
-function adaptiveMatrix(inSize: number, outSize: number, like: Tensor): Tensor {
-  const m = new Float32Array(outSize * inSize);
-  for (let i = 0; i < outSize; i++) {
-    const start = Math.floor((i * inSize) / outSize);
-    const end = Math.ceil(((i + 1) * inSize) / outSize);
-    for (let j = start; j < end; j++) m[i * inSize + j] = 1 / (end - start);
-  }
-  return fromArray([outSize, inSize], m, 'float32', 'adaptiveAvgPool2d', like.storage.device);
-}
-
-/**
- * Average pooling to a fixed output size, like torch.nn.functional.adaptive_avg_pool2d. When the
- * sizes divide, this is avgPool2d; otherwise the windows overlap and it is P_h x P_w^T with
- * averaging matrices. Shape: x (N, C, H, W) or (C, H, W) -> (N, C, OH, OW); a null size keeps the input's.
- * @example adaptiveAvgPool2d(x, 1) // global average pooling: (N, C, 1, 1)
- */
-export function adaptiveAvgPool2d(x: Tensor, outputSize: number | readonly [number | null, number | null]): Tensor {
-  assertTensor('adaptiveAvgPool2d', x);
-  if (x.ndim === 3) return squeeze(adaptiveAvgPool2d(unsqueeze(x, 0), outputSize), 0);
-  if (x.ndim !== 4) throw new RangeError(`adaptiveAvgPool2d: input must be (N, C, H, W) or (C, H, W), got shape ${fmt(x.shape)}`);
-  const [h, w] = [x.shape[2], x.shape[3]];
-  const [oh, ow] = typeof outputSize === 'number' ? [outputSize, outputSize] : [outputSize[0] ?? h, outputSize[1] ?? w];
-  for (const o of [oh, ow]) {
-    if (!Number.isInteger(o) || o < 1) {
-      throw new RangeError(`adaptiveAvgPool2d: outputSize must be positive integers, got ${JSON.stringify(outputSize)}`);
-    }
-  }
-  if (h === 0 || w === 0) throw new RangeError(`adaptiveAvgPool2d: input must have non-empty H and W, got shape ${fmt(x.shape)}`);
-  if (h % oh === 0 && w % ow === 0) return avgPool2d(x, [h / oh, w / ow]);
-  const rows = matmul(adaptiveMatrix(h, oh, x), x); // (N, C, OH, W)
-  return matmul(rows, transpose(adaptiveMatrix(w, ow, x), 0, 1)); // (N, C, OH, OW)
 }

@@ -1,0 +1,17 @@
+// nn.functional (torch.nn.functional): every functional op a model calls, one family per file:
+// activations (and softmax), dropout, losses, convolution and pooling, normalisation, linear,
+// embedding. Exported as `nn.functional` and `functional`; the layers in src/nn call these.
+//
+// @example
+// import { functional as F } from 'tessera';
+// const loss = F.crossEntropy(F.linear(F.relu(x), w), labels);
+
+export * from './activation.js';
+export * from './conv.js';
+export * from './dropout.js';
+export * from './embedding.js';
+export * from './linear.js';
+export * from './loss.js';
+export type { BatchNormOptions, LayerNormOptions } from './normalization.js';
+export { batchNorm, layerNorm } from './normalization.js';
+export * from './pooling.js';
