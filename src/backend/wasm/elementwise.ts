@@ -11,12 +11,15 @@ import type { Kernels } from './loader.js';
 import { poolThreads, runParallel } from './pool.js';
 
 /**
- * The SIMD kernel of every unary primitive: its code in the `unary` kernel's switch
- * (src/kernels/elementwise.ts), or null where there is none and the reference's scalar definition
- * runs instead. A Record over every name, so a new primitive does not compile until it is stated
- * here; elementwise.test.ts checks each code against the primitive's definition.
+ * The unary primitives with a SIMD kernel: each one's code in the `unary` kernel's switch
+ * (src/kernels/elementwise.ts). Every other primitive runs its scalar definition from the
+ * primitive table over the heap (the reference's), so the wasm backend lacks none and a new
+ * primitive needs no line here; a kernel is an optional speed-up. (A backend with no generic
+ * fallback, such as a GPU's, states every primitive in a total Record instead, so the compiler
+ * reports one it lacks.) The type rejects a name that is no primitive;
+ * kernel_codes.test.ts checks each code against the primitive's definition.
  */
-export const UNARY_CODES: Readonly<Record<UnaryOp, number | null>> = {
+export const UNARY_CODES: Readonly<Partial<Record<UnaryOp, number>>> = {
   neg: 0,
   exp: 1,
   log: 2,
@@ -42,17 +45,14 @@ export const UNARY_CODES: Readonly<Record<UnaryOp, number | null>> = {
   geluGrad: 22,
   hardswish: 23,
   mish: 24,
-  sin: null,
-  cos: null,
-  not: null,
-  isnan: null,
 };
 
 /**
- * The SIMD kernel of every binary primitive: `binary` (float32 out, src/kernels/elementwise.ts)
- * or `compare` (bool out, src/kernels/select.ts) and its code there, or null for the reference.
+ * The binary primitives with a SIMD kernel: `binary` (float32 out, src/kernels/elementwise.ts) or
+ * `compare` (bool out, src/kernels/select.ts) and its code there; the others run the table's
+ * scalar definition, as for UNARY_CODES.
  */
-export const BINARY_CODES: Readonly<Record<BinaryOp, { kernel: 'binary' | 'compare'; code: number } | null>> = {
+export const BINARY_CODES: Readonly<Partial<Record<BinaryOp, { kernel: 'binary' | 'compare'; code: number }>>> = {
   add: { kernel: 'binary', code: 0 },
   sub: { kernel: 'binary', code: 1 },
   mul: { kernel: 'binary', code: 2 },
@@ -60,16 +60,12 @@ export const BINARY_CODES: Readonly<Record<BinaryOp, { kernel: 'binary' | 'compa
   maximum: { kernel: 'binary', code: 4 },
   minimum: { kernel: 'binary', code: 5 },
   reluGrad: { kernel: 'binary', code: 6 },
-  pow: null,
   eq: { kernel: 'compare', code: 0 },
   ne: { kernel: 'compare', code: 1 },
   lt: { kernel: 'compare', code: 2 },
   le: { kernel: 'compare', code: 3 },
   gt: { kernel: 'compare', code: 4 },
   ge: { kernel: 'compare', code: 5 },
-  and: null,
-  or: null,
-  xor: null,
 };
 /** Unary ops cheap enough to be memory-bound. */
 const CHEAP_UNARY = new Set<UnaryOp>(['neg', 'abs', 'sign', 'relu', 'leakyRelu', 'hardswish', 'square', 'floor', 'ceil', 'round']);
@@ -228,7 +224,7 @@ export function wasmUnary(
   threads = poolThreads(),
 ): boolean {
   const code = UNARY_CODES[op];
-  if (code === null || x.dtype !== 'float32' || outDtype !== 'float32') return false;
+  if (code === undefined || x.dtype !== 'float32' || outDtype !== 'float32') return false;
   const n = x.shape.reduce((a, b) => a * b, 1);
   if (n === 0) return true;
   const t = threadsFor(n, CHEAP_UNARY.has(op), threads);
@@ -251,7 +247,7 @@ export function wasmBinary(
   threads = poolThreads(),
 ): boolean {
   const k = BINARY_CODES[op];
-  if (k === null || k.kernel !== 'binary' || a.dtype !== 'float32' || b.dtype !== 'float32' || outDtype !== 'float32') return false;
+  if (k === undefined || k.kernel !== 'binary' || a.dtype !== 'float32' || b.dtype !== 'float32' || outDtype !== 'float32') return false;
   runPairwise(kern, 'binary', k.code, a, b, { ptr: out, bytes: 4 }, threads);
   return true;
 }

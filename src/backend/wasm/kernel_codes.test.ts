@@ -30,7 +30,7 @@ for (const build of availableBuilds()) {
     const kern = loadKernels(build);
     const xs = data(11);
     const n = xs.length;
-    const stated = Object.entries(UNARY_CODES).filter(([, code]) => code !== null) as [UnaryOp, number][];
+    const stated = Object.entries(UNARY_CODES).filter(([, code]) => code !== undefined) as [UnaryOp, number][];
     assert.ok(stated.length >= 20, `expected the kernels of 20+ unary ops, got ${stated.length}`);
     for (const [op] of stated) {
       const alpha = 0.1;
@@ -54,7 +54,7 @@ test("kernel codes: every binary and compare SIMD code computes its primitive's 
   const bs = data(31).reverse(); // pairs the extremes with random values, and some with each other
   const n = as.length;
   for (let i = 0; i < n; i += 17) bs[i] = as[i]; // ties for the comparisons and min/max
-  const stated = Object.entries(BINARY_CODES).filter(([, k]) => k !== null) as [BinaryOp, { kernel: string; code: number }][];
+  const stated = Object.entries(BINARY_CODES).filter(([, k]) => k !== undefined) as [BinaryOp, { kernel: string; code: number }][];
   assert.ok(stated.length >= 13, `expected the kernels of 13+ binary ops, got ${stated.length}`);
   for (const [op, k] of stated) {
     const a = allocF32(n, as);

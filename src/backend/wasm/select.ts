@@ -20,7 +20,7 @@ export function wasmCompare(
   threads = poolThreads(),
 ): boolean {
   const k = BINARY_CODES[op];
-  if (k === null || k.kernel !== 'compare' || a.dtype !== 'float32' || b.dtype !== 'float32' || outDtype !== 'bool') return false;
+  if (k === undefined || k.kernel !== 'compare' || a.dtype !== 'float32' || b.dtype !== 'float32' || outDtype !== 'bool') return false;
   runPairwise(kern, 'compare', k.code, a, b, { ptr: out, bytes: 1 }, threads);
   return true;
 }

@@ -1,10 +1,12 @@
 // The unary primitives, each defined once: its output dtype rule, its scalar definition (the
 // reference every backend is checked against, and what a backend without a kernel runs) and its
-// gradient. `UnaryOp` is derived from this table; backends state a kernel (or none) per entry.
+// gradient. `UnaryOp` is derived from this table; the reference backend runs the definitions.
 //
-// To add a unary primitive: one entry here, one line in each backend's kernel map
-// (src/backend/wasm/elementwise.ts: a kernel code, or null for the scalar fallback), and the
-// public function that calls it (src/ops/elementwise.ts, or src/nn/functional for activations).
+// To add a unary primitive: one entry here and the public function that calls it
+// (src/ops/elementwise.ts, or src/nn/functional/activation.ts for an activation, whose layer is in
+// src/nn/activation.ts). The CPU device then runs the scalar definition; a SIMD kernel is an
+// optional speed-up (a case in src/kernels/elementwise.ts and its code in the map of
+// src/backend/wasm/elementwise.ts, checked against the definition by kernel_codes.test.ts).
 
 import type { Tensor } from '../tensor.js';
 import type { InternalBinaryOp } from './binary.js';
