@@ -92,7 +92,7 @@ export function unaryOp(op: UnaryOp): (x: Tensor, alpha?: number) => Tensor {
     if (def.dtype === 'keepInt' && x.dtype === 'int32') return unaryRaw(op, x, alpha);
     const input = x.dtype === 'float32' ? x : copyOf(x, 'float32');
     const y = unaryRaw(op, input, alpha);
-    if (grad === null) return y;
+    if (grad === null || !isGradEnabled() || !x.requiresGrad) return y;
     return attach(y, op, [x], (g) => [grad(g, input, y, alpha, raw)]);
   };
 }
@@ -174,17 +174,16 @@ function arith(name: string, a: TensorLike, b: TensorLike): [Tensor, Tensor, DTy
 
 /**
  * y = op(a, b) for operands already promoted, with the gradient rules of the primitive table
- * (src/core/primitives/binary.ts), each reduced to its input's shape. The rules see `operands`
+ * (src/core/primitives/binary.ts), each reduced to its input's shape. The rules see the operands `oa`, `ob`
  * (defaults to the inputs; pow passes its float32 copy of a).
  */
-function binaryOp(op: BinaryOp, inputs: [Tensor, Tensor], outDtype: DType, operands: [Tensor, Tensor] = inputs): Tensor {
-  const [ta, tb] = inputs;
-  const [oa, ob] = operands;
+function binaryOp(op: BinaryOp, ta: Tensor, tb: Tensor, outDtype: DType, oa: Tensor = ta, ob: Tensor = tb): Tensor {
   const y = binaryRaw(op, op, oa, ob, outDtype);
   const grad = binaryDef(op).grad;
-  if (grad === null) return y;
+  // no closure or input list unless a graph is recorded (the per-op cost of small tensors)
+  if (grad === null || !isGradEnabled() || !(ta.requiresGrad || tb.requiresGrad)) return y;
   const [da, db] = grad;
-  return attach(y, op, inputs, (g) => [
+  return attach(y, op, [ta, tb], (g) => [
     ta.requiresGrad ? sumTo(da(g, oa, ob, y, raw), ta.shape) : null,
     tb.requiresGrad ? sumTo(db(g, oa, ob, y, raw), tb.shape) : null,
   ]);
@@ -196,26 +195,26 @@ function binaryOp(op: BinaryOp, inputs: [Tensor, Tensor], outDtype: DType, opera
  */
 export function add(a: TensorLike, b: TensorLike): Tensor {
   const [ta, tb, dt] = arith('add', a, b);
-  return binaryOp('add', [ta, tb], binaryDType('add', dt));
+  return binaryOp('add', ta, tb, binaryDType('add', dt));
 }
 
 /** a - b with broadcasting. */
 export function sub(a: TensorLike, b: TensorLike): Tensor {
   const [ta, tb, dt] = arith('sub', a, b);
   if (dt === 'bool') throw new TypeError('sub: not defined for two bool tensors; use logicalXor');
-  return binaryOp('sub', [ta, tb], binaryDType('sub', dt));
+  return binaryOp('sub', ta, tb, binaryDType('sub', dt));
 }
 
 /** a * b with broadcasting. */
 export function mul(a: TensorLike, b: TensorLike): Tensor {
   const [ta, tb, dt] = arith('mul', a, b);
-  return binaryOp('mul', [ta, tb], binaryDType('mul', dt));
+  return binaryOp('mul', ta, tb, binaryDType('mul', dt));
 }
 
 /** a / b with broadcasting (always a float result, like PyTorch's true division). */
 export function div(a: TensorLike, b: TensorLike): Tensor {
   const [ta, tb, dt] = arith('div', a, b);
-  return binaryOp('div', [ta, tb], binaryDType('div', dt));
+  return binaryOp('div', ta, tb, binaryDType('div', dt));
 }
 
 /** a ** b with broadcasting. */
@@ -228,12 +227,12 @@ export function pow(a: TensorLike, b: TensorLike): Tensor {
     return binaryRaw('pow', 'pow', ta, tb, 'int32');
   }
   const fa = ta.dtype === 'float32' ? ta : copyOf(ta, 'float32');
-  return binaryOp('pow', [ta, tb], binaryDType('pow', dt), [fa, tb]);
+  return binaryOp('pow', ta, tb, binaryDType('pow', dt), fa, tb);
 }
 
 function minmax(op: 'minimum' | 'maximum', a: TensorLike, b: TensorLike): Tensor {
   const [ta, tb, dt] = arith(op, a, b);
-  return binaryOp(op, [ta, tb], binaryDType(op, dt));
+  return binaryOp(op, ta, tb, binaryDType(op, dt));
 }
 /** Elementwise minimum (NaN propagates). */
 export const minimum = (a: TensorLike, b: TensorLike): Tensor => minmax('minimum', a, b);
