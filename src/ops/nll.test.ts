@@ -164,3 +164,34 @@ test("an out-of-range target throws where the device reads synchronously, and ma
     assert.ok(Number.isFinite((await crossEntropy(x, tensor([0, 2, -100, 1], { dtype: 'int32' })).data())[0]));
   });
 });
+
+test('from 100 classes crossEntropy is composed where reads are allowed too: same values and gradients, same target error', async () => {
+  for (const device of ['cpu', 'reference']) {
+    await withDevice(device, async () => {
+      const c: Case = {
+        label: `(16, 120) ${device}`,
+        shape: [16, 120],
+        probs: false,
+        weight: true,
+        ignoreIndex: -100,
+        labelSmoothing: 0.1,
+        reduction: 'mean',
+      };
+      const host = await run(crossEntropyOnHost, c, 7);
+      const viaDispatch = await run(
+        (a) => crossEntropy(a.logits, a.target, { weight: a.weight ?? undefined, labelSmoothing: a.labelSmoothing }),
+        c,
+        7,
+      );
+      assertClose(viaDispatch.loss, host.loss, `${c.label} loss`, { rtol: 2e-5, atol: 2e-6 });
+      assertClose(viaDispatch.grad, host.grad, `${c.label} grad`, { rtol: 2e-5, atol: 2e-6 });
+      const logits = tensor(new Array(2 * 120).fill(0)).reshape([2, 120]);
+      assert.throws(
+        () => crossEntropy(logits, tensor([5, 120], { dtype: 'int32' })),
+        /^RangeError: crossEntropy: target 120 is out of range for 120 classes \(row 1; valid: 0 to 119, or ignoreIndex -100\)$/,
+      );
+      const uniform = (await crossEntropy(logits, tensor([5, -100], { dtype: 'int32' })).data())[0];
+      assert.ok(Math.abs(uniform - Math.log(120)) < 1e-5, `ignored row not counted: ${uniform}`);
+    });
+  }
+});
