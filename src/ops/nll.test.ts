@@ -1,14 +1,14 @@
 // crossEntropy's two paths agree: the composed one (nll.ts, on the device, autograd through the
 // composition) against the fused host one, values and logits gradients, for every option (weight,
 // ignoreIndex, labelSmoothing, the three reductions, probability targets, (N, C, d...) inputs), on
-// the reference and CPU devices; and on 'async-ref' (no synchronous reads at all) crossEntropy and
-// nllLoss take the composed path and give the same numbers.
+// the reference and CPU devices, plus finite differences; and on 'async-ref' (no synchronous reads
+// at all) crossEntropy and nllLoss take the composed path and give the same numbers.
 //
 // Run: npx tsc -p tsconfig.json && node --test dist/src/ops/nll.test.js
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { assertClose, asyncRefDevice, Rng, snapshotAsync, withDevice } from '../../test/helpers.js';
+import { assertClose, asyncRefDevice, gradcheck, Rng, snapshotAsync, withDevice } from '../../test/helpers.js';
 import type { Tensor } from '../core/tensor.js';
 import { nllLoss } from '../nn/functional/loss.js';
 import { tensor } from './creation.js';
@@ -194,4 +194,27 @@ test('from 100 classes crossEntropy is composed where reads are allowed too: sam
       assert.ok(Math.abs(uniform - Math.log(120)) < 1e-5, `ignored row not counted: ${uniform}`);
     });
   }
+});
+
+test('the composed path has the finite-difference gradient (weights, smoothing, ignored targets, (N, C, d) input, probabilities)', () => {
+  withDevice('reference', () => {
+    const r = new Rng(11);
+    const logits = tensor(
+      Array.from({ length: 3 * 4 * 2 }, () => r.uniform(-2, 2)),
+      { requiresGrad: true },
+    ).reshape([3, 4, 2]);
+    const leaf = logits.detach().requiresGrad_(true);
+    const weight = tensor([0.5, 1, 2, 1.5]);
+    const labels = tensor([0, 3, -100, 1, 2, 2], { dtype: 'int32' }).reshape([3, 2]);
+    const probs = softmax(tensor(Array.from({ length: 24 }, () => r.uniform(-1, 1))).reshape([3, 4, 2]), 1);
+    for (const reduction of ['mean', 'none'] as const) {
+      for (const target of [labels, probs]) {
+        gradcheck(
+          `crossEntropyOnDevice ${target.dtype} ${reduction}`,
+          (x) => crossEntropyOnDevice({ logits: x, target, weight, ignoreIndex: -100, labelSmoothing: 0.15, reduction }),
+          [leaf],
+        );
+      }
+    }
+  });
 });

@@ -1,7 +1,9 @@
 // nn.functional's losses, like torch.nn.functional's, composed from engine ops so autograd
 // derives their gradients: regression (MSE, L1, SmoothL1, Huber), binary classification (BCE, BCE
-// with logits), multi-class (NLL; cross-entropy is the engine's fused op, src/ops/nn.ts, since it
-// is built on the softmax primitive) and KL divergence. The loss layers (src/nn/loss.ts) call these.
+// with logits), multi-class (NLL; cross-entropy is the engine's op, src/ops/nn.ts, since it is
+// built on the softmax primitive) and KL divergence. The loss layers (src/nn/loss.ts) call these.
+// Input checks that need values (NLL's targets, BCE's [0, 1] range) read them where the device
+// allows; where it cannot be read synchronously (a GPU) a bad value makes the loss NaN instead.
 
 import { fromArray, readsOnHost, readValues } from '../../core/exec.js';
 import { composite } from '../../core/lifetime.js';
