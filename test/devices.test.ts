@@ -11,7 +11,7 @@ import type { Backend } from '../src/backend/backend.js';
 import { ReferenceBackend } from '../src/backend/reference/index.js';
 import * as T from '../src/index.js';
 import { Adam, crossEntropy, Linear, manualSeed, ReferenceDevice, ReLU, Sequential, type Tensor, tensor, zeros } from '../src/index.js';
-import { DEVICES, withDevice } from './helpers.js';
+import { asyncRefDevice, DEVICES, withDevice } from './helpers.js';
 
 const values = async (t: Tensor) => Array.from(await t.data());
 
@@ -23,8 +23,8 @@ function near(got: number[], want: number[], label: string, tol = 1e-5): void {
   });
 }
 
-// A device like a GPU for read-back: only await t.data() reads it.
-T.registerDevice('async-ref', () => new ReferenceDevice({ name: 'async-ref', syncRead: false }));
+// A device like a GPU for read-back: only await t.data() reads it (the engine cannot read it either).
+asyncRefDevice();
 // The reference device with neither optional fused kernel: ops take the composed paths.
 const lacking = new Proxy(new ReferenceBackend(), {
   get: (target, key) => (key === 'adamStep' || key === 'maxPool2dBackward' ? undefined : Reflect.get(target, key)),

@@ -4,7 +4,18 @@
 // runners that repeat a test on every device (values read back through the device: data()).
 
 import assert from 'node:assert/strict';
-import { type DType, getDefaultDevice, listDevices, noGrad, setDefaultDevice, type Tensor, tensor } from '../src/index.js';
+import type { TypedArray } from '../src/core/dtype.js';
+import {
+  type DType,
+  getDefaultDevice,
+  listDevices,
+  noGrad,
+  ReferenceDevice,
+  registerDevice,
+  setDefaultDevice,
+  type Tensor,
+  tensor,
+} from '../src/index.js';
 
 // ---- seeded randomness --------------------------------------------------------------------
 
@@ -339,6 +350,31 @@ export function withDevice<T>(name: string, fn: () => T): T {
   } finally {
     if (!async) setDefaultDevice(prev);
   }
+}
+
+/**
+ * The reference device as a GPU is for reading: only `await t.data()` reads it (syncRead false),
+ * and its readSync throws as well, so any synchronous read the engine itself makes of its tensors
+ * (readValues: input checks, host-side losses) fails, as it will on WebGPU.
+ */
+class NoSyncReferenceDevice extends ReferenceDevice {
+  override readSync(): TypedArray {
+    throw new Error(`${this.name}: a synchronous read of this device's memory (the engine must compute on the device instead)`);
+  }
+  override async read(buffer: Parameters<ReferenceDevice['read']>[0], dtype: DType, offset: number, n: number): Promise<TypedArray> {
+    return super.readSync(buffer, dtype, offset, n);
+  }
+}
+
+/**
+ * Registers (once) and names 'async-ref': the reference device read only asynchronously, refusing
+ * synchronous reads by users and by the engine alike (see NoSyncReferenceDevice).
+ * @example const dev = asyncRefDevice(); const x = randn([2, 3], { device: dev });
+ */
+export function asyncRefDevice(): string {
+  if (!listDevices().includes('async-ref'))
+    registerDevice('async-ref', () => new NoSyncReferenceDevice({ name: 'async-ref', syncRead: false }));
+  return 'async-ref';
 }
 
 /** The built-in devices every device test runs on (devices a test registers itself are left out). */

@@ -1,19 +1,25 @@
 // A device that refuses synchronous reads, simulated: `refuseSyncReads()` patches Tensor's
 // `item()`, `toArray()` and `toTypedArray()` to throw, as a GPU device will (no GPU buffer can be
-// mapped synchronously), while `await t.data()` and `await t.array()` keep working. Reads made by the
-// files of the engine itself (src/core, src/backend, src/ops, src/nn/functional*, src/nn/loss) are
-// let through and counted, so a test can prove that fit, metrics, saving and the CLI read values only
-// asynchronously while the engine's own remaining reads are converted elsewhere.
+// mapped synchronously), while `await t.data()` and `await t.array()` keep working. The devices
+// themselves are made to say so too (syncRead false), so the engine takes the paths it takes on a
+// GPU (readsOnHost in src/core/exec.ts: losses and index checks computed on the device); the
+// synchronous reads the engine's own files (src/core, src/backend, src/ops, src/nn/functional*,
+// src/nn/loss) still make of a device's memory, through readValues or the Tensor methods, are let
+// through and counted, so a test can prove that fit, metrics, saving and the CLI read values only
+// asynchronously and list what the engine still reads.
 //
 //   const refusal = refuseSyncReads();
 //   try { await trainer.fit(x, y); } finally { refusal.restore(); }
-//   refusal.engineReads // Map 'src/ops/nn.js:116' -> count
+//   refusal.engineReads // Map 'dist/src/ops/nn.js:116' -> count
 
+import type { Device } from '../src/backend/device.js';
+import { getDevice, listDevices } from '../src/backend/registry.js';
 import { Tensor } from '../src/core/tensor.js';
 
 /** The files whose synchronous reads are the engine's own (not refused): owned by the device work. */
 const ENGINE = /\/src\/(core|backend|ops)\/|\/src\/nn\/(functional[^/]*|loss)\.js/;
-const TENSOR_FILE = /\/src\/core\/tensor\.js/;
+/** Frames skipped when naming the caller: the read methods themselves (Tensor's, readValues, the devices'). */
+const READ_FILES = /\/src\/core\/(tensor|exec)\.js|\/src\/backend\//;
 
 /** What `refuseSyncReads` returns. */
 export interface SyncReadRefusal {
@@ -23,7 +29,7 @@ export interface SyncReadRefusal {
   engineReads: Map<string, number>;
 }
 
-/** The first stack frame outside tensor.js and this file: 'dist/src/train/trainer.js:288'. */
+/** The first stack frame outside the read methods and this file: 'dist/src/train/trainer.js:288'. */
 function callerFrame(): string {
   const limit = Error.stackTraceLimit;
   Error.stackTraceLimit = 30;
@@ -31,7 +37,7 @@ function callerFrame(): string {
   Error.stackTraceLimit = limit;
   const here = import.meta.url.replace(/^file:\/\//, '');
   for (const line of stack.split('\n').slice(1)) {
-    if (TENSOR_FILE.test(line) || line.includes(here)) continue;
+    if (READ_FILES.test(line) || line.includes(here)) continue;
     const m = /\(?(?:file:\/\/)?([^()\s]+):(\d+):\d+\)?$/.exec(line.trim());
     if (m) return `${m[1].replace(/^.*\/dist\//, 'dist/')}:${m[2]}`;
   }
@@ -71,7 +77,7 @@ export function refuseSyncReads(): SyncReadRefusal {
     guard('toArray');
     return original.toArray.call(this);
   };
-  const asyncly = <T>(read: () => T): Promise<T> => {
+  const asyncly = <T>(read: () => T | Promise<T>): Promise<T> => {
     asyncRead++;
     try {
       return Promise.resolve(read());
@@ -80,15 +86,44 @@ export function refuseSyncReads(): SyncReadRefusal {
     }
   };
   proto.data = function (this: Tensor) {
-    return asyncly(() => original.toTypedArray.call(this));
+    return asyncly(() => original.data.call(this));
   };
   proto.array = function (this: Tensor) {
-    return asyncly(() => original.toArray.call(this));
+    return asyncly(() => original.array.call(this));
   };
+  // the devices: syncRead false, and their synchronous read let through only for the engine (counted)
+  const devices: Device[] = listDevices().map((name) => getDevice(name));
+  const saved = devices.map((d) => d.syncRead);
+  for (const d of devices) {
+    const readSync = d.readSync;
+    const read = d.read;
+    Object.defineProperty(d, 'syncRead', { value: false, configurable: true, writable: true });
+    if (readSync !== undefined) {
+      Object.defineProperty(d, 'readSync', {
+        configurable: true,
+        writable: true,
+        value: function (this: Device, ...args: Parameters<NonNullable<Device['readSync']>>) {
+          guard('readSync');
+          return readSync.apply(this, args);
+        },
+      });
+    }
+    Object.defineProperty(d, 'read', {
+      configurable: true,
+      writable: true,
+      value: function (this: Device, ...args: Parameters<Device['read']>) {
+        return asyncly(() => read.apply(this, args));
+      },
+    });
+  }
   return {
     engineReads,
     restore() {
       for (const name of Object.keys(original)) Object.defineProperty(proto, name, descriptors[name]);
+      devices.forEach((d, i) => {
+        for (const key of ['readSync', 'read']) delete (d as unknown as Record<string, unknown>)[key];
+        Object.defineProperty(d, 'syncRead', { value: saved[i], configurable: true, writable: true });
+      });
     },
   };
 }

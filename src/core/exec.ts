@@ -119,6 +119,16 @@ export function contiguous(t: Tensor): Tensor {
 }
 
 /**
+ * Whether tessera's engine reads values of tensors on `device` on the host (input checks, the
+ * host path of crossEntropy): only where the device lets users read synchronously too. A device
+ * that does not (a GPU, the test device 'async-ref') gets the on-device paths, which read nothing.
+ * @example if (readsOnHost(t.storage.device)) checkOnHost(t); else foldCheckIntoResult(t);
+ */
+export function readsOnHost(device: Device): boolean {
+  return device.syncRead && device.readSync !== undefined;
+}
+
+/**
  * The values of `t` read synchronously for tessera's own checks and host-side computations
  * (index bounds, loss targets), whether or not its device lets users read synchronously; `op`
  * names the caller when the device cannot be read synchronously at all (a GPU).
@@ -142,10 +152,10 @@ export function readValues(t: Tensor, op: string): TypedArray {
 /**
  * Throws naming `op` when float32 `t` holds a value that does not convert to int32 (NaN, an
  * infinity, out of range): the check every float -> int32 copy makes first (see core/dtype.ts).
- * Skipped on a device that cannot be read synchronously (the conversion there saturates).
+ * Skipped on a device that cannot be read synchronously (readsOnHost; the conversion there saturates).
  */
 function checkIntCast(op: string, t: Tensor): void {
-  if (t.size === 0 || t.storage.device.readSync === undefined) return;
+  if (t.size === 0 || !readsOnHost(t.storage.device)) return;
   const f = readValues(t, op);
   for (let i = 0; i < f.length; i++) {
     const v = f[i];

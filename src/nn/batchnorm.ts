@@ -1,10 +1,11 @@
 // Batch normalisation layers: BatchNorm1d and BatchNorm2d, with running statistics kept as
 // buffers (running_mean, running_var, num_batches_tracked: PyTorch's state-dict names).
 
-import { readValues } from '../core/exec.js';
+import { readsOnHost, readValues } from '../core/exec.js';
 import { fmt } from '../core/shape.js';
 import type { Tensor } from '../core/tensor.js';
 import { ones, zeros } from '../ops/creation.js';
+import { div } from '../ops/elementwise.js';
 import { batchNorm } from './functional/normalization.js';
 import * as init from './init.js';
 import { type ConfigValues, Module } from './module.js';
@@ -73,10 +74,14 @@ abstract class BatchNormNd extends Module {
       throw new RangeError(`${name}: input must be ${this.layouts.replaceAll('C', String(this.numFeatures))}, got shape ${fmt(x.shape)}`);
     }
     // PyTorch: the factor is momentum, or 1 / batches seen for a cumulative average
-    let factor = this.momentum ?? 0;
+    let factor: number | Tensor = this.momentum ?? 0;
     if (this.training && this.numBatchesTracked !== null) {
       this.numBatchesTracked.add_(1);
-      if (this.momentum === null) factor = 1 / readValues(this.numBatchesTracked, 'batchNorm')[0];
+      if (this.momentum === null) {
+        // a device that cannot be read synchronously (a GPU) takes 1 / batches as a tensor: no read
+        const count = this.numBatchesTracked;
+        factor = readsOnHost(count.storage.device) ? 1 / readValues(count, 'batchNorm')[0] : div(1, count);
+      }
     }
     const useBatchStats = this.training || this.runningMean === null;
     return batchNorm(x, this.runningMean, this.runningVar, {

@@ -7,7 +7,7 @@ import type { Device } from '../backend/device.js';
 import { defaultDevice } from '../backend/registry.js';
 import { attach, isGradEnabled } from '../core/autograd.js';
 import { assertDType, type DType, fitsInt32, promoteTypes, toInt32 } from '../core/dtype.js';
-import { copyInto, copyOf, emptyTensor, filled, launch, readValues, sameDevice, sameShape, strided } from '../core/exec.js';
+import { copyInto, copyOf, emptyTensor, filled, launch, readsOnHost, readValues, sameDevice, sameShape, strided } from '../core/exec.js';
 import { type BinaryOp, binaryDef, binaryDType } from '../core/primitives/binary.js';
 import { type RawOps, type UnaryOp, unaryDef } from '../core/primitives/unary.js';
 import { broadcastShapes, fmt, type Shape } from '../core/shape.js';
@@ -217,12 +217,17 @@ export function div(a: TensorLike, b: TensorLike): Tensor {
   return binaryOp('div', ta, tb, binaryDType('div', dt));
 }
 
-/** a ** b with broadcasting. */
+/**
+ * a ** b with broadcasting. Integer powers stay integers, as in PyTorch, which refuses negative
+ * integer exponents; on a device that cannot be read synchronously (a GPU) that check is skipped,
+ * as PyTorch skips it on CUDA, and a negative exponent gives a ** b truncated toward zero (0 but
+ * for a = 1 or -1).
+ * @example pow(tensor([1, 2, 3]), 2) // [1, 4, 9]
+ */
 export function pow(a: TensorLike, b: TensorLike): Tensor {
   const [ta, tb, dt] = arith('pow', a, b);
   if (dt !== 'float32' && ta.dtype !== 'bool' && tb.dtype !== 'bool') {
-    // integer powers stay integers, as in PyTorch, which refuses negative exponents
-    if (tb.size > 0 && readValues(min(tb), 'pow')[0] < 0)
+    if (tb.size > 0 && readsOnHost(tb.storage.device) && readValues(min(tb), 'pow')[0] < 0)
       throw new RangeError('pow: integers to negative integer powers are not allowed (convert with .float())');
     return binaryRaw('pow', 'pow', ta, tb, 'int32');
   }

@@ -2,15 +2,15 @@
 // together so that their joint norm is at most maxNorm, or clamp each gradient element.
 
 import { noGrad } from '../core/autograd.js';
-import { readValues } from '../core/exec.js';
+import { readsOnHost, readValues } from '../core/exec.js';
 import { describeValue, Tensor } from '../core/tensor.js';
 import { zeros } from '../ops/creation.js';
-import { abs, add, clamp, div, maximum, minimum, mul, pow, sqrt } from '../ops/elementwise.js';
+import { abs, add, clamp, div, lt, maximum, minimum, mul, pow, sqrt, where } from '../ops/elementwise.js';
 import { max, sum } from '../ops/reduce.js';
 import { withTemps } from './optimizer.js';
 
 export interface ClipGradNormOptions {
-  /** Throw when the total norm is NaN or infinite instead of scaling by it. Default false. */
+  /** Throw when the total norm is NaN or infinite instead of scaling by it (on a device that cannot be read synchronously: make the gradients NaN). Default false. */
   errorIfNonfinite?: boolean;
 }
 
@@ -46,7 +46,8 @@ function writeGrad(p: Tensor, value: Tensor): void {
  * gradients' device and nothing is read back, so clipping costs no device sync; read the norm when
  * you want it (`await norm.data()`). Parameters without a gradient are skipped (no gradient at all:
  * a norm of 0). `normType` is any p > 0, or Infinity for the max norm. `errorIfNonfinite` must read
- * the norm to decide, so it reads it synchronously (which a GPU device refuses).
+ * the norm to decide, so it reads it synchronously; on a device that cannot be read synchronously
+ * (a GPU) it cannot throw, and a non-finite norm makes every gradient NaN instead.
  *
  * @example
  * loss.backward();
@@ -72,7 +73,8 @@ export function clipGradNorm(params: Tensor | Iterable<Tensor>, maxNorm: number,
       if (inf) return maximum(acc, 0); // a new tensor (acc is a temporary); NaN propagates
       return normType === 2 ? sqrt(acc) : pow(acc, 1 / normType);
     });
-    if (options.errorIfNonfinite) {
+    const onHost = readsOnHost(total.storage.device);
+    if (options.errorIfNonfinite && onHost) {
       const value = readValues(total, 'clipGradNorm')[0];
       if (!Number.isFinite(value)) {
         throw new RangeError(
@@ -82,7 +84,11 @@ export function clipGradNorm(params: Tensor | Iterable<Tensor>, maxNorm: number,
       }
     }
     // PyTorch multiplies by min(maxNorm / (norm + 1e-6), 1) always (a NaN norm makes NaN gradients)
-    const coef = withTemps((t) => minimum(t(div(maxNorm, t(add(total, 1e-6)))), 1)); // (), NaN stays NaN
+    let coef = withTemps((t) => minimum(t(div(maxNorm, t(add(total, 1e-6)))), 1)); // (), NaN stays NaN
+    if (options.errorIfNonfinite && !onHost) {
+      // no read here: a non-finite norm makes every gradient NaN instead of throwing
+      coef = withTemps((t) => where(t(lt(t(abs(total)), Number.POSITIVE_INFINITY)), t(coef), Number.NaN));
+    }
     for (const p of ps) {
       const g = p._grad as Tensor;
       if (g.size === 0) continue;

@@ -1,15 +1,18 @@
 // nn.functional's losses, like torch.nn.functional's, composed from engine ops so autograd
 // derives their gradients: regression (MSE, L1, SmoothL1, Huber), binary classification (BCE, BCE
-// with logits), multi-class (NLL; cross-entropy is the engine's fused op, src/ops/nn.ts, since it
-// is built on the softmax primitive) and KL divergence. The loss layers (src/nn/loss.ts) call these.
+// with logits), multi-class (NLL; cross-entropy is the engine's op, src/ops/nn.ts, since it is
+// built on the softmax primitive) and KL divergence. The loss layers (src/nn/loss.ts) call these.
+// Input checks that need values (NLL's targets, BCE's [0, 1] range) read them where the device
+// allows; where it cannot be read synchronously (a GPU) a bad value makes the loss NaN instead.
 
-import { fromArray, readValues } from '../../core/exec.js';
+import { fromArray, readsOnHost, readValues } from '../../core/exec.js';
 import { composite } from '../../core/lifetime.js';
 import { fmt } from '../../core/shape.js';
 import type { Tensor } from '../../core/tensor.js';
-import { abs, add, exp, gt, log, lt, maximum, mul, neg, softplus, sub, where } from '../../ops/elementwise.js';
+import { abs, add, exp, ge, gt, le, log, logicalAnd, lt, maximum, mul, neg, softplus, sub, where } from '../../ops/elementwise.js';
 import { gather } from '../../ops/indexing.js';
 import { permute, reshape } from '../../ops/movement.js';
+import { nllRows } from '../../ops/nll.js';
 import { max, mean, min, sum } from '../../ops/reduce.js';
 import { tensorArg } from '../validate.js';
 
@@ -100,18 +103,27 @@ export interface BCEOptions extends LossOptions {
 /**
  * Binary cross-entropy between probabilities and targets in [0, 1]:
  * -w (t log p + (1 - t) log(1 - p)), each log clamped at -100.
- * Shapes: input, target (*), same. Prefer binaryCrossEntropyWithLogits on raw scores.
+ * Shapes: input, target (*), same. Prefer binaryCrossEntropyWithLogits on raw scores. An input
+ * outside [0, 1] throws; on a device that cannot be read synchronously (a GPU) it cannot be checked
+ * without a read, so there it makes its element's loss NaN (and so the mean or sum) instead.
  * @example binaryCrossEntropy(sigmoid(logits), labels)
  */
 export function binaryCrossEntropy(input: Tensor, target: Tensor, options: BCEOptions = {}): Tensor {
   pair('binaryCrossEntropy', input, target);
-  if (input.size > 0 && (readValues(min(input), 'binaryCrossEntropy')[0] < 0 || readValues(max(input), 'binaryCrossEntropy')[0] > 1)) {
+  const onHost = readsOnHost(input.storage.device);
+  if (
+    onHost &&
+    input.size > 0 &&
+    (readValues(min(input), 'binaryCrossEntropy')[0] < 0 || readValues(max(input), 'binaryCrossEntropy')[0] > 1)
+  ) {
     throw new RangeError(
       'binaryCrossEntropy: input must hold probabilities in [0, 1] (apply sigmoid first, or use binaryCrossEntropyWithLogits)',
     );
   }
   return composite([input, target], () => {
     let loss = neg(add(mul(target, clampedLog(input)), mul(sub(1, target), clampedLog(sub(1, input)))));
+    // no read on this device: an input outside [0, 1] makes its element's loss NaN instead of an error
+    if (!onHost) loss = where(logicalAnd(ge(input, 0), le(input, 1)), loss, Number.NaN);
     if (options.weight != null) loss = mul(loss, options.weight);
     return reduce('binaryCrossEntropy', loss, options.reduction);
   });
@@ -149,6 +161,9 @@ export interface NLLOptions extends LossOptions {
 /**
  * Negative log-likelihood: -weight[t] * input[t] per sample, for log-probabilities input.
  * Shapes: input (N, C) or (N, C, d...), target int32 (N) or (N, d...); 'none' gives target's shape.
+ * A target outside [0, C) that is not ignoreIndex throws; on a device that cannot be read
+ * synchronously (a GPU) it cannot be checked without a read, so there it makes the loss NaN (its
+ * element's loss with reduction 'none') instead of throwing.
  * @example nllLoss(logSoftmax(logits, 1), labels)
  */
 export function nllLoss(input: Tensor, target: Tensor, options: NLLOptions = {}): Tensor {
@@ -165,8 +180,16 @@ export function nllLoss(input: Tensor, target: Tensor, options: NLLOptions = {})
   if (weight !== null && (weight.ndim !== 1 || weight.shape[0] !== c)) {
     throw new RangeError(`nllLoss: weight must have shape [${c}], got ${fmt(weight.shape)}`);
   }
+  if (reduction !== 'mean' && reduction !== 'sum' && reduction !== 'none') reduce('nllLoss', input, reduction); // throws, naming the choices
   // (N, C, d...) -> (M, C), one row per target
-  const rows = input.ndim === 2 ? input : reshape(permute(input, [0, ...spatial.map((_, i) => i + 2), 1]), [-1, c]);
+  const toRows = () => (input.ndim === 2 ? input : reshape(permute(input, [0, ...spatial.map((_, i) => i + 2), 1]), [-1, c]));
+  if (!readsOnHost(input.storage.device)) {
+    const inputs = weight === null ? [input, target] : [input, target, weight];
+    return composite(inputs, () => {
+      const loss = nllRows(toRows(), reshape(target, [-1]), { weight, ignoreIndex, labelSmoothing: 0, reduction });
+      return reduction === 'none' ? reshape(loss, target.shape) : loss;
+    });
+  }
   const tv = readValues(target, 'nllLoss');
   const w = weight === null || weight === undefined ? undefined : readValues(weight, 'nllLoss');
   const index = new Int32Array(tv.length);
@@ -182,6 +205,7 @@ export function nllLoss(input: Tensor, target: Tensor, options: NLLOptions = {})
     rowWeight[r] = w ? w[tv[r]] : 1;
     total += rowWeight[r];
   }
+  const rows = toRows();
   return composite([input, target], () => {
     const picked = reshape(gather(rows, 1, fromArray([tv.length, 1], index, 'int32', 'nllLoss', input.storage.device)), [tv.length]);
     const loss = neg(mul(picked, fromArray([tv.length], rowWeight, 'float32', 'nllLoss', input.storage.device)));

@@ -18,8 +18,8 @@ export interface BatchNormOptions {
   bias?: Tensor | null;
   /** Normalise with the batch's statistics (and update the running ones) instead of the running ones. Default false. */
   training?: boolean;
-  /** Weight of the new batch in the running averages. Default 0.1. */
-  momentum?: number;
+  /** Weight of the new batch in the running averages: a number, or a scalar tensor on x's device. Default 0.1. */
+  momentum?: number | Tensor;
   /** Added to the variance. Default 1e-5. */
   eps?: number;
 }
@@ -54,8 +54,10 @@ export function batchNorm(x: Tensor, runningMean: Tensor | null, runningVar: Ten
     if (training && runningMean !== null && runningVar !== null) {
       releasing(() =>
         noGrad(() => {
-          runningMean.copy_(add(mul(runningMean, 1 - momentum), mul(mu, momentum)));
-          runningVar.copy_(add(mul(runningVar, 1 - momentum), mul(v, (momentum * n) / (n - 1))));
+          const keep = typeof momentum === 'number' ? 1 - momentum : sub(1, momentum);
+          const unbiased = typeof momentum === 'number' ? (momentum * n) / (n - 1) : mul(momentum, n / (n - 1));
+          runningMean.copy_(add(mul(runningMean, keep), mul(mu, momentum)));
+          runningVar.copy_(add(mul(runningVar, keep), mul(v, unbiased)));
         }),
       );
     }
