@@ -46,25 +46,23 @@ function requireFloat(op: string, t: Tensor): void {
   if (t.dtype !== 'float32') throw new TypeError(`${op}: expected a float32 tensor, got ${t.dtype} (convert with .float())`);
 }
 
+// The two hottest paths call the device directly instead of through launch()'s callback (what
+// launch does, without a closure per op: the per-op cost of small tensors is mostly allocation).
 function unaryRaw(op: UnaryOp, x: Tensor, alpha = 0, outDtype: DType = x.dtype): Tensor {
   const dev = x.storage.device;
-  return launch(dev, (b) => {
-    const out = emptyTensor(x.shape, outDtype, op, dev);
-    b.unary(op, x, out, outDtype, alpha);
-    return out;
-  });
+  dev.beginOp();
+  const out = emptyTensor(x.shape, outDtype, op, dev);
+  dev.backend.unary(op, x, out, outDtype, alpha);
+  return out;
 }
 
 function binaryRaw(name: string, op: BinaryOp, a: Tensor, b: Tensor, outDtype: DType): Tensor {
   const shape = broadcastShapes(name, a.shape, b.shape);
   const dev = sameDevice(name, a, b);
-  return launch(dev, (be) => {
-    const sa = strided(a, shape);
-    const sb = strided(b, shape);
-    const out = emptyTensor(shape, outDtype, name, dev);
-    be.binary(op, sa, sb, out, outDtype);
-    return out;
-  });
+  dev.beginOp();
+  const out = emptyTensor(shape, outDtype, name, dev);
+  dev.backend.binary(op, strided(a, shape), strided(b, shape), out, outDtype);
+  return out;
 }
 
 // ---- unary math ---------------------------------------------------------------------------
@@ -179,9 +177,10 @@ function arith(name: string, a: TensorLike, b: TensorLike): [Tensor, Tensor, DTy
  */
 function binaryOp(op: BinaryOp, ta: Tensor, tb: Tensor, outDtype: DType, oa: Tensor = ta, ob: Tensor = tb): Tensor {
   const y = binaryRaw(op, op, oa, ob, outDtype);
+  // no rule lookup, closure or input list unless a graph is recorded (the per-op cost of small tensors)
+  if (!isGradEnabled() || !(ta.requiresGrad || tb.requiresGrad)) return y;
   const grad = binaryDef(op).grad;
-  // no closure or input list unless a graph is recorded (the per-op cost of small tensors)
-  if (grad === null || !isGradEnabled() || !(ta.requiresGrad || tb.requiresGrad)) return y;
+  if (grad === null) return y;
   const [da, db] = grad;
   return attach(y, op, [ta, tb], (g) => [
     ta.requiresGrad ? sumTo(da(g, oa, ob, y, raw), ta.shape) : null,
