@@ -10,7 +10,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import ts from 'typescript';
+import { userProgramErrors } from './user_program.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url)); // dist/test/ -> the repository
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
@@ -76,20 +76,7 @@ const snippetDir = join(root, 'dist', 'package-snippets'); // inside the package
 
 /** tsc's diagnostics for `files`, compiled as a user's NodeNext program against the built package. */
 function typeErrors(files: string[]): string[] {
-  const program = ts.createProgram(files, {
-    module: ts.ModuleKind.NodeNext,
-    moduleResolution: ts.ModuleResolutionKind.NodeNext,
-    target: ts.ScriptTarget.ES2022,
-    lib: ['lib.es2022.d.ts', 'lib.dom.d.ts'],
-    types: ['node'],
-    strict: true,
-    noEmit: true,
-    skipLibCheck: true,
-  });
-  return ts.getPreEmitDiagnostics(program).map((d) => {
-    const where = d.file && d.start !== undefined ? d.file.getLineAndCharacterOfPosition(d.start) : null;
-    return `${d.file?.fileName ?? ''}:${where ? where.line + 1 : '?'}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`;
-  });
+  return userProgramErrors(files).map((p) => `${p.file}:${p.line === null ? '?' : p.line + 1}: ${p.message}`);
 }
 
 test('package.json exports each subpath with its types and its code, from the folder index', () => {

@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
+import { userProgramErrors } from './user_program.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url)); // dist/test/ -> the repository
 const readme = readFileSync(join(root, 'README.md'), 'utf8');
@@ -77,21 +78,10 @@ test('README TypeScript snippets type-check against the package', () => {
     writeFileSync(file, `${b.code}\nexport {};\n`);
     return file;
   });
-  const program = ts.createProgram(files, {
-    module: ts.ModuleKind.NodeNext,
-    moduleResolution: ts.ModuleResolutionKind.NodeNext,
-    target: ts.ScriptTarget.ES2022,
-    lib: ['lib.es2022.d.ts', 'lib.dom.d.ts'],
-    types: ['node'],
-    strict: true,
-    noEmit: true,
-    skipLibCheck: true,
-  });
-  const problems = ts.getPreEmitDiagnostics(program).map((d) => {
-    const where = d.file && d.start !== undefined ? d.file.getLineAndCharacterOfPosition(d.start) : null;
-    const block = d.file ? /readme-line-(\d+)/.exec(d.file.fileName)?.[1] : undefined;
-    const at = block && where ? `README.md:${Number(block) + where.line + 1}` : (d.file?.fileName ?? '');
-    return `${at}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`;
+  const problems = userProgramErrors(files).map((p) => {
+    const block = /readme-line-(\d+)/.exec(p.file)?.[1];
+    const at = block && p.line !== null ? `README.md:${Number(block) + p.line + 1}` : p.file;
+    return `${at}: ${p.message}`;
   });
   assert.deepEqual(problems, []);
 });
