@@ -31,6 +31,8 @@ export const ACTIVATIONS = {
   sigmoid: 'Sigmoid',
   elu: 'ELU',
   leakyRelu: 'LeakyReLU',
+  hardswish: 'Hardswish',
+  mish: 'Mish',
 } as const;
 export type Activation = keyof typeof ACTIVATIONS;
 
