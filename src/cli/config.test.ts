@@ -174,7 +174,9 @@ test('presets are sized from the data and fit it', () => {
   assert.throws(() => buildModel(cnn.model, { sampleShape: [784], numClasses: 10 }), /cnn preset needs images \(C, H, W\)/);
   for (const activation of ['hardswish', 'mish']) {
     const act = parseTrainConfig({ ...GOOD, model: { preset: 'mlp', hidden: [8], activation } });
-    const layers = buildModel(act.model, { sampleShape: [4], numClasses: 3 }).children().map((l) => l.constructor.name);
+    const layers = buildModel(act.model, { sampleShape: [4], numClasses: 3 })
+      .children()
+      .map((l) => l.constructor.name);
     assert.deepEqual(layers, ['Linear', activation === 'mish' ? 'Mish' : 'Hardswish', 'Linear'], activation);
   }
   assert.match(
