@@ -8,7 +8,6 @@ import type {
   Backend,
   BinaryOp,
   Conv2dGeom,
-  DeviceBuffer,
   MatArg,
   Pool2dGeom,
   ReduceOp,
@@ -16,7 +15,6 @@ import type {
   UnaryOp,
   View,
 } from '../backend.js';
-import type { Device, DeviceMemoryStats, Reclaimable } from '../device.js';
 import {
   type ArrayMat,
   refArgReduce,
