@@ -3,18 +3,7 @@
 // CPU device against; the CPU device reuses the same compute functions as its fallback.
 
 import type { DType, TypedArray } from '../../core/dtype.js';
-import type {
-  AdamStepArgs,
-  Backend,
-  BinaryOp,
-  Conv2dGeom,
-  MatArg,
-  Pool2dGeom,
-  ReduceOp,
-  Strided,
-  UnaryOp,
-  View,
-} from '../backend.js';
+import type { AdamStepArgs, Backend, BinaryOp, Conv2dGeom, MatArg, Pool2dGeom, ReduceOp, Strided, UnaryOp, View } from '../backend.js';
 import {
   type ArrayMat,
   refArgReduce,
