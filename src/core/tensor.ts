@@ -148,8 +148,7 @@ export class Tensor {
         `${op}: tensors on '${dev.name}' cannot be read synchronously; use await t.data()${op === 'toArray' ? ' or await t.array()' : ''}`,
       );
     }
-    const c = mv.contiguous(this);
-    return dev.readSync(c.storage.buffer, c.dtype, c.offset, c.size);
+    return exec.readValues(this, op);
   }
 
   /** The values as nested arrays (numbers, or booleans for bool tensors); a number for a scalar. */
@@ -165,7 +164,11 @@ export class Tensor {
    */
   async data(): Promise<TypedArray> {
     const c = mv.contiguous(this);
-    return c.storage.device.read(c.storage.buffer, c.dtype, c.offset, c.size);
+    try {
+      return await c.storage.device.read(c.storage.buffer, c.dtype, c.offset, c.size);
+    } finally {
+      if (c !== this) c.dispose(); // a private copy nothing else has seen
+    }
   }
 
   /**
