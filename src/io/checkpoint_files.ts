@@ -25,7 +25,7 @@
 import { Tensor } from '../core/tensor.js';
 import { writeFileAtomic } from './atomic.js';
 import { mkdirDurable } from './durable.js';
-import { FileFormatError, jsonSyntaxError } from './errors.js';
+import { FileFormatError, parseJsonObject } from './errors.js';
 import { assertFinite, nonFiniteOptions, SAVE_HINT } from './finite.js';
 import { sha256Hex } from './hash.js';
 import { checkWeightsRecord, manifestPath, readNamedFile, removeStaleFiles, verifiedTensors } from './manifest.js';
@@ -130,14 +130,7 @@ export async function encodeCheckpoint(
 /** Checks and parses checkpoint.json text; `file` names it in errors. */
 export function parseCheckpointManifest(text: string, file = CHECKPOINT_JSON): CheckpointManifest {
   const fail = (problem: string) => new FileFormatError(file, problem);
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (e) {
-    throw fail(`not valid JSON (${jsonSyntaxError(e, text)}); the checkpoint is corrupted (an interrupted copy?)`);
-  }
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw fail('expected a JSON object');
-  const m = raw as Record<string, unknown>;
+  const m = parseJsonObject(text, file, 'the checkpoint is corrupted (an interrupted copy?)');
   if (m.format !== CHECKPOINT_FORMAT)
     throw fail(`field "format" must be "${CHECKPOINT_FORMAT}", got ${JSON.stringify(m.format)}: not a tessera checkpoint`);
   if (!Number.isInteger(m.version) || (m.version as number) < 1)

@@ -41,6 +41,22 @@ export function jsonSyntaxError(e: unknown, text: string): string {
   return pos >= text.length ? 'it ends too early' : where(text, pos);
 }
 
+/**
+ * `text` parsed as a JSON object (a manifest), or a FileFormatError naming `file`: where the JSON
+ * breaks, followed by `corrupted` (what that likely means for this file), or that it is no object.
+ * @example const m = parseJsonObject(text, 'model.json', 'the file is corrupted or not a tessera model');
+ */
+export function parseJsonObject(text: string, file: string, corrupted: string): Record<string, unknown> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new FileFormatError(file, `not valid JSON (${jsonSyntaxError(e, text)}); ${corrupted}`);
+  }
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new FileFormatError(file, 'expected a JSON object');
+  return raw as Record<string, unknown>;
+}
+
 /** "unexpected ';' at line 3, column 14" for the character at `pos`. */
 function where(text: string, pos: number): string {
   const before = text.slice(0, pos);

@@ -33,7 +33,7 @@
 import type { Tensor } from '../core/tensor.js';
 import { writeFileAtomic } from './atomic.js';
 import { mkdirDurable } from './durable.js';
-import { FileFormatError, jsonSyntaxError } from './errors.js';
+import { FileFormatError, parseJsonObject } from './errors.js';
 import { assertFinite, nonFiniteOptions, SAVE_HINT } from './finite.js';
 import { sha256Hex } from './hash.js';
 import { checkWeightsRecord, manifestPath, readNamedFile, removeStaleFiles, verifiedTensors } from './manifest.js';
@@ -156,14 +156,7 @@ export async function encodeModel(input: ModelInput): Promise<{ manifest: ModelM
  */
 export function parseModelManifest(text: string, file = MODEL_JSON): ModelManifest {
   const fail = (problem: string) => new FileFormatError(file, problem);
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (e) {
-    throw fail(`not valid JSON (${jsonSyntaxError(e, text)}); the file is corrupted or not a tessera model`);
-  }
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw fail('expected a JSON object');
-  const m = raw as Record<string, unknown>;
+  const m = parseJsonObject(text, file, 'the file is corrupted or not a tessera model');
   if (m.format !== MODEL_FORMAT)
     throw fail(`field "format" must be "${MODEL_FORMAT}", got ${JSON.stringify(m.format)}: not a tessera model file`);
   if (!Number.isInteger(m.version) || (m.version as number) < 1)
