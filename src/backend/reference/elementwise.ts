@@ -46,19 +46,6 @@ export function forEachIndex(
   }
 }
 
-/** erf in float64 (the scalar helper gelu's definition uses). */
-export { erf } from '../../core/primitives/scalar.js';
-
-/** The scalar definition of unary op `op` (from the primitive table); `a` is the alpha of leakyRelu/elu. */
-export function unaryScalar(op: UnaryOp, x: number, a: number): number {
-  return UNARY[op].ref(x, a);
-}
-
-/** The scalar definition of binary op `op` (from the primitive table). */
-export function binaryScalar(op: BinaryOp, x: number, y: number): number {
-  return BINARY[op].ref(x, y);
-}
-
 function intDivFix(op: BinaryOp, dtype: DType, v: number): number {
   // integer results of int32 arithmetic wrap like PyTorch's int32
   return dtype === 'int32' && op !== 'div' ? v | 0 : v;
