@@ -8,6 +8,8 @@
 
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import type { Strided, View } from '../src/backend/backend.js';
 import { ReferenceDevice } from '../src/backend/reference/device.js';
 import type { WebGpuDevice } from '../src/backend/webgpu/device.js';
@@ -207,6 +209,22 @@ describe('webgpu device: kernels against the reference device', () => {
         ref.backend.reduce(op, x.r, dtype, outer, r, inner, o.r);
         await same(dev, o, dtype, outer * inner, `reduce ${op} ${dtype}`, 1e-4, 1e-5 * Math.sqrt(r / 256) * 10);
       }
+    }
+  });
+
+  test("garbage collection does not take Dawn's instance from under a live device (it crashed the process)", async (t) => {
+    const dev = await gpu(t);
+    if (dev === null) return;
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    for (let i = 0; i < 5; i++) {
+      gc();
+      await new Promise((r) => setTimeout(r, 20)); // Dawn processes events on a timer
+      const x = put(dev, floats(64), 'float32', [64], [1]);
+      const o = outs(dev, 64, 'float32');
+      dev.backend.unary('exp', x.g, o.g, 'float32', 0);
+      ref.backend.unary('exp', x.r, o.r, 'float32', 0);
+      await same(dev, o, 'float32', 64, `exp after gc ${i}`);
     }
   });
 

@@ -7,7 +7,7 @@
 import { type DType, type TypedArray, typedArray } from '../../core/dtype.js';
 import type { Backend, DeviceBuffer } from '../backend.js';
 import { type Device, type DeviceMemoryStats, DeviceOutOfMemory, type Reclaimable } from '../device.js';
-import { type GpuAdapter, type GpuBuffer, type GpuDevice, type GpuEncoder, type GpuPipeline, MAP_READ, USAGE } from './gpu.js';
+import { type Gpu, type GpuAdapter, type GpuBuffer, type GpuDevice, type GpuEncoder, type GpuPipeline, MAP_READ, USAGE } from './gpu.js';
 import { ROW, WG } from './wgsl.js';
 
 /** Dispatches recorded before the encoder is submitted anyway. */
@@ -59,6 +59,12 @@ export class WebGpuDevice implements Device {
 
   constructor(
     readonly name: string,
+    /**
+     * The GPU entry point the adapter came from, held for the device's life: when Dawn's instance
+     * (`create()`'s object) is garbage collected, its event processing crashes the process
+     * (SIGSEGV in CallbackTaskManager::Flush; docs/webgpu-notes.md).
+     */
+    readonly instance: Gpu,
     readonly gpu: GpuDevice,
     readonly adapter: GpuAdapter,
     makeBackend: (dev: WebGpuDevice) => Backend,

@@ -36,7 +36,7 @@ async function create(): Promise<WebGpuDevice> {
   const device = await adapter.requestDevice({
     requiredLimits: { maxStorageBufferBindingSize: L.maxStorageBufferBindingSize, maxBufferSize: L.maxBufferSize },
   });
-  const dev = new WebGpuDevice('webgpu', device, adapter, (d) => new WebGpuBackend(d));
+  const dev = new WebGpuDevice('webgpu', gpu, device, adapter, (d) => new WebGpuBackend(d));
   registerDevice('webgpu', () => dev);
   return dev;
 }
