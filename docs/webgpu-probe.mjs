@@ -53,3 +53,6 @@ console.log(`matmul ${M} ms ${ms.toFixed(1)} GFLOP/s ${(2 * M ** 3 / ms / 1e6).t
 }
 console.log('done; destroying device:', process.argv[2] ?? 'no-destroy');
 if (process.argv[2] === 'destroy') device.destroy();
+// Dawn's instance (`gpu`) must stay reachable while its adapter and device are used: a collected
+// instance crashes the process (docs/webgpu-notes.md, "Stability"). This use keeps it alive.
+console.log('instance held to the end:', typeof gpu.requestAdapter);
