@@ -31,9 +31,6 @@ export function sizeClass(nbytes: number): number {
   return Math.ceil(nbytes / (1 << 20)) * (1 << 20);
 }
 
-/** A binding of a dispatch: a buffer, bound whole. */
-export type Binding = GpuBuf;
-
 /**
  * The WebGPU device (register it with `registerWebGpu()`, src/backend/webgpu/register.ts).
  *
@@ -225,7 +222,7 @@ function live(buffer: DeviceBuffer): GpuBuf {
   return b;
 }
 
-/** Bytes per element of `dtype` in a device buffer. */
+/** Bytes per element of `dtype` in a device buffer. @example itemBytes('bool') // 1 */
 export function itemBytes(dtype: DType): number {
   return dtype === 'bool' ? 1 : 4;
 }

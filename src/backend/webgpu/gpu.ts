@@ -7,6 +7,7 @@ export const USAGE = { MAP_READ: 1, COPY_SRC: 4, COPY_DST: 8, STORAGE: 128 } as 
 /** GPUMapMode.READ. */
 export const MAP_READ = 1;
 
+/** The structural slice of the WebGPU API used here (GPUBuffer, GPUCommandEncoder, ...: the spec's names without 'Gpu'). @example const b: GpuBuffer = device.createBuffer({ size: 16, usage: USAGE.STORAGE }) */
 export interface GpuBuffer {
   readonly size: number;
   mapAsync(mode: number): Promise<void>;
