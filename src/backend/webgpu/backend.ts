@@ -1,0 +1,165 @@
+// The webgpu device's compute: each Backend primitive as a WGSL kernel dispatched on the device
+// (device.ts), generated from the expression maps of wgsl.ts. Primitives without a kernel yet
+// throw `webgpu: <method> is not implemented yet` (issue 11 lists them; no CPU fallback).
+
+import type { DType } from '../../core/dtype.js';
+import { BINARY } from '../../core/primitives/binary.js';
+import { UNARY } from '../../core/primitives/unary.js';
+import type { Backend, BinaryOp, ReduceOp, Strided, UnaryOp, View } from '../backend.js';
+import type { GpuBuf, WebGpuDevice } from './device.js';
+import { BINARY_F32, BINARY_I32, type EwInput, elementwiseWgsl, reduceWgsl, UNARY_F32, UNARY_I32, type WgslType } from './wgsl.js';
+
+function notYet(method: string): never {
+  throw new Error(`webgpu: ${method} is not implemented yet`);
+}
+
+function contiguousStrides(shape: readonly number[]): number[] {
+  const s = new Array<number>(shape.length);
+  let k = 1;
+  for (let d = shape.length - 1; d >= 0; d--) {
+    s[d] = k;
+    k *= shape[d];
+  }
+  return s;
+}
+
+function isContiguous(shape: readonly number[], strides: readonly number[]): boolean {
+  const c = contiguousStrides(shape);
+  return shape.every((n, d) => n === 1 || strides[d] === c[d]);
+}
+
+/** WGSL kernels for the webgpu device. @example new WebGpuBackend(device).fill(view, 'float32', 4, 1) */
+export class WebGpuBackend implements Backend {
+  readonly name = 'webgpu';
+  constructor(private readonly dev: WebGpuDevice) {}
+
+  /** One elementwise dispatch: `inputs` strided over `shape`, the output at `out` with `outStrides`. */
+  private elementwise(
+    inputs: readonly (EwInput & { view: Strided })[],
+    expr: string,
+    exprType: WgslType,
+    shape: readonly number[],
+    out: View,
+    outDtype: DType,
+    outStrides: readonly number[],
+    alpha = 0,
+  ): void {
+    const n = shape.reduce((a, b) => a * b, 1);
+    if (n === 0) return;
+    const packed = outDtype === 'bool';
+    if (packed && (out.offset % 4 !== 0 || !isContiguous(shape, outStrides)))
+      notYet('a bool output at an unaligned offset or with strides');
+    const code = elementwiseWgsl({ inputs, expr, exprType, outDtype, packed });
+    const params = [n, shape.length, out.offset, f32bits(alpha)];
+    for (let k = 0; k < 4; k++) params.push(inputs[k]?.view.offset ?? 0);
+    params.push(...shape, ...outStrides.map(i32bits));
+    for (const inp of inputs) params.push(...inp.view.strides.map(i32bits));
+    this.dev.dispatch(
+      code,
+      params,
+      out.buffer as GpuBuf,
+      inputs.map((i) => i.view.buffer as GpuBuf),
+      packed ? Math.ceil(n / 4) : n,
+    );
+  }
+
+  fill(out: View, dtype: DType, n: number, value: number): void {
+    const v = dtype === 'int32' ? 'i32(alpha)' : 'alpha';
+    this.elementwise([], v, dtype === 'int32' ? 'i32' : 'f32', [n], out, dtype, [1], dtype === 'int32' ? value | 0 : value);
+  }
+
+  copy(src: Strided, dst: Strided): void {
+    const as: 'f32' | 'i32' = dst.dtype === 'float32' || dst.dtype === 'bool' ? 'f32' : 'i32';
+    this.elementwise([{ name: 'x', dtype: src.dtype, as, view: src }], 'x', as, src.shape, dst, dst.dtype, dst.strides);
+  }
+
+  unary(op: UnaryOp, x: Strided, out: View, outDtype: DType, alpha: number): void {
+    const intExpr = outDtype === 'int32' ? UNARY_I32[op] : undefined;
+    const as = intExpr !== undefined ? 'i32' : 'f32';
+    const type: WgslType = UNARY[op].dtype === 'bool' ? 'bool' : as;
+    const inputs = [{ name: 'x', dtype: x.dtype, as, view: x } as const];
+    this.elementwise(inputs, intExpr ?? UNARY_F32[op], type, x.shape, out, outDtype, contiguousStrides(x.shape), alpha);
+  }
+
+  binary(op: BinaryOp, a: Strided, b: Strided, out: View, outDtype: DType): void {
+    const ints = a.dtype !== 'float32' && b.dtype !== 'float32' && outDtype !== 'float32';
+    const intExpr = ints ? BINARY_I32[op] : undefined;
+    const as = intExpr !== undefined ? 'i32' : 'f32';
+    const type: WgslType = BINARY[op].dtype === 'bool' ? 'bool' : as;
+    const inputs = [
+      { name: 'a', dtype: a.dtype, as, view: a },
+      { name: 'b', dtype: b.dtype, as, view: b },
+    ] as const;
+    this.elementwise(inputs, intExpr ?? BINARY_F32[op], type, a.shape, out, outDtype, contiguousStrides(a.shape));
+  }
+
+  where(cond: Strided, a: Strided, b: Strided, out: View, outDtype: DType): void {
+    const as = outDtype === 'float32' ? 'f32' : 'i32';
+    const inputs = [
+      { name: 'c', dtype: cond.dtype, as: 'f32', view: cond },
+      { name: 'a', dtype: a.dtype, as, view: a },
+      { name: 'b', dtype: b.dtype, as, view: b },
+    ] as const;
+    this.elementwise(inputs, 'select(b, a, c != 0.0)', as, a.shape, out, outDtype, contiguousStrides(a.shape));
+  }
+
+  reduce(op: ReduceOp, x: View, dtype: DType, outer: number, r: number, inner: number, out: View): void {
+    if (dtype === 'bool') notYet(`reduce of bool`);
+    const code = reduceWgsl(op, dtype);
+    this.dev.dispatch(code, [outer, r, inner, x.offset, out.offset], out.buffer as GpuBuf, [x.buffer as GpuBuf], outer * inner);
+  }
+
+  argReduce(): void {
+    notYet('argReduce');
+  }
+  matmul(): void {
+    notYet('matmul');
+  }
+  softmax(): void {
+    notYet('softmax');
+  }
+  conv2d(): void {
+    notYet('conv2d');
+  }
+  conv2dBackwardInput(): void {
+    notYet('conv2dBackwardInput');
+  }
+  conv2dBackwardWeight(): void {
+    notYet('conv2dBackwardWeight');
+  }
+  maxPool2d(): void {
+    notYet('maxPool2d');
+  }
+  avgPool2d(): void {
+    notYet('avgPool2d');
+  }
+  avgPool2dBackward(): void {
+    notYet('avgPool2dBackward');
+  }
+  indexSelect(): void {
+    notYet('indexSelect');
+  }
+  indexAdd(): void {
+    notYet('indexAdd');
+  }
+  gather(): void {
+    notYet('gather');
+  }
+  scatterAdd(): void {
+    notYet('scatterAdd');
+  }
+}
+
+const f32buf = new Float32Array(1);
+const u32buf = new Uint32Array(f32buf.buffer);
+
+/** The bits of `v` as float32, for a params word. */
+function f32bits(v: number): number {
+  f32buf[0] = v;
+  return u32buf[0];
+}
+
+/** The bits of int32 `v` as a u32 params word. */
+function i32bits(v: number): number {
+  return v >>> 0;
+}

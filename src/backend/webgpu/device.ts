@@ -1,0 +1,238 @@
+// The webgpu device: tensors in GPUBuffers of a WebGPU device (Dawn in Node, the browser's
+// navigator.gpu), computed on by WGSL kernels (backend.ts). Buffers come from pools by size class
+// and go back on free; dispatches are recorded into one command encoder and submitted in batches
+// (before a write or a read, or every BATCH dispatches); pipelines are cached by their WGSL source.
+// Values are read only asynchronously (`syncRead: false`): a staging buffer and mapAsync.
+
+import { type DType, type TypedArray, typedArray } from '../../core/dtype.js';
+import type { Backend, DeviceBuffer } from '../backend.js';
+import { type Device, type DeviceMemoryStats, DeviceOutOfMemory, type Reclaimable } from '../device.js';
+import { type Gpu, type GpuAdapter, type GpuBuffer, type GpuDevice, type GpuEncoder, type GpuPipeline, MAP_READ, USAGE } from './gpu.js';
+import { ROW, WG } from './wgsl.js';
+
+/** Dispatches recorded before the encoder is submitted anyway. */
+const BATCH = 64;
+const STORAGE = USAGE.STORAGE | USAGE.COPY_SRC | USAGE.COPY_DST;
+
+/** A webgpu device buffer: a pooled GPUBuffer of `size` bytes (its size class) holding `nbytes`. @example dev.allocate(10).size // 16 */
+export class GpuBuf implements DeviceBuffer {
+  released = false;
+  constructor(
+    readonly nbytes: number,
+    readonly size: number,
+    readonly gpu: GpuBuffer,
+  ) {}
+}
+
+/** The size class of an `nbytes` buffer: 16 bytes at least, then powers of two up to 1 MiB, then MiB multiples. */
+export function sizeClass(nbytes: number): number {
+  if (nbytes <= 16) return 16;
+  if (nbytes <= 1 << 20) return 2 ** Math.ceil(Math.log2(nbytes));
+  return Math.ceil(nbytes / (1 << 20)) * (1 << 20);
+}
+
+/**
+ * The WebGPU device (register it with `registerWebGpu()`, src/backend/webgpu/register.ts).
+ *
+ * @example
+ * await registerWebGpu();
+ * const x = T.randn([4], { device: 'webgpu' });
+ * await x.exp().data(); // Float32Array(4)
+ */
+export class WebGpuDevice implements Device {
+  readonly syncRead = false;
+  readonly finalizeMinBytes = Number.POSITIVE_INFINITY; // freed explicitly (dispose/lifetimes) for now
+  readonly maxBufferBytes: number;
+  readonly backend: Backend;
+  private readonly pools = new Map<number, GpuBuffer[]>();
+  private readonly pipelines = new Map<string, GpuPipeline>();
+  private encoder: GpuEncoder | null = null;
+  private pending = 0;
+  /** Params buffers of the recorded dispatches, destroyed after the submit. */
+  private retired: GpuBuffer[] = [];
+  private resident = 0;
+  /** Dispatches recorded since the device was made (a test can count them). */
+  dispatches = 0;
+
+  constructor(
+    readonly name: string,
+    /**
+     * The GPU entry point the adapter came from, held for the device's life: when Dawn's instance
+     * (`create()`'s object) is garbage collected, its event processing crashes the process
+     * (SIGSEGV in CallbackTaskManager::Flush; docs/webgpu-notes.md).
+     */
+    readonly instance: Gpu,
+    readonly gpu: GpuDevice,
+    readonly adapter: GpuAdapter,
+    makeBackend: (dev: WebGpuDevice) => Backend,
+  ) {
+    this.maxBufferBytes = Math.min(gpu.limits.maxStorageBufferBindingSize, gpu.limits.maxBufferSize);
+    this.backend = makeBackend(this);
+  }
+
+  allocate(nbytes: number): GpuBuf {
+    if (nbytes > this.maxBufferBytes) {
+      throw new DeviceOutOfMemory(nbytes, `larger than this adapter's largest storage binding (${this.maxBufferBytes} bytes)`);
+    }
+    const size = sizeClass(nbytes);
+    const gpu = this.pools.get(size)?.pop() ?? this.gpu.createBuffer({ size, usage: STORAGE });
+    this.resident += size;
+    return new GpuBuf(nbytes, size, gpu);
+  }
+
+  /** Returns the buffer to its pool: later work on the queue is ordered after the work that used it. */
+  free(buffer: DeviceBuffer): void {
+    const b = buffer as GpuBuf;
+    if (b.released) return;
+    b.released = true;
+    this.resident -= b.size;
+    const pool = this.pools.get(b.size);
+    if (pool === undefined) this.pools.set(b.size, [b.gpu]);
+    else pool.push(b.gpu);
+  }
+
+  finalizer(_buffer: DeviceBuffer): Reclaimable | null {
+    return null;
+  }
+
+  beginOp(): void {}
+
+  write(buffer: DeviceBuffer, dtype: DType, offset: number, data: ArrayLike<number>): void {
+    const b = live(buffer);
+    // queue.writeBuffer runs before anything still in the encoder: submit that first
+    this.flush();
+    let bytes = packBytes(dtype, data);
+    const at = offset * itemBytes(dtype);
+    if (bytes.byteLength % 4 !== 0 && at + bytes.byteLength >= b.nbytes) {
+      // a bool tail: the bytes past nbytes up to the word are the buffer's own padding
+      const padded = new Uint8Array(Math.ceil(bytes.byteLength / 4) * 4);
+      padded.set(bytes);
+      bytes = padded;
+    }
+    if (at % 4 !== 0 || bytes.byteLength % 4 !== 0) {
+      throw new Error(`webgpu: write of ${data.length} ${dtype} at element ${offset} is not 4-byte aligned (not implemented yet)`);
+    }
+    if (bytes.byteLength > 0) this.gpu.queue.writeBuffer(b.gpu, at, bytes);
+  }
+
+  async read(buffer: DeviceBuffer, dtype: DType, offset: number, n: number): Promise<TypedArray> {
+    const b = live(buffer);
+    const item = itemBytes(dtype);
+    const start = offset * item;
+    const from = start - (start % 4);
+    const len = Math.ceil((start + n * item - from) / 4) * 4;
+    const out = typedArray(dtype, n);
+    if (n === 0) return out;
+    const staging = this.gpu.createBuffer({ size: len, usage: MAP_READ_USAGE });
+    this.encode().copyBufferToBuffer(b.gpu, from, staging, 0, len);
+    this.flush();
+    await staging.mapAsync(MAP_READ);
+    const raw = new Uint8Array(staging.getMappedRange().slice(0));
+    staging.unmap();
+    staging.destroy();
+    const src = raw.subarray(start - from, start - from + n * item);
+    if (dtype === 'bool') out.set(src);
+    else out.set(new (dtype === 'int32' ? Int32Array : Float32Array)(src.buffer, src.byteOffset, n));
+    return out;
+  }
+
+  memoryStats(): DeviceMemoryStats {
+    return { residentBytes: this.resident };
+  }
+
+  /** The pipeline of WGSL `code` (entry point `main`), compiled once. */
+  pipeline(code: string): GpuPipeline {
+    let p = this.pipelines.get(code);
+    if (p === undefined) {
+      p = this.gpu.createComputePipeline({
+        layout: 'auto',
+        compute: { module: this.gpu.createShaderModule({ code }), entryPoint: 'main' },
+      });
+      this.pipelines.set(code, p);
+    }
+    return p;
+  }
+
+  /**
+   * Records one dispatch of `code` over `invocations` threads: binding 0 is `params` (u32 words),
+   * binding 1 the output, then the inputs. An input that is the output's buffer is read from a copy.
+   */
+  dispatch(code: string, params: ArrayLike<number>, out: GpuBuf, inputs: readonly GpuBuf[], invocations: number): void {
+    if (invocations === 0) return;
+    const enc = this.encode();
+    const temps: GpuBuf[] = [];
+    const ins = inputs.map((b) => {
+      live(b);
+      if (b.gpu !== out.gpu) return b;
+      const t = this.allocate(b.size);
+      enc.copyBufferToBuffer(b.gpu, 0, t.gpu, 0, b.size);
+      temps.push(t);
+      return t;
+    });
+    const words = new Uint32Array(Math.max(4, params.length));
+    for (let i = 0; i < params.length; i++) words[i] = params[i] >>> 0;
+    const pbuf = this.gpu.createBuffer({ size: words.byteLength, usage: USAGE.STORAGE | USAGE.COPY_DST });
+    // a fresh buffer used only by the encoder not yet submitted: this write lands before it runs
+    this.gpu.queue.writeBuffer(pbuf, 0, words);
+    const pipe = this.pipeline(code);
+    const group = this.gpu.createBindGroup({
+      layout: pipe.getBindGroupLayout(0),
+      entries: [pbuf, live(out).gpu, ...ins.map((b) => b.gpu)].map((buffer, binding) => ({ binding, resource: { buffer } })),
+    });
+    const pass = enc.beginComputePass();
+    pass.setPipeline(pipe);
+    pass.setBindGroup(0, group);
+    const groups = Math.ceil(invocations / WG);
+    const x = Math.min(groups, ROW / WG);
+    pass.dispatchWorkgroups(x, Math.ceil(groups / x));
+    pass.end();
+    this.retired.push(pbuf); // destroyed once submitted (destroying it before is a validation error)
+    for (const t of temps) this.free(t);
+    this.dispatches++;
+    if (++this.pending >= BATCH) this.flush();
+  }
+
+  /** Submits the recorded dispatches. */
+  flush(): void {
+    if (this.encoder === null) return;
+    this.gpu.queue.submit([this.encoder.finish()]);
+    this.encoder = null;
+    this.pending = 0;
+    for (const b of this.retired) b.destroy(); // destruction waits for the submitted work
+    this.retired = [];
+  }
+
+  /** Waits for every submitted dispatch (tests, timing). */
+  async sync(): Promise<void> {
+    this.flush();
+    await this.gpu.queue.onSubmittedWorkDone();
+  }
+
+  private encode(): GpuEncoder {
+    if (this.encoder === null) this.encoder = this.gpu.createCommandEncoder();
+    return this.encoder;
+  }
+}
+
+const MAP_READ_USAGE = USAGE.MAP_READ | USAGE.COPY_DST;
+
+function live(buffer: DeviceBuffer): GpuBuf {
+  const b = buffer as GpuBuf;
+  if (b.released) throw new Error('tensor used after dispose(): its memory was released');
+  return b;
+}
+
+/** Bytes per element of `dtype` in a device buffer. @example itemBytes('bool') // 1 */
+export function itemBytes(dtype: DType): number {
+  return dtype === 'bool' ? 1 : 4;
+}
+
+function packBytes(dtype: DType, data: ArrayLike<number>): Uint8Array {
+  if (dtype === 'bool') {
+    const u = new Uint8Array(data.length);
+    for (let i = 0; i < data.length; i++) u[i] = data[i] !== 0 ? 1 : 0; // NaN is true
+    return u;
+  }
+  const t = dtype === 'int32' ? Int32Array.from(data) : Float32Array.from(data);
+  return new Uint8Array(t.buffer);
+}

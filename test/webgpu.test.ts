@@ -1,0 +1,267 @@
+// The webgpu device's kernels against the reference device: every implemented primitive (fill,
+// copy, unary, binary, where, reduce) on random data, with broadcast (stride 0), transposed and
+// offset inputs, int32 and bool where the op allows; and the engine on 'webgpu' end to end (values
+// read with await t.data()). Skipped, naming what to install, when no WebGPU adapter is found
+// (the `webgpu` package and, on Linux without a GPU, Mesa's lavapipe from bookworm-backports).
+//
+// Run: npx tsc -p tsconfig.json && node --test dist/test/webgpu.test.js
+
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import type { Strided, View } from '../src/backend/backend.js';
+import { ReferenceDevice } from '../src/backend/reference/device.js';
+import type { WebGpuDevice } from '../src/backend/webgpu/device.js';
+import { registerWebGpu } from '../src/backend/webgpu/register.js';
+import type { DType } from '../src/core/dtype.js';
+import { BINARY, binaryDType } from '../src/core/primitives/binary.js';
+import { UNARY, type UnaryOp } from '../src/core/primitives/unary.js';
+import * as T from '../src/index.js';
+import { Rng, skipUnlessAvailable } from './helpers.js';
+
+const WHAT = 'a WebGPU adapter (npm install webgpu; on Linux without a GPU: apt-get install -t bookworm-backports mesa-vulkan-drivers)';
+
+let gpuDev: WebGpuDevice | null | undefined;
+async function gpu(t: { skip(m?: string): void }): Promise<WebGpuDevice | null> {
+  if (gpuDev === undefined) gpuDev = await registerWebGpu().catch(() => null);
+  return skipUnlessAvailable(t, gpuDev !== null, WHAT) ? null : gpuDev;
+}
+
+const ref = new ReferenceDevice();
+const PAD = 4; // every input starts at element 4 of its buffer (a multiple of 4 for bool)
+
+/** The same values in a buffer of each device at element offset PAD, viewed with `shape`/`strides`. */
+interface Pair {
+  g: Strided;
+  r: Strided;
+}
+
+function put(dev: WebGpuDevice, values: number[], dtype: DType, shape: number[], strides: number[]): Pair {
+  const nbytes = (PAD + values.length) * (dtype === 'bool' ? 1 : 4);
+  const gb = dev.allocate(nbytes);
+  const rb = ref.allocate(nbytes);
+  dev.write(gb, dtype, PAD, values);
+  ref.write(rb, dtype, PAD, values);
+  return { g: { buffer: gb, offset: PAD, dtype, shape, strides }, r: { buffer: rb, offset: PAD, dtype, shape, strides } };
+}
+
+function outs(dev: WebGpuDevice, n: number, dtype: DType): { g: View; r: View } {
+  const nbytes = n * (dtype === 'bool' ? 1 : 4);
+  return { g: { buffer: dev.allocate(nbytes), offset: 0 }, r: { buffer: ref.allocate(nbytes), offset: 0 } };
+}
+
+async function same(
+  dev: WebGpuDevice,
+  o: { g: View; r: View },
+  dtype: DType,
+  n: number,
+  label: string,
+  rel = 1e-4,
+  abs = 1e-5,
+): Promise<void> {
+  const got = Array.from(await dev.read(o.g.buffer, dtype, o.g.offset, n));
+  const want = Array.from(await ref.read(o.r.buffer, dtype, o.r.offset, n));
+  for (let i = 0; i < n; i++) {
+    const [a, b] = [got[i], want[i]];
+    const ok = (Number.isNaN(a) && Number.isNaN(b)) || a === b || Math.abs(a - b) <= abs + rel * Math.abs(b);
+    assert.ok(ok, `${label}[${i}]: webgpu ${a}, reference ${b}`);
+  }
+}
+
+const rng = new Rng(11);
+const floats = (n: number, lo = -3, hi = 3) => Array.from({ length: n }, () => rng.uniform(lo, hi));
+const ints = (n: number, lo = -20, hi = 20) => Array.from({ length: n }, () => rng.int(lo, hi));
+const bools = (n: number) => Array.from({ length: n }, () => (rng.chance(0.5) ? 1 : 0));
+const gen = (dtype: DType, n: number) => (dtype === 'float32' ? floats(n) : dtype === 'int32' ? ints(n) : bools(n));
+
+/** A (5, 7) operand stored transposed: (7, 5) in memory, strides [1, 5]. */
+const M = 5;
+const N = 7;
+function transposed(dev: WebGpuDevice, dtype: DType, values = gen(dtype, M * N)): Pair {
+  return put(dev, values, dtype, [M, N], [1, M]);
+}
+/** A (1, 7) row broadcast to (5, 7): strides [0, 1]. */
+function broadcastRow(dev: WebGpuDevice, dtype: DType): Pair {
+  return put(dev, gen(dtype, N), dtype, [M, N], [0, 1]);
+}
+
+describe('webgpu device: kernels against the reference device', () => {
+  test('fill: float32, int32, bool (a length not a multiple of 4)', async (t) => {
+    const dev = await gpu(t);
+    if (dev === null) return;
+    for (const [dtype, v] of [
+      ['float32', -1.5],
+      ['int32', 7],
+      ['bool', 1],
+    ] as const) {
+      const o = outs(dev, 10, dtype);
+      dev.backend.fill(o.g, dtype, 10, v);
+      ref.backend.fill(o.r, dtype, 10, v);
+      await same(dev, o, dtype, 10, `fill ${dtype}`);
+    }
+  });
+
+  test('copy: transposed to contiguous, every dtype conversion, into a strided destination', async (t) => {
+    const dev = await gpu(t);
+    if (dev === null) return;
+    for (const from of ['float32', 'int32', 'bool'] as const) {
+      for (const to of ['float32', 'int32', 'bool'] as const) {
+        const src = transposed(dev, from);
+        const o = outs(dev, M * N, to);
+        dev.backend.copy(src.g, { ...o.g, dtype: to, shape: [M, N], strides: [N, 1] });
+        ref.backend.copy(src.r, { ...o.r, dtype: to, shape: [M, N], strides: [N, 1] });
+        await same(dev, o, to, M * N, `copy ${from} -> ${to}`);
+      }
+    }
+    const src = put(dev, floats(M * N), 'float32', [M, N], [N, 1]);
+    const o = outs(dev, M * N, 'float32');
+    dev.backend.copy(src.g, { ...o.g, dtype: 'float32', shape: [M, N], strides: [1, M] });
+    ref.backend.copy(src.r, { ...o.r, dtype: 'float32', shape: [M, N], strides: [1, M] });
+    await same(dev, o, 'float32', M * N, 'copy into a transposed destination');
+  });
+
+  test('unary: every op of the primitive table on a transposed float32 input (with NaN, 0, +-inf)', async (t) => {
+    const dev = await gpu(t);
+    if (dev === null) return;
+    const vals = floats(M * N);
+    vals[0] = Number.NaN;
+    vals[1] = 0;
+    vals[2] = Number.POSITIVE_INFINITY;
+    vals[3] = Number.NEGATIVE_INFINITY;
+    vals[4] = 2.5; // round half to even
+    const failures: string[] = [];
+    for (const op of Object.keys(UNARY) as UnaryOp[]) {
+      const outDtype: DType = UNARY[op].dtype === 'bool' ? 'bool' : 'float32';
+      const alpha = op === 'elu' ? 1.3 : 0.1;
+      const x = transposed(dev, 'float32', vals);
+      const o = outs(dev, M * N, outDtype);
+      dev.backend.unary(op, x.g, o.g, outDtype, alpha);
+      ref.backend.unary(op, x.r, o.r, outDtype, alpha);
+      await same(dev, o, outDtype, M * N, `unary ${op}`, 1e-4, 1e-5).catch((e: Error) => failures.push(e.message));
+    }
+    assert.deepEqual(failures, []);
+  });
+
+  test('unary: int32 inputs keep int32 (keepInt ops), others compute in float32; bool input to not', async (t) => {
+    const dev = await gpu(t);
+    if (dev === null) return;
+    for (const op of Object.keys(UNARY) as UnaryOp[]) {
+      const rule = UNARY[op].dtype;
+      const outDtype: DType = rule === 'bool' ? 'bool' : rule === 'keepInt' ? 'int32' : 'float32';
+      const x = transposed(dev, 'int32', ints(M * N, -2, 3));
+      const o = outs(dev, M * N, outDtype);
+      dev.backend.unary(op, x.g, o.g, outDtype, 0.1);
+      ref.backend.unary(op, x.r, o.r, outDtype, 0.1);
+      await same(dev, o, outDtype, M * N, `unary ${op} int32`);
+    }
+    const x = transposed(dev, 'bool');
+    const o = outs(dev, M * N, 'bool');
+    dev.backend.unary('not', x.g, o.g, 'bool', 0);
+    ref.backend.unary('not', x.r, o.r, 'bool', 0);
+    await same(dev, o, 'bool', M * N, 'not bool');
+  });
+
+  test('binary: every op, transposed a with a broadcast row b, float32, int32 and bool operands', async (t) => {
+    const dev = await gpu(t);
+    if (dev === null) return;
+    for (const dtype of ['float32', 'int32', 'bool'] as const) {
+      for (const op of Object.keys(BINARY) as (keyof typeof BINARY)[]) {
+        const outDtype = binaryDType(op, dtype);
+        const a = transposed(dev, dtype);
+        const b = broadcastRow(dev, dtype);
+        const o = outs(dev, M * N, outDtype);
+        dev.backend.binary(op, a.g, b.g, o.g, outDtype);
+        ref.backend.binary(op, a.r, b.r, o.r, outDtype);
+        await same(dev, o, outDtype, M * N, `binary ${op} ${dtype}`);
+      }
+    }
+  });
+
+  test('where: a bool transposed condition, float32 and int32 branches (one broadcast)', async (t) => {
+    const dev = await gpu(t);
+    if (dev === null) return;
+    for (const dtype of ['float32', 'int32', 'bool'] as const) {
+      const c = transposed(dev, 'bool');
+      const a = put(dev, gen(dtype, M * N), dtype, [M, N], [N, 1]);
+      const b = broadcastRow(dev, dtype);
+      const o = outs(dev, M * N, dtype);
+      dev.backend.where(c.g, a.g, b.g, o.g, dtype);
+      ref.backend.where(c.r, a.r, b.r, o.r, dtype);
+      await same(dev, o, dtype, M * N, `where ${dtype}`);
+    }
+  });
+
+  test('reduce: sum, max, min, prod over the middle of (3, 50, 4), float32 and int32; NaN wins max/min', async (t) => {
+    const dev = await gpu(t);
+    if (dev === null) return;
+    const [outer, r, inner] = [3, 50, 4];
+    for (const dtype of ['float32', 'int32'] as const) {
+      for (const op of ['sum', 'max', 'min', 'prod'] as const) {
+        const vals =
+          dtype === 'float32'
+            ? floats(outer * r * inner, op === 'prod' ? 0.8 : -3, op === 'prod' ? 1.2 : 3)
+            : ints(outer * r * inner, op === 'prod' ? -1 : -20, op === 'prod' ? 2 : 20);
+        if (dtype === 'float32' && op !== 'sum' && op !== 'prod') vals[7] = Number.NaN;
+        const x = put(dev, vals, dtype, [vals.length], [1]);
+        const o = outs(dev, outer * inner, dtype);
+        dev.backend.reduce(op, x.g, dtype, outer, r, inner, o.g);
+        ref.backend.reduce(op, x.r, dtype, outer, r, inner, o.r);
+        await same(dev, o, dtype, outer * inner, `reduce ${op} ${dtype}`, 1e-4, 1e-5 * Math.sqrt(r / 256) * 10);
+      }
+    }
+  });
+
+  test("garbage collection does not take Dawn's instance from under a live device (it crashed the process)", async (t) => {
+    const dev = await gpu(t);
+    if (dev === null) return;
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    for (let i = 0; i < 5; i++) {
+      gc();
+      await new Promise((r) => setTimeout(r, 20)); // Dawn processes events on a timer
+      const x = put(dev, floats(64), 'float32', [64], [1]);
+      const o = outs(dev, 64, 'float32');
+      dev.backend.unary('exp', x.g, o.g, 'float32', 0);
+      ref.backend.unary('exp', x.r, o.r, 'float32', 0);
+      await same(dev, o, 'float32', 64, `exp after gc ${i}`);
+    }
+  });
+
+  test('a method without a kernel yet says so', async (t) => {
+    const dev = await gpu(t);
+    if (dev === null) return;
+    assert.throws(
+      () => dev.backend.matmul(1, 1, 1, null as never, null as never, null as never, 1, false),
+      /webgpu: matmul is not implemented yet/,
+    );
+  });
+});
+
+describe("webgpu device: the engine on 'webgpu'", () => {
+  test('tensors created on webgpu compute elementwise ops and reductions, read with await data()', async (t) => {
+    const dev = await gpu(t);
+    if (dev === null) return;
+    const a = [
+      [1, -2, 3],
+      [4, 5, -6],
+    ];
+    const x = T.tensor(a, { device: 'webgpu' });
+    assert.equal(x.device, 'webgpu');
+    assert.throws(() => x.sum().item(), /data\(\)/);
+    const y = x
+      .mul(2)
+      .add(T.tensor([1, 1, 1], { device: 'webgpu' }))
+      .exp()
+      .sum(1);
+    const w = T.tensor(a)
+      .mul(2)
+      .add(T.tensor([1, 1, 1]))
+      .exp()
+      .sum(1);
+    const got = Array.from(await y.data());
+    const want = Array.from(await w.data());
+    for (const [i, v] of got.entries()) assert.ok(Math.abs(v - want[i]) <= 1e-4 * Math.abs(want[i]), `${v} vs ${want[i]}`);
+    assert.deepEqual(Array.from(await x.transpose(0, 1).gt(0).data()), [1, 1, 0, 1, 1, 0]);
+  });
+});
