@@ -100,6 +100,31 @@ export interface AdamStepArgs {
   maximize: boolean;
 }
 
+/** The distribution of a `random` draw: uniform [0, 1) or standard normal float32, or uniform int32 in [low, high). */
+export type RandomDist = 'uniform' | 'normal' | 'int';
+
+/**
+ * The fused cross-entropy of contiguous float32 logits (rows, cols) against int32 class targets
+ * (rows), each row in one pass (crossEntropyRows). With q the target distribution
+ * ((1 - smoothing) onehot(t) + smoothing / cols) and w the class weights (all 1 when null):
+ * loss[r] = -sum_c w-weighted q_c log softmax_c, rowWeight[r] = w[t] (the weighted mean's
+ * denominator term), grad (rows, cols) = d loss[r] / d logits[r]. A row whose target is ignoreIndex
+ * has loss, rowWeight and grad 0; a target outside [0, cols) otherwise makes its loss NaN.
+ * The exact weighting with smoothing is PyTorch's (src/ops/nn.ts, crossEntropyOnHost).
+ */
+export interface CrossEntropyRowsArgs {
+  logits: View;
+  target: View;
+  weight: View | null;
+  rows: number;
+  cols: number;
+  ignoreIndex: number;
+  smoothing: number;
+  loss: View;
+  rowWeight: View;
+  grad: View;
+}
+
 /**
  * The primitives of one device, on views of that device's buffers. `adamStep` and
  * `maxPool2dBackward` are fused kernels a backend may lack: the ops then compose the same result
@@ -151,4 +176,13 @@ export interface Backend {
    * unfused ops would.
    */
   adamStep?(p: View, g: View, m: View, v: View, vmax: View | null, n: number, a: AdamStepArgs): void;
+  /**
+   * Optional: `n` values of `dist` into contiguous `out` (float32, or int32 for 'int' in [low, high))
+   * from a counter-based generator keyed by `seed` (two u32 words drawn from the caller's
+   * Generator): one dispatch, reproducible per device, not the CPU's stream. Without it, values
+   * are drawn on the host and written to the device.
+   */
+  random?(out: View, n: number, dist: RandomDist, seed: readonly [number, number], low: number, high: number): void;
+  /** Optional fused cross-entropy of (rows, cols) logits (CrossEntropyRowsArgs); else the op composes it. */
+  crossEntropyRows?(a: CrossEntropyRowsArgs): void;
 }

@@ -1,13 +1,35 @@
 // The webgpu device's compute: each Backend primitive as a WGSL kernel dispatched on the device
-// (device.ts), generated from the expression maps of wgsl.ts. Primitives without a kernel yet
-// throw `webgpu: <method> is not implemented yet` (issue 11 lists them; no CPU fallback).
+// (device.ts). The elementwise family is generated here from the expression maps of wgsl.ts; the
+// other families have one file each (reduce, matmul, conv, pool, softmax, select, optim, random),
+// mirroring src/backend/wasm. There is no CPU fallback: every primitive has its kernel.
 
 import type { DType } from '../../core/dtype.js';
 import { BINARY } from '../../core/primitives/binary.js';
 import { UNARY } from '../../core/primitives/unary.js';
-import type { Backend, BinaryOp, ReduceOp, Strided, UnaryOp, View } from '../backend.js';
+import type {
+  AdamStepArgs,
+  Backend,
+  BinaryOp,
+  Conv2dGeom,
+  CrossEntropyRowsArgs,
+  MatArg,
+  Pool2dGeom,
+  RandomDist,
+  ReduceOp,
+  Strided,
+  UnaryOp,
+  View,
+} from '../backend.js';
+import * as convKernels from './conv.js';
 import type { GpuBuf, WebGpuDevice } from './device.js';
-import { BINARY_F32, BINARY_I32, type EwInput, elementwiseWgsl, reduceWgsl, UNARY_F32, UNARY_I32, type WgslType } from './wgsl.js';
+import * as matmulKernels from './matmul.js';
+import * as optimKernels from './optim.js';
+import * as poolKernels from './pool.js';
+import * as randomKernels from './random.js';
+import * as reduceKernels from './reduce.js';
+import * as selectKernels from './select.js';
+import * as softmaxKernels from './softmax.js';
+import { BINARY_F32, BINARY_I32, type EwInput, elementwiseWgsl, UNARY_F32, UNARY_I32, type WgslType } from './wgsl.js';
 
 function notYet(method: string): never {
   throw new Error(`webgpu: ${method} is not implemented yet`);
@@ -104,49 +126,59 @@ export class WebGpuBackend implements Backend {
   }
 
   reduce(op: ReduceOp, x: View, dtype: DType, outer: number, r: number, inner: number, out: View): void {
-    if (dtype === 'bool') notYet(`reduce of bool`);
-    const code = reduceWgsl(op, dtype);
-    this.dev.dispatch(code, [outer, r, inner, x.offset, out.offset], out.buffer as GpuBuf, [x.buffer as GpuBuf], outer * inner);
+    reduceKernels.reduce(this.dev, op, x, dtype, outer, r, inner, out);
   }
 
-  argReduce(): void {
-    notYet('argReduce');
+  argReduce(op: 'argmax' | 'argmin', x: View, dtype: DType, outer: number, r: number, inner: number, out: View): void {
+    reduceKernels.argReduce(this.dev, op, x, dtype, outer, r, inner, out);
   }
-  matmul(): void {
-    notYet('matmul');
+  matmul(m: number, n: number, k: number, a: MatArg, b: MatArg, c: View, ldc: number, accumulate: boolean): void {
+    matmulKernels.matmul(this.dev, m, n, k, a, b, c, ldc, accumulate);
   }
-  softmax(): void {
-    notYet('softmax');
+  softmax(x: View, rows: number, cols: number, out: View, log: boolean): void {
+    softmaxKernels.softmax(this.dev, x, rows, cols, out, log);
   }
-  conv2d(): void {
-    notYet('conv2d');
+  crossEntropyRows(a: CrossEntropyRowsArgs): void {
+    softmaxKernels.crossEntropyRows(this.dev, a);
   }
-  conv2dBackwardInput(): void {
-    notYet('conv2dBackwardInput');
+  conv2d(x: View, w: View, bias: View | null, y: View, g: Conv2dGeom): void {
+    convKernels.conv2d(this.dev, x, w, bias, y, g);
   }
-  conv2dBackwardWeight(): void {
-    notYet('conv2dBackwardWeight');
+  conv2dBackwardInput(gy: View, w: View, gx: View, g: Conv2dGeom): void {
+    convKernels.conv2dBackwardInput(this.dev, gy, w, gx, g);
   }
-  maxPool2d(): void {
-    notYet('maxPool2d');
+  conv2dBackwardWeight(x: View, gy: View, gw: View, g: Conv2dGeom): void {
+    convKernels.conv2dBackwardWeight(this.dev, x, gy, gw, g);
   }
-  avgPool2d(): void {
-    notYet('avgPool2d');
+  maxPool2d(x: View, y: View, indices: View, g: Pool2dGeom): void {
+    poolKernels.maxPool2d(this.dev, x, y, indices, g);
   }
-  avgPool2dBackward(): void {
-    notYet('avgPool2dBackward');
+  maxPool2dBackward(gy: View, indices: View, gx: View, g: Pool2dGeom): void {
+    poolKernels.maxPool2dBackward(this.dev, gy, indices, gx, g);
   }
-  indexSelect(): void {
-    notYet('indexSelect');
+  avgPool2d(x: View, y: View, g: Pool2dGeom): void {
+    poolKernels.avgPool2d(this.dev, x, y, g);
   }
-  indexAdd(): void {
-    notYet('indexAdd');
+  avgPool2dBackward(gy: View, gx: View, g: Pool2dGeom): void {
+    poolKernels.avgPool2dBackward(this.dev, gy, gx, g);
   }
-  gather(): void {
-    notYet('gather');
+  indexSelect(x: View, dtype: DType, outer: number, d: number, inner: number, idx: View, n: number, out: View): void {
+    selectKernels.indexSelect(this.dev, x, dtype, outer, d, inner, idx, n, out);
   }
-  scatterAdd(): void {
-    notYet('scatterAdd');
+  indexAdd(src: View, outer: number, n: number, inner: number, idx: View, d: number, out: View): void {
+    selectKernels.indexAdd(this.dev, src, outer, n, inner, idx, d, out);
+  }
+  gather(x: View, dtype: DType, xShape: readonly number[], axis: number, index: View, outShape: readonly number[], out: View): void {
+    selectKernels.gather(this.dev, x, dtype, xShape, axis, index, outShape, out);
+  }
+  scatterAdd(src: View, outShape: readonly number[], axis: number, index: View, xShape: readonly number[], out: View): void {
+    selectKernels.scatterAdd(this.dev, src, outShape, axis, index, xShape, out);
+  }
+  adamStep(p: View, g: View, m: View, v: View, vmax: View | null, n: number, a: AdamStepArgs): void {
+    optimKernels.adamStep(this.dev, p, g, m, v, vmax, n, a);
+  }
+  random(out: View, n: number, dist: RandomDist, seed: readonly [number, number], low: number, high: number): void {
+    randomKernels.random(this.dev, out, n, dist, seed, low, high);
   }
 }
 

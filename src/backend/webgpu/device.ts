@@ -10,6 +10,27 @@ import { type Device, type DeviceMemoryStats, DeviceOutOfMemory, type Reclaimabl
 import { type Gpu, type GpuAdapter, type GpuBuffer, type GpuDevice, type GpuEncoder, type GpuPipeline, MAP_READ, USAGE } from './gpu.js';
 import { ROW, WG } from './wgsl.js';
 
+/** One kernel dispatch (WebGpuDevice.run): WGSL with entry point `main`, its params, buffers and workgroup grid. */
+export interface KernelRun {
+  code: string;
+  params: ArrayLike<number>;
+  outputs: readonly GpuBuf[];
+  inputs: readonly GpuBuf[];
+  /** Workgroups along x, y, z (each at most 65535). */
+  groups: readonly [number, number, number];
+}
+
+/**
+ * The workgroup grid of a 1-D kernel over `invocations` threads, WG per workgroup, wrapping into y
+ * past 65535 workgroups; the kernel's thread index is `g.x + g.y * ROW`.
+ * @example grid1d(1000) // [4, 1, 1]
+ */
+export function grid1d(invocations: number): [number, number, number] {
+  const groups = Math.ceil(invocations / WG);
+  const x = Math.min(groups, ROW / WG);
+  return [x, Math.ceil(groups / x), 1];
+}
+
 /** Dispatches recorded before the encoder is submitted anyway. */
 const BATCH = 64;
 const STORAGE = USAGE.STORAGE | USAGE.COPY_SRC | USAGE.COPY_DST;
@@ -48,8 +69,8 @@ export class WebGpuDevice implements Device {
   private readonly pipelines = new Map<string, GpuPipeline>();
   private encoder: GpuEncoder | null = null;
   private pending = 0;
-  /** Params buffers of the recorded dispatches, destroyed after the submit. */
-  private retired: GpuBuffer[] = [];
+  /** The params words of the recorded dispatches, uploaded at the submit. */
+  private readonly params: ParamsArena;
   private resident = 0;
   /** Dispatches recorded since the device was made (a test can count them). */
   dispatches = 0;
@@ -67,6 +88,7 @@ export class WebGpuDevice implements Device {
     makeBackend: (dev: WebGpuDevice) => Backend,
   ) {
     this.maxBufferBytes = Math.min(gpu.limits.maxStorageBufferBindingSize, gpu.limits.maxBufferSize);
+    this.params = new ParamsArena(gpu, gpu.limits.minStorageBufferOffsetAlignment ?? 256);
     this.backend = makeBackend(this);
   }
 
@@ -154,40 +176,55 @@ export class WebGpuDevice implements Device {
   }
 
   /**
-   * Records one dispatch of `code` over `invocations` threads: binding 0 is `params` (u32 words),
-   * binding 1 the output, then the inputs. An input that is the output's buffer is read from a copy.
+   * Records one dispatch of `code` over `invocations` threads laid out by grid1d (WG per
+   * workgroup): binding 0 is `params` (u32 words), binding 1 the output, then the inputs.
+   * @example dev.dispatch(code, [n], out, [x], n)
    */
   dispatch(code: string, params: ArrayLike<number>, out: GpuBuf, inputs: readonly GpuBuf[], invocations: number): void {
     if (invocations === 0) return;
+    this.run({ code, params, outputs: [out], inputs, groups: grid1d(invocations) });
+  }
+
+  /**
+   * Records one dispatch of a kernel: binding 0 its params (u32 words, read-only storage), then
+   * its outputs (read_write), then its inputs (read). An input that is also an output is read
+   * from a copy taken first; two outputs must be distinct buffers.
+   * @example dev.run({ code, params: [m, n, k], outputs: [c], inputs: [a, b], groups: [m / 64, n / 64, 1] })
+   */
+  run(k: KernelRun): void {
+    const [gx, gy, gz] = k.groups;
+    if (gx === 0 || gy === 0 || gz === 0) return;
     const enc = this.encode();
+    const outs = k.outputs.map(live);
+    for (let i = 0; i < outs.length; i++)
+      for (let j = 0; j < i; j++) if (outs[i].gpu === outs[j].gpu) throw new Error("webgpu: a kernel's outputs must be distinct buffers");
     const temps: GpuBuf[] = [];
-    const ins = inputs.map((b) => {
+    const ins = k.inputs.map((b) => {
       live(b);
-      if (b.gpu !== out.gpu) return b;
+      if (!outs.some((o) => o.gpu === b.gpu)) return b;
       const t = this.allocate(b.size);
       enc.copyBufferToBuffer(b.gpu, 0, t.gpu, 0, b.size);
       temps.push(t);
       return t;
     });
-    const words = new Uint32Array(Math.max(4, params.length));
-    for (let i = 0; i < params.length; i++) words[i] = params[i] >>> 0;
-    const pbuf = this.gpu.createBuffer({ size: words.byteLength, usage: USAGE.STORAGE | USAGE.COPY_DST });
-    // a fresh buffer used only by the encoder not yet submitted: this write lands before it runs
-    this.gpu.queue.writeBuffer(pbuf, 0, words);
-    const pipe = this.pipeline(code);
-    const group = this.gpu.createBindGroup({
-      layout: pipe.getBindGroupLayout(0),
-      entries: [pbuf, live(out).gpu, ...ins.map((b) => b.gpu)].map((buffer, binding) => ({ binding, resource: { buffer } })),
-    });
+    const at = this.params.push(k.params);
+    if (at < 0) {
+      // the arena is full: submit what is recorded, then record this dispatch into a fresh batch
+      for (const t of temps) this.free(t);
+      this.flush();
+      this.run(k);
+      return;
+    }
+    const pipe = this.pipeline(k.code);
+    const entries = [{ binding: 0, resource: { buffer: this.params.gpu, offset: at, size: k.params.length * 4 || 4 } }];
+    for (const b of [...outs, ...ins]) entries.push({ binding: entries.length, resource: { buffer: b.gpu, offset: 0, size: b.size } });
+    const group = this.gpu.createBindGroup({ layout: pipe.getBindGroupLayout(0), entries });
     const pass = enc.beginComputePass();
     pass.setPipeline(pipe);
     pass.setBindGroup(0, group);
-    const groups = Math.ceil(invocations / WG);
-    const x = Math.min(groups, ROW / WG);
-    pass.dispatchWorkgroups(x, Math.ceil(groups / x));
+    pass.dispatchWorkgroups(gx, gy, gz);
     pass.end();
-    this.retired.push(pbuf); // destroyed once submitted (destroying it before is a validation error)
-    for (const t of temps) this.free(t);
+    for (const t of temps) this.free(t); // later work on the queue is ordered after this dispatch
     this.dispatches++;
     if (++this.pending >= BATCH) this.flush();
   }
@@ -195,11 +232,11 @@ export class WebGpuDevice implements Device {
   /** Submits the recorded dispatches. */
   flush(): void {
     if (this.encoder === null) return;
+    // the params of this batch land before it runs, and after every batch submitted before
+    this.params.upload(this.gpu);
     this.gpu.queue.submit([this.encoder.finish()]);
     this.encoder = null;
     this.pending = 0;
-    for (const b of this.retired) b.destroy(); // destruction waits for the submitted work
-    this.retired = [];
   }
 
   /** Waits for every submitted dispatch (tests, timing). */
@@ -235,4 +272,42 @@ function packBytes(dtype: DType, data: ArrayLike<number>): Uint8Array {
   }
   const t = dtype === 'int32' ? Int32Array.from(data) : Float32Array.from(data);
   return new Uint8Array(t.buffer);
+}
+
+/** Bytes of the params arena: one batch's params (BATCH dispatches, a few hundred bytes each). */
+const ARENA_BYTES = 1 << 18;
+
+/**
+ * The params of one batch of dispatches in one storage buffer, each at an aligned offset, written
+ * with one queue.writeBuffer at the submit (ordered after the batches submitted before it).
+ */
+class ParamsArena {
+  readonly gpu: GpuBuffer;
+  private readonly words = new Uint32Array(ARENA_BYTES / 4);
+  private used = 0;
+
+  constructor(
+    device: GpuDevice,
+    private readonly align: number,
+  ) {
+    this.gpu = device.createBuffer({ size: ARENA_BYTES, usage: USAGE.STORAGE | USAGE.COPY_DST });
+  }
+
+  /** Copies `params` in; returns their byte offset, or -1 when the arena is full. */
+  push(params: ArrayLike<number>): number {
+    const at = this.used;
+    const bytes = Math.max(4, params.length * 4);
+    if (at + bytes > ARENA_BYTES) {
+      if (at === 0) throw new Error(`webgpu: ${params.length} params words exceed the arena`);
+      return -1;
+    }
+    for (let i = 0; i < params.length; i++) this.words[at / 4 + i] = params[i] >>> 0;
+    this.used = Math.ceil((at + bytes) / this.align) * this.align;
+    return at;
+  }
+
+  upload(device: GpuDevice): void {
+    if (this.used > 0) device.queue.writeBuffer(this.gpu, 0, this.words.subarray(0, this.used / 4));
+    this.used = 0;
+  }
 }

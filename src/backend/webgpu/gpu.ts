@@ -18,7 +18,7 @@ export interface GpuBuffer {
 export interface GpuComputePass {
   setPipeline(p: GpuPipeline): void;
   setBindGroup(i: number, g: unknown): void;
-  dispatchWorkgroups(x: number, y?: number): void;
+  dispatchWorkgroups(x: number, y?: number, z?: number): void;
   end(): void;
 }
 export interface GpuEncoder {
