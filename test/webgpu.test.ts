@@ -10,70 +10,12 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import type { Strided, View } from '../src/backend/backend.js';
-import { ReferenceDevice } from '../src/backend/reference/device.js';
 import type { WebGpuDevice } from '../src/backend/webgpu/device.js';
-import { registerWebGpu } from '../src/backend/webgpu/register.js';
 import type { DType } from '../src/core/dtype.js';
 import { BINARY, binaryDType } from '../src/core/primitives/binary.js';
 import { UNARY, type UnaryOp } from '../src/core/primitives/unary.js';
 import * as T from '../src/index.js';
-import { Rng, skipUnlessAvailable } from './helpers.js';
-
-const WHAT = 'a WebGPU adapter (npm install webgpu; on Linux without a GPU: apt-get install -t bookworm-backports mesa-vulkan-drivers)';
-
-let gpuDev: WebGpuDevice | null | undefined;
-async function gpu(t: { skip(m?: string): void }): Promise<WebGpuDevice | null> {
-  if (gpuDev === undefined) gpuDev = await registerWebGpu().catch(() => null);
-  return skipUnlessAvailable(t, gpuDev !== null, WHAT) ? null : gpuDev;
-}
-
-const ref = new ReferenceDevice();
-const PAD = 4; // every input starts at element 4 of its buffer (a multiple of 4 for bool)
-
-/** The same values in a buffer of each device at element offset PAD, viewed with `shape`/`strides`. */
-interface Pair {
-  g: Strided;
-  r: Strided;
-}
-
-function put(dev: WebGpuDevice, values: number[], dtype: DType, shape: number[], strides: number[]): Pair {
-  const nbytes = (PAD + values.length) * (dtype === 'bool' ? 1 : 4);
-  const gb = dev.allocate(nbytes);
-  const rb = ref.allocate(nbytes);
-  dev.write(gb, dtype, PAD, values);
-  ref.write(rb, dtype, PAD, values);
-  return { g: { buffer: gb, offset: PAD, dtype, shape, strides }, r: { buffer: rb, offset: PAD, dtype, shape, strides } };
-}
-
-function outs(dev: WebGpuDevice, n: number, dtype: DType): { g: View; r: View } {
-  const nbytes = n * (dtype === 'bool' ? 1 : 4);
-  return { g: { buffer: dev.allocate(nbytes), offset: 0 }, r: { buffer: ref.allocate(nbytes), offset: 0 } };
-}
-
-async function same(
-  dev: WebGpuDevice,
-  o: { g: View; r: View },
-  dtype: DType,
-  n: number,
-  label: string,
-  rel = 1e-4,
-  abs = 1e-5,
-): Promise<void> {
-  const got = Array.from(await dev.read(o.g.buffer, dtype, o.g.offset, n));
-  const want = Array.from(await ref.read(o.r.buffer, dtype, o.r.offset, n));
-  for (let i = 0; i < n; i++) {
-    const [a, b] = [got[i], want[i]];
-    const ok = (Number.isNaN(a) && Number.isNaN(b)) || a === b || Math.abs(a - b) <= abs + rel * Math.abs(b);
-    assert.ok(ok, `${label}[${i}]: webgpu ${a}, reference ${b}`);
-  }
-}
-
-const rng = new Rng(11);
-const floats = (n: number, lo = -3, hi = 3) => Array.from({ length: n }, () => rng.uniform(lo, hi));
-const ints = (n: number, lo = -20, hi = 20) => Array.from({ length: n }, () => rng.int(lo, hi));
-const bools = (n: number) => Array.from({ length: n }, () => (rng.chance(0.5) ? 1 : 0));
-const gen = (dtype: DType, n: number) => (dtype === 'float32' ? floats(n) : dtype === 'int32' ? ints(n) : bools(n));
+import { floats, gen, gpu, ints, outs, type Pair, put, ref, same } from './webgpu_kit.js';
 
 /** A (5, 7) operand stored transposed: (7, 5) in memory, strides [1, 5]. */
 const M = 5;
@@ -226,15 +168,6 @@ describe('webgpu device: kernels against the reference device', () => {
       ref.backend.unary('exp', x.r, o.r, 'float32', 0);
       await same(dev, o, 'float32', 64, `exp after gc ${i}`);
     }
-  });
-
-  test('a method without a kernel yet says so', async (t) => {
-    const dev = await gpu(t);
-    if (dev === null) return;
-    assert.throws(
-      () => dev.backend.matmul(1, 1, 1, null as never, null as never, null as never, 1, false),
-      /webgpu: matmul is not implemented yet/,
-    );
   });
 });
 
