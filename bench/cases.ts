@@ -118,6 +118,8 @@ export function allCases(): CaseSpec[] {
     gemm('gemm-512', 512, 512, 512, true),
     gemm('gemm-1024', 1024, 1024, 1024, false),
     gemm('gemm-2048', 2048, 2048, 2048, false),
+    // The GPU yardstick (issue 11: GFLOP/s against the card's FP32 peak); skipped by estimate where too slow.
+    gemm('gemm-4096', 4096, 4096, 4096, false),
     gemm('gemm-mlp-128x784x256', 128, 784, 256, true),
     gemm('gemm-mlp-128x256x784', 128, 256, 784, true),
     // A LeNet-like pair of layers at batch 64: 1 -> 32 channels on 28x28, then 32 -> 64 on 14x14.

@@ -113,7 +113,7 @@ const breathe = (): Promise<void> => new Promise((resolve) => setImmediate(resol
  * @returns statistics of the per-call time (sample time / inner).
  * @example const stats = await measure(() => matmul(a, b).dispose(), FULL_POLICY);
  */
-export async function measure(fn: () => void | Promise<void>, policy: TimingPolicy): Promise<Stats> {
+export async function measure(fn: () => unknown, policy: TimingPolicy): Promise<Stats> {
   // Warm-up; the estimate is the median of the last few warm-up calls.
   const recent: number[] = [];
   const start = now();

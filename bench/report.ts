@@ -4,9 +4,11 @@
 import { type CaseSpec, higherIsBetter, metricValue } from './cases.js';
 import type { Result } from './runner.js';
 
-/** One case's row: its spec and one result per column (runner name). */
+/** One case's row on one tessera device: its spec and one result per column (runner name). */
 export interface Row {
   spec: CaseSpec;
+  /** The device tessera ran on ('cpu', 'webgpu'); the peers' columns are theirs (the CPU). */
+  device: string;
   results: Map<string, Result>;
 }
 
@@ -61,13 +63,14 @@ function pad(s: string, w: number, right: boolean): string {
 /** The table as text: one row per case, figures per column, then tessera's ratio to each peer. */
 export function formatTable(rows: readonly Row[], columns: readonly string[]): string {
   const peers = columns.filter((c) => c !== 'tessera');
-  const header = ['case', 'unit', ...columns, ...peers.map((p) => `vs ${p}`), 'results agree'];
+  const header = ['case', 'device', 'unit', ...columns, ...peers.map((p) => `vs ${p}`), 'results agree'];
   const body = rows.map((row) => {
     const { baseline, differ } = disagreements(row);
     const agree =
       baseline === null ? '-' : differ.length === 0 ? 'yes' : `NO: ${differ.map((d) => `${d.name} ${d.rel.toExponential(1)}`).join(', ')}`;
     return [
       row.spec.label,
+      row.device,
       row.spec.metric,
       ...columns.map((c) => cellText(row.spec, row.results.get(c))),
       ...peers.map((p) => {
@@ -80,7 +83,7 @@ export function formatTable(rows: readonly Row[], columns: readonly string[]): s
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => r[i].length)));
   const line = (cells: string[]): string =>
     cells
-      .map((c, i) => pad(c, widths[i], i >= 2 && i < cells.length - 1))
+      .map((c, i) => pad(c, widths[i], i >= 3 && i < cells.length - 1))
       .join('  ')
       .trimEnd();
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
@@ -91,11 +94,14 @@ export function cellNotes(rows: readonly Row[]): string[] {
   const notes: string[] = [];
   for (const row of rows) {
     for (const [name, r] of row.results) {
-      if (r.status === 'unsupported' || r.status === 'error') notes.push(`${row.spec.id} / ${name}: ${r.status}: ${r.reason}`);
-      if (r.status === 'ok' && r.note) notes.push(`${row.spec.id} / ${name}: ${r.note}`);
+      // peers are shared by a case's device rows: note them once, with the first row
+      if (name !== 'tessera' && rows.find((r) => r.spec === row.spec) !== row) continue;
+      const who = name === 'tessera' ? `tessera on ${row.device}` : name;
+      if (r.status === 'unsupported' || r.status === 'error') notes.push(`${row.spec.id} / ${who}: ${r.status}: ${r.reason}`);
+      if (r.status === 'ok' && r.note) notes.push(`${row.spec.id} / ${who}: ${r.note}`);
       if (r.status === 'ok' && (r.stats.samples < 3 || r.stats.fromWarmup)) {
         const what = r.stats.fromWarmup ? 'the warm-up call(s) only' : `${r.stats.samples} sample(s)`;
-        notes.push(`${row.spec.id} / ${name}: timed from ${what}: one call takes ${fmtNum(r.stats.medianMs / 1000)} s`);
+        notes.push(`${row.spec.id} / ${who}: timed from ${what}: one call takes ${fmtNum(r.stats.medianMs / 1000)} s`);
       }
     }
   }
@@ -126,6 +132,7 @@ export function toJson(rows: readonly Row[], columns: readonly string[], meta: o
     columns,
     cases: rows.map((row) => ({
       id: row.spec.id,
+      device: row.device,
       label: row.spec.label,
       group: row.spec.group,
       metric: row.spec.metric,

@@ -6,10 +6,13 @@
 //   npm run bench                        # build, then the full run (several minutes)
 //   npm run bench -- --quick             # fewer sizes and repeats (about a minute)
 //   node dist/bench/run.js --only=gemm,conv --threads=2
+//   npm run bench -- --device=cpu,webgpu --only=gemm,train    # tessera on the CPU and on the GPU
 //
 // Flags: --quick; --only=GROUP|ID,... (gemm, conv, elementwise, softmax, overhead, train, or case ids
 // and id prefixes such as gemm-1024, conv2-fwdbwd, exp, infer); --threads=N (tessera and PyTorch; default tessera's own);
-// --backend=NAME (tessera backend); --peers=tfjs-cpu,tfjs-wasm,torch,torch-refblas,onnxruntime; --python=PATH.
+// --backend=NAME (tessera backend); --device=cpu,webgpu (tessera's devices: each case runs on each,
+// one row per device, the peers' figures shared by the rows; WebGPU times wait for the queue);
+// --peers=tfjs-cpu,tfjs-wasm,torch,torch-refblas,onnxruntime; --python=PATH.
 // torch-refblas is the same PyTorch on Debian's reference BLAS (what python3-torch alone installs).
 // Each PyTorch column is the fastest per case of three launch settings (bench/peers/best_of.ts;
 // the notes name the one used); --torch-configs=first runs the plain launch alone.
@@ -19,6 +22,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
+import * as T from '../src/index.js';
 import { allCases, type CaseSpec, selectCases } from './cases.js';
 import { makeInputs } from './data.js';
 import { FULL_POLICY, plannedCalls, QUICK_POLICY } from './harness.js';
@@ -40,6 +44,8 @@ interface Options {
   threads?: number;
   /** tessera backend; undefined = tessera's default. */
   backend?: string;
+  /** tessera devices, one row per case and device; empty = the default device. */
+  devices: string[];
   /** Peer columns to run. */
   peers: string[];
   /** Python interpreter for the PyTorch peer; undefined = python3, then /usr/bin/python3. */
@@ -57,12 +63,12 @@ const SKIP_BUDGET_MS = { full: 30_000, quick: 8_000 };
 function usage(): string {
   return (
     'usage: node dist/bench/run.js [--quick] [--only=gemm,conv,elementwise,softmax,overhead,train|CASE_ID,...] [--threads=N]\n' +
-    '       [--backend=NAME] [--peers=tfjs-cpu,tfjs-wasm,torch,torch-refblas,onnxruntime] [--python=PATH] [--torch-configs=all|first]'
+    '       [--backend=NAME] [--device=cpu,webgpu] [--peers=tfjs-cpu,tfjs-wasm,torch,torch-refblas,onnxruntime] [--python=PATH] [--torch-configs=all|first]'
   );
 }
 
 function parseArgs(argv: readonly string[]): Options {
-  const o: Options = { quick: false, only: [], peers: [...PEERS], torchConfigs: 'all' };
+  const o: Options = { quick: false, only: [], devices: [], peers: [...PEERS], torchConfigs: 'all' };
   for (const arg of argv) {
     const [key, value] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, ''];
     const list = (): string[] =>
@@ -77,7 +83,10 @@ function parseArgs(argv: readonly string[]): Options {
       if (!Number.isInteger(n) || n < 1) throw new Error(`bench: --threads must be a positive integer, got '${value}'`);
       o.threads = n;
     } else if (key === '--backend') o.backend = value;
-    else if (key === '--peers') {
+    else if (key === '--device') {
+      o.devices = [...new Set(list())];
+      if (o.devices.length === 0) throw new Error("bench: --device needs a list of devices, e.g. '--device=cpu,webgpu'");
+    } else if (key === '--peers') {
       o.peers = list();
       const bad = o.peers.filter((p) => !PEERS.includes(p));
       if (bad.length > 0) throw new Error(`bench: unknown peer(s) ${bad.join(', ')}; choose from ${PEERS.join(', ')}`);
@@ -143,17 +152,36 @@ async function main(): Promise<void> {
         .join(', ')}`,
     );
 
-  // tessera first: its effective thread count is the one every peer gets.
-  const tessera = new TesseraRunner({ backend: opts.backend, threads: opts.threads });
-  const envInfo: Record<string, Record<string, string | number>> = { tessera: await tessera.setup() };
-  const threads = tesseraThreads();
+  // tessera first: its effective thread count is the one every peer gets. One runner per device;
+  // a device that cannot be opened (no adapter) is a note, not a failure of the whole run.
+  const envInfo: Record<string, Record<string, string | number>> = {};
+  const devices: { name: string; runner: TesseraRunner; gemmRate: number }[] = [];
   const notes: string[] = [];
+  for (const name of opts.devices.length > 0 ? opts.devices : [undefined]) {
+    const runner = new TesseraRunner({ backend: opts.backend, threads: opts.threads, device: name });
+    const key = name === undefined || name === 'cpu' ? 'tessera' : `tessera@${name}`;
+    try {
+      envInfo[key] = await runner.setup();
+    } catch (e) {
+      const msg = e instanceof Error ? e.message : String(e);
+      envInfo[key] = { unavailable: msg };
+      notes.push(`device ${name} skipped: ${msg}`);
+      continue;
+    }
+    const gemmRate = await calibrateGemmRate(runner.device).catch((e: Error) => {
+      notes.push(`device ${runner.device.name}: no matmul yardstick (${e.message.split('\n')[0]}): its cases are not skipped by estimate`);
+      return Number.POSITIVE_INFINITY;
+    });
+    devices.push({ name: runner.device.name, runner, gemmRate });
+  }
+  if (devices.length === 0) throw new Error(`bench: no tessera device could be opened (${notes.join('; ')})`);
+  const threads = tesseraThreads();
   if (opts.threads !== undefined && opts.threads !== threads) {
     notes.push(
-      `--threads=${opts.threads} asked, but tessera (backend ${envInfo.tessera.backend}) computes with ${threads}; peers get ${threads} too, like for like.`,
+      `--threads=${opts.threads} asked, but tessera (backend ${T.getDefaultDevice()}) computes with ${threads}; peers get ${threads} too, like for like.`,
     );
   }
-  const runners: Runner[] = [tessera];
+  const runners: Runner[] = [];
   const candidates: Runner[] = [
     ...(opts.peers.includes('tfjs-cpu') ? [new TfjsRunner('cpu', threads)] : []),
     ...(opts.peers.includes('tfjs-wasm') ? [new TfjsRunner('wasm', threads)] : []),
@@ -175,7 +203,6 @@ async function main(): Promise<void> {
     'tessera',
     ...PEERS.filter((p) => opts.peers.includes(p) && (!OPTIONAL_PEERS.includes(p) || runners.some((r) => r.name === p))),
   ];
-  const gemmRate = calibrateGemmRate();
 
   const cpus = os.cpus();
   const machine = {
@@ -191,7 +218,7 @@ async function main(): Promise<void> {
     `machine    ${kv(machine)}`,
     `node       ${process.version} (V8 ${process.versions.v8})`,
     ...Object.entries(envInfo).map(([name, info]) => `${name.padEnd(10)} ${kv(info)}`),
-    `yardstick  tessera matmul 128^3 at ${gemmRate.toFixed(2)} GFLOP/s: tessera cases estimated over ${(opts.quick ? SKIP_BUDGET_MS.quick : SKIP_BUDGET_MS.full) / 1000} s are skipped`,
+    `yardstick  tessera matmul 128^3 at ${devices.map((d) => `${Number.isFinite(d.gemmRate) ? d.gemmRate.toFixed(2) : 'none'} GFLOP/s on ${d.name}`).join(', ')}: tessera cases estimated over ${(opts.quick ? SKIP_BUDGET_MS.quick : SKIP_BUDGET_MS.full) / 1000} s are skipped`,
     `timing     median per call over ${policy.minSamples}-${policy.maxSamples} samples of >= ${policy.minSampleMs} ms (${policy.slowSamples} for calls > ${policy.targetMs} ms), after warm-up`,
   ];
   console.log(header.join('\n'));
@@ -200,16 +227,18 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   for (const [i, spec] of cases.entries()) {
     const inputs = makeInputs(spec.id, spec.inputs);
-    const results = new Map<string, Result>();
-    for (const runner of runners) {
-      const skip = runner === tessera ? skipReason(spec, gemmRate, envInfo.tessera.backend, opts.quick) : null;
-      results.set(runner.name, skip ?? (await runner.run(spec, inputs, policy)));
+    const peers = new Map<string, Result>();
+    for (const runner of runners) peers.set(runner.name, await runner.run(spec, inputs, policy));
+    // one row per tessera device; the peers (CPU frameworks) are measured once and shared
+    for (const d of devices) {
+      const skip = skipReason(spec, d.gemmRate, T.getDefaultDevice(), opts.quick);
+      const results = new Map<string, Result>([['tessera', skip ?? (await d.runner.run(spec, inputs, policy))], ...peers]);
+      rows.push({ spec, device: d.name, results });
+      const cells = columns.map((c) => `${c} ${cellText(spec, results.get(c))}`).join(' | ');
+      process.stderr.write(`[${i + 1}/${cases.length}] ${spec.id} on ${d.name} (${spec.metric}): ${cells}\n`);
     }
-    rows.push({ spec, results });
-    const cells = columns.map((c) => `${c} ${cellText(spec, results.get(c))}`).join(' | ');
-    process.stderr.write(`[${i + 1}/${cases.length}] ${spec.id} (${spec.metric}): ${cells}\n`);
   }
-  for (const r of runners) await r.close();
+  for (const r of [...runners, ...devices.map((d) => d.runner)]) await r.close();
 
   notes.push(...staticNotes(envInfo), ...cellNotes(rows));
   console.log('');
@@ -233,7 +262,8 @@ async function main(): Promise<void> {
       node: process.version,
       v8: process.versions.v8,
       ...envInfo,
-      gemmYardstickGflops: gemmRate,
+      devices: devices.map((d) => d.name),
+      gemmYardstickGflops: Object.fromEntries(devices.map((d) => [d.name, d.gemmRate])),
     },
     notes,
   };
@@ -269,10 +299,19 @@ function staticNotes(envInfo: Record<string, Record<string, string | number>>): 
         "build (conv uses oneDNN and is unaffected); on Debian, 'apt-get install libopenblas0-pthread' switches libblas.so.3 to OpenBLAS.",
     );
   }
-  if (envInfo.tessera.backend === 'reference') {
+  if (envInfo.tessera?.backend === 'reference') {
     notes.push(
       "tessera ran on its 'reference' backend (plain TypeScript, single-threaded): figures are the fallback's, not the wasm kernels'.",
     );
+  }
+  const software = Object.values(envInfo).find((info) => /llvmpipe|lavapipe|swiftshader/i.test(String(info.adapter ?? '')));
+  if (software !== undefined) {
+    notes.push(
+      `the WebGPU adapter is a software renderer (${software.adapter}): it runs on the CPU, so its figures say nothing of a GPU (reported, not tuned for).`,
+    );
+  }
+  if (Object.keys(envInfo).some((k) => k.startsWith('tessera@'))) {
+    notes.push("peers run on the CPU: a non-cpu row's ratios compare tessera on that device with the peer on the CPU.");
   }
   notes.push('conv2d: tessera and PyTorch take NCHW/OIHW; tfjs gets the same values permuted to its native NHWC/HWIO (outside timing).');
   return notes;

@@ -22,10 +22,13 @@ export interface Runner {
 
 /** A case made ready in a JavaScript framework. */
 export interface Prepared {
-  /** The call that is timed, releasing what it allocates the way the framework expects. */
-  call(): void;
+  /**
+   * The call that is timed, releasing what it allocates the way the framework expects. On an
+   * asynchronous device (a GPU) it returns a Promise that settles when the queued work is done.
+   */
+  call(): unknown;
   /** Runs the computation once more and reads its results back (for the checksum). */
-  outputs(): ArrayLike<number>[];
+  outputs(): ArrayLike<number>[] | Promise<ArrayLike<number>[]>;
   /** Releases the inputs. */
   dispose(): void;
 }
@@ -46,7 +49,7 @@ export async function timePrepared(prepare: () => Prepared, policy: TimingPolicy
   let prep: Prepared | null = null;
   try {
     prep = prepare();
-    const sum = checksum(prep.outputs());
+    const sum = checksum(await prep.outputs());
     const before = leakCheck?.() ?? 0;
     const stats = await measure(prep.call, policy);
     const grown = (leakCheck?.() ?? 0) - before;

@@ -1,7 +1,8 @@
 // tessera's side of the model cases (bench/training.ts), written the way its README tells users to
 // write them: nn layers in a Sequential, Adam, and the plain PyTorch loop (zeroGrad, forward,
 // crossEntropy, backward, step) with no dispose() and no tidy(): memory management is part of what
-// is measured. Inference runs in eval mode under noGrad.
+// is measured. Inference runs in eval mode under noGrad. The model is built on the CPU, moved to
+// the case's device (`model.to(device)`, as a user does) and given the case's initial weights there.
 
 import * as T from '../../src/index.js';
 import type { CaseSpec } from '../cases.js';
@@ -28,23 +29,25 @@ export function buildModel(arch: Arch): T.Sequential {
   );
 }
 
-/** A model case made ready: the model holds the case's initial weights. */
-export function prepareModelCase(spec: CaseSpec, inputs: CaseInputs): Prepared {
+/** A model case made ready on `device`: the model holds the case's initial weights. */
+export function prepareModelCase(spec: CaseSpec, inputs: CaseInputs, device = 'cpu'): Prepared {
   const m = spec.model!;
-  const model = buildModel(m.arch);
-  const weights = new Map(paramSpecs(m.arch).map((p) => [p.name, T.tensor(input(inputs, paramInput(p.name)).data).reshape([...p.shape])]));
+  const model = buildModel(m.arch).to(device);
+  const weights = new Map(
+    paramSpecs(m.arch).map((p) => [p.name, T.tensor(input(inputs, paramInput(p.name)).data, { device }).reshape([...p.shape])]),
+  );
   model.loadStateDict(weights);
   const xs = input(inputs, 'x');
-  const x = T.tensor(xs.data).reshape([...xs.spec.shape]); // (B, 784) or (B, 1, 28, 28)
-  const read = (t: T.Tensor): Float32Array => t.toTypedArray() as Float32Array;
+  const x = T.tensor(xs.data, { device }).reshape([...xs.spec.shape]); // (B, 784) or (B, 1, 28, 28)
+  const read = async (t: T.Tensor): Promise<Float32Array> => (await t.data()) as Float32Array;
 
   if (!m.train) {
     model.eval();
     const forward = (): T.Tensor => T.noGrad(() => model.forward(x)); // (1, 10)
-    return { call: () => forward(), outputs: () => [read(forward())], dispose: () => {} };
+    return { call: () => void forward(), outputs: async () => [await read(forward())], dispose: () => {} };
   }
 
-  const y = T.tensor(Int32Array.from(input(inputs, 'y').data)); // (B) class indices
+  const y = T.tensor(Int32Array.from(input(inputs, 'y').data), { device }); // (B) class indices
   const opt = new T.Adam(model.parameters(), { lr: m.lr, betas: [0.9, 0.999], eps: 1e-8 });
   model.train();
   const step = (): T.Tensor => {
@@ -55,13 +58,13 @@ export function prepareModelCase(spec: CaseSpec, inputs: CaseInputs): Prepared {
     return loss;
   };
   return {
-    call: () => step(),
+    call: () => void step(),
     // The first step from the shared initial weights: its loss and gradients (before the update).
-    outputs: () => {
+    outputs: async () => {
       opt.zeroGrad();
       const loss = T.crossEntropy(model.forward(x), y);
       loss.backward();
-      const out = [read(loss), ...model.parameters().map((p) => read(p.grad!))];
+      const out = await Promise.all([loss, ...model.parameters().map((p) => p.grad!)].map(read));
       opt.step();
       return out;
     },
