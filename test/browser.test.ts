@@ -3,7 +3,13 @@
 // headers the quick-start MLP (README, examples/quickstart.yaml) trains with `fit` on the
 // Fashion-MNIST subset fetched from the server, and the CPU device runs its thread pool on module
 // Workers; a page without those headers trains on one thread and warns once. The Node-only
-// functions throw errors naming the browser alternative. Under CI=true a missing chromium fails.
+// functions throw errors naming the browser alternative. WebGPU: Chromium runs with
+// --enable-unsafe-webgpu (and without --disable-gpu), the page is a secure context
+// (http://127.0.0.1), and Debian's Chromium gives navigator.gpu a SwiftShader adapter (a CPU
+// implementation of Vulkan): the page registers the 'webgpu' device from the bundle, checks
+// elementwise ops and reductions against the page's CPU device, and trains a small MLP with fit on
+// WebGPU (the loss falls; losses and predictions agree with the same model trained on the CPU).
+// Under CI=true a missing chromium, or no WebGPU adapter in it, fails.
 
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
@@ -20,7 +26,7 @@ const CHROMIUM = '/usr/bin/chromium';
 const ARGS = [
   '--headless',
   '--no-sandbox',
-  '--disable-gpu',
+  '--enable-unsafe-webgpu', // navigator.gpu on Linux (SwiftShader when there is no GPU)
   '--disable-background-networking',
   '--disable-component-update',
   '--no-first-run',
@@ -146,6 +152,129 @@ async function quickStart(): Promise<PageResult> {
   };
 }
 
+/** What the WebGPU page reports: the adapter, or why there is none, and its checks. */
+interface GpuPageResult {
+  /** The adapter's info (vendor / architecture / device), or null when registerWebGpu rejected. */
+  adapter: string | null;
+  error?: string;
+  /** Per check: the WebGPU values and the CPU's, as plain arrays. */
+  checks: Record<string, { gpu: number[]; cpu: number[] }>;
+}
+
+/**
+ * Runs in the page: registers the 'webgpu' device from the bundle (navigator.gpu), then the same
+ * elementwise ops (broadcast, transposed view, comparison) and reductions on 'webgpu' and on
+ * 'cpu'. Self-contained (it is serialised into the page).
+ */
+async function webgpuOps(): Promise<GpuPageResult> {
+  const t = (await import('./dist/browser/tessera.js' as string)) as typeof import('../src/browser.js');
+  let adapter: string;
+  try {
+    const dev = await t.registerWebGpu();
+    const info = dev.adapter.info;
+    adapter = info ? `${info.vendor} / ${info.architecture} / ${info.device}` : 'unknown';
+  } catch (e) {
+    return { adapter: null, error: (e as Error).message, checks: {} };
+  }
+  const xs = Float32Array.from({ length: 6 * 50 }, (_, i) => 3 * Math.sin(0.37 * i)); // (6, 50)
+  const bs = Float32Array.from({ length: 50 }, (_, i) => 0.1 * i - 2); // (50)
+  const checks: GpuPageResult['checks'] = {};
+  const on = async (device: string) => {
+    const x = t.tensor(xs, { device }).reshape([6, 50]);
+    const b = t.tensor(bs, { device });
+    const y = x.mul(0.5).add(b).exp().sub(x.relu()); // broadcast (6, 50) + (50)
+    return {
+      elementwise: y,
+      transposedGt: x
+        .transpose(0, 1)
+        .gt(b.reshape([50, 1]))
+        .to('float32'), // (50, 6): a strided view
+      sumRows: y.sum(1), // (6)
+      maxCols: x.max(0), // (50)
+      meanAll: x.tanh().mean(),
+    };
+  };
+  const [gpu, cpu] = [await on('webgpu'), await on('cpu')];
+  for (const name of Object.keys(gpu) as (keyof typeof gpu)[]) {
+    checks[name] = { gpu: Array.from(await gpu[name].data()), cpu: Array.from(await cpu[name].data()) };
+  }
+  return { adapter, checks };
+}
+
+/** What the WebGPU training page reports. */
+interface GpuTrainResult {
+  adapter: string | null;
+  error?: string;
+  devices: { gpu: string; cpu: string };
+  losses: { gpu: number[]; cpu: number[] };
+  predictions: { gpu: number[]; cpu: number[] };
+  accuracy: { gpu: number; cpu: number };
+}
+
+/**
+ * Runs in the page: the same small MLP (the same seeded initial weights) trained with fit on
+ * 'webgpu' and on 'cpu' on a synthetic 4-class problem (in-page data: 256 samples of 8 features),
+ * without shuffling so both see the same batches; then both predict. Self-contained.
+ */
+async function webgpuTraining(): Promise<GpuTrainResult> {
+  const t = (await import('./dist/browser/tessera.js' as string)) as typeof import('../src/browser.js');
+  const none = {
+    devices: { gpu: '', cpu: '' },
+    losses: { gpu: [], cpu: [] },
+    predictions: { gpu: [], cpu: [] },
+    accuracy: { gpu: 0, cpu: 0 },
+  };
+  let adapter: string;
+  try {
+    const dev = await t.registerWebGpu();
+    adapter = dev.adapter.info?.architecture ?? 'unknown';
+  } catch (e) {
+    return { adapter: null, error: (e as Error).message, ...none };
+  }
+  // 4 Gaussian blobs in 8 dimensions (a small seeded generator: the page has no test helpers)
+  let s = 12345;
+  const rand = () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 4294967296;
+  };
+  const n = 256;
+  const features = new Float32Array(n * 8);
+  const classes = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    classes[i] = i % 4;
+    for (let j = 0; j < 8; j++) features[i * 8 + j] = (j % 4 === classes[i] ? 2 : 0) + (rand() + rand() + rand() - 1.5);
+  }
+  const train = async (device: string) => {
+    t.manualSeed(0);
+    const model = new t.Sequential(new t.Linear(8, 32), new t.ReLU(), new t.Linear(32, 4)).to(device);
+    const trainer = t.compile(model, {
+      optimizer: new t.Adam(model.parameters(), { lr: 1e-2 }),
+      loss: 'crossEntropy',
+      metrics: ['accuracy'],
+    });
+    const x = t.tensor(features, { device }).reshape([n, 8]);
+    const y = t.tensor(classes, { device, dtype: 'int32' });
+    const history = await trainer.fit(x, y, { epochs: 8, batchSize: 32, shuffle: false, verbose: 0 });
+    const { accuracy } = await trainer.evaluate(x, y);
+    const predictions = trainer.predict(x);
+    return {
+      device: predictions.device,
+      losses: history.history.loss,
+      predictions: Array.from(await predictions.data()),
+      accuracy,
+    };
+  };
+  const gpu = await train('webgpu');
+  const cpu = await train('cpu');
+  return {
+    adapter,
+    devices: { gpu: gpu.device, cpu: cpu.device },
+    losses: { gpu: gpu.losses, cpu: cpu.losses },
+    predictions: { gpu: gpu.predictions, cpu: cpu.predictions },
+    accuracy: { gpu: gpu.accuracy, cpu: cpu.accuracy },
+  };
+}
+
 let browser: Browser | null = null;
 let site: { server: Server; origin: string } | null = null;
 
@@ -160,8 +289,11 @@ after(async () => {
   site?.server.close();
 });
 
-/** Trains on a page in `mode`; returns the page's result and the console messages it logged. */
-async function run(mode: 'isolated' | 'plain'): Promise<{ result: PageResult; messages: string[] }> {
+/** Runs `fn` on a page in `mode`; returns its result and the console messages the page logged. */
+async function run<R = PageResult>(
+  mode: 'isolated' | 'plain',
+  fn: () => Promise<R> = quickStart as unknown as () => Promise<R>,
+): Promise<{ result: R; messages: string[] }> {
   assert.ok(existsSync(bundle), `${bundle} is missing: npm run build makes it`);
   const page = await (browser as Browser).newPage();
   const messages: string[] = [];
@@ -171,7 +303,7 @@ async function run(mode: 'isolated' | 'plain'): Promise<{ result: PageResult; me
   page.on('requestfailed', (r) => failures.push(`${r.url()}: ${r.failure()?.errorText}`));
   try {
     await page.goto(`${site?.origin}/${mode}/`);
-    const result = await page.evaluate(quickStart);
+    const result = await page.evaluate(fn);
     assert.deepEqual(failures, [], `${mode} page`);
     return { result, messages };
   } finally {
@@ -228,4 +360,52 @@ test('browser: without COOP/COEP the CPU device trains on one thread and says so
     result.errors.toPNG,
     /^toPNG: PNG rendering needs Node\.js \(@resvg\/resvg-js is a native module\); in a browser, draw the SVG/,
   );
+});
+
+/** |a - b| <= rtol |b| + atol element by element; the message names the first mismatch. */
+function close(got: readonly number[], want: readonly number[], what: string, rtol = 1e-4, atol = 1e-5): void {
+  assert.equal(got.length, want.length, `${what}: length`);
+  const bad = got.findIndex((v, i) => !(Math.abs(v - want[i]) <= rtol * Math.abs(want[i]) + atol));
+  assert.equal(bad, -1, `${what}: element ${bad}: webgpu ${got[bad]}, cpu ${want[bad]}`);
+}
+
+/** The WebGPU adapter is required: skips without one, fails under CI=true (helpers.skipUnlessAvailable). */
+function needAdapter(t: Parameters<typeof skipUnlessAvailable>[0], result: { adapter: string | null; error?: string }): boolean {
+  return skipUnlessAvailable(
+    t,
+    result.adapter !== null,
+    `a WebGPU adapter in Chromium (--enable-unsafe-webgpu; Debian's chromium has SwiftShader): ${result.error}`,
+  );
+}
+
+test("browser: WebGPU (navigator.gpu, Chromium's SwiftShader adapter): elementwise ops and reductions agree with the CPU device", async (t) => {
+  if (skipUnlessAvailable(t, existsSync(CHROMIUM), `${CHROMIUM} (apt-get install chromium)`)) return;
+  const { result } = await run('plain', webgpuOps);
+  if (needAdapter(t, result)) return;
+  t.diagnostic(`adapter: ${result.adapter}`);
+  assert.deepEqual(Object.keys(result.checks), ['elementwise', 'transposedGt', 'sumRows', 'maxCols', 'meanAll']);
+  const { elementwise, transposedGt, sumRows, maxCols, meanAll } = result.checks;
+  close(elementwise.gpu, elementwise.cpu, 'exp(x/2 + b) - relu(x)');
+  assert.deepEqual(transposedGt.gpu, transposedGt.cpu, 'x.T > b');
+  assert.ok(transposedGt.cpu.includes(0) && transposedGt.cpu.includes(1), 'the comparison has both outcomes');
+  close(sumRows.gpu, sumRows.cpu, 'sum(1)', 1e-4, 1e-5 * Math.sqrt(50 / 256));
+  assert.deepEqual(maxCols.gpu, maxCols.cpu, 'max(0)');
+  close(meanAll.gpu, meanAll.cpu, 'tanh(x).mean()', 1e-4, 1e-5 * Math.sqrt(300 / 256));
+});
+
+test('browser: WebGPU: a small MLP trains with fit on the page; losses and predictions agree with the CPU device', async (t) => {
+  if (skipUnlessAvailable(t, existsSync(CHROMIUM), `${CHROMIUM} (apt-get install chromium)`)) return;
+  const { result } = await run('plain', webgpuTraining);
+  if (needAdapter(t, result)) return;
+  const { losses, predictions, accuracy, devices } = result;
+  t.diagnostic(
+    `${result.adapter}: losses webgpu ${losses.gpu.map((l) => l.toFixed(4)).join(' ')}; cpu ${losses.cpu.map((l) => l.toFixed(4)).join(' ')}; accuracy ${accuracy.gpu} / ${accuracy.cpu}`,
+  );
+  assert.deepEqual(devices, { gpu: 'webgpu', cpu: 'cpu' });
+  assert.equal(losses.gpu.length, 8);
+  assert.ok(losses.gpu[7] < 0.5 * losses.gpu[0], `the loss falls on webgpu: ${losses.gpu.join(', ')}`);
+  assert.ok(accuracy.gpu > 0.9, `accuracy on webgpu ${accuracy.gpu}`);
+  // the same weights, batches and updates: the two devices differ only by float rounding
+  close(losses.gpu, losses.cpu, 'epoch losses', 1e-3, 1e-4);
+  close(predictions.gpu, predictions.cpu, 'predictions (256, 4)', 1e-3, 1e-3);
 });
