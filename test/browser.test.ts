@@ -212,9 +212,10 @@ interface GpuTrainResult {
 }
 
 /**
- * Runs in the page: the same small MLP (the same seeded initial weights) trained with fit on
- * 'webgpu' and on 'cpu' on a synthetic 4-class problem (in-page data: 256 samples of 8 features),
- * without shuffling so both see the same batches; then both predict. Self-contained.
+ * Runs in the page: the same small MLP (the same seeded initial weights) moved to 'webgpu' or kept
+ * on 'cpu' and trained with fit on a synthetic 4-class problem (in-page data on the CPU: 256
+ * samples of 8 features), without shuffling so both see the same batches; then both predict.
+ * Self-contained.
  */
 async function webgpuTraining(): Promise<GpuTrainResult> {
   const t = (await import('./dist/browser/tessera.js' as string)) as typeof import('../src/browser.js');
@@ -252,8 +253,9 @@ async function webgpuTraining(): Promise<GpuTrainResult> {
       loss: 'crossEntropy',
       metrics: ['accuracy'],
     });
-    const x = t.tensor(features, { device }).reshape([n, 8]);
-    const y = t.tensor(classes, { device, dtype: 'int32' });
+    // the data stay on the CPU, as a user's do: fit, evaluate and predict move each batch to the model's device
+    const x = t.tensor(features).reshape([n, 8]);
+    const y = t.tensor(classes, { dtype: 'int32' });
     const history = await trainer.fit(x, y, { epochs: 8, batchSize: 32, shuffle: false, verbose: 0 });
     const { accuracy } = await trainer.evaluate(x, y);
     const predictions = trainer.predict(x);
