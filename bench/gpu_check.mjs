@@ -108,6 +108,7 @@ async function time(fn, sync, { min = 3, max = STEPS, budget = BUDGET_MS } = {})
 }
 
 async function gemm(device, sync, n) {
+  T.manualSeed(0); // drawn on the CPU, then moved: the same matrices on every device
   const a = T.randn([n, n]).to(device);
   const b = T.randn([n, n]).to(device);
   // read once: sum |C| is compared with the CPU's product where that one is computed too

@@ -94,8 +94,9 @@ export function cellNotes(rows: readonly Row[]): string[] {
   const notes: string[] = [];
   for (const row of rows) {
     for (const [name, r] of row.results) {
-      // peers are shared by a case's device rows: note them once, with the first row
-      if (name !== 'tessera' && rows.find((r) => r.spec === row.spec) !== row) continue;
+      // peers are shared by a case's device rows: note them once, with the first row; a
+      // 'tessera@DEVICE' entry is another row's result, kept for the agreement check only
+      if (name.startsWith('tessera@') || (name !== 'tessera' && rows.find((r) => r.spec === row.spec) !== row)) continue;
       const who = name === 'tessera' ? `tessera on ${row.device}` : name;
       if (r.status === 'unsupported' || r.status === 'error') notes.push(`${row.spec.id} / ${who}: ${r.status}: ${r.reason}`);
       if (r.status === 'ok' && r.note) notes.push(`${row.spec.id} / ${who}: ${r.note}`);

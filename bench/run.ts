@@ -229,10 +229,15 @@ async function main(): Promise<void> {
     const inputs = makeInputs(spec.id, spec.inputs);
     const peers = new Map<string, Result>();
     for (const runner of runners) peers.set(runner.name, await runner.run(spec, inputs, policy));
-    // one row per tessera device; the peers (CPU frameworks) are measured once and shared
+    // one row per tessera device; the peers (CPU frameworks) are measured once and shared, and a
+    // later device's row also holds the first device's result (unprinted) so that "results agree"
+    // compares the devices even without peers
+    let first: [string, Result] | null = null;
     for (const d of devices) {
       const skip = skipReason(spec, d.gemmRate, T.getDefaultDevice(), opts.quick);
-      const results = new Map<string, Result>([['tessera', skip ?? (await d.runner.run(spec, inputs, policy))], ...peers]);
+      const own = skip ?? (await d.runner.run(spec, inputs, policy));
+      const results = new Map<string, Result>([['tessera', own], ...peers, ...(first ? [first] : [])]);
+      first ??= [`tessera@${d.name}`, own];
       rows.push({ spec, device: d.name, results });
       const cells = columns.map((c) => `${c} ${cellText(spec, results.get(c))}`).join(' | ');
       process.stderr.write(`[${i + 1}/${cases.length}] ${spec.id} on ${d.name} (${spec.metric}): ${cells}\n`);
@@ -245,7 +250,9 @@ async function main(): Promise<void> {
   console.log(formatTable(rows, columns));
   console.log('');
   console.log('ratio "vs X" = tessera speed / X speed (X median time / tessera median time): > 1 means tessera is faster.');
-  console.log('* = noisy cell (interquartile range > 10% of the median). "results agree": sum |output| within 1e-3 of tessera\'s.');
+  console.log(
+    '* = noisy cell (interquartile range > 10% of the median). "results agree": sum |output| within 1e-3 of tessera\'s (a later device\'s row: of tessera on that device, compared with the peers and with tessera on the first device).',
+  );
   for (const n of notes) console.log(`note: ${n}`);
 
   const file = fileURLToPath(new URL('../../bench/results/latest.json', import.meta.url));
