@@ -198,7 +198,17 @@ function groupGrid(n: number): [number, number, number] {
 }
 
 /** Reduces x (outer, r, inner) read as `src` into `out` ((outer, inner) words at out.offset). */
-function plan(dev: WebGpuDevice, op: AnyOp, x: View, src: Src, outer: number, r: number, inner: number, out: View, idxIn: GpuBuf | null): void {
+function plan(
+  dev: WebGpuDevice,
+  op: AnyOp,
+  x: View,
+  src: Src,
+  outer: number,
+  r: number,
+  inner: number,
+  out: View,
+  idxIn: GpuBuf | null,
+): void {
   const nOut = outer * inner;
   if (nOut === 0) return;
   const xb = x.buffer as GpuBuf;
