@@ -8,10 +8,9 @@
 
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { WebGpuDevice } from '../src/backend/webgpu/device.js';
 import type { DType } from '../src/core/dtype.js';
 import * as T from '../src/index.js';
-import { bools, floats, gpu, ints, outs, put, ref, rng, same } from './webgpu_kit.js';
+import { bools, floats, gpu, ints, outAt, outs, put, ref, rng, same } from './webgpu_kit.js';
 
 /** (outer, r, inner) blocks: serial, workgroup, chunked (inner 1 and 3), r = 1, r = 0. */
 const SHAPES: [number, number, number][] = [
@@ -41,15 +40,6 @@ function values(dtype: DType, op: Op | 'arg', n: number, r: number): number[] {
   }
   if (n > 20) v[11] = op === 'min' ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
   return v;
-}
-
-/** Views of an output of n elements of `dtype` at element `at` of a buffer whose other elements are 1. */
-function outAt(dev: WebGpuDevice, n: number, dtype: DType, at: number) {
-  const o = outs(dev, at + n + 5, dtype);
-  const ones = new Array<number>(at + n + 5).fill(1);
-  dev.write(o.g.buffer, dtype, 0, ones);
-  ref.write(o.r.buffer, dtype, 0, ones);
-  return { g: { buffer: o.g.buffer, offset: at }, r: { buffer: o.r.buffer, offset: at }, whole: o, total: at + n + 5 };
 }
 
 describe('webgpu reductions against the reference device', () => {

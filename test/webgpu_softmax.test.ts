@@ -10,7 +10,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import * as T from '../src/index.js';
-import { floats, gpu, outs, put, ref, rng, same } from './webgpu_kit.js';
+import { floats, gpu, outAt, outs, put, ref, rng, same } from './webgpu_kit.js';
 
 const NEG = Number.NEGATIVE_INFINITY;
 
@@ -33,13 +33,24 @@ describe('webgpu softmax and log-softmax against the reference device', () => {
       if (cols > 1) v[2 * cols] = NEG; // row 2: one -inf entry
       const x = put(dev, v, 'float32', [rows, cols], [cols, 1]);
       for (const log of [false, true]) {
-        const o = outs(dev, rows * cols, 'float32');
+        const o = outAt(dev, rows * cols, 'float32', 3);
         dev.backend.softmax(x.g, rows, cols, o.g, log);
         ref.backend.softmax(x.r, rows, cols, o.r, log);
-        await same(dev, o, 'float32', rows * cols, `${log ? 'logSoftmax' : 'softmax'} (${rows}, ${cols})`, 1e-4, 1e-5);
+        await same(dev, o.whole, 'float32', o.total, `${log ? 'logSoftmax' : 'softmax'} (${rows}, ${cols})`, 1e-4, 1e-5);
       }
     });
   }
+
+  test('70000 rows: more workgroups than one grid dimension holds', async (t) => {
+    const dev = await gpu(t);
+    if (dev === null) return;
+    const [rows, cols] = [70000, 2];
+    const x = put(dev, floats(rows * cols), 'float32', [rows, cols], [cols, 1]);
+    const o = outs(dev, rows * cols, 'float32');
+    dev.backend.softmax(x.g, rows, cols, o.g, true);
+    ref.backend.softmax(x.r, rows, cols, o.r, true);
+    await same(dev, o, 'float32', rows * cols, 'logSoftmax (70000, 2)');
+  });
 
   test('rows of all -inf, with a NaN, with +inf give what the reference gives', async (t) => {
     const dev = await gpu(t);
