@@ -11,7 +11,7 @@
 import type { DType } from '../../core/dtype.js';
 import type { ReduceOp, View } from '../backend.js';
 import type { GpuBuf, WebGpuDevice } from './device.js';
-import { HELPERS, ROW, WG } from './wgsl.js';
+import { ROW, WG } from './wgsl.js';
 
 type ArgOp = 'argmax' | 'argmin';
 type AnyOp = ReduceOp | ArgOp;
@@ -34,6 +34,13 @@ const TARGET_GROUPS = 512;
 /** The "no candidate" index of the arg kernels. */
 const NONE = '0xffffffffu';
 
+/** NaN and infinity made at run time (a constant one is a shader error), and a NaN test by bits. */
+export const NAN_WGSL = /* wgsl */ `
+fn t_nan() -> f32 { var u = 0x7fc00000u; return bitcast<f32>(u); }
+fn t_inf() -> f32 { var u = 0x7f800000u; return bitcast<f32>(u); }
+fn t_isnan(v: f32) -> bool { return (bitcast<u32>(v) & 0x7fffffffu) > 0x7f800000u; }
+`;
+
 const isArg = (op: AnyOp): op is ArgOp => op === 'argmax' || op === 'argmin';
 
 function load(src: Src, i: string): string {
@@ -41,8 +48,11 @@ function load(src: Src, i: string): string {
   return src === 'f32' ? `bitcast<f32>(x0[${i}])` : `bitcast<i32>(x0[${i}])`;
 }
 
-/** The WGSL functions `comb(a, b)` (reductions) or `takeB(av, ai, bv, bi)` (arg) for `op` on type `ty`. */
-function combiner(op: AnyOp, ty: 'f32' | 'i32'): string {
+/**
+ * The WGSL functions `comb(a, b)` (reductions) or `takeB(av, ai, bv, bi)` (arg ops: one shader for
+ * both, params word `dir` is 1 for argmin) for `op` on type `ty`.
+ */
+function combiner(op: AnyOp, ty: 'f32' | 'i32', dir: number): string {
   const f = ty === 'f32';
   if (isArg(op)) {
     const nan = f
@@ -50,12 +60,11 @@ function combiner(op: AnyOp, ty: 'f32' | 'i32'): string {
   if (an && bn) { return bi < ai; }
   if (an || bn) { return bn; }`
       : '';
-    const gt = op === 'argmax' ? '>' : '<';
     return `fn takeB(av: ${ty}, ai: u32, bv: ${ty}, bi: u32) -> bool {
   if (bi == ${NONE}) { return false; }
   if (ai == ${NONE}) { return true; }
   ${nan}
-  if (bv ${gt} av) { return true; }
+  if (select(bv > av, bv < av, p[${dir}] != 0u)) { return true; }
   if (bv == av) { return bi < ai; }
   return false;
 }`;
@@ -84,7 +93,8 @@ function empty(op: ReduceOp, ty: 'f32' | 'i32'): string {
 }
 
 /**
- * One thread per output, a serial loop over r. Params: outer, r, inner, x offset, out offset.
+ * One thread per output, a serial loop over r. Params: outer, r, inner, x offset, out offset,
+ * dir (arg ops: 1 for argmin; an arg op's shader serves both).
  * @example serialWgsl('sum', 'f32')
  */
 export function serialWgsl(op: AnyOp, src: Src): string {
@@ -100,8 +110,8 @@ export function serialWgsl(op: AnyOp, src: Src): string {
   return /* wgsl */ `@group(0) @binding(0) var<storage, read> p: array<u32>;
 @group(0) @binding(1) var<storage, read_write> o: array<u32>;
 @group(0) @binding(2) var<storage, read> x0: array<u32>;
-${HELPERS}
-${combiner(op, ty)}
+${NAN_WGSL}
+${combiner(op, ty, 5)}
 @compute @workgroup_size(${WG}) fn main(@builtin(global_invocation_id) g: vec3u) {
   let t = g.x + g.y * ${ROW}u;
   let outer = p[0]; let r = p[1]; let inner = p[2];
@@ -114,7 +124,7 @@ ${combiner(op, ty)}
 
 /**
  * A workgroup of RW threads per (output, chunk of r). Params: outer, r, inner, x offset, out
- * offset, chunks, chunk length, workgroups along x. Writes (outer, chunks, inner) at the out
+ * offset, chunks, chunk length, workgroups along x, dir. Writes (outer, chunks, inner) at the out
  * offset: the result when chunks is 1, else partials for a second pass. For arg ops, `partial`
  * writes the candidates' values to binding 1 and their indices to binding 2, and `idxIn` reads the
  * candidates' indices from binding 3 (a second pass; x's values at binding 2 or 3 accordingly).
@@ -153,8 +163,8 @@ export function groupWgsl(op: AnyOp, src: Src, partial: boolean, idxIn: boolean)
       ? `o[${pos}] = bitcast<u32>(sv[0]); oi[${pos}] = si[0];`
       : `o[p[4] + ${pos}] = select(si[0], 0u, si[0] == ${NONE});`;
   return /* wgsl */ `${decls}
-${HELPERS}
-${combiner(op, ty)}
+${NAN_WGSL}
+${combiner(op, ty, 8)}
 @compute @workgroup_size(${RW}) fn main(@builtin(workgroup_id) w: vec3u, @builtin(local_invocation_index) l: u32) {
   let outer = p[0]; let r = p[1]; let inner = p[2]; let chunks = p[5]; let len = p[6];
   let wid = w.x + w.y * p[7];
@@ -215,8 +225,10 @@ function plan(
   const nOut = outer * inner;
   if (nOut === 0) return;
   const xb = x.buffer as GpuBuf;
+  const shaderOp = isArg(op) ? 'argmax' : op;
+  const dir = op === 'argmin' ? 1 : 0;
   if (idxIn === null && (r < SERIAL_MAX_R || nOut >= SERIAL_MIN_OUT)) {
-    dev.dispatch(serialWgsl(op, src), [outer, r, inner, x.offset, out.offset], out.buffer as GpuBuf, [xb], nOut);
+    dev.dispatch(serialWgsl(shaderOp, src), [outer, r, inner, x.offset, out.offset, dir], out.buffer as GpuBuf, [xb], nOut);
     return;
   }
   let chunks = r > 2 * CHUNK && nOut < TARGET_GROUPS ? Math.min(Math.ceil(r / CHUNK), Math.ceil(TARGET_GROUPS / nOut)) : 1;
@@ -225,8 +237,8 @@ function plan(
   const inputs = idxIn === null ? [xb] : [xb, idxIn];
   if (chunks === 1) {
     const groups = groupGrid(nOut);
-    const params = [outer, r, inner, x.offset, out.offset, 1, len, groups[0]];
-    dev.run({ code: groupWgsl(op, src, false, idxIn !== null), params, outputs: [out.buffer as GpuBuf], inputs, groups });
+    const params = [outer, r, inner, x.offset, out.offset, 1, len, groups[0], dir];
+    dev.run({ code: groupWgsl(shaderOp, src, false, idxIn !== null), params, outputs: [out.buffer as GpuBuf], inputs, groups });
     return;
   }
   // first pass: partials (outer, chunks, inner) in the value type; arg ops also their indices
@@ -235,9 +247,9 @@ function plan(
   const vals = dev.allocate(n * 4);
   const idx = isArg(op) ? dev.allocate(n * 4) : null;
   const groups = groupGrid(n);
-  const params = [outer, r, inner, x.offset, 0, chunks, len, groups[0]];
+  const params = [outer, r, inner, x.offset, 0, chunks, len, groups[0], dir];
   const outputs = idx === null ? [vals] : [vals, idx];
-  dev.run({ code: groupWgsl(op, src, idx !== null, idxIn !== null), params, outputs, inputs, groups });
+  dev.run({ code: groupWgsl(shaderOp, src, idx !== null, idxIn !== null), params, outputs, inputs, groups });
   plan(dev, op, { buffer: vals, offset: 0 }, ty, outer, chunks, inner, out, idx);
   dev.free(vals); // later work on the queue is ordered after these dispatches
   if (idx !== null) dev.free(idx);

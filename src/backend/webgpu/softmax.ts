@@ -7,7 +7,7 @@
 
 import type { CrossEntropyRowsArgs, View } from '../backend.js';
 import type { GpuBuf, WebGpuDevice } from './device.js';
-import { HELPERS } from './wgsl.js';
+import { NAN_WGSL } from './reduce.js';
 
 /**
  * Threads per row (a workgroup): 64, or 32 for short rows. On lavapipe 256 threads made the
@@ -23,7 +23,7 @@ function groupGrid(n: number): [number, number, number] {
 
 /** WGSL shared by the row kernels: tree reductions of one f32 (or vec2f) per thread over `S` threads. */
 function rowLib(s: number): string {
-  return /* wgsl */ `${HELPERS}
+  return /* wgsl */ `${NAN_WGSL}
 var<workgroup> red: array<vec2f, ${s}>;
 fn t_max(a: f32, b: f32) -> f32 { return select(max(a, b), t_nan(), t_isnan(a) || t_isnan(b)); }
 fn rowMax(l: u32, v: f32) -> f32 {
