@@ -96,7 +96,7 @@ export const BINARY_I32: Partial<Record<BinaryOp, string>> = {
 };
 
 /** Scalar helpers (NaN and infinity are made at run time: a constant one is a shader error). */
-export const HELPERS = /* wgsl */ `
+const HELPERS = /* wgsl */ `
 fn t_nan() -> f32 { var u = 0x7fc00000u; return bitcast<f32>(u); }
 fn t_inf() -> f32 { var u = 0x7f800000u; return bitcast<f32>(u); }
 fn t_isnan(v: f32) -> bool { return (bitcast<u32>(v) & 0x7fffffffu) > 0x7f800000u; }
