@@ -65,3 +65,16 @@ export const floats = (n: number, lo = -3, hi = 3) => Array.from({ length: n }, 
 export const ints = (n: number, lo = -20, hi = 20) => Array.from({ length: n }, () => rng.int(lo, hi));
 export const bools = (n: number) => Array.from({ length: n }, () => (rng.chance(0.5) ? 1 : 0));
 export const gen = (dtype: DType, n: number) => (dtype === 'float32' ? floats(n) : dtype === 'int32' ? ints(n) : bools(n));
+
+/** The absolute tolerance of a reduction over `k` terms: 1e-5 scaled by sqrt(k/256) (at least 1e-5). */
+export const sumTol = (k: number) => 1e-5 * Math.max(1, Math.sqrt(k / 256));
+
+/** Asserts `got` equals `want` element by element within `abs + rel * |want|` (NaN equals NaN). */
+export function closeTo(got: ArrayLike<number>, want: ArrayLike<number>, label: string, rel = 1e-4, abs = 1e-5): void {
+  assert.equal(got.length, want.length, `${label}: length`);
+  for (let i = 0; i < want.length; i++) {
+    const [a, b] = [got[i], want[i]];
+    const ok = (Number.isNaN(a) && Number.isNaN(b)) || a === b || Math.abs(a - b) <= abs + rel * Math.abs(b);
+    assert.ok(ok, `${label}[${i}]: webgpu ${a}, reference ${b}`);
+  }
+}
