@@ -41,7 +41,8 @@ function patch(): string {
 /** WGSL lets splitting a flat (n, oh, ow) index `v`. */
 const pixel = (v: string) => `let ow = ${v} % ${P.ow}; let oh = (${v} / ${P.ow}) % ${P.oh}; let n = ${v} / (${P.ow} * ${P.oh});`;
 /** WGSL lets splitting a flat (c, ky, kx) index `v` (c named `name`). */
-const tap = (v: string, name: string) => `let kx = ${v} % ${P.kw}; let ky = (${v} / ${P.kw}) % ${P.kh}; let ${name} = ${v} / (${P.kw} * ${P.kh});`;
+const tap = (v: string, name: string) =>
+  `let kx = ${v} % ${P.kw}; let ky = (${v} / ${P.kw}) % ${P.kh}; let ${name} = ${v} / (${P.kw} * ${P.kh});`;
 
 const codes = new Map<string, string>();
 function cached(key: string, make: () => GemmSpec): string {

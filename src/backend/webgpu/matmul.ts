@@ -71,7 +71,8 @@ export function gemmWgsl(spec: GemmSpec): string {
   for (let i = 0; i < 4; i++) {
     for (let j = 0; j < 4; j++) decl.push(`  var c${i}${j} = 0.0;`);
     store.push(`  if (m0 + ty + ${16 * i}u < M) {`);
-    for (let j = 0; j < 4; j++) store.push(`    if (n0 + tx + ${16 * j}u < N) { storeC(z, m0 + ty + ${16 * i}u, n0 + tx + ${16 * j}u, c${i}${j}); }`);
+    for (let j = 0; j < 4; j++)
+      store.push(`    if (n0 + tx + ${16 * j}u < N) { storeC(z, m0 + ty + ${16 * i}u, n0 + tx + ${16 * j}u, c${i}${j}); }`);
     store.push('  }');
   }
   return `
