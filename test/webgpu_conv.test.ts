@@ -118,6 +118,14 @@ describe('webgpu conv2d: against the reference device', () => {
     if (dev === null) return;
     await check(dev, { n: 2, c: 20, h: 8, w: 8, o: 9, kh: 3, kw: 3, pad: [1, 1] }, true);
   });
+
+  test('split K: backward weight over 2x16x16 pixels (2 groups), forward over 64 channels x 3x3 with bias', async (t) => {
+    const dev = await gpu(t);
+    if (dev === null) return;
+    // gw: K = 2 * 16 * 16 = 512 per group, one tile per group -> 2 slices; y: K = 64 * 9 = 576 -> 2 slices
+    await check(dev, { n: 2, c: 4, h: 16, w: 16, o: 4, kh: 3, kw: 3, pad: [1, 1], groups: 2 }, false);
+    await check(dev, { n: 1, c: 64, h: 3, w: 3, o: 5, kh: 3, kw: 3, pad: [1, 1] }, true);
+  });
 });
 
 describe("webgpu conv2d: the engine on 'webgpu'", () => {

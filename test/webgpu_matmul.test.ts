@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { MatArg } from '../src/backend/backend.js';
 import type { WebGpuDevice } from '../src/backend/webgpu/device.js';
-import { matmul } from '../src/backend/webgpu/matmul.js';
+import { gemmPlan, matmul } from '../src/backend/webgpu/matmul.js';
 import * as T from '../src/index.js';
 import { closeTo, floats, gpu, put, ref, same, sumTol } from './webgpu_kit.js';
 
@@ -22,7 +22,8 @@ interface Case {
   acc: boolean;
   /** Extra columns of C's rows (ldc = n + pad) and extra elements in front of A, B, C. */
   pad: number;
-  maxX?: number;
+  /** Workgroups along x capped (the 2-D grid), K slices forced. */
+  opts?: { maxX?: number; splits?: number };
 }
 
 /** Runs one case on both devices (A, B, C with leading dims larger than needed) and compares all of C. */
@@ -39,7 +40,7 @@ async function check(dev: WebGpuDevice, c: Case): Promise<void> {
   const cLen = pad + m * ldc;
   const C = put(dev, floats(cLen, -1, 1), 'float32', [], []); // the garbage around C must survive
   const arg = (v: typeof A.g, ld: number, trans: boolean): MatArg => ({ buffer: v.buffer, offset: v.offset + pad, ld, trans });
-  matmul(dev, m, n, k, arg(A.g, lda, ta), arg(B.g, ldb, tb), { buffer: C.g.buffer, offset: C.g.offset + pad }, ldc, acc, c.maxX);
+  matmul(dev, m, n, k, arg(A.g, lda, ta), arg(B.g, ldb, tb), { buffer: C.g.buffer, offset: C.g.offset + pad }, ldc, acc, c.opts);
   ref.backend.matmul(m, n, k, arg(A.r, lda, ta), arg(B.r, ldb, tb), { buffer: C.r.buffer, offset: C.r.offset + pad }, ldc, acc);
   await same(dev, { g: C.g, r: C.r }, 'float32', cLen, `matmul ${JSON.stringify(c)}`, 1e-4, sumTol(k));
 }
@@ -80,8 +81,29 @@ describe('webgpu matmul: against the reference device', () => {
     const dev = await gpu(t);
     if (dev === null) return;
     // 3 x 5 = 15 tiles over x <= 4: a 4 x 4 grid, one workgroup idle
-    await check(dev, { m: 130, n: 257, k: 9, ta: false, tb: true, acc: false, pad: 1, maxX: 4 });
-    await check(dev, { m: 200, n: 70, k: 20, ta: true, tb: false, acc: true, pad: 0, maxX: 1 });
+    await check(dev, { m: 130, n: 257, k: 9, ta: false, tb: true, acc: false, pad: 1, opts: { maxX: 4 } });
+    await check(dev, { m: 200, n: 70, k: 20, ta: true, tb: false, acc: true, pad: 0, opts: { maxX: 1 } });
+  });
+
+  test('split K (few tiles, long k): partial sums and a reduction pass, every transpose, accumulate', async (t) => {
+    const dev = await gpu(t);
+    if (dev === null) return;
+    // one tile and k = 1000: 3 slices of 336, 336, 328 by the plan's own choice
+    let i = 0;
+    for (const ta of [false, true]) {
+      for (const tb of [false, true]) {
+        i++;
+        await check(dev, { m: 20, n: 9, k: 1000, ta, tb, acc: i % 2 === 0, pad: i % 3 });
+      }
+    }
+    // forced slices: more slices than 16-k steps, a slice count that does not divide k, k = 0
+    await check(dev, { m: 70, n: 65, k: 40, ta: false, tb: false, acc: true, pad: 1, opts: { splits: 7 } });
+    await check(dev, { m: 5, n: 3, k: 100, ta: true, tb: true, acc: false, pad: 0, opts: { splits: 3, maxX: 1 } });
+    await check(dev, { m: 5, n: 3, k: 0, ta: false, tb: false, acc: true, pad: 2, opts: { splits: 4 } });
+    assert.equal(gemmPlan(20, 9, 1000, 1).splits, 3);
+    assert.equal(gemmPlan(1024, 1024, 4096, 1).splits, 1); // 256 tiles: enough workgroups
+    assert.equal(gemmPlan(64, 64, 4096, 1).splits, 16); // one tile: 16 slices of 256
+    assert.equal(gemmPlan(64, 64, 4096, 200).splits, 1); // 200 problems of one tile
   });
 
   test("T.matmul on 'webgpu' against 'cpu': batched, broadcast, a transposed operand, and the gradients", async (t) => {

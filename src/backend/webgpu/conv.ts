@@ -12,7 +12,7 @@
 
 import type { Conv2dGeom, View } from '../backend.js';
 import type { GpuBuf, WebGpuDevice } from './device.js';
-import { GEMM_PARAMS, type GemmSpec, gemmGrid, gemmWgsl } from './matmul.js';
+import { GEMM_PARAMS, type GemmCodes, gemm, gemmCodes } from './matmul.js';
 
 /** The geometry's params words, in the order of the names the WGSL below reads (P.<name>). */
 const GEOM = ['n', 'c', 'h', 'w', 'o', 'kh', 'kw', 'oh', 'ow', 'sh', 'sw', 'ph', 'pw', 'dh', 'dw', 'cg', 'og'] as const;
@@ -44,19 +44,9 @@ const pixel = (v: string) => `let ow = ${v} % ${P.ow}; let oh = (${v} / ${P.ow})
 const tap = (v: string, name: string) =>
   `let kx = ${v} % ${P.kw}; let ky = (${v} / ${P.kw}) % ${P.kh}; let ${name} = ${v} / (${P.kw} * ${P.kh});`;
 
-const codes = new Map<string, string>();
-function cached(key: string, make: () => GemmSpec): string {
-  let code = codes.get(key);
-  if (code === undefined) {
-    code = gemmWgsl(make());
-    codes.set(key, code);
-  }
-  return code;
-}
-
 /** Forward: in0 = x, in1 = w, in2 = bias (when `bias`); out = y. */
-function forwardWgsl(bias: boolean): string {
-  return cached(`fwd${bias}`, () => ({
+function forwardCodes(bias: boolean): GemmCodes {
+  return gemmCodes(`conv2d ${bias}`, () => ({
     loadA: `fn loadA(z: u32, row: u32, kk: u32) -> f32 { ${pixel('row')} ${tap('kk', 'ci')} ${patch()} }`,
     // w (O, cg*KH*KW): row z*og + col, column kk
     loadB: `fn loadB(z: u32, kk: u32, col: u32) -> f32 { return f(in1[${IN1} + (z * ${P.og} + col) * ${P.cg} * ${P.kh} * ${P.kw} + kk]); }`,
@@ -70,8 +60,8 @@ function forwardWgsl(bias: boolean): string {
 }
 
 /** Backward input: in0 = gy, in1 = w; out = gx. Rows (n, iy, ix), columns ci, k (ol, ky, kx). */
-function backwardInputWgsl(): string {
-  return cached('bwdx', () => ({
+function backwardInputCodes(): GemmCodes {
+  return gemmCodes('conv2dBackwardInput', () => ({
     loadA: `fn loadA(z: u32, row: u32, kk: u32) -> f32 {
   let ix = row % ${P.w}; let iy = (row / ${P.w}) % ${P.h}; let n = row / (${P.w} * ${P.h});
   ${tap('kk', 'ol')}
@@ -96,8 +86,8 @@ function backwardInputWgsl(): string {
 }
 
 /** Backward weight: in0 = x, in1 = gy; out = gw. Rows ol, columns (ci, ky, kx), k (n, oh, ow). */
-function backwardWeightWgsl(): string {
-  return cached('bwdw', () => ({
+function backwardWeightCodes(): GemmCodes {
+  return gemmCodes('conv2dBackwardWeight', () => ({
     loadA: `fn loadA(z: u32, row: u32, kk: u32) -> f32 {
   let plane = ${P.oh} * ${P.ow};
   return f(in1[${IN1} + ((kk / plane) * ${P.o} + z * ${P.og} + row) * plane + kk % plane]); }`,
@@ -110,13 +100,12 @@ function backwardWeightWgsl(): string {
   }));
 }
 
-function gemm(dev: WebGpuDevice, code: string, m: number, n: number, k: number, views: View[], bias: View | null, g: Conv2dGeom): void {
-  if (m === 0 || n === 0) return;
-  const { groups, params } = gemmGrid(m, n, k, g.groups);
-  params.push(views[0].offset, views[1].offset, views[2].offset, bias?.offset ?? 0, ...geomParams(g));
+/** One conv GEMM per group: `views` are the output then in0, in1 (bias is in2). */
+function run(dev: WebGpuDevice, code: GemmCodes, m: number, n: number, k: number, views: View[], bias: View | null, g: Conv2dGeom): void {
+  const own = [views[0].offset, views[1].offset, views[2].offset, bias?.offset ?? 0, ...geomParams(g)];
   const inputs = [views[1].buffer as GpuBuf, views[2].buffer as GpuBuf];
   if (bias !== null) inputs.push(bias.buffer as GpuBuf);
-  dev.run({ code, params, outputs: [views[0].buffer as GpuBuf], inputs, groups });
+  gemm(dev, code, m, n, k, g.groups, own, views[0].buffer as GpuBuf, inputs);
 }
 
 /**
@@ -125,7 +114,7 @@ function gemm(dev: WebGpuDevice, code: string, m: number, n: number, k: number, 
  */
 export function conv2d(dev: WebGpuDevice, x: View, w: View, bias: View | null, y: View, g: Conv2dGeom): void {
   const cg = g.c / g.groups;
-  gemm(dev, forwardWgsl(bias !== null), g.n * g.oh * g.ow, g.o / g.groups, cg * g.kh * g.kw, [y, x, w], bias, g);
+  run(dev, forwardCodes(bias !== null), g.n * g.oh * g.ow, g.o / g.groups, cg * g.kh * g.kw, [y, x, w], bias, g);
 }
 
 /**
@@ -134,7 +123,7 @@ export function conv2d(dev: WebGpuDevice, x: View, w: View, bias: View | null, y
  */
 export function conv2dBackwardInput(dev: WebGpuDevice, gy: View, w: View, gx: View, g: Conv2dGeom): void {
   const og = g.o / g.groups;
-  gemm(dev, backwardInputWgsl(), g.n * g.h * g.w, g.c / g.groups, og * g.kh * g.kw, [gx, gy, w], null, g);
+  run(dev, backwardInputCodes(), g.n * g.h * g.w, g.c / g.groups, og * g.kh * g.kw, [gx, gy, w], null, g);
 }
 
 /**
@@ -143,5 +132,5 @@ export function conv2dBackwardInput(dev: WebGpuDevice, gy: View, w: View, gx: Vi
  */
 export function conv2dBackwardWeight(dev: WebGpuDevice, x: View, gy: View, gw: View, g: Conv2dGeom): void {
   const cg = g.c / g.groups;
-  gemm(dev, backwardWeightWgsl(), g.o / g.groups, cg * g.kh * g.kw, g.n * g.oh * g.ow, [gw, x, gy], null, g);
+  run(dev, backwardWeightCodes(), g.o / g.groups, cg * g.kh * g.kw, g.n * g.oh * g.ow, [gw, x, gy], null, g);
 }
