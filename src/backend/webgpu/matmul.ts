@@ -8,18 +8,21 @@
 // B (16x64) slices staged in workgroup memory (8 KiB of the 32 KiB limit). Out-of-range rows,
 // columns and k are loaded as 0 and not stored, so any size works, k = 0 included (C = 0, or C
 // unchanged when accumulating). The tiles are numbered over a 2-D grid (x up to 65535, then y),
-// the z dimension indexes independent problems (the conv groups).
+// the z dimension indexes independent problems (the conv groups) times K slices: when the tiles
+// alone give too few workgroups to fill a GPU (a long K over a small C, as in the conv weight
+// gradient), K is split into slices whose partial sums a second pass adds in a fixed order
+// (deterministic) before applying the store.
 
 import type { MatArg, View } from '../backend.js';
 import { type GpuBuf, grid1d, type WebGpuDevice } from './device.js';
 import { ROW, WG } from './wgsl.js';
 
 /** Rows and columns of the C tile of one workgroup, and the K step. */
-export const TILE_M = 64;
-export const TILE_N = 64;
-export const TILE_K = 16;
+const TILE_M = 64;
+const TILE_N = 64;
+const TILE_K = 16;
 /** Workgroups per grid dimension (WebGPU's default maxComputeWorkgroupsPerDimension). */
-export const MAX_GROUPS = 65535;
+const MAX_GROUPS = 65535;
 /** Split K when a GEMM has fewer workgroups than this (a GPU has ~100 compute units)... */
 const SPLIT_BELOW_GROUPS = 128;
 /** ...into slices of at least this many k (multiples of TILE_K). */
@@ -29,8 +32,7 @@ const SPLIT_MIN_K = 256;
  * One implicit GEMM: WGSL functions that read A and B elements and store C, over the bindings
  * `out` (1), `in0` (2), `in1` (3) and optionally `in2` (4), all `array<u32>`, and the params `p`
  * (p[0..7] are the engine's: M, N, K, tiles along N, workgroups along x, K slices, k per slice,
- * problems (z); a
- * spec's own start at p[GEMM_PARAMS]). `storeC` may read `out` and `in2` only (the split-K
+ * problems (z); a spec's own start at p[GEMM_PARAMS]). `storeC` may read `out` and `in2` only (the split-K
  * reduction pass binds just those).
  */
 export interface GemmSpec {
