@@ -5,7 +5,7 @@
 //
 // Tiling: a workgroup of 16x16 invocations computes a 64x64 tile of C, each invocation a 4x4
 // register tile (rows ty + 16i, columns tx + 16j); K advances in steps of 16, the A (64x16) and
-// B (16x64) slices staged in workgroup memory (8 KiB of the 32 KiB limit). Out-of-range rows,
+// B (16x64) slices staged in workgroup memory (8.1 KiB of the 32 KiB limit). Out-of-range rows,
 // columns and k are loaded as 0 and not stored, so any size works, k = 0 included (C = 0, or C
 // unchanged when accumulating). The tiles are numbered over a 2-D grid (x up to 65535, then y),
 // the z dimension indexes independent problems (the conv groups) times K slices: when the tiles
@@ -68,15 +68,15 @@ export function gemmWgsl(spec: GemmSpec, split: boolean): string {
       const [kk, mn] = kFast ? [`(${e}) % 16u`, `(${e}) / 16u`] : [`(${e}) / 64u`, `(${e}) % 64u`];
       lines.push(`    { let kk = ${kk}; let mn = ${mn}; let gk = k0 + kk; let g = ${along} + mn; var v = 0.0;`);
       lines.push(`      if (gk < kEnd && g < ${alongBound}) { v = ${load}; }`);
-      lines.push(`      ${tile}[kk * 64u + mn] = v; }`);
+      lines.push(`      ${tile}[kk * 65u + mn] = v; }`);
     }
   };
   loadTile('As', 'loadA(z, g, gk)', spec.aKFast, 'm0', 'M');
   loadTile('Bs', 'loadB(z, gk, g)', spec.bKFast, 'n0', 'N');
   const loads = lines.join('\n');
   const inner: string[] = [];
-  for (let i = 0; i < 4; i++) inner.push(`      let a${i} = As[kk * 64u + ty + ${16 * i}u];`);
-  for (let j = 0; j < 4; j++) inner.push(`      let b${j} = Bs[kk * 64u + tx + ${16 * j}u];`);
+  for (let i = 0; i < 4; i++) inner.push(`      let a${i} = As[kk * 65u + ty + ${16 * i}u];`);
+  for (let j = 0; j < 4; j++) inner.push(`      let b${j} = Bs[kk * 65u + tx + ${16 * j}u];`);
   for (let i = 0; i < 4; i++) for (let j = 0; j < 4; j++) inner.push(`      c${i}${j} = fma(a${i}, b${j}, c${i}${j});`);
   const decl: string[] = [];
   const store: string[] = [];
@@ -94,8 +94,8 @@ export function gemmWgsl(spec: GemmSpec, split: boolean): string {
 @group(0) @binding(2) var<storage, read> in0: array<u32>;
 @group(0) @binding(3) var<storage, read> in1: array<u32>;
 ${spec.inputs === 3 && !split ? '@group(0) @binding(4) var<storage, read> in2: array<u32>;' : ''}
-var<workgroup> As: array<f32, 1024>; // (16, 64): k, row
-var<workgroup> Bs: array<f32, 1024>; // (16, 64): k, col
+var<workgroup> As: array<f32, 1040>; // (16, 64): k, row (rows 65 apart: a k-fast tile load writes to distinct banks)
+var<workgroup> Bs: array<f32, 1040>; // (16, 64): k, col
 
 fn f(x: u32) -> f32 { return bitcast<f32>(x); }
 ${spec.loadA}
