@@ -1,13 +1,24 @@
 // The webgpu device: tensors in GPUBuffers of a WebGPU device (Dawn in Node, the browser's
 // navigator.gpu), computed on by WGSL kernels (backend.ts). Buffers come from pools by size class
-// and go back on free; dispatches are recorded into one command encoder and submitted in batches
+// and go back on free (explicitly, or when the garbage collector takes a tensor: `finalizer`);
+// dispatches are recorded into one compute pass of one command encoder and submitted in batches
 // (before a write or a read, or every BATCH dispatches); pipelines are cached by their WGSL source.
 // Values are read only asynchronously (`syncRead: false`): a staging buffer and mapAsync.
 
 import { type DType, type TypedArray, typedArray } from '../../core/dtype.js';
 import type { Backend, DeviceBuffer } from '../backend.js';
 import { type Device, type DeviceMemoryStats, DeviceOutOfMemory, type Reclaimable } from '../device.js';
-import { type Gpu, type GpuAdapter, type GpuBuffer, type GpuDevice, type GpuEncoder, type GpuPipeline, MAP_READ, USAGE } from './gpu.js';
+import {
+  type Gpu,
+  type GpuAdapter,
+  type GpuBuffer,
+  type GpuComputePass,
+  type GpuDevice,
+  type GpuEncoder,
+  type GpuPipeline,
+  MAP_READ,
+  USAGE,
+} from './gpu.js';
 import { ROW, WG } from './wgsl.js';
 
 /** One kernel dispatch (WebGpuDevice.run): WGSL with entry point `main`, its params, buffers and workgroup grid. */
@@ -33,6 +44,16 @@ export function grid1d(invocations: number): [number, number, number] {
 
 /** Dispatches recorded before the encoder is submitted anyway. */
 const BATCH = 64;
+/** Bytes of free buffers the pools keep; buffers freed beyond it are destroyed (after the next submit). */
+const MAX_POOLED_BYTES = 256 * 2 ** 20;
+
+/** The webgpu device's memory figures. @example (getDevice('webgpu') as WebGpuDevice).memoryStats().pooledBytes */
+export interface WebGpuMemoryStats extends DeviceMemoryStats {
+  /** Bytes of free buffers held in the pools for reuse. */
+  pooledBytes: number;
+  /** GPUBuffers alive for tensors (resident or pooled; the params arena and staging buffers not counted). */
+  buffers: number;
+}
 const STORAGE = USAGE.STORAGE | USAGE.COPY_SRC | USAGE.COPY_DST;
 
 /** A webgpu device buffer: a pooled GPUBuffer of `size` bytes (its size class) holding `nbytes`. @example dev.allocate(10).size // 16 */
@@ -62,13 +83,20 @@ export function sizeClass(nbytes: number): number {
  */
 export class WebGpuDevice implements Device {
   readonly syncRead = false;
-  readonly finalizeMinBytes = Number.POSITIVE_INFINITY; // freed explicitly (dispose/lifetimes) for now
+  /** Every buffer is watched: a GPU buffer the collector leaves behind is never reclaimed otherwise. */
+  readonly finalizeMinBytes = 0;
   readonly maxBufferBytes: number;
   readonly backend: Backend;
   private readonly pools = new Map<number, GpuBuffer[]>();
   private readonly pipelines = new Map<string, GpuPipeline>();
   private encoder: GpuEncoder | null = null;
+  /** The compute pass dispatches are recorded into (ended before a copy and at the submit). */
+  private pass: GpuComputePass | null = null;
   private pending = 0;
+  private pooled = 0;
+  private buffers = 0;
+  /** Buffers freed past MAX_POOLED_BYTES: destroyed once the work recorded so far is submitted. */
+  private doomed: GpuBuffer[] = [];
   /** The params words of the recorded dispatches, uploaded at the submit. */
   private readonly params: ParamsArena;
   private resident = 0;
@@ -97,7 +125,11 @@ export class WebGpuDevice implements Device {
       throw new DeviceOutOfMemory(nbytes, `larger than this adapter's largest storage binding (${this.maxBufferBytes} bytes)`);
     }
     const size = sizeClass(nbytes);
-    const gpu = this.pools.get(size)?.pop() ?? this.gpu.createBuffer({ size, usage: STORAGE });
+    let gpu = this.pools.get(size)?.pop();
+    if (gpu === undefined) {
+      gpu = this.gpu.createBuffer({ size, usage: STORAGE });
+      this.buffers++;
+    } else this.pooled -= size;
     this.resident += size;
     return new GpuBuf(nbytes, size, gpu);
   }
@@ -108,13 +140,21 @@ export class WebGpuDevice implements Device {
     if (b.released) return;
     b.released = true;
     this.resident -= b.size;
+    if (this.pooled + b.size > MAX_POOLED_BYTES) {
+      this.doomed.push(b.gpu);
+      this.buffers--;
+      return;
+    }
+    this.pooled += b.size;
     const pool = this.pools.get(b.size);
     if (pool === undefined) this.pools.set(b.size, [b.gpu]);
     else pool.push(b.gpu);
   }
 
-  finalizer(_buffer: DeviceBuffer): Reclaimable | null {
-    return null;
+  /** Returns the buffer to the pool when its tensor is collected (it holds the GpuBuf, never the tensor). */
+  finalizer(buffer: DeviceBuffer): Reclaimable | null {
+    const b = buffer as GpuBuf;
+    return { reclaim: () => this.free(b) };
   }
 
   beginOp(): void {}
@@ -146,6 +186,7 @@ export class WebGpuDevice implements Device {
     const out = typedArray(dtype, n);
     if (n === 0) return out;
     const staging = this.gpu.createBuffer({ size: len, usage: MAP_READ_USAGE });
+    this.endPass();
     this.encode().copyBufferToBuffer(b.gpu, from, staging, 0, len);
     this.flush();
     await staging.mapAsync(MAP_READ);
@@ -158,8 +199,9 @@ export class WebGpuDevice implements Device {
     return out;
   }
 
-  memoryStats(): DeviceMemoryStats {
-    return { residentBytes: this.resident };
+  /** Bytes of live tensors' buffers (by size class), bytes pooled for reuse, GPUBuffers alive. @example dev.memoryStats().buffers */
+  memoryStats(): WebGpuMemoryStats {
+    return { residentBytes: this.resident, pooledBytes: this.pooled, buffers: this.buffers };
   }
 
   /** The pipeline of WGSL `code` (entry point `main`), compiled once. */
@@ -203,6 +245,7 @@ export class WebGpuDevice implements Device {
       live(b);
       if (!outs.some((o) => o.gpu === b.gpu)) return b;
       const t = this.allocate(b.size);
+      this.endPass();
       enc.copyBufferToBuffer(b.gpu, 0, t.gpu, 0, b.size);
       temps.push(t);
       return t;
@@ -219,11 +262,12 @@ export class WebGpuDevice implements Device {
     const entries = [{ binding: 0, resource: { buffer: this.params.gpu, offset: at, size: k.params.length * 4 || 4 } }];
     for (const b of [...outs, ...ins]) entries.push({ binding: entries.length, resource: { buffer: b.gpu, offset: 0, size: b.size } });
     const group = this.gpu.createBindGroup({ layout: pipe.getBindGroupLayout(0), entries });
-    const pass = enc.beginComputePass();
-    pass.setPipeline(pipe);
-    pass.setBindGroup(0, group);
-    pass.dispatchWorkgroups(gx, gy, gz);
-    pass.end();
+    if (this.pass === null) this.pass = enc.beginComputePass();
+    // one pass for the batch: WebGPU makes each dispatch its own usage scope, so a dispatch sees
+    // the writes of the dispatches recorded before it in the same pass
+    this.pass.setPipeline(pipe);
+    this.pass.setBindGroup(0, group);
+    this.pass.dispatchWorkgroups(gx, gy, gz);
     for (const t of temps) this.free(t); // later work on the queue is ordered after this dispatch
     this.dispatches++;
     if (++this.pending >= BATCH) this.flush();
@@ -232,11 +276,20 @@ export class WebGpuDevice implements Device {
   /** Submits the recorded dispatches. */
   flush(): void {
     if (this.encoder === null) return;
+    this.endPass();
     // the params of this batch land before it runs, and after every batch submitted before
     this.params.upload(this.gpu);
     this.gpu.queue.submit([this.encoder.finish()]);
     this.encoder = null;
     this.pending = 0;
+    for (const g of this.doomed) g.destroy(); // destroyed after the submit that last used them
+    this.doomed = [];
+  }
+
+  private endPass(): void {
+    if (this.pass === null) return;
+    this.pass.end();
+    this.pass = null;
   }
 
   /** Waits for every submitted dispatch (tests, timing). */
