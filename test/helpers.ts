@@ -413,6 +413,31 @@ export function asyncOnly(device: string): boolean {
   return device === 'webgpu' || device === 'async-ref';
 }
 
+// ---- reads on a device read only asynchronously --------------------------------------------
+
+const pendingReads: (() => Promise<void>)[] = [];
+
+/**
+ * Hands `fn` the values of `ts`: at once where they can be read synchronously, else (a GPU) a
+ * snapshot taken now (a copy on the device, so later in-place updates do not show) read at the
+ * next `await settleReads()`. Lets synchronous test code check values on every device.
+ * @example withValues([y], ([v]) => assert.equal(v[0], 1)); ...; await settleReads();
+ */
+export function withValues(ts: readonly Tensor[], fn: (values: TypedArray[]) => void): void {
+  if (ts.every((t) => t.storage.device.syncRead)) {
+    fn(ts.map((t) => t.toTypedArray()));
+    return;
+  }
+  const copies = noGrad(() => ts.map((t) => t.detach().clone()));
+  pendingReads.push(async () => fn(await Promise.all(copies.map((c) => c.data()))));
+}
+
+/** Runs the checks withValues deferred, in order; the first failure throws (the rest are dropped). */
+export async function settleReads(): Promise<void> {
+  const todo = pendingReads.splice(0);
+  for (const f of todo) await f();
+}
+
 // ---- finite differences -------------------------------------------------------------------
 
 /** Tolerances default to atol 2e-4, rtol 2e-3 here: about 5x the worst error seen on smooth ops. */

@@ -67,7 +67,7 @@ export const BINARY_F32: Record<BinaryOp, string> = {
   maximum: 'select(max(a, b), t_nan(), t_isnan(a) || t_isnan(b))',
   minimum: 'select(min(a, b), t_nan(), t_isnan(a) || t_isnan(b))',
   eq: 'a == b',
-  ne: 'a != b',
+  ne: '(a != b) || t_isnan(a) || t_isnan(b)', // Vulkan's != is ordered (false with a NaN): IEEE's is unordered
   lt: 'a < b',
   le: 'a <= b',
   gt: 'a > b',
