@@ -89,6 +89,8 @@ export class WebGpuDevice implements Device {
   readonly backend: Backend;
   private readonly pools = new Map<number, GpuBuffer[]>();
   private readonly pipelines = new Map<string, GpuPipeline>();
+  /** Each pipeline's bind group layout, asked of it once (a native call per dispatch otherwise). */
+  private readonly layouts = new WeakMap<GpuPipeline, unknown>();
   private encoder: GpuEncoder | null = null;
   /** The compute pass dispatches are recorded into (ended before a copy and at the submit). */
   private pass: GpuComputePass | null = null;
@@ -261,7 +263,12 @@ export class WebGpuDevice implements Device {
     const pipe = this.pipeline(k.code);
     const entries = [{ binding: 0, resource: { buffer: this.params.gpu, offset: at, size: k.params.length * 4 || 4 } }];
     for (const b of [...outs, ...ins]) entries.push({ binding: entries.length, resource: { buffer: b.gpu, offset: 0, size: b.size } });
-    const group = this.gpu.createBindGroup({ layout: pipe.getBindGroupLayout(0), entries });
+    let layout = this.layouts.get(pipe);
+    if (layout === undefined) {
+      layout = pipe.getBindGroupLayout(0);
+      this.layouts.set(pipe, layout);
+    }
+    const group = this.gpu.createBindGroup({ layout, entries });
     if (this.pass === null) this.pass = enc.beginComputePass();
     // one pass for the batch: WebGPU makes each dispatch its own usage scope, so a dispatch sees
     // the writes of the dispatches recorded before it in the same pass
