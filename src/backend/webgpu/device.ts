@@ -46,6 +46,12 @@ export function grid1d(invocations: number): [number, number, number] {
 const BATCH = 64;
 /** Bytes of free buffers the pools keep; buffers freed beyond it are destroyed (after the next submit). */
 const MAX_POOLED_BYTES = 256 * 2 ** 20;
+/**
+ * Growth of the resident bytes past the level the last reclaimed garbage left, at which the device
+ * asks for a garbage collection (collectGarbage): V8 sees only the small JS wrappers of GPU
+ * buffers, so without it the tensors a loop drops pile up on the GPU until V8 happens to collect.
+ */
+const GC_PRESSURE_BYTES = 16 * 2 ** 20;
 
 /** The webgpu device's memory figures. @example (getDevice('webgpu') as WebGpuDevice).memoryStats().pooledBytes */
 export interface WebGpuMemoryStats extends DeviceMemoryStats {
@@ -104,6 +110,16 @@ export class WebGpuDevice implements Device {
   private resident = 0;
   /** Dispatches recorded since the device was made (a test can count them). */
   dispatches = 0;
+  /**
+   * Runs a full garbage collection, where the platform lets tessera ask (Node: register.ts sets
+   * it); the finalizers then return dropped tensors' buffers when the event loop next turns.
+   */
+  collectGarbage: (() => void) | null = null;
+  /** Resident bytes at which collectGarbage is called next. */
+  private nextGcAt = GC_PRESSURE_BYTES;
+  /** Garbage collections asked for (a test can count them). */
+  collections = 0;
+  private collectedSinceRead = false;
 
   constructor(
     readonly name: string,
@@ -133,6 +149,13 @@ export class WebGpuDevice implements Device {
       this.buffers++;
     } else this.pooled -= size;
     this.resident += size;
+    if (this.resident >= this.nextGcAt && this.collectGarbage !== null) {
+      this.collections++;
+      this.collectedSinceRead = true;
+      this.collectGarbage();
+      // the collected buffers come back later (finalizers), each lowering the mark again
+      this.nextGcAt = this.resident + GC_PRESSURE_BYTES;
+    }
     return new GpuBuf(nbytes, size, gpu);
   }
 
@@ -156,7 +179,12 @@ export class WebGpuDevice implements Device {
   /** Returns the buffer to the pool when its tensor is collected (it holds the GpuBuf, never the tensor). */
   finalizer(buffer: DeviceBuffer): Reclaimable | null {
     const b = buffer as GpuBuf;
-    return { reclaim: () => this.free(b) };
+    return {
+      reclaim: () => {
+        this.free(b);
+        this.nextGcAt = Math.min(this.nextGcAt, this.resident + Math.max(GC_PRESSURE_BYTES, this.resident / 2));
+      },
+    };
   }
 
   beginOp(): void {}
@@ -192,6 +220,12 @@ export class WebGpuDevice implements Device {
     this.encode().copyBufferToBuffer(b.gpu, from, staging, 0, len);
     this.flush();
     await staging.mapAsync(MAP_READ);
+    if (this.collectedSinceRead) {
+      // a collection was asked for since the last read: one turn of the event loop lets the
+      // finalizers return its buffers before the caller records more work
+      this.collectedSinceRead = false;
+      await new Promise((r) => setTimeout(r, 0));
+    }
     const raw = new Uint8Array(staging.getMappedRange().slice(0));
     staging.unmap();
     staging.destroy();

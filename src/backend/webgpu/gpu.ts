@@ -158,6 +158,22 @@ function holdInstance(g: Gpu): void {
   probes.push(g);
 }
 
+/**
+ * A full garbage collection in Node (V8's gc, exposed through node:v8 and node:vm without
+ * putting `gc` on globalThis); null in a browser, which offers none.
+ * @example (await nodeGarbageCollector())?.()
+ */
+export async function nodeGarbageCollector(): Promise<(() => void) | null> {
+  if (navigatorGpu() !== undefined || typeof process === 'undefined' || process.versions?.node === undefined) return null;
+  try {
+    const [v8, vm] = [await import('node:v8'), await import('node:vm')];
+    v8.setFlagsFromString('--expose-gc');
+    return vm.runInNewContext('gc') as () => void;
+  } catch {
+    return null;
+  }
+}
+
 function navigatorGpu(): Gpu | undefined {
   return (globalThis as { navigator?: { gpu?: Gpu } }).navigator?.gpu;
 }

@@ -13,7 +13,7 @@
 import { registerDevice } from '../registry.js';
 import { WebGpuBackend } from './backend.js';
 import { WebGpuDevice } from './device.js';
-import { type Gpu, listDawnAdapters, loadGpu, loadGpuFor, WebGpuUnavailable } from './gpu.js';
+import { type Gpu, listDawnAdapters, loadGpu, loadGpuFor, nodeGarbageCollector, WebGpuUnavailable } from './gpu.js';
 
 /** Options of registerWebGpu. */
 export interface WebGpuOptions {
@@ -85,6 +85,7 @@ async function create(index: number): Promise<WebGpuDevice> {
   });
   const name = index === 0 ? 'webgpu' : `webgpu:${index}`;
   const dev = new WebGpuDevice(name, gpu, device, adapter, (d) => new WebGpuBackend(d));
+  dev.collectGarbage = await nodeGarbageCollector();
   registerDevice(name, () => dev);
   return dev;
 }
