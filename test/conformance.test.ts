@@ -681,7 +681,12 @@ function compare(got: Result, want: Result, label: string, tol: Tolerance, value
   if (got.outs.length !== want.outs.length) throw new Error(`${label}: ${got.outs.length} outputs, expected ${want.outs.length}`);
   got.outs.forEach((o, i) => {
     if (valuesToo) assertClose(o, want.outs[i], `${label}: output ${i}`, tol);
-    else assertClose({ ...o, values: new Float64Array(o.values.length) }, { ...want.outs[i], values: new Float64Array(want.outs[i].values.length) }, `${label}: output ${i}`);
+    else
+      assertClose(
+        { ...o, values: new Float64Array(o.values.length) },
+        { ...want.outs[i], values: new Float64Array(want.outs[i].values.length) },
+        `${label}: output ${i}`,
+      );
   });
   got.grads.forEach((g, i) => {
     const w = want.grads[i];

@@ -13,17 +13,17 @@ import { attach } from '../src/core/autograd.js';
 import * as T from '../src/index.js';
 import { manualSeed, type Tensor } from '../src/index.js';
 import {
+  asyncOnly,
   awayFromZero,
   type Data,
-  asyncOnly,
   DEVICES,
-  deviceReady,
-  gradcheckAsync,
   data,
+  deviceReady,
   distinct,
   floats,
   type GradcheckOptions,
   gradcheck,
+  gradcheckAsync,
   hashString,
   ints,
   makeTensor,

@@ -576,11 +576,16 @@ export async function gradcheckAsync(
   const gtol = { rtol: 1e-4, atol: 1e-5 * Math.sqrt(k / 256) };
   given.forEach((x, which) => {
     const [g, w] = [got[which], want[which]];
-    if ((g === null) !== (w === null)) failures.push(`input ${which}: gradient ${g === null ? 'missing' : 'present'} on '${device}', ${w === null ? 'none' : 'one'} on 'reference'`);
+    if ((g === null) !== (w === null))
+      failures.push(
+        `input ${which}: gradient ${g === null ? 'missing' : 'present'} on '${device}', ${w === null ? 'none' : 'one'} on 'reference'`,
+      );
     if (g === null || w === null) return;
     for (let i = 0; i < g.length; i++) {
       if (!(Math.abs(g[i] - w[i]) <= gtol.atol + gtol.rtol * Math.abs(w[i]))) {
-        failures.push(`input ${which} (shape [${x.shape.join(', ')}]) at ${position(x.shape, i)}: '${device}' backward ${g[i]}, 'reference' ${w[i]}`);
+        failures.push(
+          `input ${which} (shape [${x.shape.join(', ')}]) at ${position(x.shape, i)}: '${device}' backward ${g[i]}, 'reference' ${w[i]}`,
+        );
         break;
       }
     }
@@ -616,7 +621,9 @@ export async function gradcheckAsync(
         const lo = Math.fround(base[i] - eps);
         const numeric = ((await at(hi)) - (await at(lo))) / (hi - lo);
         if (!(Math.abs(analytic[i] - numeric) <= atol + rtol * Math.abs(numeric)))
-          failures.push(`input ${which} (shape [${x.shape.join(', ')}]) at ${position(x.shape, i)}: backward ${analytic[i]}, finite difference on '${device}' ${numeric}`);
+          failures.push(
+            `input ${which} (shape [${x.shape.join(', ')}]) at ${position(x.shape, i)}: backward ${analytic[i]}, finite difference on '${device}' ${numeric}`,
+          );
       }
     }
   });

@@ -6,8 +6,18 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { crossEntropy, manualSeed, memoryStats, noGrad, randint, randn, type Tensor } from '../src/index.js';
-import { getDevice, type WebGpuDevice, type WebGpuMemoryStats } from '../src/index.js';
+import {
+  crossEntropy,
+  getDevice,
+  manualSeed,
+  memoryStats,
+  noGrad,
+  randint,
+  randn,
+  type Tensor,
+  type WebGpuDevice,
+  type WebGpuMemoryStats,
+} from '../src/index.js';
 import { DEVICES, deviceReady, withDevice } from './helpers.js';
 
 const MiB = 2 ** 20;
@@ -86,7 +96,7 @@ test('memory stays flat over a 10,000-step training loop (webgpu)', async (t) =>
     t.diagnostic(
       `webgpu 10,000 steps in ${seconds.toFixed(1)} s; from step 2,000: resident ${(at2k.resident / MiB).toFixed(1)} -> max ${(maxResident / MiB).toFixed(1)} MiB, ` +
         `buffers ${at2k.buffers} -> ${at(6000).buffers} (step 6,000) -> ${last.buffers} (max ${maxBuffers}), ` +
-        `RSS ${(at2k.rss / MiB).toFixed(1)} -> ${(at(6000).rss / MiB).toFixed(1)} (step 6,000) -> max ${(maxRss / MiB).toFixed(1)} MiB; ${(getDevice("webgpu") as WebGpuDevice).collections} collections asked; loss ${last.loss}`,
+        `RSS ${(at2k.rss / MiB).toFixed(1)} -> ${(at(6000).rss / MiB).toFixed(1)} (step 6,000) -> max ${(maxRss / MiB).toFixed(1)} MiB; ${(getDevice('webgpu') as WebGpuDevice).collections} collections asked; loss ${last.loss}`,
     );
     assert.ok(last.loss < 1.5, `training loss ${last.loss} did not go down`);
     // Measured on lavapipe (2026-12-07, a loaded 2-core machine; 46-66 s): resident after a read

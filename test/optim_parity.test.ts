@@ -130,22 +130,24 @@ for (const backend of DEVICES) {
             p.grad = g === null ? null : build(g);
           });
           opt.step();
-          withValues(params, (values) => values.forEach((got, i) => {
-            const want = c.expected[k][i].data;
-            assertClose(got, want, `${c.name} [${backend}]: parameter ${i} after step ${k + 1}`, RTOL, ATOL);
-            // The displacement from the start, smaller than the parameter, must be right too: within
-            // 1e-4 relative, plus the float32 rounding of the parameter over the steps taken.
-            const start = c.params[i].data;
-            const moved = Array.from(got, (v, j) => v - start[j]);
-            const rounding = want.map((v) => 2 ** -23 * Math.max(1, Math.abs(v)) * (k + 1));
-            assertClose(
-              moved,
-              want.map((v, j) => v - start[j]),
-              `${c.name} [${backend}]: displacement of parameter ${i} after step ${k + 1}`,
-              1e-4,
-              rounding,
-            );
-          }));
+          withValues(params, (values) =>
+            values.forEach((got, i) => {
+              const want = c.expected[k][i].data;
+              assertClose(got, want, `${c.name} [${backend}]: parameter ${i} after step ${k + 1}`, RTOL, ATOL);
+              // The displacement from the start, smaller than the parameter, must be right too: within
+              // 1e-4 relative, plus the float32 rounding of the parameter over the steps taken.
+              const start = c.params[i].data;
+              const moved = Array.from(got, (v, j) => v - start[j]);
+              const rounding = want.map((v) => 2 ** -23 * Math.max(1, Math.abs(v)) * (k + 1));
+              assertClose(
+                moved,
+                want.map((v, j) => v - start[j]),
+                `${c.name} [${backend}]: displacement of parameter ${i} after step ${k + 1}`,
+                1e-4,
+                rounding,
+              );
+            }),
+          );
         });
         await settleReads();
       });

@@ -4,9 +4,9 @@
 // (single ops) and test/torch_parity_compositions.test.ts (random compositions of ops).
 
 import assert from 'node:assert/strict';
+import type { TypedArray } from '../src/core/dtype.js';
 import type { Conv1dOptions, Conv2dOptions, Pool2dOptions, SliceSpec } from '../src/index.js';
 import * as T from '../src/index.js';
-import type { TypedArray } from '../src/core/dtype.js';
 import { type DType, type NestedArray, Tensor, type TensorLike } from '../src/index.js';
 import { withValues } from './helpers.js';
 

@@ -17,7 +17,8 @@ import { deviceReady } from './helpers.js';
 function spyAll(obj: object, label: string, calls: string[]): () => void {
   const names = new Set<string>();
   for (let p = obj; p !== null && p !== Object.prototype; p = Object.getPrototypeOf(p))
-    for (const k of Object.getOwnPropertyNames(p)) if (k !== 'constructor' && typeof (obj as Record<string, unknown>)[k] === 'function') names.add(k);
+    for (const k of Object.getOwnPropertyNames(p))
+      if (k !== 'constructor' && typeof (obj as Record<string, unknown>)[k] === 'function') names.add(k);
   const target = obj as Record<string, unknown>;
   const saved = new Map<string, unknown>();
   for (const k of names) {
@@ -73,6 +74,7 @@ test('a webgpu training step (forward, crossEntropy, backward, Adam) reads nothi
   } finally {
     for (const u of undo) u();
   }
+  assert.ok(calls.includes('webgpu.run'), 'the spies saw the GPU kernels run (they work)');
   const offDevice = calls.filter((c) => !c.startsWith('webgpu.'));
   assert.deepEqual(offDevice, [], 'the step called the CPU or reference device');
   const reads = calls.filter((c) => c === 'webgpu.read' || c === 'webgpu.readSync' || c === 'webgpu.sync');

@@ -214,7 +214,11 @@ export function fromArray(
 export function transfer(t: Tensor, device: Device, op = 'to'): Tensor {
   const from = t.storage.device;
   if (from.readSync === undefined) {
-    const call = op.startsWith('Module') ? 'await model.toAsync' : op.startsWith('Optimizer') ? 'await optimizer.toAsync' : 'await t.toAsync';
+    const call = op.startsWith('Module')
+      ? 'await model.toAsync'
+      : op.startsWith('Optimizer')
+        ? 'await optimizer.toAsync'
+        : 'await t.toAsync';
     throw new Error(
       `${op}: tensors on '${from.name}' cannot be read synchronously, so they cannot move to '${device.name}' synchronously: ` +
         `use \`${call}('${device.name}')\` (a move onto '${from.name}' is a write and stays synchronous)`,
