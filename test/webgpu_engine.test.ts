@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseDawnAdapters } from '../src/backend/webgpu/gpu.js';
+import { defaultFirst } from '../src/backend/webgpu/register.js';
 import type { WebGpuDevice } from '../src/index.js';
 import * as T from '../src/index.js';
 import { Linear, listWebGpuAdapters, registerWebGpu, SGD } from '../src/index.js';
@@ -28,6 +29,20 @@ test("Dawn's adapter list is parsed from its message", () => {
     { backend: 'vulkan', name: 'NVIDIA H100 80GB HBM3' },
   ]);
   assert.deepEqual(parseDawnAdapters('no suitable backends found\nAvailable adapters:\n'), []);
+});
+
+test("'webgpu:0' is the default adapter, the others follow in Dawn's order", async () => {
+  const info = (device: string) => ({ vendor: 'v', architecture: 'a', device, description: device });
+  const [cpu, gpu, other] = [
+    { backend: 'vulkan', name: 'llvmpipe' },
+    { backend: 'vulkan', name: 'RTX' },
+    { backend: 'vulkan', name: 'iGPU' },
+  ];
+  const infoOf = async (a: { name: string }) => info(a.name);
+  assert.deepEqual(await defaultFirst([cpu, gpu, other], info('RTX'), infoOf), [gpu, cpu, other]);
+  assert.deepEqual(await defaultFirst([cpu, gpu, other], info('llvmpipe'), infoOf), [cpu, gpu, other]);
+  assert.deepEqual(await defaultFirst([cpu, gpu], info('nothing listed'), infoOf), [cpu, gpu]);
+  assert.deepEqual(await defaultFirst([cpu, gpu], undefined, infoOf), [cpu, gpu]);
 });
 
 test("'webgpu' is 'webgpu:0'; an adapter past the list is refused naming the ones there are", async (t) => {

@@ -5,15 +5,17 @@
 // Several adapters (the rule): in Node, Dawn lists the adapters it finds (backend and name) and
 // can be created for one of them by name (`create(['backend=B', 'adapter=NAME'])`); WebGPU itself
 // has no call that enumerates adapters (`requestAdapter` returns one, steered only by
-// powerPreference and forceFallbackAdapter). So 'webgpu:N' is the N-th adapter of Dawn's list, in
-// Dawn's order, and 'webgpu' is 'webgpu:0'. In a browser there is one: navigator.gpu's
+// powerPreference and forceFallbackAdapter). So 'webgpu' = 'webgpu:0' is the adapter
+// requestAdapter() picks by default (a discrete or integrated GPU before a software one), and
+// 'webgpu:1', 'webgpu:2', ... are the other adapters of Dawn's list, in Dawn's order (the same
+// GPU under two backends counts twice). In a browser there is one: navigator.gpu's
 // requestAdapter() is 'webgpu:0', and asking for 'webgpu:1' is an error. Where Dawn lists
 // nothing parseable, 'webgpu:0' is its default adapter.
 
 import { registerDevice } from '../registry.js';
 import { WebGpuBackend } from './backend.js';
 import { WebGpuDevice } from './device.js';
-import { type Gpu, listDawnAdapters, loadGpu, loadGpuFor, nodeGarbageCollector, WebGpuUnavailable } from './gpu.js';
+import { type DawnAdapter, type Gpu, listDawnAdapters, loadGpu, loadGpuFor, nodeGarbageCollector, WebGpuUnavailable } from './gpu.js';
 
 /** Options of registerWebGpu. */
 export interface WebGpuOptions {
@@ -53,13 +55,58 @@ export function registerWebGpu(options: WebGpuOptions = {}): Promise<WebGpuDevic
  * @example await listWebGpuAdapters() // ["vulkan: llvmpipe (LLVM 15.0.6, 256 bits)"]
  */
 export async function listWebGpuAdapters(): Promise<string[]> {
-  const listed = await listDawnAdapters();
+  const listed = await orderedAdapters();
   if (listed === null) return ['navigator.gpu'];
   return listed.map((a) => `${a.backend}: ${a.name}`);
 }
 
+let ordered: Promise<DawnAdapter[] | null> | null = null;
+
+/** Dawn's adapters with the default one first (see the header), found once. */
+function orderedAdapters(): Promise<DawnAdapter[] | null> {
+  if (ordered === null)
+    ordered = (async () => {
+      const listed = await listDawnAdapters();
+      if (listed === null || listed.length <= 1) return listed;
+      const info = async (g: Promise<Gpu>) => (await (await g).requestAdapter())?.info;
+      return defaultFirst(listed, await info(loadGpu()), (a) => info(loadGpuFor(a)));
+    })().catch((e) => {
+      ordered = null;
+      throw e;
+    });
+  return ordered;
+}
+
+/** The adapter info requestAdapter() reports, compared field by field. */
+type AdapterInfo = { vendor: string; architecture: string; device: string; description: string } | undefined;
+
+/**
+ * `listed` with the first adapter whose info equals `byDefault` moved to the front (unchanged
+ * when none does, or when the default is unknown).
+ * @example await defaultFirst([cpu, gpu], gpuInfo, infoOf) // [gpu, cpu]
+ */
+export async function defaultFirst(
+  listed: DawnAdapter[],
+  byDefault: AdapterInfo,
+  infoOf: (a: DawnAdapter) => Promise<AdapterInfo>,
+): Promise<DawnAdapter[]> {
+  if (byDefault === undefined) return listed;
+  for (const [i, a] of listed.entries()) {
+    const x = await infoOf(a);
+    if (
+      x !== undefined &&
+      x.vendor === byDefault.vendor &&
+      x.architecture === byDefault.architecture &&
+      x.device === byDefault.device &&
+      x.description === byDefault.description
+    )
+      return [a, ...listed.slice(0, i), ...listed.slice(i + 1)];
+  }
+  return listed;
+}
+
 async function create(index: number): Promise<WebGpuDevice> {
-  const listed = await listDawnAdapters();
+  const listed = await orderedAdapters();
   let gpu: Gpu;
   if (listed === null || listed.length === 0) {
     if (index > 0) {
