@@ -103,7 +103,7 @@ const CASES: GradCase[] = [
       return T.dropout(x, 0.4);
     },
     floats,
-    LINEAR,
+    { ...LINEAR, randomStream: true },
   ),
 
   // elementwise, two inputs (broadcast)
