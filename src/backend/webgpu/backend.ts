@@ -31,10 +31,6 @@ import * as selectKernels from './select.js';
 import * as softmaxKernels from './softmax.js';
 import { BINARY_F32, BINARY_I32, type EwInput, elementwiseWgsl, UNARY_F32, UNARY_I32, type WgslType } from './wgsl.js';
 
-function notYet(method: string): never {
-  throw new Error(`webgpu: ${method} is not implemented yet`);
-}
-
 function contiguousStrides(shape: readonly number[]): number[] {
   const s = new Array<number>(shape.length);
   let k = 1;
@@ -70,10 +66,15 @@ export class WebGpuBackend implements Backend {
   ): void {
     const n = shape.reduce((a, b) => a * b, 1);
     if (n === 0) return;
-    const packed = outDtype === 'bool';
-    if (packed && (out.offset % 4 !== 0 || !isContiguous(shape, outStrides)))
-      notYet('a bool output at an unaligned offset or with strides');
-    const code = elementwiseWgsl({ inputs, expr, exprType, outDtype, packed });
+    // a bool output is written a word at a time only where every byte of its words is its own
+    const words =
+      outDtype === 'bool' &&
+      out.offset % 4 === 0 &&
+      isContiguous(shape, outStrides) &&
+      (n % 4 === 0 || out.offset + n >= out.buffer.nbytes);
+    const boolOut = outDtype !== 'bool' ? null : words ? 'words' : 'bytes';
+    const packed = boolOut === 'words';
+    const code = elementwiseWgsl({ inputs, expr, exprType, outDtype, boolOut });
     const params = [n, shape.length, out.offset, alphaWord ?? f32bits(alpha)];
     for (let k = 0; k < 4; k++) params.push(inputs[k]?.view.offset ?? 0);
     params.push(...shape, ...outStrides.map(i32bits));

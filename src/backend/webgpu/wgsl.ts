@@ -149,8 +149,13 @@ export interface EwSpec {
   expr: string;
   exprType: WgslType;
   outDtype: DType;
-  /** Bool output written a word (4 elements) per invocation: needs a contiguous output at a multiple of 4. */
-  packed: boolean;
+  /**
+   * How a bool output is stored: 'words', a whole word (4 elements) per invocation (a contiguous
+   * output at a multiple of 4 whose last word holds no other tensor's bytes); 'bytes', one element
+   * per invocation into its byte by atomicAnd/atomicOr (any offset and strides; the neighbouring
+   * bytes kept); null for float32/int32 outputs.
+   */
+  boolOut: 'words' | 'bytes' | null;
 }
 
 /** Invocations per workgroup, and the x-extent of a 2-D dispatch (65535 workgroups). */
@@ -178,7 +183,7 @@ function store(t: WgslType, out: DType): string {
 /**
  * The WGSL of one elementwise kernel. Params (array<u32>): n, rank, out offset, alpha (f32 bits),
  * input offsets [4..8), shape at 8, then output strides and each input's strides (i32 bits).
- * @example elementwiseWgsl({ inputs: [{ name: 'x', dtype: 'float32', as: 'f32' }], expr: 'exp(x)', exprType: 'f32', outDtype: 'float32', packed: false })
+ * @example elementwiseWgsl({ inputs: [{ name: 'x', dtype: 'float32', as: 'f32' }], expr: 'exp(x)', exprType: 'f32', outDtype: 'float32', boolOut: null })
  */
 export function elementwiseWgsl(s: EwSpec): string {
   const bindings = s.inputs.map((_, k) => `@group(0) @binding(${k + 2}) var<storage, read> x${k}: array<u32>;`).join('\n');
@@ -187,16 +192,24 @@ export function elementwiseWgsl(s: EwSpec): string {
     .join('\n');
   const decls = s.inputs.map((inp) => `  var ${inp.name}: ${inp.as};`).join('\n');
   const rt = s.exprType;
-  const main = s.packed
-    ? `  if (t * 4u >= n) { return; }
+  const main =
+    s.boolOut === 'bytes'
+      ? `  if (t >= n) { return; }
+  let v = val(t);
+  let e = u32(bitcast<i32>(p[2]) + offs(t, 0u));
+  let sh = (e & 3u) * 8u;
+  atomicAnd(&o[e >> 2u], ~(0xffu << sh));
+  atomicOr(&o[e >> 2u], select(0u, 1u, ${store(rt, 'bool')}) << sh);`
+      : s.boolOut === 'words'
+        ? `  if (t * 4u >= n) { return; }
   var w = 0u;
   for (var j = 0u; j < 4u; j++) { let li = t * 4u + j; if (li < n) { let v = val(li); w |= select(0u, 1u, ${store(rt, 'bool')}) << (8u * j); } }
   o[p[2] / 4u + t] = w;`
-    : `  if (t >= n) { return; }
+        : `  if (t >= n) { return; }
   let v = val(t);
   o[bitcast<i32>(p[2]) + offs(t, 0u)] = ${store(rt, s.outDtype)};`;
   return /* wgsl */ `@group(0) @binding(0) var<storage, read> p: array<u32>;
-@group(0) @binding(1) var<storage, read_write> o: array<u32>;
+@group(0) @binding(1) var<storage, read_write> o: array<${s.boolOut === 'bytes' ? 'atomic<u32>' : 'u32'}>;
 ${bindings}
 ${HELPERS}
 fn offs(li: u32, k: u32) -> i32 {
