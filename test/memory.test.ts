@@ -99,10 +99,11 @@ test('memory stays flat over a 10,000-step training loop (webgpu)', async (t) =>
         `RSS ${(at2k.rss / MiB).toFixed(1)} -> ${(at(6000).rss / MiB).toFixed(1)} (step 6,000) -> max ${(maxRss / MiB).toFixed(1)} MiB; ${(getDevice('webgpu') as WebGpuDevice).collections} collections asked; loss ${last.loss}`,
     );
     assert.ok(last.loss < 1.5, `training loss ${last.loss} did not go down`);
-    // Measured on lavapipe (2026-12-07, a loaded 2-core machine; 46-66 s): resident after a read
+    // Measured on lavapipe (2026-12-07, 2-core machine: 46-66 s loaded by other jobs, 19-20 s not): resident after a read
     // at most 22.7-35.6 MiB; GPU buffers 4,527-9,021 at step 2,000, reaching their plateau of
     // 12,452-13,527 by step ~3,500-6,000 (the pools' high-water mark: a few collections in), flat
-    // after; RSS +36..+82 MiB from step 2,000, +10..+40 from step 6,000. Without the garbage
+    // after (12,435 -> 12,446 over steps 2,000-10,000 in the quiet runs); RSS +14..+82 MiB from
+    // step 2,000, +19..+33 from step 6,000. Without the garbage
     // collection the device asks for (collectGarbage) the buffers went 18,023 -> 54,021 and
     // resident up to 115 MiB, at V8's whim.
     // Bounds: resident at most the collection mark (16 MiB) plus two read windows of the loop's
