@@ -61,6 +61,8 @@ export class WebGpuBackend implements Backend {
     outDtype: DType,
     outStrides: readonly number[],
     alpha = 0,
+    /** The params word of alpha as given (the bits of an int32), instead of alpha's f32 bits. */
+    alphaWord?: number,
   ): void {
     const n = shape.reduce((a, b) => a * b, 1);
     if (n === 0) return;
@@ -73,7 +75,7 @@ export class WebGpuBackend implements Backend {
     const boolOut = outDtype !== 'bool' ? null : words ? 'words' : 'bytes';
     const packed = boolOut === 'words';
     const code = elementwiseWgsl({ inputs, expr, exprType, outDtype, boolOut });
-    const params = [n, shape.length, out.offset, f32bits(alpha)];
+    const params = [n, shape.length, out.offset, alphaWord ?? f32bits(alpha)];
     for (let k = 0; k < 4; k++) params.push(inputs[k]?.view.offset ?? 0);
     params.push(...shape, ...outStrides.map(i32bits));
     for (const inp of inputs) params.push(...inp.view.strides.map(i32bits));
@@ -87,8 +89,9 @@ export class WebGpuBackend implements Backend {
   }
 
   fill(out: View, dtype: DType, n: number, value: number): void {
-    const v = dtype === 'int32' ? 'i32(alpha)' : 'alpha';
-    this.elementwise([], v, dtype === 'int32' ? 'i32' : 'f32', [n], out, dtype, [1], dtype === 'int32' ? value | 0 : value);
+    // an int32 value travels as its own bits: through f32 it would lose the bits past 2^24
+    if (dtype === 'int32') this.elementwise([], 'bitcast<i32>(p[3])', 'i32', [n], out, dtype, [1], 0, (value | 0) >>> 0);
+    else this.elementwise([], 'alpha', 'f32', [n], out, dtype, [1], value);
   }
 
   copy(src: Strided, dst: Strided): void {
@@ -123,7 +126,7 @@ export class WebGpuBackend implements Backend {
       { name: 'a', dtype: a.dtype, as, view: a },
       { name: 'b', dtype: b.dtype, as, view: b },
     ] as const;
-    this.elementwise(inputs, 'select(b, a, c != 0.0)', as, a.shape, out, outDtype, contiguousStrides(a.shape));
+    this.elementwise(inputs, 'select(b, a, c != 0.0 || t_isnan(c))', as, a.shape, out, outDtype, contiguousStrides(a.shape));
   }
 
   reduce(op: ReduceOp, x: View, dtype: DType, outer: number, r: number, inner: number, out: View): void {

@@ -66,14 +66,15 @@ export const BINARY_F32: Record<BinaryOp, string> = {
   maximum: 'select(max(a, b), t_nan(), t_isnan(a) || t_isnan(b))',
   minimum: 'select(min(a, b), t_nan(), t_isnan(a) || t_isnan(b))',
   eq: 'a == b',
-  ne: 'a != b',
+  ne: '(a != b) || t_isnan(a) || t_isnan(b)', // Vulkan's != is ordered (false with a NaN): IEEE's is unordered
   lt: 'a < b',
   le: 'a <= b',
   gt: 'a > b',
   ge: 'a >= b',
-  and: 'a != 0.0 && b != 0.0',
-  or: 'a != 0.0 || b != 0.0',
-  xor: '(a != 0.0) != (b != 0.0)',
+  // truthiness: NaN is true, and Vulkan's != is ordered (false with a NaN), so by bits too
+  and: '(a != 0.0 || t_isnan(a)) && (b != 0.0 || t_isnan(b))',
+  or: 'a != 0.0 || t_isnan(a) || b != 0.0 || t_isnan(b)',
+  xor: '(a != 0.0 || t_isnan(a)) != (b != 0.0 || t_isnan(b))',
   reluGrad: 'select(0.0, b, a > 0.0)',
 };
 
@@ -174,7 +175,7 @@ function loadAs(k: number, dtype: DType, as: 'f32' | 'i32'): string {
 
 /** `v` of type `t` as the output dtype's value: a u32 word for f32/i32, a bool for bool. */
 function store(t: WgslType, out: DType): string {
-  if (out === 'bool') return t === 'bool' ? 'v' : t === 'f32' ? 'v != 0.0' : 'v != 0';
+  if (out === 'bool') return t === 'bool' ? 'v' : t === 'f32' ? '(v != 0.0 || t_isnan(v))' : 'v != 0';
   if (out === 'int32') return `bitcast<u32>(${t === 'bool' ? 'select(0, 1, v)' : t === 'f32' ? 'i32(v)' : 'v'})`;
   return `bitcast<u32>(${t === 'bool' ? 'select(0.0, 1.0, v)' : t === 'f32' ? 'v' : 'f32(v)'})`;
 }
