@@ -12,10 +12,9 @@
 // (served with `Cross-Origin-Opener-Policy: same-origin` and
 // `Cross-Origin-Embedder-Policy: require-corp`); otherwise on one thread, and it says so once.
 //
-// The GPU: `await registerWebGpu()` registers the 'webgpu' device on the page's `navigator.gpu`
+// The GPU: `await registerWebGpu()` (from index.ts) registers the 'webgpu' device on the page's `navigator.gpu`
 // (a secure context: https or http://127.0.0.1 / localhost; Chromium 113+ and other WebGPU
 // browsers); the `webgpu` npm package is Node's, and the bundle never loads it.
 
 export { runningThreads } from './backend/wasm/pool.js';
-export { registerWebGpu } from './backend/webgpu/register.js';
 export * from './index.js';

@@ -5,7 +5,6 @@
 // asynchronous device (WebGPU) every timed call waits for the queue (`sync()`), so a time is the
 // work done, not the work queued.
 
-import { registerWebGpu } from '../../src/backend/webgpu/register.js';
 import * as T from '../../src/index.js';
 import type { CaseSpec } from '../cases.js';
 import { type CaseInputs, input } from '../data.js';
@@ -38,14 +37,15 @@ export interface BenchDevice {
 }
 
 /**
- * Makes `name` usable ('webgpu' and 'webgpu:N' are registered here, asynchronously) and says how
+ * Makes `name` usable ('webgpu' and 'webgpu:N' are registered here, asynchronously: N is the
+ * adapter's index in `listWebGpuAdapters()`) and says how
  * to wait for it. Throws when the device cannot be made (no `webgpu` package, no adapter).
  * @example const dev = await openDevice('webgpu'); await dev.sync?.();
  */
 export async function openDevice(name: string): Promise<BenchDevice> {
   if (name === 'webgpu' || name.startsWith('webgpu:')) {
-    if (name !== 'webgpu') throw new Error(`bench: device '${name}': only 'webgpu' (the first adapter) is wired here`);
-    const dev = (await registerWebGpu()) as unknown as Queued;
+    const adapter = name === 'webgpu' ? 0 : Number(name.slice('webgpu:'.length));
+    const dev = (await T.registerWebGpu({ adapter })) as unknown as Queued;
     const info = dev.adapter?.info;
     return { name, sync: () => dev.sync(), adapter: info ? `${info.vendor} ${info.device} (${info.description})` : 'unknown' };
   }
