@@ -4,9 +4,11 @@
 
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { listDevices } from '../backend/registry.js';
 import { loadModelFiles, MODEL_JSON } from '../index.js';
 import { parseCommand } from './args.js';
 import { type DataSource, sourceToString } from './data.js';
+import { adapterName, openDevice } from './device.js';
 import { formatBytes, formatMetrics, print, table } from './format.js';
 import { INFO_HELP } from './help.js';
 import { describePreprocessing } from './preprocessing.js';
@@ -14,6 +16,13 @@ import { openSavedModel } from './saved.js';
 
 /** Runs `tessera info`; returns the exit code. */
 export async function infoCommand(argv: string[]): Promise<number> {
+  if (argv.includes('--devices')) {
+    const args = parseCommand(
+      { command: 'info', options: { devices: { type: 'boolean' }, json: { type: 'boolean' } }, positionals: [] },
+      argv,
+    );
+    return args.help ? print(INFO_HELP) : devicesInfo(args.values.json === true);
+  }
   const args = parseCommand({ command: 'info', options: { json: { type: 'boolean' } }, positionals: ['<model-dir>'] }, argv);
   if (args.help) return print(INFO_HELP);
   const dir = args.positionals[0];
@@ -58,6 +67,33 @@ export async function infoCommand(argv: string[]): Promise<number> {
     ),
   );
   return print(lines.join('\n'));
+}
+
+/** One device `tessera info --devices` lists. */
+interface DeviceRow {
+  name: string;
+  available: boolean;
+  /** What computes there: 'WebAssembly SIMD, 4 threads', the WebGPU adapter's name, or why it is unavailable. */
+  detail: string;
+}
+
+/** Lists cpu and webgpu (registered here to find its adapter; the reason and what to install when it cannot be). */
+async function devicesInfo(json: boolean): Promise<number> {
+  const rows: DeviceRow[] = [{ name: 'cpu', available: true, detail: 'WebAssembly SIMD kernels on the CPU' }];
+  try {
+    const dev = await openDevice('webgpu', 'info');
+    rows.push({ name: dev.name, available: true, detail: `WebGPU adapter: ${adapterName(dev) ?? 'unnamed'}` });
+  } catch (err) {
+    rows.push({ name: 'webgpu', available: false, detail: err instanceof Error ? err.message.replace(/^info webgpu: /, '') : String(err) });
+  }
+  for (const name of listDevices()) {
+    if (name.startsWith('webgpu:') && !rows.some((r) => r.name === name)) {
+      const dev = await openDevice(name, 'info');
+      rows.push({ name, available: true, detail: `WebGPU adapter: ${adapterName(dev) ?? 'unnamed'}` });
+    }
+  }
+  if (json) return print(JSON.stringify({ devices: rows }, null, 2));
+  return print(['Devices:', table(rows.map((r) => [`  ${r.name}`, r.available ? 'available' : 'unavailable', r.detail]))].join('\n'));
 }
 
 /** A metadata value on one line: names listed, metrics formatted, other JSON as is (cut when long). */
