@@ -14,10 +14,11 @@ import { UsageError } from './errors.js';
 /** Device names the CLI accepts: 'cpu', 'webgpu', 'webgpu:0', 'webgpu:1', ... ('reference': the slow test oracle). */
 export const DEVICE_PATTERN = /^(cpu|reference|webgpu(:\d+)?)$/;
 
-/** What to install for WebGPU in Node, for error messages and `tessera info --devices`. */
-export const WEBGPU_INSTALL =
-  'install Dawn for Node with `npm install webgpu`; on Linux without a GPU, a Vulkan driver: ' +
-  'Mesa lavapipe >= 25 (`apt-get install -t bookworm-backports mesa-vulkan-drivers` on Debian bookworm)';
+/** The Vulkan driver Dawn needs on Linux without a GPU. */
+const LAVAPIPE = 'a Vulkan driver: Mesa lavapipe >= 25 (`apt-get install -t bookworm-backports mesa-vulkan-drivers` on Debian bookworm)';
+
+/** What to install for WebGPU in Node, for error messages. */
+export const WEBGPU_INSTALL = `install Dawn for Node with \`npm install webgpu\`; on Linux without a GPU, ${LAVAPIPE}`;
 
 /**
  * Whether `name` is a device name the CLI accepts (checked before any work starts).
@@ -62,8 +63,10 @@ async function registerGpu(name: string, from: string): Promise<void> {
   try {
     await registerWebGpu();
   } catch (err) {
-    const reason = err instanceof Error ? err.message : String(err);
-    throw new Error(`${from} ${name}: WebGPU is not available (${reason}); ${WEBGPU_INSTALL}`, { cause: err });
+    const reason = (err instanceof Error ? err.message : String(err)).replace(/^webgpu: /, '');
+    const missing = /npm install webgpu/.test(reason) ? `; on Linux without a GPU it also needs ${LAVAPIPE}` : `; ${WEBGPU_INSTALL}`;
+    const hint = /mesa-vulkan-drivers/.test(reason) ? '' : missing;
+    throw new Error(`${from} ${name}: WebGPU is not available: ${reason}${hint}`);
   }
 }
 
