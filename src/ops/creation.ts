@@ -2,9 +2,10 @@
 // default generator (manualSeed). Every creation op checks its shape and size first, naming itself
 // and the shape; values converted to int32 follow core/dtype.ts (truncation; NaN or overflow errs).
 
+import type { RandomDist } from '../backend/backend.js';
 import type { Device } from '../backend/device.js';
 import { assertDType, type DType, fitsInt32, INT32_MAX, INT32_MIN } from '../core/dtype.js';
-import { checkAllocation, type DeviceLike, filled, fromArray, toDevice } from '../core/exec.js';
+import { checkAllocation, type DeviceLike, emptyTensor, filled, fromArray, launch, toDevice } from '../core/exec.js';
 import { defaultGenerator, type Generator } from '../core/random.js';
 import { checkShape, sizeOf } from '../core/shape.js';
 import { assertTensor, type NestedArray, Tensor } from '../core/tensor.js';
@@ -155,37 +156,62 @@ export function eye(n: number, m = n, options: TensorOptions = {}): Tensor {
   return finish(fromArray([rows, cols], data, dtype, 'eye', dev(options, 'eye')), options);
 }
 
-function random(op: string, shape: ShapeArg, options: RandomOptions, draw: (g: Generator) => number): Tensor {
+/**
+ * On a device whose backend has a `random` primitive (a GPU), `n` values of `dist` drawn there in
+ * one dispatch, keyed by two words drawn from the generator `g`; null on other devices (they
+ * draw on the host).
+ */
+function onDevice(op: string, s: number[], dtype: DType, device: Device, g: Generator, dist: RandomDist, low = 0, high = 0): Tensor | null {
+  if (device.backend.random === undefined) return null;
+  const seed: [number, number] = [g.nextU32(), g.nextU32()];
+  return launch(device, (b) => {
+    const out = emptyTensor(s, dtype, op, device);
+    if (out.size > 0) b.random?.(out, out.size, dist, seed, low, high);
+    return out;
+  });
+}
+
+function random(op: string, shape: ShapeArg, options: RandomOptions, dist: 'uniform' | 'normal', draw: (g: Generator) => number): Tensor {
   const dtype = dtypeOf(options, 'float32', op);
   if (dtype !== 'float32') throw new TypeError(`${op}: dtype must be float32, got ${dtype}`);
-  const s = toShape(op, shape);
+  const device = dev(options, op);
+  const s = toShape(op, shape, 'float32', device);
   const g = options.generator ?? defaultGenerator;
+  const t = onDevice(op, s, 'float32', device, g, dist);
+  if (t !== null) return finish(t, options);
   const data = new Float32Array(sizeOf(s));
   for (let i = 0; i < data.length; i++) data[i] = draw(g);
-  return finish(fromArray(s, data, 'float32', op, dev(options, op)), options);
+  return finish(fromArray(s, data, 'float32', op, device), options);
 }
 
-/** Uniform values in [0, 1). @example manualSeed(0); rand([2, 2]) */
+/**
+ * Uniform values in [0, 1). On a device with a random kernel (webgpu) they are drawn there,
+ * seeded from the generator: reproducible per device, not the CPU's values.
+ * @example manualSeed(0); rand([2, 2])
+ */
 export function rand(shape: ShapeArg, options: RandomOptions = {}): Tensor {
-  return random('rand', shape, options, (g) => g.uniform());
+  return random('rand', shape, options, 'uniform', (g) => g.uniform());
 }
 
-/** Standard normal values. @example randn([3, 4]) */
+/** Standard normal values (drawn on the device where it has a random kernel, as rand). @example randn([3, 4]) */
 export function randn(shape: ShapeArg, options: RandomOptions = {}): Tensor {
-  return random('randn', shape, options, (g) => g.normal());
+  return random('randn', shape, options, 'normal', (g) => g.normal());
 }
 
-/** Uniform integers in [low, high), int32. @example randint(0, 10, [5]) */
+/** Uniform integers in [low, high), int32 (drawn on the device where it has a random kernel, as rand). @example randint(0, 10, [5]) */
 export function randint(low: number, high: number, shape: ShapeArg, options: RandomOptions = {}): Tensor {
   if (!Number.isInteger(low) || !Number.isInteger(high) || high <= low)
     throw new RangeError(`randint: need integers low < high, got ${low}, ${high}`);
   if (!fitsInt32(low) || !fitsInt32(high - 1))
     throw new RangeError(`randint: low and high - 1 must fit int32 [${INT32_MIN}, ${INT32_MAX}], got ${low}, ${high}`);
-  const s = toShape('randint', shape, 'int32');
+  const device = dev(options, 'randint');
+  const s = toShape('randint', shape, 'int32', device);
   const g = options.generator ?? defaultGenerator;
+  const t = onDevice('randint', s, 'int32', device, g, 'int', low, high);
+  if (t !== null) return finish(t, { ...options, dtype: 'int32' });
   const data = new Int32Array(sizeOf(s));
   for (let i = 0; i < data.length; i++) data[i] = g.int(low, high);
-  return finish(fromArray(s, data, 'int32', 'randint', dev(options, 'randint')), { ...options, dtype: 'int32' });
+  return finish(fromArray(s, data, 'int32', 'randint', device), { ...options, dtype: 'int32' });
 }
 
 const shapeOfArg = (op: string, t: Tensor): readonly number[] => {
