@@ -119,6 +119,13 @@ export class DeviceSum {
     return v;
   }
 
+  /** As takeSync, for a sum of any shape: its values, flat (empty when nothing was added). */
+  takeSyncValues(): ArrayLike<number> {
+    const v = this.sum === null ? [] : this.sum.toTypedArray();
+    this.sum = null;
+    return v;
+  }
+
   /** The sum since the last take (null when nothing was added), and a fresh start. */
   take(): Tensor | null {
     const s = this.sum;
