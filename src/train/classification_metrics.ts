@@ -88,6 +88,7 @@ abstract class ConfusionCounts implements Metric {
   async flush(): Promise<void> {
     const t = this.pending.take();
     if (t !== null) this.count(await t.data(), this.pendingClasses);
+    t?.dispose();
   }
 
   /** Counts what flush has not, reading synchronously: the public `result()` and `stateDict()` without a flush. */

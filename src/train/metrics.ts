@@ -90,18 +90,25 @@ export function classesOf(metric: string, pred: Tensor, target: Tensor): { predi
 }
 
 /**
- * A running sum of scalar tensors kept on their device: each `add` is one elementwise op there
- * (no read), `take()` hands the sum over and starts again. What metrics and the epoch loss
- * accumulate between reads.
- * @example const s = new DeviceSum(); s.add(loss); s.add(loss2); await s.take()?.data();
+ * A running sum of tensors kept on their device: each `add` is one elementwise op there (no read),
+ * `take()` hands the sum over and starts again. What metrics and the epoch loss accumulate between
+ * reads. It owns what it is given: the memory of an added tensor and of each partial sum is released
+ * once folded in, so a long epoch holds one small buffer (a GPU reclaims nothing by itself).
+ * @example const s = new DeviceSum(); s.add(sum(hits)); s.add(sum(hits2)); await s.take()?.data();
  */
 export class DeviceSum {
   private sum: Tensor | null = null;
 
-  /** Adds `value` (a scalar tensor; the sum lives on the first one's device). */
+  /** Adds `value`, a tensor made for this (owned from now on; same shape each time, on the first one's device). */
   add(value: Tensor): void {
     const prev = this.sum;
-    this.sum = noGrad(() => (prev === null ? value.detach() : add(prev, value)));
+    if (prev === null) {
+      this.sum = value.detach();
+      return;
+    }
+    this.sum = noGrad(() => add(prev, value));
+    prev.dispose();
+    value.dispose();
   }
 
   /** Whether anything was added since the last take. */
@@ -114,27 +121,28 @@ export class DeviceSum {
    * refuses the read (a GPU) it throws and the sum stays.
    */
   takeSync(): number {
-    const v = this.sum === null ? 0 : this.sum.item();
-    this.sum = null;
-    return v;
+    return this.takeSyncValues()[0] ?? 0;
   }
 
   /** As takeSync, for a sum of any shape: its values, flat (empty when nothing was added). */
   takeSyncValues(): ArrayLike<number> {
     const v = this.sum === null ? [] : this.sum.toTypedArray();
+    this.sum?.dispose();
     this.sum = null;
     return v;
   }
 
-  /** The sum since the last take (null when nothing was added), and a fresh start. */
+  /** Forgets the sum (its memory released). */
+  clear(): void {
+    this.sum?.dispose();
+    this.sum = null;
+  }
+
+  /** The sum since the last take (null when nothing was added; the caller owns it), and a fresh start. */
   take(): Tensor | null {
     const s = this.sum;
     this.sum = null;
     return s;
-  }
-
-  clear(): void {
-    this.sum = null;
   }
 }
 
@@ -161,6 +169,7 @@ abstract class RatioMetric implements Metric {
   async flush(): Promise<void> {
     const t = this.pending.take();
     if (t !== null) this.num += (await t.data())[0];
+    t?.dispose();
   }
 
   /** Reads what flush has not, synchronously: the public `result()` and `stateDict()` without a flush. */
@@ -315,6 +324,7 @@ export class Mean {
   async flush(): Promise<void> {
     const t = this.pending.take();
     if (t !== null) this.total += (await t.data())[0];
+    t?.dispose();
   }
 
   /** Whether `addTensor` values wait for a flush. */
