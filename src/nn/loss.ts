@@ -48,7 +48,8 @@ function weightArg(layer: string, name: string, value: unknown): Tensor | null {
   if (t === null || t.dtype !== 'float32') {
     throw new TypeError(`${layer}: ${name} must be a float32 Tensor or an array of numbers, got ${t?.dtype ?? describeValue(value)}`);
   }
-  if (readsOnHost(t.storage.device)) madeWith.set(t, Array.from(readValues(t, layer)));
+  if (Array.isArray(value)) madeWith.set(t, (value as unknown[]).flat(Number.POSITIVE_INFINITY) as number[]);
+  else if (readsOnHost(t.storage.device)) madeWith.set(t, Array.from(readValues(t, layer)));
   return t;
 }
 
