@@ -287,3 +287,30 @@ test('a training checkpoint resumes across devices: webgpu -> cpu and cpu -> web
     close(`${from} -> ${to}: final weights`, await weights(second.model), await weights(whole.model), 2e-3, 2e-4);
   }
 });
+
+test('data already on webgpu (a DataLoader gathering GPU rows, validationSplit) trains as data on the CPU', async (t) => {
+  const dev = await gpu(t);
+  if (dev === null) return;
+  const { x, y } = blobs(60, 9);
+  const run = async (dataDevice: string) => {
+    T.manualSeed(6);
+    const model = new T.Sequential(new T.Linear(6, 10), new T.ReLU(), new T.Linear(10, 3)).to('webgpu');
+    const trainer = new T.Trainer(model, {
+      optimizer: new T.SGD(model.parameters(), { lr: 0.1 }),
+      loss: 'crossEntropy',
+      metrics: ['accuracy'],
+    });
+    const history = await trainer.fit(x.to(dataDevice), y.to(dataDevice), {
+      epochs: 3,
+      batchSize: 8,
+      seed: 2,
+      verbose: 0,
+      validationSplit: 0.2,
+    });
+    return { history: history.history, weights: await weights(model) };
+  };
+  const onGpu = await run('webgpu');
+  const onCpu = await run('cpu');
+  for (const [k, v] of Object.entries(onCpu.history)) close(`history.${k}`, onGpu.history[k], v, 1e-5, 1e-6);
+  close('weights', onGpu.weights, onCpu.weights, 1e-5, 1e-6);
+});
