@@ -65,3 +65,13 @@ export const floats = (n: number, lo = -3, hi = 3) => Array.from({ length: n }, 
 export const ints = (n: number, lo = -20, hi = 20) => Array.from({ length: n }, () => rng.int(lo, hi));
 export const bools = (n: number) => Array.from({ length: n }, () => (rng.chance(0.5) ? 1 : 0));
 export const gen = (dtype: DType, n: number) => (dtype === 'float32' ? floats(n) : dtype === 'int32' ? ints(n) : bools(n));
+
+/** Views of an output of n elements of `dtype` at element `at` of a buffer whose other elements are 1 (whole: the buffer, total elements). */
+export function outAt(dev: WebGpuDevice, n: number, dtype: DType, at: number) {
+  const total = at + n + 5;
+  const whole = outs(dev, total, dtype);
+  const ones = new Array<number>(total).fill(1);
+  dev.write(whole.g.buffer, dtype, 0, ones);
+  ref.write(whole.r.buffer, dtype, 0, ones);
+  return { g: { buffer: whole.g.buffer, offset: at }, r: { buffer: whole.r.buffer, offset: at }, whole, total };
+}

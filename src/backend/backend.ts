@@ -109,7 +109,8 @@ export type RandomDist = 'uniform' | 'normal' | 'int';
  * ((1 - smoothing) onehot(t) + smoothing / cols) and w the class weights (all 1 when null):
  * loss[r] = -sum_c w-weighted q_c log softmax_c, rowWeight[r] = w[t] (the weighted mean's
  * denominator term), grad (rows, cols) = d loss[r] / d logits[r]. A row whose target is ignoreIndex
- * has loss, rowWeight and grad 0; a target outside [0, cols) otherwise makes its loss NaN.
+ * has loss, rowWeight and grad 0; a target outside [0, cols) otherwise makes its loss, rowWeight
+ * and grad NaN. Non-target classes with q_c = 0 add nothing to the loss (a -inf logit there is fine).
  * The exact weighting with smoothing is PyTorch's (src/ops/nn.ts, crossEntropyOnHost).
  */
 export interface CrossEntropyRowsArgs {

@@ -1,7 +1,9 @@
 // Neural-network functions: softmax, logSoftmax, dropout and a numerically stable cross-entropy
-// with two paths: fused on the host, its gradient in one step (softmax - target), where the device
-// reads synchronously and the classes are few (faster there); composed from engine ops on the
-// device (src/ops/nll.ts) where it cannot, and from 100 classes on (faster there).
+// with three paths: the backend's fused kernel (crossEntropyRows: loss and gradient rows in one
+// pass) for class-index targets where the backend has one (the webgpu device); fused on the host,
+// its gradient in one step (softmax - target), where the device reads synchronously and the
+// classes are few (faster there); composed from engine ops on the device (src/ops/nll.ts) where it
+// cannot, and from 100 classes on (faster there).
 
 import { attach, noGrad } from '../core/autograd.js';
 import { emptyTensor, fromArray, launch, readsOnHost, readValues, sameDevice } from '../core/exec.js';
@@ -96,7 +98,12 @@ export interface CrossEntropyArgs {
  */
 export function crossEntropy(logits: Tensor, target: Tensor, options: CrossEntropyOptions = {}): Tensor {
   const args = checkCrossEntropy(logits, target, options);
-  if (!readsOnHost(logits.storage.device)) return crossEntropyOnDevice(args);
+  const host = readsOnHost(logits.storage.device);
+  if (target.dtype === 'int32' && logits.storage.device.backend.crossEntropyRows !== undefined) {
+    if (host) checkTargets(args); // the host path's errors; without a read, an out-of-range target gives NaN
+    return crossEntropyFused(args);
+  }
+  if (!host) return crossEntropyOnDevice(args);
   if (logits.shape[1] < COMPOSED_MIN_CLASSES) return crossEntropyOnHost(args);
   checkTargets(args); // the host path's errors, from a read of the targets alone
   return crossEntropyOnDevice(args);
@@ -183,6 +190,59 @@ export function crossEntropyOnDevice(a: CrossEntropyArgs): Tensor {
     const t2 = target.dtype === 'float32' ? classRows(target).rows : reshape(target, [-1]); // (R, C) or (R)
     const loss = nllRows(lsm, t2, a);
     return a.reduction === 'none' ? reshape(loss, [logits.shape[0], ...logits.shape.slice(2)]) : loss;
+  });
+}
+
+/**
+ * crossEntropy with the backend's fused kernel (crossEntropyRows): one pass gives each row's loss,
+ * target weight and gradient; the reduction and the backward (the stored gradient rows scaled by
+ * the upstream gradient) are engine ops, so nothing is read back. int32 targets only. @internal
+ * @example crossEntropyFused({ logits, target, weight: null, ignoreIndex: -100, labelSmoothing: 0, reduction: 'mean' })
+ */
+export function crossEntropyFused(a: CrossEntropyArgs): Tensor {
+  const { logits, target, weight, reduction } = a;
+  const c = logits.shape[1];
+  const spatial = logits.shape.slice(2);
+  const dev = logits.storage.device;
+  const inputs = weight === null ? [logits, target] : [logits, target, weight];
+  return composite(inputs, () => {
+    const { rows: x2, order } = classRows(logits);
+    const cx = contiguous(x2); // (R, C)
+    const ct = contiguous(reshape(target, [-1])); // (R)
+    const cw = weight === null ? null : contiguous(weight); // (C)
+    const rows = cx.shape[0];
+    const loss = emptyTensor([rows], 'float32', 'crossEntropy', dev);
+    const rowWeight = emptyTensor([rows], 'float32', 'crossEntropy', dev);
+    const grad = emptyTensor([rows, c], 'float32', 'crossEntropy', dev);
+    launch(dev, (b) =>
+      b.crossEntropyRows?.({
+        logits: cx,
+        target: ct,
+        weight: cw,
+        rows,
+        cols: c,
+        ignoreIndex: a.ignoreIndex,
+        smoothing: a.labelSmoothing,
+        loss,
+        rowWeight,
+        grad,
+      }),
+    );
+    const y = noGrad(() => {
+      if (reduction === 'none') return reshape(loss, [logits.shape[0], ...spatial]);
+      const s = sum(loss);
+      return reduction === 'sum' ? s : div(s, sum(rowWeight));
+    });
+    return attach(y, 'crossEntropy', [logits], (g) =>
+      noGrad(() => {
+        // d loss / d logits: the kernel's rows times the upstream gradient (over sum(rowWeight) for 'mean')
+        const scale = reduction === 'none' ? reshape(g, [rows, 1]) : reduction === 'sum' ? g : div(g, sum(rowWeight));
+        const gx = mul(grad, scale);
+        if (logits.ndim === 2) return [gx];
+        const inv = order.map((_, i) => order.indexOf(i));
+        return [contiguous(permute(reshape(gx, [logits.shape[0], ...spatial, c]), inv))];
+      }),
+    );
   });
 }
 

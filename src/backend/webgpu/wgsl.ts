@@ -1,6 +1,6 @@
 // WGSL source for the webgpu device's kernels: each elementwise primitive's expression (maps typed
 // by the primitive table's op names, so a new primitive is a compile error here until it has its
-// WGSL), the scalar helpers they call, and the generators of the elementwise and reduce shaders.
+// WGSL), the scalar helpers they call, and the generator of the elementwise shaders.
 //
 // Every buffer is bound as array<u32>: float32 and int32 elements are bitcast, bool elements are
 // bytes packed four to a word (a bool output is written a whole word per invocation).
@@ -8,7 +8,6 @@
 import type { DType } from '../../core/dtype.js';
 import type { BinaryOp } from '../../core/primitives/binary.js';
 import type { UnaryOp } from '../../core/primitives/unary.js';
-import type { ReduceOp } from '../backend.js';
 
 /** The type an expression computes in: f32, i32, or a WGSL bool (a mask). */
 export type WgslType = 'f32' | 'i32' | 'bool';
@@ -220,50 +219,6 @@ ${loads}
   let t = g.x + g.y * ${ROW}u;
   let n = p[0];
 ${main}
-}
-`;
-}
-
-/**
- * The WGSL of a reduction of contiguous (outer, r, inner) over r, in f32 or i32 (NaN wins max/min).
- * Params: outer, r, inner, x offset, out offset.
- * @example reduceWgsl('sum', 'float32')
- */
-export function reduceWgsl(op: ReduceOp, dtype: 'float32' | 'int32'): string {
-  const f = dtype === 'float32';
-  const ty = f ? 'f32' : 'i32';
-  const ld = f ? 'bitcast<f32>(x0[i])' : 'bitcast<i32>(x0[i])';
-  const init = {
-    sum: f ? '0.0' : '0',
-    prod: f ? '1.0' : '1',
-    max: f ? '-t_inf()' : 'i32(-2147483647 - 1)',
-    min: f ? 't_inf()' : '2147483647',
-  }[op];
-  const step = {
-    sum: 'acc += v;',
-    prod: 'acc *= v;',
-    max: f ? 'if (t_isnan(v)) { nan = true; } else if (v > acc) { acc = v; }' : 'acc = max(acc, v);',
-    min: f ? 'if (t_isnan(v)) { nan = true; } else if (v < acc) { acc = v; }' : 'acc = min(acc, v);',
-  }[op];
-  const result = f ? 'select(acc, t_nan(), nan)' : 'acc';
-  return /* wgsl */ `@group(0) @binding(0) var<storage, read> p: array<u32>;
-@group(0) @binding(1) var<storage, read_write> o: array<u32>;
-@group(0) @binding(2) var<storage, read> x0: array<u32>;
-${HELPERS}
-@compute @workgroup_size(${WG}) fn main(@builtin(global_invocation_id) g: vec3u) {
-  let t = g.x + g.y * ${ROW}u;
-  let outer = p[0]; let r = p[1]; let inner = p[2];
-  if (t >= outer * inner) { return; }
-  let oo = t / inner; let ii = t % inner;
-  var acc: ${ty} = ${init};
-  var nan = false;
-  for (var k = 0u; k < r; k++) {
-    let i = p[3] + (oo * r + k) * inner + ii;
-    let v = ${ld};
-    ${step}
-  }
-  let res = ${result};
-  o[p[4] + t] = bitcast<u32>(res);
 }
 `;
 }
