@@ -20,7 +20,7 @@ import type { History } from '../train/index.js';
 import { suggestion } from './check.js';
 import { parseTrainConfig, type TrainConfig } from './config.js';
 import { loadData, sourceToString } from './data.js';
-import { openDevice, placeModel } from './device.js';
+import { openDevice } from './device.js';
 import { ConfigError, inFile, UsageError } from './errors.js';
 import { print, table } from './format.js';
 import { readConfigFile } from './load.js';
@@ -231,7 +231,7 @@ export async function crossValidateConfig(
         xTest = takeRows(data.x, testIndex);
       }
       const parts = buildParts(config, run.shape, run.train.x.shape[0]);
-      placeModel(parts.model, device);
+      parts.model.to(device);
       const { trainer, callbacks } = await makeTrainer(config, parts, { quiet: true, files: false });
       const classWeight = await resolveClassWeight(config, run.classes, numClasses, run.train.y);
       const history = await trainer.fit(run.train.x, run.train.y, fitOptions(config, run, callbacks, 0, classWeight));

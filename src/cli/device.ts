@@ -84,14 +84,6 @@ export function adapterName(device: Device): string | null {
 }
 
 /**
- * Moves `model` to `device` in place (its optimizer, made before, keeps its parameters) and returns it.
- * @example placeModel(buildModel(config.model, shape), await openDevice('webgpu'))
- */
-export function placeModel<M extends Module>(model: M, device: Device): M {
-  return model.to(device);
-}
-
-/**
  * `model.forward(x)` without gradients, with `x` moved to the model's device first (data is read
  * on the CPU; the model may live on a GPU).
  * @example const out = forwardOn(model, xb); await out.data()

@@ -12,7 +12,7 @@ import { SGD } from '../optim/sgd.js';
 import { intOption, parseCommand } from './args.js';
 import type { TrainConfig } from './config.js';
 import { type DataSource, loadData, parseSourceArg, sourceToString } from './data.js';
-import { deviceOption, openDevice, placeModel } from './device.js';
+import { deviceOption, openDevice } from './device.js';
 import { UsageError } from './errors.js';
 import { formatMetrics, print } from './format.js';
 import { EVALUATE_HELP } from './help.js';
@@ -89,7 +89,7 @@ export async function evaluateCommand(argv: string[]): Promise<number> {
     );
   const batchSize = intOption('evaluate', 'batch-size', v['batch-size'], 1) ?? 256;
   const saved = await openSavedModel(target, 'evaluate');
-  placeModel(saved.model, await openDevice(deviceName ?? 'cpu'));
+  saved.model.to(await openDevice(deviceName ?? 'cpu'));
   const run =
     saved.preprocessing === null
       ? await imageRun(saved, v.data as string | undefined, batchSize)

@@ -9,7 +9,7 @@ import { writeFileAtomic } from '../io/atomic.js';
 import { FileWriteError } from '../io/durable.js';
 import { intOption, parseCommand } from './args.js';
 import { imagesToTensor, loadData, parseSourceArg, sourceToString } from './data.js';
-import { deviceOption, openDevice, placeModel } from './device.js';
+import { deviceOption, openDevice } from './device.js';
 import { UsageError } from './errors.js';
 import { csv, print, table } from './format.js';
 import { PREDICT_HELP } from './help.js';
@@ -72,7 +72,7 @@ export async function predictCommand(argv: string[]): Promise<number> {
   const [dir, input] = args.positionals;
   const deviceName = deviceOption('predict', args.values.device);
   const saved = await openSavedModel(dir, 'predict');
-  placeModel(saved.model, await openDevice(deviceName ?? 'cpu'));
+  saved.model.to(await openDevice(deviceName ?? 'cpu'));
   if (saved.preprocessing === null && keep.length > 0)
     throw new UsageError('--keep copies input columns; this model takes images, not table rows', 'predict');
   const options = { topK, limit, batchSize, threshold, keep };

@@ -12,7 +12,7 @@ import type { ClassWeight, History, Trainer } from '../train/index.js';
 import { intOption, parseCommand } from './args.js';
 import { parseTrainConfig, type TrainConfig } from './config.js';
 import { loadData, sourceToString } from './data.js';
-import { adapterName, deviceOption, openDevice, placeModel } from './device.js';
+import { adapterName, deviceOption, openDevice } from './device.js';
 import { ConfigError, inFile } from './errors.js';
 import { formatMetrics, packageVersion, print } from './format.js';
 import { TRAIN_HELP } from './help.js';
@@ -63,7 +63,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
     throw inFile(err, file.file);
   }
   const { run, parts, test } = prepared;
-  placeModel(parts.model, device); // built and seeded on the CPU: the same initial weights on every device
+  parts.model.to(device); // built and seeded on the CPU: the same initial weights on every device
   say(describeRun(config, prepared));
   if (device.name !== 'cpu') say(`Device: ${device.name}${adapterName(device) === null ? '' : ` (${adapterName(device)})`}`);
   if (args.values['dry-run']) return print(`Config ${file.file} is valid; --dry-run: nothing trained.`);
