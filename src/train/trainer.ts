@@ -58,7 +58,9 @@ export type { CallbackState, CompileOptions, EpochProgress, EvaluateOptions, Fit
  * }
  * ```
  *
- * plus metrics, validation, callbacks and a progress bar.
+ * plus metrics, validation, callbacks and a progress bar. On a GPU, move the model
+ * (`model.to('webgpu')`) and keep the data where it is: each batch is moved to the model's device,
+ * and the loss and metrics are read once per epoch (batch logs are then empty within an epoch).
  *
  * @example
  * const model = new Sequential(new Linear(784, 64), new ReLU(), new Linear(64, 10));
