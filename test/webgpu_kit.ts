@@ -75,3 +75,16 @@ export function outAt(dev: WebGpuDevice, n: number, dtype: DType, at: number) {
   ref.write(whole.r.buffer, dtype, 0, ones);
   return { g: { buffer: whole.g.buffer, offset: at }, r: { buffer: whole.r.buffer, offset: at }, whole, total };
 }
+
+/** The absolute tolerance of a reduction over `k` terms: 1e-5 scaled by sqrt(k/256) (at least 1e-5). */
+export const sumTol = (k: number) => 1e-5 * Math.max(1, Math.sqrt(k / 256));
+
+/** Asserts `got` equals `want` element by element within `abs + rel * |want|` (NaN equals NaN). */
+export function closeTo(got: ArrayLike<number>, want: ArrayLike<number>, label: string, rel = 1e-4, abs = 1e-5): void {
+  assert.equal(got.length, want.length, `${label}: length`);
+  for (let i = 0; i < want.length; i++) {
+    const [a, b] = [got[i], want[i]];
+    const ok = (Number.isNaN(a) && Number.isNaN(b)) || a === b || Math.abs(a - b) <= abs + rel * Math.abs(b);
+    assert.ok(ok, `${label}[${i}]: webgpu ${a}, reference ${b}`);
+  }
+}
