@@ -17,6 +17,8 @@ export {
 } from './backend/registry.js';
 export { CpuDevice } from './backend/wasm/device.js';
 export { getNumThreads, setNumThreads } from './backend/wasm/index.js';
+export type { WebGpuDevice, WebGpuMemoryStats } from './backend/webgpu/device.js';
+export { listWebGpuAdapters, registerWebGpu, type WebGpuOptions } from './backend/webgpu/register.js';
 export { enableGrad, isGradEnabled, noGrad } from './core/autograd.js';
 export type { DType } from './core/dtype.js';
 export { ownByGraph } from './core/lifetime.js';

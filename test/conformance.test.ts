@@ -22,6 +22,7 @@ import {
   type Data,
   DEVICES,
   data,
+  deviceReady,
   distinct,
   expandable,
   floats,
@@ -656,16 +657,42 @@ function describeInputs(inputs: Data[]): string {
   return inputs.map((d) => `${d.dtype}[${d.shape.join(', ')}]`).join(', ');
 }
 
-function compare(got: Result, want: Result, label: string, tol: Tolerance): void {
+/**
+ * Cases that draw random numbers: a device with its own generator (a GPU: 'deterministic per
+ * device, not the CPU's stream') is compared on shapes and dtypes only; its kernel tests check the
+ * distributions.
+ */
+const RANDOM_CASES = new Set(['rand randn randint', '*Like', 'dropout']);
+/** Devices whose random stream is not the CPU's. */
+const OWN_STREAM = new Set(['webgpu']);
+
+/**
+ * The issue's tolerance for a GPU against the CPU: the case's, with the absolute part scaled by
+ * sqrt(K/256) for sums over K terms (GPU reductions add in another order); K is bounded by the
+ * largest input or output, so a short reduction keeps the plain tolerance.
+ */
+function deviceTol(tol: Tolerance, device: string, got: Result, inputs: Data[]): Tolerance {
+  if (device !== 'webgpu') return tol;
+  const k = Math.max(1, ...inputs.map((d) => d.values.length), ...got.outs.map((o) => o.values.length));
+  return { ...tol, atol: (tol.atol ?? 1e-6) * Math.sqrt(Math.max(1, k / 256)) };
+}
+
+function compare(got: Result, want: Result, label: string, tol: Tolerance, valuesToo = true): void {
   if (got.outs.length !== want.outs.length) throw new Error(`${label}: ${got.outs.length} outputs, expected ${want.outs.length}`);
   got.outs.forEach((o, i) => {
-    assertClose(o, want.outs[i], `${label}: output ${i}`, tol);
+    if (valuesToo) assertClose(o, want.outs[i], `${label}: output ${i}`, tol);
+    else
+      assertClose(
+        { ...o, values: new Float64Array(o.values.length) },
+        { ...want.outs[i], values: new Float64Array(want.outs[i].values.length) },
+        `${label}: output ${i}`,
+      );
   });
   got.grads.forEach((g, i) => {
     const w = want.grads[i];
     if ((g === null) !== (w === null))
       throw new Error(`${label}: gradient of input ${i} is ${g === null ? 'missing' : 'present'}, expected ${w === null ? 'none' : 'one'}`);
-    if (g !== null && w !== null) assertClose(g, w, `${label}: gradient of input ${i}`, tol);
+    if (g !== null && w !== null && valuesToo) assertClose(g, w, `${label}: gradient of input ${i}`, tol);
   });
 }
 
@@ -697,7 +724,8 @@ async function checkCase(c: OpCase, backendName: string): Promise<number> {
       } catch (e) {
         throw new Error(`${label}: threw ${(e as Error).stack}`);
       }
-      compare(got, want, label, tol);
+      const ownStream = RANDOM_CASES.has(c.name) && OWN_STREAM.has(backendName);
+      compare(got, want, label, deviceTol(tol, backendName, got, inputs), !ownStream);
       runs++;
     }
   }
@@ -706,7 +734,10 @@ async function checkCase(c: OpCase, backendName: string): Promise<number> {
 
 for (const backendName of DEVICES) {
   describe(`conformance on '${backendName}'`, () => {
-    for (const c of CASES) test(c.name, async () => void (await checkCase(c, backendName)));
+    for (const c of CASES)
+      test(c.name, async (t) => {
+        if (await deviceReady(backendName, t)) await checkCase(c, backendName);
+      });
   });
 }
 

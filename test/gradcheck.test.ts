@@ -13,14 +13,17 @@ import { attach } from '../src/core/autograd.js';
 import * as T from '../src/index.js';
 import { manualSeed, type Tensor } from '../src/index.js';
 import {
+  asyncOnly,
   awayFromZero,
   type Data,
   DEVICES,
   data,
+  deviceReady,
   distinct,
   floats,
   type GradcheckOptions,
   gradcheck,
+  gradcheckAsync,
   hashString,
   ints,
   makeTensor,
@@ -100,7 +103,7 @@ const CASES: GradCase[] = [
       return T.dropout(x, 0.4);
     },
     floats,
-    LINEAR,
+    { ...LINEAR, randomStream: true },
   ),
 
   // elementwise, two inputs (broadcast)
@@ -319,10 +322,12 @@ const CASES: GradCase[] = [
 
 for (const device of DEVICES) {
   for (const c of CASES) {
-    test(`gradcheck ${c.name} (${device})`, () => {
+    test(`gradcheck ${c.name} (${device})`, async (t) => {
+      if (!(await deviceReady(device, t))) return;
       const { inputs, fn } = c.make(new Rng(hashString(c.name)));
       const leaves = inputs.map((d) => makeTensor(d, 'contiguous', d.dtype === 'float32' && d.grad !== false));
-      gradcheck(c.name, fn, leaves, { ...c.opts, device });
+      if (asyncOnly(device)) await gradcheckAsync(c.name, fn, leaves, { ...c.opts, device, maxPerInput: undefined });
+      else gradcheck(c.name, fn, leaves, { ...c.opts, device });
     });
   }
 }

@@ -4,6 +4,7 @@
 // runners that repeat a test on every device (values read back through the device: data()).
 
 import assert from 'node:assert/strict';
+import type { TestContext } from 'node:test';
 import type { TypedArray } from '../src/core/dtype.js';
 import {
   type DType,
@@ -377,8 +378,65 @@ export function asyncRefDevice(): string {
   return 'async-ref';
 }
 
-/** The built-in devices every device test runs on (devices a test registers itself are left out). */
-export const DEVICES: readonly string[] = ['cpu', 'reference'];
+/**
+ * The devices every device test runs on: the built-in ones and 'webgpu', which a test makes
+ * ready with `await deviceReady(device, t)` (registered once, on first use, so a test file that
+ * never runs on it never loads Dawn; skipped without an adapter, failed under CI=true).
+ */
+export const DEVICES: readonly string[] = ['cpu', 'reference', 'webgpu'];
+
+/** How to get a WebGPU adapter here (skip messages). */
+export const WEBGPU_WHAT =
+  'a WebGPU adapter (npm install webgpu; on Linux without a GPU: apt-get install -t bookworm-backports mesa-vulkan-drivers)';
+
+let webgpuReady: Promise<boolean> | null = null;
+
+/**
+ * Makes `device` usable: for 'webgpu', registers it once (`registerWebGpu()`); returns false,
+ * having skipped `t`, when it has no adapter (under CI=true that fails instead: skipUnlessAvailable).
+ * @example test('x', async (t) => { if (!(await deviceReady('webgpu', t))) return; ... })
+ */
+export async function deviceReady(device: string, t: { skip(message?: string): void }): Promise<boolean> {
+  if (device !== 'webgpu') return true;
+  if (webgpuReady === null) {
+    const { registerWebGpu } = await import('../src/backend/webgpu/register.js');
+    webgpuReady = registerWebGpu().then(
+      () => true,
+      () => false,
+    );
+  }
+  return !skipUnlessAvailable(t, await webgpuReady, WEBGPU_WHAT);
+}
+
+/** Whether `device` is read only asynchronously (a GPU): tests then read with `await t.data()`. */
+export function asyncOnly(device: string): boolean {
+  return device === 'webgpu' || device === 'async-ref';
+}
+
+// ---- reads on a device read only asynchronously --------------------------------------------
+
+const pendingReads: (() => Promise<void>)[] = [];
+
+/**
+ * Hands `fn` the values of `ts`: at once where they can be read synchronously, else (a GPU) a
+ * snapshot taken now (a copy on the device, so later in-place updates do not show) read at the
+ * next `await settleReads()`. Lets synchronous test code check values on every device.
+ * @example withValues([y], ([v]) => assert.equal(v[0], 1)); ...; await settleReads();
+ */
+export function withValues(ts: readonly Tensor[], fn: (values: TypedArray[]) => void): void {
+  if (ts.every((t) => t.storage.device.syncRead)) {
+    fn(ts.map((t) => t.toTypedArray()));
+    return;
+  }
+  const copies = noGrad(() => ts.map((t) => t.detach().clone()));
+  pendingReads.push(async () => fn(await Promise.all(copies.map((c) => c.data()))));
+}
+
+/** Runs the checks withValues deferred, in order; the first failure throws (the rest are dropped). */
+export async function settleReads(): Promise<void> {
+  const todo = pendingReads.splice(0);
+  for (const f of todo) await f();
+}
 
 // ---- finite differences -------------------------------------------------------------------
 
@@ -391,6 +449,11 @@ export interface GradcheckOptions extends Tolerance {
   seed?: number;
   /** Device to check on. Default 'reference'. */
   device?: string;
+  /**
+   * `fn` draws random numbers: gradcheckAsync does not compare a device with its own generator
+   * (a GPU) against the reference, only against finite differences on the device itself.
+   */
+  randomStream?: boolean;
 }
 
 /**
@@ -473,6 +536,107 @@ export function gradcheck(label: string, fn: (...xs: Tensor[]) => Tensor | Tenso
   });
 }
 
+/**
+ * gradcheck for a device read only asynchronously (a GPU): backward's gradients on `device` are
+ * compared with the reference device's backward (the issue's tolerance, 1e-4 relative plus 1e-5
+ * absolute scaled by sqrt(K/256) for K-term sums) and with central finite differences taken on
+ * `device` itself, through `await t.data()`, for up to `maxPerInput` elements per input (default
+ * 16: each costs two forward passes and two reads).
+ * @example await gradcheckAsync('exp', (x) => x.exp(), [x], { device: 'webgpu' });
+ */
+export async function gradcheckAsync(
+  label: string,
+  fn: (...xs: Tensor[]) => Tensor | Tensor[],
+  given: Tensor[],
+  opts: GradcheckOptions & { device: string },
+): Promise<void> {
+  const { eps = 1e-2, rtol = 2e-3, atol = 2e-4, maxPerInput = 16, seed = 1, device } = opts;
+  const r = new Rng(seed);
+  const outputs = (xs: Tensor[]) => {
+    const out = fn(...xs);
+    return Array.isArray(out) ? out : [out];
+  };
+  const upstream: Float64Array[] = [];
+  const failures: string[] = [];
+  // backward on the device and on the reference, with the same upstream gradients
+  const grads = async (dev: string): Promise<(Float64Array | null)[]> =>
+    withDevice(dev, async () => {
+      const inputs = given.map((x) => (x.device === dev ? x : x.detach().to(dev).requiresGrad_(x.requiresGrad)));
+      for (const x of inputs) x.grad = null;
+      const outs = outputs(inputs);
+      if (upstream.length === 0) for (const o of outs) upstream.push(Float64Array.from({ length: o.size }, () => r.uniform(-1, 1)));
+      const ups = outs.map((o, i) => contiguousTensor(o.shape, 'float32', upstream[i]));
+      let loss: Tensor | null = null;
+      for (let i = 0; i < outs.length; i++) {
+        if (!outs[i].requiresGrad) continue;
+        const term = outs[i].mul(ups[i]).sum();
+        loss = loss === null ? term : loss.add(term);
+      }
+      loss?.backward();
+      return Promise.all(inputs.map(async (x) => (x.requiresGrad && x.grad !== null ? Float64Array.from(await x.grad.data()) : null)));
+    });
+  const want = await grads('reference');
+  const got = await grads(device);
+  const k = Math.max(256, ...given.map((x) => x.size));
+  const gtol = { rtol: 1e-4, atol: 1e-5 * Math.sqrt(k / 256) };
+  given.forEach((x, which) => {
+    if (opts.randomStream) return;
+    const [g, w] = [got[which], want[which]];
+    if ((g === null) !== (w === null))
+      failures.push(
+        `input ${which}: gradient ${g === null ? 'missing' : 'present'} on '${device}', ${w === null ? 'none' : 'one'} on 'reference'`,
+      );
+    if (g === null || w === null) return;
+    for (let i = 0; i < g.length; i++) {
+      if (!(Math.abs(g[i] - w[i]) <= gtol.atol + gtol.rtol * Math.abs(w[i]))) {
+        failures.push(
+          `input ${which} (shape [${x.shape.join(', ')}]) at ${position(x.shape, i)}: '${device}' backward ${g[i]}, 'reference' ${w[i]}`,
+        );
+        break;
+      }
+    }
+  });
+  // finite differences on the device
+  await withDevice(device, async () => {
+    const inputs = given.map((x) => (x.device === device ? x.detach() : x.detach().to(device)));
+    const upValues = upstream.map((u) => Float64Array.from(Float32Array.from(u)));
+    const objective = async (xs: Tensor[]): Promise<number> => {
+      const outs = noGrad(() => outputs(xs));
+      let s = 0;
+      for (const [i, o] of outs.entries()) {
+        const v = await o.data();
+        for (let j = 0; j < v.length; j++) s += v[j] * upValues[i][j];
+      }
+      return s;
+    };
+    for (const [which, x] of given.entries()) {
+      if (!x.requiresGrad || got[which] === null) continue;
+      const analytic = got[which] as Float64Array;
+      const base = Float32Array.from(await inputs[which].data());
+      let picks = Array.from({ length: x.size }, (_, i) => i);
+      if (picks.length > maxPerInput) picks = r.shuffle(picks).slice(0, maxPerInput);
+      for (const i of picks) {
+        const at = (v: number) => {
+          const values = Float32Array.from(base);
+          values[i] = v;
+          const xs = [...inputs];
+          xs[which] = contiguousTensor(x.shape, 'float32', values);
+          return objective(xs);
+        };
+        const hi = Math.fround(base[i] + eps);
+        const lo = Math.fround(base[i] - eps);
+        const numeric = ((await at(hi)) - (await at(lo))) / (hi - lo);
+        if (!(Math.abs(analytic[i] - numeric) <= atol + rtol * Math.abs(numeric)))
+          failures.push(
+            `input ${which} (shape [${x.shape.join(', ')}]) at ${position(x.shape, i)}: backward ${analytic[i]}, finite difference on '${device}' ${numeric}`,
+          );
+      }
+    }
+  });
+  if (failures.length > 0)
+    assert.fail(`gradcheck ${label} on '${device}': ${failures.length} gradient checks failed:\n  ${failures.slice(0, 6).join('\n  ')}`);
+}
+
 // ---- optional components -------------------------------------------------------------------
 
 /**
@@ -495,9 +659,10 @@ export function skipUnlessAvailable(t: { skip(message?: string): void }, availab
  *
  * @example test('gather on every device', onEveryDevice(async (device) => { ... }));
  */
-export function onEveryDevice(fn: (device: string) => Promise<void>): () => Promise<void> {
-  return async () => {
+export function onEveryDevice(fn: (device: string) => Promise<void>): (t: TestContext) => Promise<void> {
+  return async (t) => {
     for (const d of DEVICES) {
+      if (!(await deviceReady(d, { skip: (m) => t.diagnostic(`'${d}' skipped: ${m}`) }))) continue;
       assert.ok(listDevices().includes(d), `device '${d}' is not registered`);
       await withDevice(d, () => fn(d));
     }

@@ -9,10 +9,12 @@
 
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import type { TypedArray } from '../src/core/dtype.js';
 import type { DType, Tensor } from '../src/index.js';
 import * as T from '../src/index.js';
 import { type LayerConfig, layerFromConfig, layerTypes } from '../src/nn/index.js';
 import { fixtureDir, loadFamilies } from './fixture_files.js';
+import { DEVICES, deviceReady, settleReads, withValues } from './helpers.js';
 
 /** float32 against float64 references: |got - want| <= atol + rtol * |want|. */
 const DEFAULT_TOL: Tol = { rtol: 1e-4, atol: 1e-5 };
@@ -51,7 +53,10 @@ function fromSpec(s: TensorSpec): Tensor {
 
 function expectClose(label: string, got: Tensor, want: TensorSpec, tol: Tol): void {
   assert.deepEqual([...got.shape], want.shape, `${label}: shape [${got.shape.join(', ')}], expected [${want.shape.join(', ')}]`);
-  const values = got.toTypedArray();
+  withValues([got], ([values]) => compareValues(label, values, want, tol));
+}
+
+function compareValues(label: string, values: TypedArray, want: TensorSpec, tol: Tol): void {
   let bad = 0;
   let first = -1;
   for (let i = 0; i < values.length; i++) {
@@ -112,16 +117,18 @@ test('every built-in layer and loss has a PyTorch fixture', () => {
   );
 });
 
-for (const backend of T.listDevices()) {
+for (const backend of DEVICES) {
   describe(`nn parity [${backend}]`, () => {
     for (const { family, cases } of families) {
       describe(family, () => {
         for (const c of cases) {
-          test(c.name, () => {
+          test(c.name, async (t) => {
+            if (!(await deviceReady(backend, t))) return;
             T.setDefaultDevice(backend);
             T.manualSeed(0);
             try {
               checkCase(c);
+              await settleReads();
             } catch (err) {
               if (err instanceof Error) err.message = `${c.name} [${backend}]: ${err.message}`;
               throw err;

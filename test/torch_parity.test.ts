@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import * as T from '../src/index.js';
 import { fixtureDir, loadFamilies } from './fixture_files.js';
+import { DEVICES, deviceReady, settleReads } from './helpers.js';
 import { type Case, checkCase, checkStats, MIXED_OPS, OPS } from './torch_parity_kit.js';
 
 /**
@@ -31,18 +32,20 @@ test('torch fixtures are present and every op has a tessera mapping', () => {
   assert.deepEqual(stale, [], 'KNOWN_FAILURES entries that name no fixture case');
 });
 
-for (const backend of T.listDevices()) {
+for (const backend of DEVICES) {
   describe(`torch parity [${backend}]`, () => {
     for (const { family, cases } of families) {
       describe(family, () => {
         for (const c of cases) {
           const todo = KNOWN_FAILURES[c.name];
-          test(c.name, todo === undefined ? {} : { todo }, () => {
+          test(c.name, todo === undefined ? {} : { todo }, async (t) => {
+            if (!(await deviceReady(backend, t))) return;
             T.setDefaultDevice(backend);
             T.manualSeed(0);
             try {
               if (c.stats !== undefined) checkStats(c, backend);
               else checkCase(c, backend);
+              await settleReads();
             } catch (err) {
               // name the case and backend also when tessera itself throws
               if (err instanceof assert.AssertionError || !(err instanceof Error)) throw err;

@@ -11,6 +11,7 @@ import { describe, test } from 'node:test';
 import * as T from '../src/index.js';
 import { Tensor, type TensorLike } from '../src/index.js';
 import { fixtureDir, loadFamilies } from './fixture_files.js';
+import { DEVICES, deviceReady, settleReads } from './helpers.js';
 import { expectClose, fromSpec, MIXED_OPS, OPS, type Options, type TensorSpec, type Tol, zerosSpec } from './torch_parity_kit.js';
 
 /** The relative part of every tolerance; the absolute part is each tensor's `atol` (see the script). */
@@ -99,15 +100,17 @@ test('composition fixtures are present and every op has a tessera mapping', () =
   );
 });
 
-for (const backend of T.listDevices()) {
+for (const backend of DEVICES) {
   describe(`torch parity of compositions [${backend}]`, () => {
     for (const { cases } of families) {
-      test(`${cases.length} random compositions`, () => {
+      test(`${cases.length} random compositions`, async (t) => {
+        if (!(await deviceReady(backend, t))) return;
         T.setDefaultDevice(backend);
         const failures: string[] = [];
         for (const c of cases) {
           try {
             replay(c, backend);
+            await settleReads();
           } catch (err) {
             failures.push(`${err instanceof Error ? err.message : String(err)}\n    ${describeCase(c)}`);
           }

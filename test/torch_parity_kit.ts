@@ -4,9 +4,11 @@
 // (single ops) and test/torch_parity_compositions.test.ts (random compositions of ops).
 
 import assert from 'node:assert/strict';
+import type { TypedArray } from '../src/core/dtype.js';
 import type { Conv1dOptions, Conv2dOptions, Pool2dOptions, SliceSpec } from '../src/index.js';
 import * as T from '../src/index.js';
 import { type DType, type NestedArray, Tensor, type TensorLike } from '../src/index.js';
+import { withValues } from './helpers.js';
 
 /** float32 against float64 references: |got - want| <= atol + rtol * |want|. */
 export const DEFAULT_TOL: Tol = { rtol: 1e-4, atol: 1e-5 };
@@ -321,7 +323,10 @@ export function expectClose(label: string, got: Tensor, want: TensorSpec, tol: T
   const wantShape = `[${want.shape.join(', ')}]`;
   if (shape !== wantShape) assert.fail(`${label}: shape ${shape}, expected ${wantShape}`);
   if (got.dtype !== want.dtype) assert.fail(`${label}: dtype ${got.dtype}, expected ${want.dtype}`);
-  const values = got.toTypedArray();
+  withValues([got], ([values]) => compareValues(label, values, want, tol));
+}
+
+function compareValues(label: string, values: TypedArray, want: TensorSpec, tol: Tol): void {
   const exact = want.dtype !== 'float32';
   let bad = 0;
   let first = -1;
@@ -392,11 +397,14 @@ export function checkStats(c: Case, backend: string): void {
   const y = outs[0];
   assert.deepEqual([...y.shape], s.shape, `${label}: shape [${y.shape.join(', ')}], expected [${s.shape.join(', ')}]`);
   assert.equal(y.dtype, s.dtype, `${label}: dtype ${y.dtype}, expected ${s.dtype}`);
-  const v = Array.from(y.toTypedArray());
   if (s.dropFraction !== undefined) {
-    checkDropout(label, c, leaves[0] as Tensor, y, v);
+    checkDropout(label, c, leaves[0] as Tensor, y);
     return;
   }
+  withValues([y], ([yv]) => checkMoments(label, s, Array.from(yv)));
+}
+
+function checkMoments(label: string, s: Stats, v: number[]): void {
   v.forEach((x, i) => {
     if (s.min !== undefined && s.max !== undefined && !(x >= s.min && x < s.max))
       assert.fail(`${label}: value ${x} at flat ${i} is outside [${s.min}, ${s.max})`);
@@ -409,10 +417,16 @@ export function checkStats(c: Case, backend: string): void {
   assert.ok(Math.abs(std - ws) <= (s.stdTol as number), `${label}: sample std ${std}, expected ${ws} ± ${s.stdTol}`);
 }
 
-export function checkDropout(label: string, c: Case, x: Tensor, y: Tensor, v: number[]): void {
+export function checkDropout(label: string, c: Case, x: Tensor, y: Tensor): void {
   const s = c.stats as Stats;
+  const up = fromSpec(c.upstream as TensorSpec);
+  y.backward(up);
+  assert.ok(x.grad !== null, `${label}: no gradient reached the input`);
+  withValues([x, y, up, x.grad], ([xv, yv, upv, gv]) => checkDropoutValues(label, s, Array.from(yv), xv, upv, gv));
+}
+
+function checkDropoutValues(label: string, s: Stats, v: number[], xv: TypedArray, upv: TypedArray, gv: TypedArray): void {
   const scale = s.keepScale as number;
-  const xv = x.toTypedArray();
   let dropped = 0;
   v.forEach((yi, i) => {
     if (yi === 0) dropped++;
@@ -424,11 +438,6 @@ export function checkDropout(label: string, c: Case, x: Tensor, y: Tensor, v: nu
     Math.abs(frac - (s.dropFraction as number)) <= (s.fractionTol as number),
     `${label}: dropped fraction ${frac}, expected ${s.dropFraction} ± ${s.fractionTol}`,
   );
-  const up = fromSpec(c.upstream as TensorSpec);
-  y.backward(up);
-  assert.ok(x.grad !== null, `${label}: no gradient reached the input`);
-  const upv = up.toTypedArray();
-  const gv = x.grad.toTypedArray();
   v.forEach((yi, i) => {
     const want = yi === 0 ? 0 : upv[i] * scale;
     if (!sameValue(gv[i], want, DEFAULT_TOL))

@@ -15,6 +15,7 @@ import type { DType } from '../src/core/dtype.js';
 import { BINARY, binaryDType } from '../src/core/primitives/binary.js';
 import { UNARY, type UnaryOp } from '../src/core/primitives/unary.js';
 import * as T from '../src/index.js';
+import { stridesOf } from './helpers.js';
 import { floats, gen, gpu, ints, outs, type Pair, put, ref, same } from './webgpu_kit.js';
 
 /** A (5, 7) operand stored transposed: (7, 5) in memory, strides [1, 5]. */
@@ -61,6 +62,43 @@ describe('webgpu device: kernels against the reference device', () => {
     dev.backend.copy(src.g, { ...o.g, dtype: 'float32', shape: [M, N], strides: [1, M] });
     ref.backend.copy(src.r, { ...o.r, dtype: 'float32', shape: [M, N], strides: [1, M] });
     await same(dev, o, 'float32', M * N, 'copy into a transposed destination');
+  });
+
+  test('bool outputs at any offset, strided, or ending mid-word keep the bytes around them', async (t) => {
+    const dev = await gpu(t);
+    if (dev === null) return;
+    // [offset, shape, strides] of the destination inside a 16-element bool buffer of alternating bytes
+    const cases: [number, number[], number[]][] = [
+      [0, [3], [1]], // ends mid-word: bytes 3.. belong to someone else
+      [1, [6], [1]], // unaligned start
+      [2, [2, 3], [1, 4]], // transposed
+      [4, [2, 2], [8, 2]], // strided
+      [0, [16], [1]], // whole words
+    ];
+    for (const [offset, shape, strides] of cases) {
+      const n = shape.reduce((a, b) => a * b, 1);
+      const o = outs(dev, 16, 'bool');
+      const init = Array.from({ length: 16 }, (_, i) => i % 2);
+      dev.write(o.g.buffer, 'bool', 0, init);
+      ref.write(o.r.buffer, 'bool', 0, init);
+      const src = put(
+        dev,
+        gen('float32', n).map((v) => (v > 0 ? 1 : 0)),
+        'float32',
+        shape,
+        stridesOf(shape),
+      );
+      dev.backend.copy(src.g, { buffer: o.g.buffer, offset, dtype: 'bool', shape, strides });
+      ref.backend.copy(src.r, { buffer: o.r.buffer, offset, dtype: 'bool', shape, strides });
+      await same(dev, o, 'bool', 16, `bool copy at ${offset} ${JSON.stringify(shape)} ${JSON.stringify(strides)}`);
+      const cmp = outs(dev, 16, 'bool');
+      dev.write(cmp.g.buffer, 'bool', 0, init);
+      ref.write(cmp.r.buffer, 'bool', 0, init);
+      const a = put(dev, gen('float32', n), 'float32', shape, stridesOf(shape));
+      dev.backend.unary('isnan', a.g, { buffer: cmp.g.buffer, offset: 5 }, 'bool', 0);
+      ref.backend.unary('isnan', a.r, { buffer: cmp.r.buffer, offset: 5 }, 'bool', 0);
+      await same(dev, cmp, 'bool', 16, `isnan into offset 5 of ${n}`);
+    }
   });
 
   test('unary: every op of the primitive table on a transposed float32 input (with NaN, 0, +-inf)', async (t) => {

@@ -18,7 +18,7 @@ let defaultName = 'cpu';
 let defaultDev: Device | null = null;
 
 function resolveName(name: string): string {
-  return ALIASES[name] ?? name;
+  return ALIASES[name] ?? (name === 'webgpu:0' ? 'webgpu' : name);
 }
 
 /**
@@ -44,6 +44,11 @@ export function getDevice(name: string, op = 'device'): Device {
   if (d === undefined) {
     const factory = factories.get(key);
     if (factory === undefined) {
+      const gpu = /^webgpu(?::(\d+))?$/.exec(key);
+      if (gpu !== null) {
+        const call = gpu[1] === undefined || gpu[1] === '0' ? 'await registerWebGpu()' : `await registerWebGpu({ adapter: ${gpu[1]} })`;
+        throw new Error(`${op}: device '${name}' is not registered yet: call \`${call}\` first (available: ${listDevices().join(', ')})`);
+      }
       throw new Error(`${op}: unknown device '${name}' (available: ${listDevices().join(', ')})`);
     }
     d = factory();

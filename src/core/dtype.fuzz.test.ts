@@ -12,7 +12,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { expectClearError, fc, fuzzParams, outcome } from '../../test/fuzz.js';
 import { onEveryDevice } from '../../test/helpers.js';
-import { type DType, full, maskedFill, type Tensor, tensor, zeros } from '../index.js';
+import { type DType, full, getDefaultDevice, getDevice, maskedFill, type Tensor, tensor, zeros } from '../index.js';
+import { readsOnHost } from './exec.js';
 
 type Want = { values: number[] } | { error: string };
 
@@ -39,14 +40,14 @@ async function check(label: string, w: Want, fn: () => Tensor, dtype: DType): Pr
   if ('error' in w) {
     assert.ok(
       'error' in got,
-      `${label}: accepted a value int32 cannot hold, got ${'ok' in got ? JSON.stringify(Array.from(got.ok.toTypedArray())) : ''}`,
+      `${label}: accepted a value int32 cannot hold, got ${'ok' in got ? JSON.stringify(Array.from(await got.ok.data())) : ''}`,
     );
     expectClearError(got.error, [`${w.error}: `, 'int32']);
     return;
   }
   if ('error' in got) assert.fail(`${label}: refused a valid conversion: ${(got.error as Error).message}`);
   assert.equal(got.ok.dtype, dtype, label);
-  const values = Array.from(got.ok.toTypedArray(), (v) => v + 0);
+  const values = Array.from(await got.ok.data(), (v) => v + 0);
   assert.deepEqual(
     values,
     w.values.map((v) => v + 0),
@@ -98,6 +99,9 @@ test(
         const src = from === 'bool' ? tensor(stored.values.map((v) => v !== 0)) : tensor(stored.values, { dtype: from });
         if (src.dtype !== from) return; // an empty array infers float32
         const expected = from === to ? { values: stored.values } : want('to', stored.values, to);
+        // a device whose values the engine cannot read on the host (a GPU) cannot refuse a cast by
+        // its values: there the cast saturates (core/exec.ts checkIntCast), unchecked here
+        if ('error' in expected && !readsOnHost(getDevice(getDefaultDevice()))) return;
         await check(`${from} ${JSON.stringify(stored.values)} .to(${to})`, expected, () => src.to(to), to);
         // a strided view converts the same values
         if (values.length >= 2) {

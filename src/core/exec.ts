@@ -138,7 +138,7 @@ export function readValues(t: Tensor, op: string): TypedArray {
   const dev = t.storage.device;
   if (dev.readSync === undefined) {
     throw new Error(
-      `${op}: needs the values of a tensor on '${dev.name}', which cannot be read synchronously; move it with .to('cpu') first`,
+      `${op}: needs the values of a tensor on '${dev.name}', which cannot be read synchronously; move it with \`await t.toAsync('cpu')\` first`,
     );
   }
   const c = contiguous(t);
@@ -207,12 +207,40 @@ export function fromArray(
 
 /**
  * A copy of `t` on `device`, read from its device and written to the other (the values only:
- * Tensor.to adds the gradient). Reads synchronously: a device that cannot (a GPU) needs an
- * asynchronous move instead. @example transfer(x, getDevice('reference'))
+ * Tensor.to adds the gradient). Reads synchronously: from a device that cannot (a GPU) it throws
+ * naming the asynchronous move, transferAsync (`await t.toAsync(device)`). `op` names the caller.
+ * @example transfer(x, getDevice('reference'))
  */
-export function transfer(t: Tensor, device: Device): Tensor {
-  const values = readValues(t, 'to');
-  return fromArray(t.shape, values, t.dtype, 'to', device);
+export function transfer(t: Tensor, device: Device, op = 'to'): Tensor {
+  const from = t.storage.device;
+  if (from.readSync === undefined) {
+    const call = op.startsWith('Module')
+      ? 'await model.toAsync'
+      : op.startsWith('Optimizer')
+        ? 'await optimizer.toAsync'
+        : 'await t.toAsync';
+    throw new Error(
+      `${op}: tensors on '${from.name}' cannot be read synchronously, so they cannot move to '${device.name}' synchronously: ` +
+        `use \`${call}('${device.name}')\` (a move onto '${from.name}' is a write and stays synchronous)`,
+    );
+  }
+  const values = readValues(t, op);
+  return fromArray(t.shape, values, t.dtype, op, device);
+}
+
+/**
+ * transfer, reading through the device's asynchronous read: moves from any device, a GPU included.
+ * @example const y = await transferAsync(x, getDevice('cpu'));
+ */
+export async function transferAsync(t: Tensor, device: Device, op = 'toAsync'): Promise<Tensor> {
+  const c = contiguous(t);
+  let values: TypedArray;
+  try {
+    values = await c.storage.device.read(c.storage.buffer, c.dtype, c.offset, c.size);
+  } finally {
+    if (c !== t) c.dispose();
+  }
+  return fromArray(t.shape, values, t.dtype, op, device);
 }
 
 /**
@@ -221,12 +249,24 @@ export function transfer(t: Tensor, device: Device): Tensor {
  * Views of its old memory keep the old memory. Does nothing when it is there already.
  * @example moveInPlace(param, getDevice('reference'));
  */
-export function moveInPlace(t: Tensor, device: Device): void {
+export function moveInPlace(t: Tensor, device: Device, op = 'to'): void {
   if (t.storage.device === device) {
-    if (t._grad !== null) moveInPlace(t._grad, device);
+    if (t._grad !== null) moveInPlace(t._grad, device, op);
     return;
   }
-  const y = transfer(t, device);
+  const y = transfer(t, device, op);
   t._setStorage(y.storage, y.strides);
-  if (t._grad !== null) moveInPlace(t._grad, device);
+  if (t._grad !== null) moveInPlace(t._grad, device, op);
+}
+
+/**
+ * moveInPlace through the device's asynchronous read (from a GPU): `t` keeps its identity.
+ * @example await moveInPlaceAsync(param, getDevice('cpu'));
+ */
+export async function moveInPlaceAsync(t: Tensor, device: Device, op = 'toAsync'): Promise<void> {
+  if (t.storage.device !== device) {
+    const y = await transferAsync(t, device, op);
+    t._setStorage(y.storage, y.strides);
+  }
+  if (t._grad !== null) await moveInPlaceAsync(t._grad, device, op);
 }

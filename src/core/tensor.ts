@@ -390,6 +390,18 @@ export class Tensor {
       return ew.cast(this, dtypeOrDevice as DType);
     return toDevice(this, dtypeOrDevice);
   }
+  /**
+   * A copy moved to `device`, for any pair of devices: the values are read with the source
+   * device's asynchronous read, so it moves off a GPU, which `to` cannot (a GPU is never read
+   * synchronously). Stays in the graph like `to`; this tensor itself when it is there already.
+   * @example const y = await x.toAsync('cpu'); y.toArray()
+   */
+  async toAsync(device: string | Device): Promise<Tensor> {
+    const { source, target } = deviceMove(this, device, 'toAsync');
+    if (target === source) return this;
+    const y = await exec.transferAsync(this, target);
+    return attach(y, 'to', [this], (g) => [exec.transfer(g, source)]);
+  }
   float(): Tensor {
     return ew.cast(this, 'float32');
   }
@@ -553,14 +565,19 @@ function nest(flat: TypedArray, shape: readonly number[], asBool: boolean): Nest
 
 /** Tensor.to(device): a copy on the other device, in the graph (the gradient is moved back). */
 function toDevice(x: Tensor, device: string | Device): Tensor {
-  if (typeof device === 'string' && !listDevices().includes(device) && device !== 'wasm') {
-    throw new TypeError(`to: expected a dtype (${DTYPES.join(', ')}) or a device (${listDevices().join(', ')}), got '${device}'`);
-  }
-  const target = exec.toDevice(device, 'to');
-  const source = x.storage.device;
+  const { source, target } = deviceMove(x, device, 'to');
   if (target === source) return x;
   const y = exec.transfer(x, target);
   return attach(y, 'to', [x], (g) => [exec.transfer(g, source)]);
+}
+
+/** The devices of a move of `x` to `device` (checked: a known device name, else what `to` accepts). */
+function deviceMove(x: Tensor, device: string | Device, op: string): { source: Device; target: Device } {
+  if (typeof device === 'string' && !listDevices().includes(device) && device !== 'wasm' && !/^webgpu(:\d+)?$/.test(device)) {
+    const dtypes = op === 'to' ? `a dtype (${DTYPES.join(', ')}) or ` : '';
+    throw new TypeError(`${op}: expected ${dtypes}a device (${listDevices().join(', ')}), got '${device}'`);
+  }
+  return { source: x.storage.device, target: exec.toDevice(device, op) };
 }
 
 /** How a non-tensor argument is named in error messages. */

@@ -4,7 +4,7 @@
 
 import type { Device } from '../backend/device.js';
 import { noGrad } from '../core/autograd.js';
-import { moveInPlace, toDevice } from '../core/exec.js';
+import { moveInPlace, moveInPlaceAsync, toDevice } from '../core/exec.js';
 import { fmt } from '../core/shape.js';
 import { describeValue, Tensor } from '../core/tensor.js';
 
@@ -209,8 +209,21 @@ export abstract class Module {
    */
   to(device: string | Device): this {
     const dev = toDevice(device, 'Module.to');
-    for (const p of this.parameters()) moveInPlace(p, dev);
-    for (const b of this.buffers()) moveInPlace(b, dev);
+    for (const p of this.parameters()) moveInPlace(p, dev, 'Module.to');
+    for (const b of this.buffers()) moveInPlace(b, dev, 'Module.to');
+    return this;
+  }
+
+  /**
+   * `to`, reading through the devices' asynchronous reads: moves a model off a GPU (which `to`
+   * cannot read synchronously). The same tensor objects move; an optimizer's state follows with
+   * `await optimizer.toAsync()`.
+   * @example await model.toAsync('cpu'); model.weight.device // 'cpu'
+   */
+  async toAsync(device: string | Device): Promise<this> {
+    const dev = toDevice(device, 'Module.toAsync');
+    for (const p of this.parameters()) await moveInPlaceAsync(p, dev);
+    for (const b of this.buffers()) await moveInPlaceAsync(b, dev);
     return this;
   }
 

@@ -71,6 +71,21 @@ export abstract class Optimizer<O extends { lr?: number } = { lr?: number }, S e
   /** One step of one parameter with gradient `grad` (a plain tensor: this runs under noGrad). */
   protected abstract update(param: Tensor, grad: Tensor, state: S, group: ParamGroup<O>): void;
 
+  /**
+   * Moves the state tensors to their parameters' devices now, reading them asynchronously: after
+   * `await model.toAsync('cpu')` from a GPU, whose state the next step could not move synchronously.
+   * @example await model.toAsync('cpu'); await opt.toAsync(); opt.step();
+   */
+  async toAsync(): Promise<this> {
+    for (const [p, s] of this.state) {
+      for (const k in s) {
+        const v = s[k];
+        if (v instanceof Tensor && v.storage.device !== p.storage.device) (s as ParamState)[k] = await v.toAsync(p.storage.device);
+      }
+    }
+    return this;
+  }
+
   /** Adds a group of parameters with its own hyperparameters (fine-tuning: unfreezing layers). */
   addParamGroup(spec: ParamGroupSpec<O>): void {
     if (spec === null || typeof spec !== 'object' || !('params' in spec)) {

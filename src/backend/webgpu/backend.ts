@@ -31,10 +31,6 @@ import * as selectKernels from './select.js';
 import * as softmaxKernels from './softmax.js';
 import { BINARY_F32, BINARY_I32, type EwInput, elementwiseWgsl, UNARY_F32, UNARY_I32, type WgslType } from './wgsl.js';
 
-function notYet(method: string): never {
-  throw new Error(`webgpu: ${method} is not implemented yet`);
-}
-
 function contiguousStrides(shape: readonly number[]): number[] {
   const s = new Array<number>(shape.length);
   let k = 1;
@@ -65,14 +61,21 @@ export class WebGpuBackend implements Backend {
     outDtype: DType,
     outStrides: readonly number[],
     alpha = 0,
+    /** The params word of alpha as given (the bits of an int32), instead of alpha's f32 bits. */
+    alphaWord?: number,
   ): void {
     const n = shape.reduce((a, b) => a * b, 1);
     if (n === 0) return;
-    const packed = outDtype === 'bool';
-    if (packed && (out.offset % 4 !== 0 || !isContiguous(shape, outStrides)))
-      notYet('a bool output at an unaligned offset or with strides');
-    const code = elementwiseWgsl({ inputs, expr, exprType, outDtype, packed });
-    const params = [n, shape.length, out.offset, f32bits(alpha)];
+    // a bool output is written a word at a time only where every byte of its words is its own
+    const words =
+      outDtype === 'bool' &&
+      out.offset % 4 === 0 &&
+      isContiguous(shape, outStrides) &&
+      (n % 4 === 0 || out.offset + n >= out.buffer.nbytes);
+    const boolOut = outDtype !== 'bool' ? null : words ? 'words' : 'bytes';
+    const packed = boolOut === 'words';
+    const code = elementwiseWgsl({ inputs, expr, exprType, outDtype, boolOut });
+    const params = [n, shape.length, out.offset, alphaWord ?? f32bits(alpha)];
     for (let k = 0; k < 4; k++) params.push(inputs[k]?.view.offset ?? 0);
     params.push(...shape, ...outStrides.map(i32bits));
     for (const inp of inputs) params.push(...inp.view.strides.map(i32bits));
@@ -86,8 +89,9 @@ export class WebGpuBackend implements Backend {
   }
 
   fill(out: View, dtype: DType, n: number, value: number): void {
-    const v = dtype === 'int32' ? 'i32(alpha)' : 'alpha';
-    this.elementwise([], v, dtype === 'int32' ? 'i32' : 'f32', [n], out, dtype, [1], dtype === 'int32' ? value | 0 : value);
+    // an int32 value travels as its own bits: through f32 it would lose the bits past 2^24
+    if (dtype === 'int32') this.elementwise([], 'bitcast<i32>(p[3])', 'i32', [n], out, dtype, [1], 0, (value | 0) >>> 0);
+    else this.elementwise([], 'alpha', 'f32', [n], out, dtype, [1], value);
   }
 
   copy(src: Strided, dst: Strided): void {
@@ -122,7 +126,7 @@ export class WebGpuBackend implements Backend {
       { name: 'a', dtype: a.dtype, as, view: a },
       { name: 'b', dtype: b.dtype, as, view: b },
     ] as const;
-    this.elementwise(inputs, 'select(b, a, c != 0.0)', as, a.shape, out, outDtype, contiguousStrides(a.shape));
+    this.elementwise(inputs, 'select(b, a, c != 0.0 || t_isnan(c))', as, a.shape, out, outDtype, contiguousStrides(a.shape));
   }
 
   reduce(op: ReduceOp, x: View, dtype: DType, outer: number, r: number, inner: number, out: View): void {

@@ -1,13 +1,24 @@
 // The webgpu device: tensors in GPUBuffers of a WebGPU device (Dawn in Node, the browser's
 // navigator.gpu), computed on by WGSL kernels (backend.ts). Buffers come from pools by size class
-// and go back on free; dispatches are recorded into one command encoder and submitted in batches
+// and go back on free (explicitly, or when the garbage collector takes a tensor: `finalizer`);
+// dispatches are recorded into one compute pass of one command encoder and submitted in batches
 // (before a write or a read, or every BATCH dispatches); pipelines are cached by their WGSL source.
 // Values are read only asynchronously (`syncRead: false`): a staging buffer and mapAsync.
 
 import { type DType, type TypedArray, typedArray } from '../../core/dtype.js';
 import type { Backend, DeviceBuffer } from '../backend.js';
 import { type Device, type DeviceMemoryStats, DeviceOutOfMemory, type Reclaimable } from '../device.js';
-import { type Gpu, type GpuAdapter, type GpuBuffer, type GpuDevice, type GpuEncoder, type GpuPipeline, MAP_READ, USAGE } from './gpu.js';
+import {
+  type Gpu,
+  type GpuAdapter,
+  type GpuBuffer,
+  type GpuComputePass,
+  type GpuDevice,
+  type GpuEncoder,
+  type GpuPipeline,
+  MAP_READ,
+  USAGE,
+} from './gpu.js';
 import { ROW, WG } from './wgsl.js';
 
 /** One kernel dispatch (WebGpuDevice.run): WGSL with entry point `main`, its params, buffers and workgroup grid. */
@@ -33,6 +44,22 @@ export function grid1d(invocations: number): [number, number, number] {
 
 /** Dispatches recorded before the encoder is submitted anyway. */
 const BATCH = 64;
+/** Bytes of free buffers the pools keep; buffers freed beyond it are destroyed (after the next submit). */
+const MAX_POOLED_BYTES = 256 * 2 ** 20;
+/**
+ * Growth of the resident bytes past the level the last reclaimed garbage left, at which the device
+ * asks for a garbage collection (collectGarbage): V8 sees only the small JS wrappers of GPU
+ * buffers, so without it the tensors a loop drops pile up on the GPU until V8 happens to collect.
+ */
+const GC_PRESSURE_BYTES = 16 * 2 ** 20;
+
+/** The webgpu device's memory figures. @example (getDevice('webgpu') as WebGpuDevice).memoryStats().pooledBytes */
+export interface WebGpuMemoryStats extends DeviceMemoryStats {
+  /** Bytes of free buffers held in the pools for reuse. */
+  pooledBytes: number;
+  /** GPUBuffers alive for tensors (resident or pooled; the params arena and staging buffers not counted). */
+  buffers: number;
+}
 const STORAGE = USAGE.STORAGE | USAGE.COPY_SRC | USAGE.COPY_DST;
 
 /** A webgpu device buffer: a pooled GPUBuffer of `size` bytes (its size class) holding `nbytes`. @example dev.allocate(10).size // 16 */
@@ -62,18 +89,37 @@ export function sizeClass(nbytes: number): number {
  */
 export class WebGpuDevice implements Device {
   readonly syncRead = false;
-  readonly finalizeMinBytes = Number.POSITIVE_INFINITY; // freed explicitly (dispose/lifetimes) for now
+  /** Every buffer is watched: a GPU buffer the collector leaves behind is never reclaimed otherwise. */
+  readonly finalizeMinBytes = 0;
   readonly maxBufferBytes: number;
   readonly backend: Backend;
   private readonly pools = new Map<number, GpuBuffer[]>();
   private readonly pipelines = new Map<string, GpuPipeline>();
+  /** Each pipeline's bind group layout, asked of it once (a native call per dispatch otherwise). */
+  private readonly layouts = new WeakMap<GpuPipeline, unknown>();
   private encoder: GpuEncoder | null = null;
+  /** The compute pass dispatches are recorded into (ended before a copy and at the submit). */
+  private pass: GpuComputePass | null = null;
   private pending = 0;
+  private pooled = 0;
+  private buffers = 0;
+  /** Buffers freed past MAX_POOLED_BYTES: destroyed once the work recorded so far is submitted. */
+  private doomed: GpuBuffer[] = [];
   /** The params words of the recorded dispatches, uploaded at the submit. */
   private readonly params: ParamsArena;
   private resident = 0;
   /** Dispatches recorded since the device was made (a test can count them). */
   dispatches = 0;
+  /**
+   * Runs a full garbage collection, where the platform lets tessera ask (Node: register.ts sets
+   * it); the finalizers then return dropped tensors' buffers when the event loop next turns.
+   */
+  collectGarbage: (() => void) | null = null;
+  /** Resident bytes at which collectGarbage is called next. */
+  private nextGcAt = GC_PRESSURE_BYTES;
+  /** Garbage collections asked for (a test can count them). */
+  collections = 0;
+  private collectedSinceRead = false;
 
   constructor(
     readonly name: string,
@@ -97,8 +143,19 @@ export class WebGpuDevice implements Device {
       throw new DeviceOutOfMemory(nbytes, `larger than this adapter's largest storage binding (${this.maxBufferBytes} bytes)`);
     }
     const size = sizeClass(nbytes);
-    const gpu = this.pools.get(size)?.pop() ?? this.gpu.createBuffer({ size, usage: STORAGE });
+    let gpu = this.pools.get(size)?.pop();
+    if (gpu === undefined) {
+      gpu = this.gpu.createBuffer({ size, usage: STORAGE });
+      this.buffers++;
+    } else this.pooled -= size;
     this.resident += size;
+    if (this.resident >= this.nextGcAt && this.collectGarbage !== null) {
+      this.collections++;
+      this.collectedSinceRead = true;
+      this.collectGarbage();
+      // the collected buffers come back later (finalizers), each lowering the mark again
+      this.nextGcAt = this.resident + GC_PRESSURE_BYTES;
+    }
     return new GpuBuf(nbytes, size, gpu);
   }
 
@@ -108,13 +165,26 @@ export class WebGpuDevice implements Device {
     if (b.released) return;
     b.released = true;
     this.resident -= b.size;
+    if (this.pooled + b.size > MAX_POOLED_BYTES) {
+      this.doomed.push(b.gpu);
+      this.buffers--;
+      return;
+    }
+    this.pooled += b.size;
     const pool = this.pools.get(b.size);
     if (pool === undefined) this.pools.set(b.size, [b.gpu]);
     else pool.push(b.gpu);
   }
 
-  finalizer(_buffer: DeviceBuffer): Reclaimable | null {
-    return null;
+  /** Returns the buffer to the pool when its tensor is collected (it holds the GpuBuf, never the tensor). */
+  finalizer(buffer: DeviceBuffer): Reclaimable | null {
+    const b = buffer as GpuBuf;
+    return {
+      reclaim: () => {
+        this.free(b);
+        this.nextGcAt = Math.min(this.nextGcAt, this.resident + Math.max(GC_PRESSURE_BYTES, this.resident / 2));
+      },
+    };
   }
 
   beginOp(): void {}
@@ -146,9 +216,16 @@ export class WebGpuDevice implements Device {
     const out = typedArray(dtype, n);
     if (n === 0) return out;
     const staging = this.gpu.createBuffer({ size: len, usage: MAP_READ_USAGE });
+    this.endPass();
     this.encode().copyBufferToBuffer(b.gpu, from, staging, 0, len);
     this.flush();
     await staging.mapAsync(MAP_READ);
+    if (this.collectedSinceRead) {
+      // a collection was asked for since the last read: one turn of the event loop lets the
+      // finalizers return its buffers before the caller records more work
+      this.collectedSinceRead = false;
+      await new Promise((r) => setTimeout(r, 0));
+    }
     const raw = new Uint8Array(staging.getMappedRange().slice(0));
     staging.unmap();
     staging.destroy();
@@ -158,8 +235,9 @@ export class WebGpuDevice implements Device {
     return out;
   }
 
-  memoryStats(): DeviceMemoryStats {
-    return { residentBytes: this.resident };
+  /** Bytes of live tensors' buffers (by size class), bytes pooled for reuse, GPUBuffers alive. @example dev.memoryStats().buffers */
+  memoryStats(): WebGpuMemoryStats {
+    return { residentBytes: this.resident, pooledBytes: this.pooled, buffers: this.buffers };
   }
 
   /** The pipeline of WGSL `code` (entry point `main`), compiled once. */
@@ -203,6 +281,7 @@ export class WebGpuDevice implements Device {
       live(b);
       if (!outs.some((o) => o.gpu === b.gpu)) return b;
       const t = this.allocate(b.size);
+      this.endPass();
       enc.copyBufferToBuffer(b.gpu, 0, t.gpu, 0, b.size);
       temps.push(t);
       return t;
@@ -218,12 +297,18 @@ export class WebGpuDevice implements Device {
     const pipe = this.pipeline(k.code);
     const entries = [{ binding: 0, resource: { buffer: this.params.gpu, offset: at, size: k.params.length * 4 || 4 } }];
     for (const b of [...outs, ...ins]) entries.push({ binding: entries.length, resource: { buffer: b.gpu, offset: 0, size: b.size } });
-    const group = this.gpu.createBindGroup({ layout: pipe.getBindGroupLayout(0), entries });
-    const pass = enc.beginComputePass();
-    pass.setPipeline(pipe);
-    pass.setBindGroup(0, group);
-    pass.dispatchWorkgroups(gx, gy, gz);
-    pass.end();
+    let layout = this.layouts.get(pipe);
+    if (layout === undefined) {
+      layout = pipe.getBindGroupLayout(0);
+      this.layouts.set(pipe, layout);
+    }
+    const group = this.gpu.createBindGroup({ layout, entries });
+    if (this.pass === null) this.pass = enc.beginComputePass();
+    // one pass for the batch: WebGPU makes each dispatch its own usage scope, so a dispatch sees
+    // the writes of the dispatches recorded before it in the same pass
+    this.pass.setPipeline(pipe);
+    this.pass.setBindGroup(0, group);
+    this.pass.dispatchWorkgroups(gx, gy, gz);
     for (const t of temps) this.free(t); // later work on the queue is ordered after this dispatch
     this.dispatches++;
     if (++this.pending >= BATCH) this.flush();
@@ -232,11 +317,20 @@ export class WebGpuDevice implements Device {
   /** Submits the recorded dispatches. */
   flush(): void {
     if (this.encoder === null) return;
+    this.endPass();
     // the params of this batch land before it runs, and after every batch submitted before
     this.params.upload(this.gpu);
     this.gpu.queue.submit([this.encoder.finish()]);
     this.encoder = null;
     this.pending = 0;
+    for (const g of this.doomed) g.destroy(); // destroyed after the submit that last used them
+    this.doomed = [];
+  }
+
+  private endPass(): void {
+    if (this.pass === null) return;
+    this.pass.end();
+    this.pass = null;
   }
 
   /** Waits for every submitted dispatch (tests, timing). */

@@ -66,14 +66,15 @@ export const BINARY_F32: Record<BinaryOp, string> = {
   maximum: 'select(max(a, b), t_nan(), t_isnan(a) || t_isnan(b))',
   minimum: 'select(min(a, b), t_nan(), t_isnan(a) || t_isnan(b))',
   eq: 'a == b',
-  ne: 'a != b',
+  ne: '(a != b) || t_isnan(a) || t_isnan(b)', // Vulkan's != is ordered (false with a NaN): IEEE's is unordered
   lt: 'a < b',
   le: 'a <= b',
   gt: 'a > b',
   ge: 'a >= b',
-  and: 'a != 0.0 && b != 0.0',
-  or: 'a != 0.0 || b != 0.0',
-  xor: '(a != 0.0) != (b != 0.0)',
+  // truthiness: NaN is true, and Vulkan's != is ordered (false with a NaN), so by bits too
+  and: '(a != 0.0 || t_isnan(a)) && (b != 0.0 || t_isnan(b))',
+  or: 'a != 0.0 || t_isnan(a) || b != 0.0 || t_isnan(b)',
+  xor: '(a != 0.0 || t_isnan(a)) != (b != 0.0 || t_isnan(b))',
   reluGrad: 'select(0.0, b, a > 0.0)',
 };
 
@@ -148,8 +149,13 @@ export interface EwSpec {
   expr: string;
   exprType: WgslType;
   outDtype: DType;
-  /** Bool output written a word (4 elements) per invocation: needs a contiguous output at a multiple of 4. */
-  packed: boolean;
+  /**
+   * How a bool output is stored: 'words', a whole word (4 elements) per invocation (a contiguous
+   * output at a multiple of 4 whose last word holds no other tensor's bytes); 'bytes', one element
+   * per invocation into its byte by atomicAnd/atomicOr (any offset and strides; the neighbouring
+   * bytes kept); null for float32/int32 outputs.
+   */
+  boolOut: 'words' | 'bytes' | null;
 }
 
 /** Invocations per workgroup, and the x-extent of a 2-D dispatch (65535 workgroups). */
@@ -169,7 +175,7 @@ function loadAs(k: number, dtype: DType, as: 'f32' | 'i32'): string {
 
 /** `v` of type `t` as the output dtype's value: a u32 word for f32/i32, a bool for bool. */
 function store(t: WgslType, out: DType): string {
-  if (out === 'bool') return t === 'bool' ? 'v' : t === 'f32' ? 'v != 0.0' : 'v != 0';
+  if (out === 'bool') return t === 'bool' ? 'v' : t === 'f32' ? '(v != 0.0 || t_isnan(v))' : 'v != 0';
   if (out === 'int32') return `bitcast<u32>(${t === 'bool' ? 'select(0, 1, v)' : t === 'f32' ? 'i32(v)' : 'v'})`;
   return `bitcast<u32>(${t === 'bool' ? 'select(0.0, 1.0, v)' : t === 'f32' ? 'v' : 'f32(v)'})`;
 }
@@ -177,7 +183,7 @@ function store(t: WgslType, out: DType): string {
 /**
  * The WGSL of one elementwise kernel. Params (array<u32>): n, rank, out offset, alpha (f32 bits),
  * input offsets [4..8), shape at 8, then output strides and each input's strides (i32 bits).
- * @example elementwiseWgsl({ inputs: [{ name: 'x', dtype: 'float32', as: 'f32' }], expr: 'exp(x)', exprType: 'f32', outDtype: 'float32', packed: false })
+ * @example elementwiseWgsl({ inputs: [{ name: 'x', dtype: 'float32', as: 'f32' }], expr: 'exp(x)', exprType: 'f32', outDtype: 'float32', boolOut: null })
  */
 export function elementwiseWgsl(s: EwSpec): string {
   const bindings = s.inputs.map((_, k) => `@group(0) @binding(${k + 2}) var<storage, read> x${k}: array<u32>;`).join('\n');
@@ -186,16 +192,24 @@ export function elementwiseWgsl(s: EwSpec): string {
     .join('\n');
   const decls = s.inputs.map((inp) => `  var ${inp.name}: ${inp.as};`).join('\n');
   const rt = s.exprType;
-  const main = s.packed
-    ? `  if (t * 4u >= n) { return; }
+  const main =
+    s.boolOut === 'bytes'
+      ? `  if (t >= n) { return; }
+  let v = val(t);
+  let e = u32(bitcast<i32>(p[2]) + offs(t, 0u));
+  let sh = (e & 3u) * 8u;
+  atomicAnd(&o[e >> 2u], ~(0xffu << sh));
+  atomicOr(&o[e >> 2u], select(0u, 1u, ${store(rt, 'bool')}) << sh);`
+      : s.boolOut === 'words'
+        ? `  if (t * 4u >= n) { return; }
   var w = 0u;
   for (var j = 0u; j < 4u; j++) { let li = t * 4u + j; if (li < n) { let v = val(li); w |= select(0u, 1u, ${store(rt, 'bool')}) << (8u * j); } }
   o[p[2] / 4u + t] = w;`
-    : `  if (t >= n) { return; }
+        : `  if (t >= n) { return; }
   let v = val(t);
   o[bitcast<i32>(p[2]) + offs(t, 0u)] = ${store(rt, s.outDtype)};`;
   return /* wgsl */ `@group(0) @binding(0) var<storage, read> p: array<u32>;
-@group(0) @binding(1) var<storage, read_write> o: array<u32>;
+@group(0) @binding(1) var<storage, read_write> o: array<${s.boolOut === 'bytes' ? 'atomic<u32>' : 'u32'}>;
 ${bindings}
 ${HELPERS}
 fn offs(li: u32, k: u32) -> i32 {
