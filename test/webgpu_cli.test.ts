@@ -107,6 +107,12 @@ test('config.device: webgpu trains there; tessera info --devices names the adapt
   assert.match(info.stdout, /webgpu +available +WebGPU adapter: \S+/);
   const json = JSON.parse((await tessera(['info', '--devices', '--json'])).stdout);
   assert.equal(json.devices.find((d: { name: string }) => d.name === 'webgpu')?.available, true);
+  // 'webgpu:0' is 'webgpu'; an adapter past the last is an error naming the adapters there are
+  const zero = await tessera(['train', config, '--output', join(work, 'run-key0'), '--epochs', '1', '--quiet', '--device', 'webgpu:0']);
+  assert.equal(zero.code, 0, zero.stderr);
+  const far = await tessera(['train', config, '--output', join(work, 'never'), '--device', 'webgpu:99']);
+  assert.equal(far.code, 1);
+  assert.match(far.stderr, /--device webgpu:99: WebGPU is not available: no adapter 'webgpu:99': .*'webgpu:0' = /);
 });
 
 test('without the webgpu package: --device webgpu and config.device fail naming npm install webgpu and Mesa; info --devices says so', async () => {

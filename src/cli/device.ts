@@ -51,23 +51,57 @@ export async function openDevice(name: string, from = '--device'): Promise<Devic
     throw new UsageError(`${from} must be cpu or webgpu (webgpu:N for the Nth adapter), got ${JSON.stringify(name)}`);
   }
   if (name.startsWith('webgpu')) await registerGpu(name, from);
-  if (!listDevices().includes(name)) {
-    throw new Error(`${from} ${name}: no such device here (available: ${listDevices().join(', ')})`);
-  }
   return getDevice(name, from);
 }
 
+/** The adapter index of 'webgpu' (0) or 'webgpu:N'. */
+function adapterIndex(name: string): number {
+  return name === 'webgpu' ? 0 : Number(name.slice('webgpu:'.length));
+}
+
 async function registerGpu(name: string, from: string): Promise<void> {
-  if (listDevices().includes(name)) return;
+  const index = adapterIndex(name);
+  if (listDevices().includes(index === 0 ? 'webgpu' : name)) return;
   const { registerWebGpu } = await import('../backend/webgpu/register.js');
   try {
-    await registerWebGpu();
+    await registerWebGpu({ adapter: index });
   } catch (err) {
-    const reason = (err instanceof Error ? err.message : String(err)).replace(/^webgpu: /, '');
-    const missing = /npm install webgpu/.test(reason) ? `; on Linux without a GPU it also needs ${LAVAPIPE}` : `; ${WEBGPU_INSTALL}`;
-    const hint = /mesa-vulkan-drivers/.test(reason) ? '' : missing;
-    throw new Error(`${from} ${name}: WebGPU is not available: ${reason}${hint}`);
+    throw new Error(`${from} ${name}: ${unavailable(err)}`);
   }
+}
+
+/** Why WebGPU is unavailable and what to install, from registerWebGpu's error. */
+function unavailable(err: unknown): string {
+  const reason = (err instanceof Error ? err.message : String(err)).replace(/^webgpu: /, '');
+  const missing = /npm install webgpu/.test(reason) ? `; on Linux without a GPU it also needs ${LAVAPIPE}` : `; ${WEBGPU_INSTALL}`;
+  const hint = /mesa-vulkan-drivers|no adapter 'webgpu:/.test(reason) ? '' : missing;
+  return `WebGPU is not available: ${reason}${hint}`;
+}
+
+/** One row of `tessera info --devices`. */
+export interface DeviceRow {
+  name: string;
+  available: boolean;
+  /** What computes there: the kernels, the WebGPU adapter's name, or why it is unavailable and what to install. */
+  detail: string;
+}
+
+/**
+ * The devices to compute on: cpu, and one row per WebGPU adapter ('webgpu', 'webgpu:1', ...) with
+ * its name, or a 'webgpu' row saying why there is none and what to install.
+ * @example await deviceRows() // [{ name: 'cpu', ... }, { name: 'webgpu', available: true, detail: 'WebGPU adapter: vulkan: llvmpipe ...' }]
+ */
+export async function deviceRows(): Promise<DeviceRow[]> {
+  const rows: DeviceRow[] = [{ name: 'cpu', available: true, detail: 'WebAssembly SIMD kernels on the CPU' }];
+  try {
+    const { listWebGpuAdapters } = await import('../backend/webgpu/register.js');
+    const adapters = await listWebGpuAdapters();
+    for (const [i, a] of adapters.entries())
+      rows.push({ name: i === 0 ? 'webgpu' : `webgpu:${i}`, available: true, detail: `WebGPU adapter: ${a}` });
+  } catch (err) {
+    rows.push({ name: 'webgpu', available: false, detail: unavailable(err) });
+  }
+  return rows;
 }
 
 /**

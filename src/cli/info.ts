@@ -4,11 +4,10 @@
 
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { listDevices } from '../backend/registry.js';
 import { loadModelFiles, MODEL_JSON } from '../index.js';
 import { parseCommand } from './args.js';
 import { type DataSource, sourceToString } from './data.js';
-import { adapterName, openDevice } from './device.js';
+import { deviceRows } from './device.js';
 import { formatBytes, formatMetrics, print, table } from './format.js';
 import { INFO_HELP } from './help.js';
 import { describePreprocessing } from './preprocessing.js';
@@ -69,29 +68,9 @@ export async function infoCommand(argv: string[]): Promise<number> {
   return print(lines.join('\n'));
 }
 
-/** One device `tessera info --devices` lists. */
-interface DeviceRow {
-  name: string;
-  available: boolean;
-  /** What computes there: 'WebAssembly SIMD, 4 threads', the WebGPU adapter's name, or why it is unavailable. */
-  detail: string;
-}
-
-/** Lists cpu and webgpu (registered here to find its adapter; the reason and what to install when it cannot be). */
+/** Lists the devices (cpu, the WebGPU adapters, or why there are none). */
 async function devicesInfo(json: boolean): Promise<number> {
-  const rows: DeviceRow[] = [{ name: 'cpu', available: true, detail: 'WebAssembly SIMD kernels on the CPU' }];
-  try {
-    const dev = await openDevice('webgpu', 'info');
-    rows.push({ name: dev.name, available: true, detail: `WebGPU adapter: ${adapterName(dev) ?? 'unnamed'}` });
-  } catch (err) {
-    rows.push({ name: 'webgpu', available: false, detail: err instanceof Error ? err.message.replace(/^info webgpu: /, '') : String(err) });
-  }
-  for (const name of listDevices()) {
-    if (name.startsWith('webgpu:') && !rows.some((r) => r.name === name)) {
-      const dev = await openDevice(name, 'info');
-      rows.push({ name, available: true, detail: `WebGPU adapter: ${adapterName(dev) ?? 'unnamed'}` });
-    }
-  }
+  const rows = await deviceRows();
   if (json) return print(JSON.stringify({ devices: rows }, null, 2));
   return print(['Devices:', table(rows.map((r) => [`  ${r.name}`, r.available ? 'available' : 'unavailable', r.detail]))].join('\n'));
 }
