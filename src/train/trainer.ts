@@ -284,7 +284,7 @@ export class Trainer {
     for await (const raw of loader) {
       const begin = list.call('onBatchBegin', b, {});
       if (begin) await begin;
-      const { x, y, weights } = onDevice(unpackBatch(raw), device);
+      const { x, y, weights } = await onDevice(unpackBatch(raw), device);
       this.optimizer.zeroGrad();
       const pred = this.model.forward(x);
       let w = weights;
@@ -362,7 +362,7 @@ export class Trainer {
       const pause = new EventLoopPause();
       let done = 0;
       for await (const raw of batches) {
-        const { x, y, weights } = onDevice(unpackBatch(raw), device);
+        const { x, y, weights } = await onDevice(unpackBatch(raw), device);
         const loss = noGrad(() => {
           const pred = this.model.forward(x);
           const batchLoss = this.loss.compute(pred, y, weights);
@@ -441,11 +441,20 @@ function modelDevice(model: Module): Device | null {
   return null;
 }
 
-/** The batch's tensors on `device` (moved when they are elsewhere: data on the CPU, model on a GPU). */
-function onDevice(batch: { x: Tensor; y: Tensor; weights: Tensor | null }, device: Device | null) {
+type Batch = { x: Tensor; y: Tensor; weights: Tensor | null };
+
+/**
+ * The batch's tensors on `device`, moved when they are elsewhere: data on the CPU, model on a GPU
+ * (a write, nothing read back); data on a GPU and the model on the CPU is read back asynchronously.
+ */
+async function onDevice(batch: Batch, device: Device | null): Promise<Batch> {
   if (device === null) return batch;
-  const at = (t: Tensor) => (t.storage.device === device ? t : t.to(device));
-  return { x: at(batch.x), y: at(batch.y), weights: batch.weights === null ? null : at(batch.weights) };
+  const at = async (t: Tensor) => {
+    if (t.storage.device === device) return t;
+    return readsOnHost(t.storage.device) ? t.to(device) : t.toAsync(device);
+  };
+  const [x, y, weights] = await Promise.all([at(batch.x), at(batch.y), batch.weights === null ? null : at(batch.weights)]);
+  return { x, y, weights };
 }
 
 /**
