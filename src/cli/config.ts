@@ -9,6 +9,7 @@ import type { ValueType } from '../data/sources/typing.js';
 import { zeros } from '../ops/creation.js';
 import { Checker, describe } from './check.js';
 import { BUILTIN_NAMES, type DataSource, type IdxPair } from './data.js';
+import { isDeviceName } from './device.js';
 import { ConfigError } from './errors.js';
 import { type LayerSpec, type ModelConfig, parseModelConfig } from './model_config.js';
 import {
@@ -102,6 +103,8 @@ export interface TrainConfig {
   test: boolean;
   /** The resumable training checkpoint `tessera train --resume` continues from; null (`checkpoint: false`) keeps none. */
   checkpoint: ResumeCheckpointConfig | null;
+  /** Where the model trains: 'cpu', 'webgpu' or 'webgpu:N' (the Nth adapter). Default 'cpu'. */
+  device: string;
 }
 
 /** The `checkpoint` section: the run's training checkpoint, kept up to date for `--resume`. */
@@ -117,9 +120,10 @@ export const CHECKPOINT_EVERY_STEPS = 500;
 
 /**
  * Fields that may differ between a checkpoint's config and the config it is resumed with: epochs
- * (to train longer), where the model and checkpoint go, and whether to test. Any other change is refused.
+ * (to train longer), where the model and checkpoint go, whether to test, and the device (a run
+ * checkpointed on a GPU resumes on the CPU and back). Any other change is refused.
  */
-export const RESUMABLE_CHANGES = ['epochs', 'output', 'test', 'checkpoint'] as const;
+export const RESUMABLE_CHANGES = ['epochs', 'output', 'test', 'checkpoint', 'device'] as const;
 
 const TOP_KEYS = [
   'seed',
@@ -136,6 +140,7 @@ const TOP_KEYS = [
   'preprocessing',
   'classWeight',
   'checkpoint',
+  'device',
 ];
 const DATA_KEYS = [
   'source',
@@ -168,6 +173,8 @@ export interface Overrides {
   epochs?: number;
   output?: string;
   seed?: number;
+  /** --device: replaces config.device. */
+  device?: string;
 }
 
 /**
@@ -205,16 +212,39 @@ export function parseTrainConfig(raw: unknown, options: { name?: string; file?: 
   const output = over.output ?? c.string('config.output', o.output) ?? `runs/${options.name ?? 'model'}`;
   const test = c.boolean('config.test', o.test) ?? true;
   const checkpoint = parseCheckpoint(c, o.checkpoint, output);
+  const device = over.device ?? parseDevice(c, o.device);
   const hasValidation = (data?.validationSplit ?? 0) > 0;
   const monitor = monitorCheck(c, hasValidation, metrics);
   const callbacks = parseCallbacks(c, o.callbacks, monitor);
   if (schedule?.type === 'plateau') schedule.options.monitor = monitor('config.schedule.monitor', schedule.options.monitor);
   if (optimizer !== undefined) checkBuilds(c, optimizer, schedule, epochs);
   if (!c.ok || data === undefined || model === undefined || optimizer === undefined) throw new ConfigError(c.problems, options.file);
-  const config: TrainConfig = { seed, data, model, optimizer, schedule, loss, metrics, epochs, callbacks, output, test, checkpoint };
+  const config: TrainConfig = {
+    seed,
+    data,
+    model,
+    optimizer,
+    schedule,
+    loss,
+    metrics,
+    epochs,
+    callbacks,
+    output,
+    test,
+    checkpoint,
+    device,
+  };
   if (preprocessing !== undefined) config.preprocessing = preprocessing;
   if (classWeight !== undefined) config.classWeight = classWeight;
   return config;
+}
+
+/** config.device: 'cpu' (default), 'webgpu' or 'webgpu:N'. */
+function parseDevice(c: Checker, raw: unknown): string {
+  const name = c.string('config.device', raw);
+  if (name === undefined) return 'cpu';
+  if (!isDeviceName(name)) c.fail('config.device', `expected cpu or webgpu (webgpu:N for the Nth adapter), got ${describe(name)}`);
+  return name;
 }
 
 /** `checkpoint: false`, or { dir [<output>/checkpoint], everySteps [500] }. */

@@ -20,6 +20,7 @@ import type { History } from '../train/index.js';
 import { suggestion } from './check.js';
 import { parseTrainConfig, type TrainConfig } from './config.js';
 import { loadData, sourceToString } from './data.js';
+import { openDevice } from './device.js';
 import { ConfigError, inFile, UsageError } from './errors.js';
 import { print, table } from './format.js';
 import { readConfigFile } from './load.js';
@@ -38,6 +39,8 @@ export interface CrossValidationOptions extends EvaluationOptions {
   epochs?: number;
   /** --seed: replaces config.seed (which seeds the folds, the models and the splitter). */
   configSeed?: number;
+  /** --device: replaces config.device. */
+  device?: string;
   json: boolean;
   quiet: boolean;
 }
@@ -134,7 +137,7 @@ async function readConfig(file: string, options: CrossValidationOptions): Promis
   return parseTrainConfig(loaded.raw, {
     name: loaded.name,
     file: loaded.file,
-    overrides: { epochs: options.epochs, seed: options.configSeed },
+    overrides: { epochs: options.epochs, seed: options.configSeed, device: options.device },
   });
 }
 
@@ -186,6 +189,7 @@ export async function crossValidateConfig(
     onFoldDone?: (fold: number, metrics: Record<string, number>, folds: number) => void;
   } = {},
 ): Promise<CrossValidateResult> {
+  const device = await openDevice(config.device, 'config.device');
   const task = data.kind === 'table' ? data.data.task : 'classification';
   const numClasses = data.kind === 'table' ? (data.data.classes?.length ?? 0) : data.numClasses;
   const yTrue =
@@ -227,6 +231,7 @@ export async function crossValidateConfig(
         xTest = takeRows(data.x, testIndex);
       }
       const parts = buildParts(config, run.shape, run.train.x.shape[0]);
+      parts.model.to(device);
       const { trainer, callbacks } = await makeTrainer(config, parts, { quiet: true, files: false });
       const classWeight = await resolveClassWeight(config, run.classes, numClasses, run.train.y);
       const history = await trainer.fit(run.train.x, run.train.y, fitOptions(config, run, callbacks, 0, classWeight));

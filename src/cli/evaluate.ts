@@ -12,6 +12,7 @@ import { SGD } from '../optim/sgd.js';
 import { intOption, parseCommand } from './args.js';
 import type { TrainConfig } from './config.js';
 import { type DataSource, loadData, parseSourceArg, sourceToString } from './data.js';
+import { deviceOption, openDevice } from './device.js';
 import { UsageError } from './errors.js';
 import { formatMetrics, print } from './format.js';
 import { EVALUATE_HELP } from './help.js';
@@ -44,6 +45,7 @@ export async function evaluateCommand(argv: string[]): Promise<number> {
         'group-column': { type: 'string' },
         epochs: { type: 'string' },
         quiet: { type: 'boolean' },
+        device: { type: 'string' },
       },
       positionals: ['<model-dir | config>'],
     },
@@ -53,6 +55,7 @@ export async function evaluateCommand(argv: string[]): Promise<number> {
   const v = args.values;
   const options = evaluationOptions(v);
   const target = args.positionals[0];
+  const deviceName = deviceOption('evaluate', v.device);
   const info = await stat(target).catch(() => null);
   if (v.cv !== undefined && v.kfold !== undefined) throw new UsageError('--cv and --kfold are the same option; give one', 'evaluate');
   const folds = intOption('evaluate', v.cv !== undefined ? 'cv' : 'kfold', v.cv ?? v.kfold, 2);
@@ -71,6 +74,7 @@ export async function evaluateCommand(argv: string[]): Promise<number> {
       groupColumn: v['group-column'] as string | undefined,
       epochs: intOption('evaluate', 'epochs', v.epochs, 1),
       configSeed: intOption('evaluate', 'seed', v.seed, 0),
+      device: deviceName,
       json: v.json === true,
       quiet: v.quiet === true,
     });
@@ -85,6 +89,7 @@ export async function evaluateCommand(argv: string[]): Promise<number> {
     );
   const batchSize = intOption('evaluate', 'batch-size', v['batch-size'], 1) ?? 256;
   const saved = await openSavedModel(target, 'evaluate');
+  saved.model.to(await openDevice(deviceName ?? 'cpu'));
   const run =
     saved.preprocessing === null
       ? await imageRun(saved, v.data as string | undefined, batchSize)

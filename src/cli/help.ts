@@ -27,6 +27,7 @@ Commands:
   evaluate <config> --cv <k>   k-fold cross-validation of a config
   predict <model-dir> <input>  predicted classes and probabilities (or values), e.g. for raw table rows
   info <model-dir>             architecture, metadata, files and checksums of a saved model
+  info --devices               the devices to compute on (cpu, webgpu with its adapter's name)
 
 Options:
   -h, --help     show this help; 'tessera <command> --help' shows a command's
@@ -55,7 +56,8 @@ Options:
   --resume [dir]   continue from the run's checkpoint: <dir> is the run's output folder or its
                    checkpoint folder [config.checkpoint.dir]; the config must be the one the
                    checkpoint was trained with, except epochs (to train longer), output, test and
-                   checkpoint; any other changed field is an error naming it
+                   checkpoint, device; any other changed field is an error naming it
+  --device <name>  override config.device: cpu or webgpu (webgpu:N for the Nth adapter)
   --dry-run        check the config, load the data and build the model, then stop
   --quiet          print only the final results
   -h, --help       show this help
@@ -132,6 +134,9 @@ Config (defaults in brackets; paths are relative to the current directory):
     jsonLogger: runs/x/history.json
   output: runs/<config name>      where the model is saved
   test: true                      evaluate on the test split after training [true]
+  device: webgpu                  where the model trains: cpu or webgpu (webgpu:N: the Nth adapter) [cpu];
+                                  webgpu needs \`npm install webgpu\` (and, on Linux without a GPU, Mesa's
+                                  lavapipe >= 25: mesa-vulkan-drivers from bookworm-backports)
   checkpoint:                     the resumable training checkpoint, rewritten after every epoch
     dir: runs/x/checkpoint        [<output>/checkpoint]
     everySteps: 500               also every this many optimizer steps inside an epoch [500]; 0: at
@@ -177,6 +182,7 @@ Options:
   --group-column <c>    keep the rows of each value of column c in one fold (GroupKFold)
   --epochs <n>          with --cv: override config.epochs
   --batch-size <n>      [256]
+  --device <name>       compute on cpu or webgpu (webgpu:N) [cpu]; with --cv, overrides config.device
   --json                print the results as JSON
   --quiet               with --cv: no progress on stderr
   -h, --help            show this help
@@ -212,6 +218,7 @@ Options:
                      atomically, instead of printing them
   --keep <columns>   tables: copy these input columns (comma-separated, e.g. an id) into the output
   --batch-size <n>   [256]
+  --device <name>    compute on cpu or webgpu (webgpu:N) [cpu]
   --json             print the predictions as JSON
   -h, --help         show this help
 
@@ -224,11 +231,15 @@ Examples:
   tessera predict runs/tabular-classification test/fixtures/cli_tabular/new_customers.csv --keep id --out preds.csv`;
 
 export const INFO_HELP = `Usage: tessera info <model-dir> [--json]
+       tessera info --devices [--json]
 
 Shows a saved model's architecture (with parameter counts), its metadata, and its files with their
-sizes, after verifying the weights' SHA-256 checksum against model.json.
+sizes, after verifying the weights' SHA-256 checksum against model.json. With --devices, lists
+the devices tessera can compute on: cpu, and webgpu with its adapter's name when WebGPU is
+available (else why not and what to install).
 
 Options:
+  --devices    list the devices instead
   --json       print the information as JSON
   -h, --help   show this help
 

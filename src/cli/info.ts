@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { loadModelFiles, MODEL_JSON } from '../index.js';
 import { parseCommand } from './args.js';
 import { type DataSource, sourceToString } from './data.js';
+import { deviceRows } from './device.js';
 import { formatBytes, formatMetrics, print, table } from './format.js';
 import { INFO_HELP } from './help.js';
 import { describePreprocessing } from './preprocessing.js';
@@ -14,6 +15,13 @@ import { openSavedModel } from './saved.js';
 
 /** Runs `tessera info`; returns the exit code. */
 export async function infoCommand(argv: string[]): Promise<number> {
+  if (argv.includes('--devices')) {
+    const args = parseCommand(
+      { command: 'info', options: { devices: { type: 'boolean' }, json: { type: 'boolean' } }, positionals: [] },
+      argv,
+    );
+    return args.help ? print(INFO_HELP) : devicesInfo(args.values.json === true);
+  }
   const args = parseCommand({ command: 'info', options: { json: { type: 'boolean' } }, positionals: ['<model-dir>'] }, argv);
   if (args.help) return print(INFO_HELP);
   const dir = args.positionals[0];
@@ -58,6 +66,13 @@ export async function infoCommand(argv: string[]): Promise<number> {
     ),
   );
   return print(lines.join('\n'));
+}
+
+/** Lists the devices (cpu, the WebGPU adapters, or why there are none). */
+async function devicesInfo(json: boolean): Promise<number> {
+  const rows = await deviceRows();
+  if (json) return print(JSON.stringify({ devices: rows }, null, 2));
+  return print(['Devices:', table(rows.map((r) => [`  ${r.name}`, r.available ? 'available' : 'unavailable', r.detail]))].join('\n'));
 }
 
 /** A metadata value on one line: names listed, metrics formatted, other JSON as is (cut when long). */

@@ -9,6 +9,7 @@ import { writeFileAtomic } from '../io/atomic.js';
 import { FileWriteError } from '../io/durable.js';
 import { intOption, parseCommand } from './args.js';
 import { imagesToTensor, loadData, parseSourceArg, sourceToString } from './data.js';
+import { deviceOption, openDevice } from './device.js';
 import { UsageError } from './errors.js';
 import { csv, print, table } from './format.js';
 import { PREDICT_HELP } from './help.js';
@@ -56,6 +57,7 @@ export async function predictCommand(argv: string[]): Promise<number> {
         out: { type: 'string' },
         keep: { type: 'string' },
         json: { type: 'boolean' },
+        device: { type: 'string' },
       },
       positionals: ['<model-dir>', '<input>'],
     },
@@ -68,7 +70,9 @@ export async function predictCommand(argv: string[]): Promise<number> {
   const threshold = thresholdOption('predict', args.values.threshold);
   const keep = typeof args.values.keep === 'string' ? args.values.keep.split(',').filter((k) => k !== '') : [];
   const [dir, input] = args.positionals;
+  const deviceName = deviceOption('predict', args.values.device);
   const saved = await openSavedModel(dir, 'predict');
+  saved.model.to(await openDevice(deviceName ?? 'cpu'));
   if (saved.preprocessing === null && keep.length > 0)
     throw new UsageError('--keep copies input columns; this model takes images, not table rows', 'predict');
   const options = { topK, limit, batchSize, threshold, keep };

@@ -12,6 +12,7 @@ import type { OnBadValue, ValueType } from '../data/sources/typing.js';
 import type { ColumnKind } from '../data/table.js';
 import { MODEL_JSON, type ModelManifest, parseModelManifest } from '../io/model_files.js';
 import type { Module } from '../nn/module.js';
+import { forwardOn } from './device.js';
 import { UsageError } from './errors.js';
 import type { Task } from './tabular.js';
 
@@ -121,7 +122,7 @@ export async function runModel(model: Module, x: Tensor, batchSize: number): Pro
   let values = new Float32Array(0);
   let rowShape: number[] = [];
   for (let start = 0; start < n; start += batchSize) {
-    const out = noGrad(() => model.forward(x.narrow(0, start, Math.min(batchSize, n - start))).to('float32')); // (B, ...)
+    const out = noGrad(() => forwardOn(model, x.narrow(0, start, Math.min(batchSize, n - start))).to('float32')); // (B, ...) on the model's device
     if (start === 0) {
       rowShape = out.shape.slice(1);
       values = new Float32Array(n * rowShape.reduce((a, b) => a * b, 1));

@@ -156,7 +156,7 @@ test('train --resume after kill -9 ends with the weights, metrics and log of a r
   assert.equal(refused.code, 2, refused.stderr);
   assert.match(refused.stderr, /config\.data\.batchSize: 32 in the checkpoint, now 16/);
   assert.match(refused.stderr, /config\.optimizer\.lr: 0\.002 in the checkpoint, now 0\.003/);
-  assert.match(refused.stderr, /only epochs, output, test, checkpoint may change/);
+  assert.match(refused.stderr, /only epochs, output, test, checkpoint, device may change/);
   const none = await runCli(['train', cfg, '--resume', 'nowhere'], work, MAIN);
   assert.equal(none.code, 1);
   assert.match(none.stderr, /--resume: no training checkpoint at nowhere/);

@@ -12,6 +12,7 @@ import type { ClassWeight, History, Trainer } from '../train/index.js';
 import { intOption, parseCommand } from './args.js';
 import { parseTrainConfig, type TrainConfig } from './config.js';
 import { loadData, sourceToString } from './data.js';
+import { adapterName, deviceOption, openDevice } from './device.js';
 import { ConfigError, inFile } from './errors.js';
 import { formatMetrics, packageVersion, print } from './format.js';
 import { TRAIN_HELP } from './help.js';
@@ -35,6 +36,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
         'dry-run': { type: 'boolean' },
         quiet: { type: 'boolean' },
         resume: { type: 'string' },
+        device: { type: 'string' },
       },
       positionals: ['<config>'],
       optionalValue: ['resume'],
@@ -46,11 +48,13 @@ export async function trainCommand(argv: string[]): Promise<number> {
     epochs: intOption('train', 'epochs', args.values.epochs, 1),
     output: args.values.output as string | undefined,
     seed: intOption('train', 'seed', args.values.seed, 0),
+    device: deviceOption('train', args.values.device),
   };
   const file = await readConfigFile(args.positionals[0]);
   const config = parseTrainConfig(file.raw, { name: file.name, file: file.file, overrides });
   const quiet = args.values.quiet === true;
   const say = (text: string) => quiet || process.stderr.write(`${text}\n`);
+  const device = await openDevice(config.device, args.values.device === undefined ? 'config.device' : '--device'); // before the data: a missing GPU fails at once
 
   let prepared: Prepared;
   try {
@@ -59,7 +63,9 @@ export async function trainCommand(argv: string[]): Promise<number> {
     throw inFile(err, file.file);
   }
   const { run, parts, test } = prepared;
+  parts.model.to(device); // built and seeded on the CPU: the same initial weights on every device
   say(describeRun(config, prepared));
+  if (device.name !== 'cpu') say(`Device: ${device.name}${adapterName(device) === null ? '' : ` (${adapterName(device)})`}`);
   if (args.values['dry-run']) return print(`Config ${file.file} is valid; --dry-run: nothing trained.`);
 
   const resume = args.values.resume as string | undefined; // '' for --resume without a folder

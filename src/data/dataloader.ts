@@ -204,9 +204,18 @@ function tensorSource(ds: unknown): TensorSource | null {
   return null;
 }
 
-/** One indexSelect per tensor: the rows of a batch, without a JS object per sample. */
+/** One indexSelect per tensor: the rows of a batch, without a JS object per sample (the index made on each tensor's device: data may live on a GPU). */
 function gatherRows(source: TensorSource, indices: Int32Array): Tensor[] {
   const rows = source.rows;
-  const index = tensor(rows === null ? indices.slice() : indices.map((i) => rows[i]), { dtype: 'int32' });
-  return source.tensors.map((t) => indexSelect(t, 0, index)); // (B, ...) each
+  const values = rows === null ? indices.slice() : indices.map((i) => rows[i]);
+  const index = new Map<unknown, Tensor>();
+  return source.tensors.map((t) => {
+    const device = t.storage.device;
+    let at = index.get(device);
+    if (at === undefined) {
+      at = tensor(values, { dtype: 'int32', device });
+      index.set(device, at);
+    }
+    return indexSelect(t, 0, at); // (B, ...) each
+  });
 }

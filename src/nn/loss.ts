@@ -1,7 +1,7 @@
 // Loss layers (MSELoss, ...): each holds its options and calls its function in nn.functional
 // (src/nn/functional/loss.ts), like torch.nn's loss modules.
 
-import { readValues } from '../core/exec.js';
+import { readsOnHost, readValues } from '../core/exec.js';
 import { describeValue, type NestedArray, Tensor } from '../core/tensor.js';
 import { tensor } from '../ops/creation.js';
 import {
@@ -21,18 +21,35 @@ import {
 import { type ConfigValues, Module } from './module.js';
 import { choiceArg, numberArg } from './validate.js';
 
-/** Class weights and the like: a float32 tensor, from a tensor or (nested) numbers. */
-/** A 1-D weight as a JSON list (null for none), read through its device. */
+/**
+ * The values a weight had when its loss was made, kept on the host: what getConfig (and printing)
+ * gives once the loss was moved to a device that cannot be read synchronously (a GPU). Keyed by
+ * the tensor, which `Module.to` moves in place.
+ */
+const madeWith = new WeakMap<Tensor, number[]>();
+
+/** A 1-D weight as a JSON list (null for none): read through its device, or its values at construction on a GPU. */
 function listOf(t: Tensor | null | undefined): number[] | null {
-  return t === null || t === undefined ? null : Array.from(readValues(t, 'getConfig'));
+  if (t === null || t === undefined) return null;
+  if (readsOnHost(t.storage.device)) return Array.from(readValues(t, 'getConfig'));
+  const kept = madeWith.get(t);
+  if (kept === undefined) {
+    throw new Error(
+      `getConfig: a loss weight made on '${t.storage.device.name}' cannot be read synchronously; make the loss on the CPU and move it with .to()`,
+    );
+  }
+  return [...kept];
 }
 
+/** Class weights and the like: a float32 tensor, from a tensor or (nested) numbers. */
 function weightArg(layer: string, name: string, value: unknown): Tensor | null {
   if (value === undefined || value === null) return null;
   const t = value instanceof Tensor ? value : Array.isArray(value) ? tensor(value as NestedArray) : null;
   if (t === null || t.dtype !== 'float32') {
     throw new TypeError(`${layer}: ${name} must be a float32 Tensor or an array of numbers, got ${t?.dtype ?? describeValue(value)}`);
   }
+  if (Array.isArray(value)) madeWith.set(t, (value as unknown[]).flat(Number.POSITIVE_INFINITY) as number[]);
+  else if (readsOnHost(t.storage.device)) madeWith.set(t, Array.from(readValues(t, layer)));
   return t;
 }
 

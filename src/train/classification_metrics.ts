@@ -1,14 +1,36 @@
 // Precision, recall and F1 as streaming metrics: each batch adds per-class counts of true
-// positives, false positives and false negatives (the predicted and actual classes of a batch stay
-// on the device until `flush` reads them back asynchronously, then a typed-array loop counts them;
-// `result()` without a flush reads them synchronously), and the result is computed from the totals, so the
-// epoch value is exact (not an average of batch values). Binary outputs use class 1 as the positive
+// positives, false positives and false negatives, counted on the device (one-hot comparisons
+// summed per class: a (3, C) int32 tensor, added to a running sum there) until `flush` reads the
+// sum back asynchronously (`result()` without a flush reads it synchronously), and the result is
+// computed from the totals, so the epoch value is exact (not an average of batch values). Binary outputs use class 1 as the positive
 // class; multi-class outputs are macro-averaged, as scikit-learn's average='macro'.
 
 import { noGrad } from '../core/autograd.js';
 import type { Tensor } from '../core/tensor.js';
-import { gt } from '../ops/elementwise.js';
-import { alignTarget, classesOf, isBinaryOutput, type Metric, type MetricState } from './metrics.js';
+import { arange } from '../ops/creation.js';
+import { eq, ge, gt, logicalAnd, lt, sub } from '../ops/elementwise.js';
+import { reshape, stack } from '../ops/movement.js';
+import { sum } from '../ops/reduce.js';
+import { alignTarget, classesOf, DeviceSum, isBinaryOutput, type Metric, type MetricState } from './metrics.js';
+
+/**
+ * Per-class counts of one batch on its device: rows tp, fp, fn, (3, classes) int32. `predicted` and
+ * `actual` hold class indices (any shape, the same size; bool for binary outputs); an actual class
+ * outside [0, classes) (an ignored target such as -100) counts nowhere.
+ * @example confusionCounts(tensor([0, 1, 1], { dtype: 'int32' }), tensor([0, 0, 1], { dtype: 'int32' }), 2) // [[1, 1], [0, 1], [1, 0]]
+ */
+export function confusionCounts(predicted: Tensor, actual: Tensor, classes: number): Tensor {
+  return noGrad(() => {
+    const p = reshape(predicted.to('int32'), [predicted.size, 1]); // (M, 1)
+    const a = reshape(actual.to('int32'), [actual.size, 1]);
+    const valid = logicalAnd(ge(a, 0), lt(a, classes)); // (M, 1)
+    const c = arange(0, classes, 1, { dtype: 'int32', device: predicted.storage.device }); // (C)
+    const isP = logicalAnd(eq(p, c), valid).to('int32'); // (M, C)
+    const isA = eq(a, c).to('int32');
+    const tp = sum(logicalAnd(eq(p, c), eq(a, c)).to('int32'), 0); // (C)
+    return stack([tp, sub(sum(isP, 0), tp), sub(sum(isA, 0), tp)]); // (3, C)
+  });
+}
 
 /** How per-class values are combined: 'binary' (class 1 of a binary output) or 'macro' (mean over classes). */
 export type Average = 'binary' | 'macro';
@@ -32,8 +54,10 @@ abstract class ConfusionCounts implements Metric {
   protected fn = new Float64Array(0);
   /** Set by the first update: whether the counts are of a binary output. */
   private binary: boolean | null = null;
-  /** Batches updated but not yet counted: predicted and actual classes, (N, ...) each, and the class count. */
-  private pending: { p: Tensor; t: Tensor; classes: number }[] = [];
+  /** The per-class counts (3, C) of the batches not yet read, summed on the device. */
+  private readonly pending = new DeviceSum();
+  /** The class count of the pending counts. */
+  private pendingClasses = 0;
 
   constructor(defaultName: string, options: ClassificationMetricOptions) {
     this.name = options.name ?? defaultName;
@@ -51,39 +75,34 @@ abstract class ConfusionCounts implements Metric {
     const binary = this.average === 'binary' || (this.average === undefined && isBinaryOutput(pred));
     const classes = binary ? 2 : pred.shape[1];
     this.binary = binary;
-    const [p, t] = noGrad(() => {
-      if (binary) return [gt(pred, this.threshold), gt(alignTarget(this.name, pred, target), 0.5)];
+    const counts = noGrad(() => {
+      if (binary) return confusionCounts(gt(pred, this.threshold), gt(alignTarget(this.name, pred, target), 0.5), 2);
       const { predicted, actual } = classesOf(this.name, pred, target);
-      return [predicted, actual];
+      return confusionCounts(predicted, actual, classes);
     });
-    this.pending.push({ p, t, classes });
+    if (this.pending.pending && classes !== this.pendingClasses) this.flushSync(); // a new class count: what is pending first
+    this.pending.add(counts);
+    this.pendingClasses = classes;
   }
 
   async flush(): Promise<void> {
-    if (this.pending.length === 0) return;
-    const batch = this.pending;
-    this.pending = [];
-    const values = await Promise.all(batch.map(({ p, t }) => Promise.all([p.data(), t.data()])));
-    for (const [i, [pv, tv]] of values.entries()) this.count(pv, tv, batch[i].classes);
+    const t = this.pending.take();
+    if (t !== null) this.count(await t.data(), this.pendingClasses);
+    t?.dispose();
   }
 
   /** Counts what flush has not, reading synchronously: the public `result()` and `stateDict()` without a flush. */
   private flushSync(): void {
-    for (const { p, t, classes } of this.pending) this.count(p.toTypedArray(), t.toTypedArray(), classes);
-    this.pending = [];
+    if (this.pending.pending) this.count(this.pending.takeSyncValues(), this.pendingClasses);
   }
 
-  private count(pv: ArrayLike<number>, tv: ArrayLike<number>, classes: number): void {
+  /** Adds counts read back: rows tp, fp, fn of `classes` each. */
+  private count(v: ArrayLike<number>, classes: number): void {
     if (this.tp.length < classes) this.grow(classes);
-    for (let i = 0; i < pv.length; i++) {
-      const a = pv[i];
-      const b = tv[i];
-      if (b < 0 || b >= classes) continue; // an ignored target (such as -100)
-      if (a === b) this.tp[a]++;
-      else {
-        this.fp[a]++;
-        this.fn[b]++;
-      }
+    for (let c = 0; c < classes; c++) {
+      this.tp[c] += v[c];
+      this.fp[c] += v[classes + c];
+      this.fn[c] += v[2 * classes + c];
     }
   }
 
@@ -114,7 +133,7 @@ abstract class ConfusionCounts implements Metric {
   }
 
   reset(): void {
-    this.pending = [];
+    this.pending.clear();
     this.tp.fill(0);
     this.fp.fill(0);
     this.fn.fill(0);
@@ -136,7 +155,7 @@ abstract class ConfusionCounts implements Metric {
     this.fp = counts('fp');
     this.fn = counts('fn');
     this.binary = typeof state.binary === 'boolean' ? state.binary : null;
-    this.pending = [];
+    this.pending.clear();
   }
 }
 

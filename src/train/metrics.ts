@@ -1,16 +1,18 @@
 // Streaming metrics for training and evaluation, as Keras' `metrics=[...]`: each one accumulates
 // counts batch by batch (`update`) and gives its value over everything seen since `reset` (`result`),
 // so an epoch's accuracy is exact however the data is batched. Updates use a few tensor ops per batch
-// and leave their small results on the device; `flush()` reads them back asynchronously (the read
-// every device supports, GPUs included), and the Trainer awaits it once per batch, together with the
-// loss. `result()` stays synchronous, as Keras' `result()`: after a flush it reads nothing; called
-// with batches not yet flushed it reads them synchronously (fine on the CPU, refused by a GPU
-// device). Precision, recall and F1 are in classification_metrics.ts.
+// and leave their small results on the device (summed there: one running scalar per metric);
+// `flush()` reads them back asynchronously (the read every device supports, GPUs included). The
+// Trainer awaits it once per batch on a device read synchronously (the CPU), and only at the end of
+// an epoch on one that is not (a GPU: no read-back inside a training step). `result()` stays
+// synchronous, as Keras' `result()`: after a flush it reads nothing; called with batches not yet
+// flushed it reads them synchronously (fine on the CPU, refused by a GPU device). Precision, recall
+// and F1 are in classification_metrics.ts.
 
 import { noGrad } from '../core/autograd.js';
 import { fmt } from '../core/shape.js';
 import type { Tensor } from '../core/tensor.js';
-import { abs, eq, gt, lt, mul, sub } from '../ops/elementwise.js';
+import { abs, add, eq, gt, lt, mul, sub } from '../ops/elementwise.js';
 import { gather } from '../ops/indexing.js';
 import { reshape } from '../ops/movement.js';
 import { argmax, sum } from '../ops/reduce.js';
@@ -88,36 +90,91 @@ export function classesOf(metric: string, pred: Tensor, target: Tensor): { predi
 }
 
 /**
- * A metric that is a ratio of two running sums (correct / seen, error / count). The numerator of each
- * batch is a scalar tensor left on the device (`pending`) until `flush` reads it; the denominator is
+ * A running sum of tensors kept on their device: each `add` is one elementwise op there (no read),
+ * `take()` hands the sum over and starts again. What metrics and the epoch loss accumulate between
+ * reads. It owns what it is given: the memory of an added tensor and of each partial sum is released
+ * once folded in, so a long epoch holds one small buffer (a GPU reclaims nothing by itself).
+ * @example const s = new DeviceSum(); s.add(sum(hits)); s.add(sum(hits2)); await s.take()?.data();
+ */
+export class DeviceSum {
+  private sum: Tensor | null = null;
+
+  /** Adds `value`, a tensor made for this (owned from now on; same shape each time, on the first one's device). */
+  add(value: Tensor): void {
+    const prev = this.sum;
+    if (prev === null) {
+      this.sum = value.detach();
+      return;
+    }
+    this.sum = noGrad(() => add(prev, value));
+    prev.dispose();
+    value.dispose();
+  }
+
+  /** Whether anything was added since the last take. */
+  get pending(): boolean {
+    return this.sum !== null;
+  }
+
+  /**
+   * The sum read synchronously (0 when nothing was added), then a fresh start; where the device
+   * refuses the read (a GPU) it throws and the sum stays.
+   */
+  takeSync(): number {
+    return this.takeSyncValues()[0] ?? 0;
+  }
+
+  /** As takeSync, for a sum of any shape: its values, flat (empty when nothing was added). */
+  takeSyncValues(): ArrayLike<number> {
+    const v = this.sum === null ? [] : this.sum.toTypedArray();
+    this.sum?.dispose();
+    this.sum = null;
+    return v;
+  }
+
+  /** Forgets the sum (its memory released). */
+  clear(): void {
+    this.sum?.dispose();
+    this.sum = null;
+  }
+
+  /** The sum since the last take (null when nothing was added; the caller owns it), and a fresh start. */
+  take(): Tensor | null {
+    const s = this.sum;
+    this.sum = null;
+    return s;
+  }
+}
+
+/**
+ * A metric that is a ratio of two running sums (correct / seen, error / count). The numerators of
+ * the batches are summed on the device (`pending`) until `flush` reads them; the denominator is
  * known from shapes.
  */
 abstract class RatioMetric implements Metric {
   protected num = 0;
   protected den = 0;
-  /** Batch numerators, () each, not yet read. */
-  private pending: Tensor[] = [];
+  /** The sum of the batch numerators not yet read, () on the device. */
+  private readonly pending = new DeviceSum();
   constructor(readonly name: string) {}
 
   abstract update(pred: Tensor, target: Tensor): void;
 
   /** Queues one batch: its numerator (a scalar tensor, still on the device) and its count. */
   protected add(num: Tensor, den: number): void {
-    this.pending.push(num);
+    this.pending.add(num);
     this.den += den;
   }
 
   async flush(): Promise<void> {
-    if (this.pending.length === 0) return;
-    const batch = this.pending;
-    this.pending = [];
-    for (const v of await Promise.all(batch.map((t) => t.data()))) this.num += v[0];
+    const t = this.pending.take();
+    if (t !== null) this.num += (await t.data())[0];
+    t?.dispose();
   }
 
   /** Reads what flush has not, synchronously: the public `result()` and `stateDict()` without a flush. */
   private flushSync(): void {
-    for (const t of this.pending) this.num += t.item();
-    this.pending = [];
+    this.num += this.pending.takeSync();
   }
 
   result(): number {
@@ -128,7 +185,7 @@ abstract class RatioMetric implements Metric {
   reset(): void {
     this.num = 0;
     this.den = 0;
-    this.pending = [];
+    this.pending.clear();
   }
 
   stateDict(): MetricState {
@@ -139,7 +196,7 @@ abstract class RatioMetric implements Metric {
   loadStateDict(state: MetricState): void {
     this.num = stateNumber(this.name, state, 'num');
     this.den = stateNumber(this.name, state, 'den');
-    this.pending = [];
+    this.pending.clear();
   }
 }
 
@@ -241,11 +298,15 @@ export class MeanSquaredError extends RatioMetric {
 
 /**
  * A running mean of numbers weighted by counts: the epoch loss from batch losses and batch sizes.
+ * A batch value may also be a scalar tensor (`addTensor`), summed on its device until `flush`
+ * reads the sum (the epoch loss on a GPU, read once at the end of the epoch).
  * @example const m = new Mean('loss'); m.add(0.5, 32); m.add(0.3, 8); m.result(); // 0.46
  */
 export class Mean {
   private total = 0;
   private count = 0;
+  /** value * weight of the tensor batches not yet read, () on the device. */
+  private readonly pending = new DeviceSum();
   constructor(readonly name: string) {}
 
   add(value: number, weight = 1): void {
@@ -253,21 +314,44 @@ export class Mean {
     this.count += weight;
   }
 
+  /** Adds a batch value held by a scalar tensor, without reading it: `flush` reads the sum. */
+  addTensor(value: Tensor, weight = 1): void {
+    this.pending.add(noGrad(() => mul(value.detach(), weight)));
+    this.count += weight;
+  }
+
+  /** Reads the sum of the `addTensor` values, asynchronously, so that `result()` then reads nothing. */
+  async flush(): Promise<void> {
+    const t = this.pending.take();
+    if (t !== null) this.total += (await t.data())[0];
+    t?.dispose();
+  }
+
+  /** Whether `addTensor` values wait for a flush. */
+  get unread(): boolean {
+    return this.pending.pending;
+  }
+
+  /** The mean; values not yet flushed are read synchronously (refused on a GPU: flush first). */
   result(): number {
+    this.total += this.pending.takeSync();
     return this.count === 0 ? 0 : this.total / this.count;
   }
 
   reset(): void {
     this.total = 0;
     this.count = 0;
+    this.pending.clear();
   }
 
   stateDict(): MetricState {
+    this.result(); // reads what is pending
     return { total: this.total, count: this.count };
   }
 
   loadStateDict(state: MetricState): void {
     this.total = stateNumber(this.name, state, 'total');
     this.count = stateNumber(this.name, state, 'count');
+    this.pending.clear();
   }
 }

@@ -5,6 +5,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { asyncRefDevice } from '../../test/helpers.js';
 import {
   Adam,
   crossEntropy,
@@ -224,4 +225,41 @@ test('clear errors for bad arguments', async () => {
   const logs: Logs[] = [];
   await trainer.fit(x, y, { epochs: 1, verbose: 0, callbacks: [{ onEpochEnd: (_e, l) => void logs.push(l) }] });
   assert.equal(logs.length, 1);
+});
+
+test("a model on another device than the data: batches (and class weights) move to the model's device; evaluate and predict too", async () => {
+  const { x, y } = blobs(48);
+  const run = async (device: string, dataDevice: string, predict = true) => {
+    manualSeed(2);
+    const model = new Sequential(new Linear(2, 8), new ReLU(), new Linear(8, 3)).to(device);
+    const trainer = new Trainer(model, {
+      optimizer: new Adam(model.parameters(), { lr: 0.05 }),
+      loss: 'crossEntropy',
+      metrics: ['accuracy', 'f1'],
+    });
+    const [dx, dy] = [x.to(dataDevice), y.to(dataDevice)];
+    const history = await trainer.fit(dx, dy, {
+      epochs: 3,
+      batchSize: 8,
+      seed: 1,
+      verbose: 0,
+      classWeight: { 0: 2 },
+      validationData: [dx, dy],
+    });
+    const logs = await trainer.evaluate(dx, dy, { batchSize: 5 });
+    if (!predict) return { history: history.history, logs, out: [], outDevice: '' }; // predict is synchronous: it cannot read a GPU's batches
+    const out = trainer.predict(dx, { batchSize: 7 });
+    return { history: history.history, logs, out: Array.from(await out.data()), outDevice: out.device };
+  };
+  const moved = await run('reference', 'cpu');
+  const together = await run('reference', 'reference');
+  assert.equal(moved.outDevice, 'reference');
+  assert.deepEqual(moved.history, together.history);
+  assert.deepEqual(moved.logs, together.logs);
+  assert.deepEqual(moved.out, together.out);
+  // data on a device read only asynchronously (as a GPU), the model on the CPU: batches read back with toAsync
+  const fromAsync = await run('cpu', asyncRefDevice(), false);
+  const onCpu = await run('cpu', 'cpu');
+  assert.deepEqual(fromAsync.history, onCpu.history);
+  assert.deepEqual(fromAsync.logs, onCpu.logs);
 });

@@ -1,11 +1,16 @@
 // Keras-style training: compile a model with an optimizer, a loss and metrics, then fit, evaluate
-// and predict. One optimizer step per batch; per batch, one asynchronous read-back (`await data()`,
-// which every device supports, GPUs included) of the loss and of the metrics' small device-side
-// counts, issued together; nothing in fit, evaluate or predict reads a tensor synchronously.
-// Callbacks may be async and are awaited only when they return a Promise. The loop is the
-// ordinary PyTorch loop shown in the Trainer's documentation, so writing it by hand costs nothing.
+// and predict. One optimizer step per batch. Batches are moved to the model's device (data on the
+// CPU, model on a GPU). On a device read synchronously (the CPU), per batch one asynchronous
+// read-back (`await data()`) of the loss and of the metrics' small device-side counts, issued
+// together; on one that is not (a GPU), the loss and the counts are summed on the device and read
+// once at the end of the epoch, so a training step reads nothing back (batch logs then hold what
+// was read last: nothing within the first epoch). Nothing in fit, evaluate or predict reads a
+// tensor synchronously. Callbacks may be async and are awaited only when they return a Promise.
+// The loop is the ordinary PyTorch loop shown in the Trainer's documentation.
 
+import type { Device } from '../backend/device.js';
 import { noGrad } from '../core/autograd.js';
+import { readsOnHost } from '../core/exec.js';
 import { Tensor } from '../core/tensor.js';
 import type { DataLoader } from '../data/dataloader.js';
 import type { Module, StateDict } from '../nn/module.js';
@@ -53,7 +58,9 @@ export type { CallbackState, CompileOptions, EpochProgress, EvaluateOptions, Fit
  * }
  * ```
  *
- * plus metrics, validation, callbacks and a progress bar.
+ * plus metrics, validation, callbacks and a progress bar. On a GPU, move the model
+ * (`model.to('webgpu')`) and keep the data where it is: each batch is moved to the model's device,
+ * and the loss and metrics are read once per epoch (batch logs are then empty within an epoch).
  *
  * @example
  * const model = new Sequential(new Linear(784, 64), new ReLU(), new Linear(64, 10));
@@ -95,6 +102,8 @@ export class Trainer {
   private readonly epochLoss = new Mean('loss');
   /** Batches of the current epoch trained so far; null between epochs. */
   private batchesDone: number | null = null;
+  /** The running logs of the current epoch as last read (what batch logs show on a GPU). */
+  private lastLogs: Logs = {};
 
   constructor(model: Module, options: CompileOptions) {
     if (model === null || typeof model !== 'object' || typeof model.forward !== 'function') {
@@ -244,6 +253,7 @@ export class Trainer {
     const lossMean = this.epochLoss;
     lossMean.reset();
     for (const m of this.metrics) m.reset();
+    this.lastLogs = {};
     let b = 0;
     if (partial !== null) {
       // resuming mid-epoch: the loader skips the batches already trained; the running values go on
@@ -267,18 +277,19 @@ export class Trainer {
   ): Promise<Logs> {
     const lossMean = this.epochLoss;
     const params = this.model.parameters();
+    const device = modelDevice(this.model);
     const pause = new EventLoopPause();
     let table: Tensor | null = null;
     let b = first;
     for await (const raw of loader) {
       const begin = list.call('onBatchBegin', b, {});
       if (begin) await begin;
-      const { x, y, weights } = unpackBatch(raw);
+      const { x, y, weights } = await onDevice(unpackBatch(raw), device);
       this.optimizer.zeroGrad();
       const pred = this.model.forward(x);
       let w = weights;
       if (classWeight !== undefined) {
-        table ??= classWeightTable(classWeight, pred.ndim >= 2 && pred.shape[1] > 1 ? pred.shape[1] : 2);
+        table ??= classWeightTable(classWeight, pred.ndim >= 2 && pred.shape[1] > 1 ? pred.shape[1] : 2).to(pred.storage.device);
         const cw = this.loss.classWeights(table, pred, y);
         w = w === null ? cw : mul(w, cw);
       }
@@ -288,15 +299,33 @@ export class Trainer {
       this.optimizer.step();
       this.step++;
       this.updateMetrics(pred, y);
-      lossMean.add(await this.readBatch(loss), x.shape[0]);
+      if (readsOnHost(loss.storage.device)) lossMean.add(await this.readBatch(loss), x.shape[0]);
+      else lossMean.addTensor(loss, x.shape[0]); // read at the end of the epoch
       this.batchesDone = b + 1;
-      const end = list.call('onBatchEnd', b++, this.logsOf(lossMean));
+      const end = list.call('onBatchEnd', b++, this.batchLogs(lossMean));
       if (end) await end;
       if (this.stopTraining) break;
       const p = pause.maybe();
       if (p) await p;
     }
+    await this.flushRunning();
     return this.logsOf(lossMean);
+  }
+
+  /**
+   * Reads the running loss and metric counts of the current epoch that are still on the device
+   * (on a GPU they are read only at the end of an epoch), so that logs and checkpoints then read
+   * nothing more. What `saveTrainingCheckpoint` awaits before a mid-epoch save.
+   * @example await trainer.flushRunning(); trainer.epochProgress()
+   */
+  async flushRunning(): Promise<void> {
+    await Promise.all([this.epochLoss.flush(), ...this.metrics.map((m) => m.flush?.())]);
+    this.lastLogs = this.logsOf(this.epochLoss);
+  }
+
+  /** The logs given to onBatchEnd: the running values, or on a GPU those read last (none yet within an epoch). */
+  private batchLogs(loss: Mean): Logs {
+    return loss.unread ? { ...this.lastLogs } : this.logsOf(loss);
   }
 
   private updateMetrics(pred: Tensor, y: Tensor): void {
@@ -329,21 +358,28 @@ export class Trainer {
     try {
       const lossMean = new Mean('loss');
       for (const m of this.metrics) m.reset();
+      const device = modelDevice(this.model);
       const pause = new EventLoopPause();
       let done = 0;
       for await (const raw of batches) {
-        const { x, y, weights } = unpackBatch(raw);
+        const { x, y, weights } = await onDevice(unpackBatch(raw), device);
         const loss = noGrad(() => {
           const pred = this.model.forward(x);
           const batchLoss = this.loss.compute(pred, y, weights);
           this.updateMetrics(pred, y);
           return batchLoss;
         });
-        lossMean.add(await this.readBatch(loss), x.shape[0]);
-        bar?.update(++done, this.logsOf(lossMean));
+        if (readsOnHost(loss.storage.device)) {
+          lossMean.add(await this.readBatch(loss), x.shape[0]);
+          bar?.update(++done, this.logsOf(lossMean));
+        } else {
+          lossMean.addTensor(loss, x.shape[0]); // read once, after the last batch
+          bar?.update(++done, {});
+        }
         const p = pause.maybe();
         if (p) await p;
       }
+      await Promise.all([lossMean.flush(), ...this.metrics.map((m) => m.flush?.())]);
       return this.logsOf(lossMean);
     } finally {
       this.model.train(was);
@@ -374,7 +410,8 @@ export class Trainer {
   }
 
   /**
-   * The model's outputs for `x`, batch by batch, in eval mode without gradients.
+   * The model's outputs for `x`, batch by batch, in eval mode without gradients, on the model's
+   * device (x is moved there batch by batch).
    * @example trainer.predict(images).shape // [N, 10] for images (N, 784)
    */
   predict(x: Tensor, options: { batchSize?: number } = {}): Tensor {
@@ -382,17 +419,42 @@ export class Trainer {
     const was = this.model.training;
     this.model.eval();
     try {
+      const device = modelDevice(this.model);
+      const at = (t: Tensor) => (device === null || t.storage.device === device ? t : t.to(device));
       return noGrad(() => {
         const n = x.shape[0];
-        if (n <= batchSize) return this.model.forward(x);
+        if (n <= batchSize) return this.model.forward(at(x));
         const outs: Tensor[] = [];
-        for (let s = 0; s < n; s += batchSize) outs.push(this.model.forward(narrow(x, 0, s, Math.min(batchSize, n - s))));
+        for (let s = 0; s < n; s += batchSize) outs.push(this.model.forward(at(narrow(x, 0, s, Math.min(batchSize, n - s)))));
         return concat(outs, 0);
       });
     } finally {
       this.model.train(was);
     }
   }
+}
+
+/** The device of the model's first parameter (or buffer): where batches go; null for a model without any. */
+function modelDevice(model: Module): Device | null {
+  for (const p of model.parameters()) return p.storage.device;
+  for (const b of model.buffers()) return b.storage.device;
+  return null;
+}
+
+type Batch = { x: Tensor; y: Tensor; weights: Tensor | null };
+
+/**
+ * The batch's tensors on `device`, moved when they are elsewhere: data on the CPU, model on a GPU
+ * (a write, nothing read back); data on a GPU and the model on the CPU is read back asynchronously.
+ */
+async function onDevice(batch: Batch, device: Device | null): Promise<Batch> {
+  if (device === null) return batch;
+  const at = async (t: Tensor) => {
+    if (t.storage.device === device) return t;
+    return readsOnHost(t.storage.device) ? t.to(device) : t.toAsync(device);
+  };
+  const [x, y, weights] = await Promise.all([at(batch.x), at(batch.y), batch.weights === null ? null : at(batch.weights)]);
+  return { x, y, weights };
 }
 
 /**

@@ -51,6 +51,7 @@ export interface ResumeInfo {
  */
 export async function saveTrainingCheckpoint(dir: string, trainer: Trainer, options: TrainingCheckpointOptions = {}): Promise<string> {
   const epoch = options.epoch ?? trainer.epoch;
+  if (epoch === trainer.epoch) await trainer.flushRunning(); // mid-epoch on a GPU: the running loss and counts are still there
   const partial = epoch === trainer.epoch ? trainer.epochProgress() : null;
   const steps = trainer.trainLoader?.length ?? 0;
   if (partial !== null && partial.batchesDone >= steps) {
