@@ -124,7 +124,9 @@ async function create(index: number): Promise<WebGpuDevice> {
   const adapter = await gpu.requestAdapter();
   if (adapter === null)
     throw new WebGpuUnavailable(
-      'no WebGPU adapter found (on Linux without a GPU: apt-get install -t bookworm-backports mesa-vulkan-drivers)',
+      inBrowser()
+        ? 'navigator.gpu found no WebGPU adapter (the browser may have WebGPU disabled or blocklist this GPU; Chromium on Linux: --enable-unsafe-webgpu)'
+        : 'no WebGPU adapter found (on Linux without a GPU: apt-get install -t bookworm-backports mesa-vulkan-drivers)',
     );
   const L = adapter.limits;
   const device = await adapter.requestDevice({
@@ -135,4 +137,9 @@ async function create(index: number): Promise<WebGpuDevice> {
   dev.collectGarbage = await nodeGarbageCollector();
   registerDevice(name, () => dev);
   return dev;
+}
+
+/** Whether this is a browser (navigator.gpu's world) rather than Node. */
+function inBrowser(): boolean {
+  return typeof process === 'undefined' || process.versions?.node === undefined;
 }
