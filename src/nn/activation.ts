@@ -4,7 +4,7 @@
 // hyperparameters in the order its getConfig() lists them, each with a default.
 
 import type { Tensor } from '../core/tensor.js';
-import { add, div, elu, gelu, gt, leakyRelu, mul, relu, sigmoid, silu, softplus, tanh, where } from '../ops/elementwise.js';
+import { div, elu, gelu, gt, leakyRelu, mul, relu, sigmoid, silu, softplus, tanh, where } from '../ops/elementwise.js';
 import { logSoftmax, softmax } from '../ops/nn.js';
 import { hardswish, mish } from './functional/activation.js';
 import { type ConfigValues, Module } from './module.js';
@@ -71,8 +71,6 @@ export class ELU extends Activation {
   }
 }
 
-const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
-
 /**
  * Gaussian error linear unit x * Phi(x): exact (erf) by default, or PyTorch's tanh approximation
  * 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))). Args: approximate = 'none' | 'tanh'.
@@ -86,9 +84,7 @@ export class GELU extends Activation {
   }
 
   protected fn(x: Tensor): Tensor {
-    if (this.approximate === 'none') return gelu(x);
-    const inner = mul(add(x, mul(mul(mul(x, x), x), 0.044715)), SQRT_2_OVER_PI);
-    return mul(mul(x, 0.5), add(tanh(inner), 1));
+    return gelu(x, this.approximate);
   }
 
   override getConfig(): ConfigValues {

@@ -25,7 +25,8 @@ export {
   nllLoss,
   smoothL1Loss,
 } from './functional/loss.js';
-export type { BatchNormOptions, LayerNormOptions } from './functional/normalization.js';
+export type { BatchNormOptions, LayerNormOptions, RMSNormOptions } from './functional/normalization.js';
+export { rmsNorm } from './functional/normalization.js';
 export type { FanMode, InitOptions, KaimingOptions, Nonlinearity, XavierOptions } from './init.js';
 export * as init from './init.js';
 export type { LinearOptions } from './linear.js';
@@ -34,9 +35,18 @@ export type { CrossEntropyLossOptions } from './loss.js';
 export { BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, HuberLoss, KLDivLoss, L1Loss, MSELoss, NLLLoss, SmoothL1Loss } from './loss.js';
 export type { ConfigValues, JsonValue, LoadStateDictOptions, LoadStateDictResult, StateDict } from './module.js';
 export { Module } from './module.js';
-export type { LayerNormLayerOptions } from './normalization.js';
-export { LayerNorm } from './normalization.js';
+export type { LayerNormLayerOptions, RMSNormLayerOptions } from './normalization.js';
+export { LayerNorm, RMSNorm } from './normalization.js';
 export type { AvgPool2dOptions, Pool2dOptions as MaxPool2dOptions } from './pooling.js';
 export { AdaptiveAvgPool2d, AvgPool2d, MaxPool2d } from './pooling.js';
+export type { RotaryOptions, SinusoidalPositionalEncodingOptions } from './positional.js';
+export {
+  applyRotary,
+  LearnedPositionalEmbedding,
+  RotaryEmbedding,
+  rotaryTables,
+  SinusoidalPositionalEncoding,
+  sinusoidalEncoding,
+} from './positional.js';
 export type { LayerBuilder, LayerConfig } from './registry.js';
 export { layerFromConfig, layerToConfig, layerTypes, registerLayer } from './registry.js';

@@ -152,8 +152,18 @@ export const leakyRelu = (x: Tensor, negativeSlope = 0.01): Tensor => leakyReluO
 const eluOp = unaryOp('elu');
 /** x for x > 0, alpha * (e^x - 1) otherwise. */
 export const elu = (x: Tensor, alpha = 1): Tensor => eluOp(x, alpha);
-/** Gaussian error linear unit, exact (erf) form as PyTorch's default. */
-export const gelu = unaryOp('gelu');
+const geluOp = unaryOp('gelu');
+const geluTanhOp = unaryOp('geluTanh');
+/**
+ * Gaussian error linear unit x * Phi(x), like torch.nn.functional.gelu: the exact (erf) form by
+ * default, or with approximate 'tanh' 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))) (GPT-2's).
+ * @example gelu(x, 'tanh')
+ */
+export function gelu(x: Tensor, approximate: 'none' | 'tanh' = 'none'): Tensor {
+  if (approximate === 'none') return geluOp(x);
+  if (approximate === 'tanh') return geluTanhOp(x);
+  throw new RangeError(`gelu: approximate must be 'none' or 'tanh', got ${JSON.stringify(approximate)}`);
+}
 /** x * sigmoid(x) */
 export const silu = unaryOp('silu');
 /** log(1 + e^x) */

@@ -15,6 +15,8 @@ export type WgslType = 'f32' | 'i32' | 'bool';
 /** Each unary op on f32 `x` (and `alpha`): an f32 expression, or bool for the masks. */
 export const UNARY_F32: Record<UnaryOp, string> = {
   geluGrad: '0.5 * (1.0 + t_erf(x * 0.70710678118)) + x * exp(-0.5 * x * x) * 0.39894228040',
+  geluTanhGrad:
+    '0.5 * (1.0 + t_tanh(0.79788456080 * (x + 0.044715 * x * x * x))) + 0.5 * x * (1.0 - t_tanh(0.79788456080 * (x + 0.044715 * x * x * x)) * t_tanh(0.79788456080 * (x + 0.044715 * x * x * x))) * 0.79788456080 * (1.0 + 0.134145 * x * x)',
   neg: '-x',
   exp: 'exp(x)',
   log: 't_log(x)',
@@ -32,6 +34,7 @@ export const UNARY_F32: Record<UnaryOp, string> = {
   leakyRelu: 'select(alpha * x, x, x > 0.0)',
   elu: 'select(alpha * t_expm1(x), x, x > 0.0)',
   gelu: '0.5 * x * (1.0 + t_erf(x * 0.70710678118))',
+  geluTanh: '0.5 * x * (1.0 + t_tanh(0.79788456080 * (x + 0.044715 * x * x * x)))',
   silu: 'x / (1.0 + exp(-x))',
   softplus: 'select(t_log1p(exp(x)), x, x > 20.0)',
   hardswish: 'x * (clamp(x + 3.0, 0.0, 6.0) / 6.0)',

@@ -45,12 +45,24 @@ export interface UnaryDef {
 /** Zero almost everywhere: g * 0 (NaN and infinite upstream values stay NaN). */
 const zeroGrad = (g: Tensor, _x: Tensor, _y: Tensor, _a: number, raw: RawOps): Tensor => g.mul(raw.zeros(g));
 
+/** sqrt(2 / pi), the scale inside GELU's tanh approximation. */
+const GELU_TANH_C = Math.sqrt(2 / Math.PI);
+
 /** Primitives that only gradient rules call (through RawOps); they record no gradient themselves. */
 const INTERNAL = {
   /** d gelu / dx: gelu's backward in one pass. */
   geluGrad: {
     dtype: 'float',
     ref: (x: number) => 0.5 * (1 + erf(x / Math.SQRT2)) + (x * Math.exp(-0.5 * x * x)) / Math.sqrt(2 * Math.PI),
+    grad: null,
+  },
+  /** d geluTanh / dx: 0.5 (1 + t) + 0.5 x (1 - t^2) sqrt(2/pi) (1 + 3 * 0.044715 x^2), t = tanh(u). */
+  geluTanhGrad: {
+    dtype: 'float',
+    ref: (x: number) => {
+      const t = Math.tanh(GELU_TANH_C * (x + 0.044715 * x * x * x));
+      return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * GELU_TANH_C * (1 + 3 * 0.044715 * x * x);
+    },
     grad: null,
   },
 } as const;
@@ -90,6 +102,12 @@ export const UNARY = {
   },
   /** Exact (erf) form, PyTorch's default. */
   gelu: { dtype: 'float', ref: (x) => 0.5 * x * (1 + erf(x / Math.SQRT2)), grad: (g, x, _y, _a, raw) => g.mul(raw.unary('geluGrad', x)) },
+  /** PyTorch's gelu(approximate='tanh'): 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))), GPT-2's. */
+  geluTanh: {
+    dtype: 'float',
+    ref: (x) => 0.5 * x * (1 + Math.tanh(GELU_TANH_C * (x + 0.044715 * x * x * x))),
+    grad: (g, x, _y, _a, raw) => g.mul(raw.unary('geluTanhGrad', x)),
+  },
   silu: {
     dtype: 'float',
     ref: (x) => x / (1 + Math.exp(-x)),

@@ -12,6 +12,6 @@ export * from './dropout.js';
 export * from './embedding.js';
 export * from './linear.js';
 export * from './loss.js';
-export type { BatchNormOptions, LayerNormOptions } from './normalization.js';
-export { batchNorm, layerNorm } from './normalization.js';
+export type { BatchNormOptions, LayerNormOptions, RMSNormOptions } from './normalization.js';
+export { batchNorm, FLOAT32_EPS, layerNorm, rmsNorm } from './normalization.js';
 export * from './pooling.js';

@@ -118,3 +118,42 @@ export function layerNorm(x: Tensor, normalizedShape: readonly number[], options
     return y;
   });
 }
+
+/** float32's machine epsilon, torch.finfo(torch.float32).eps: RMSNorm's eps when none is given. */
+export const FLOAT32_EPS = 2 ** -23;
+
+export interface RMSNormOptions {
+  /** Scale of normalizedShape. */
+  weight?: Tensor | null;
+  /**
+   * Added to the mean square. Default (undefined or null): float32's machine epsilon 2^-23
+   * (1.1920929e-7), as PyTorch 2.4's rms_norm does with eps=None (torch.finfo(x.dtype).eps).
+   */
+  eps?: number | null;
+}
+
+/**
+ * Root-mean-square normalisation over the trailing dims `normalizedShape`, like PyTorch 2.4's
+ * torch.nn.functional.rms_norm: y = x / sqrt(mean(x^2) + eps) * weight (no centring, no shift).
+ * Shape: x (*, ...normalizedShape), same out.
+ * @example rmsNorm(h, [512], { weight: g }) // h (B, T, 512)
+ */
+export function rmsNorm(x: Tensor, normalizedShape: readonly number[], options: RMSNormOptions = {}): Tensor {
+  const { weight = null } = options;
+  const eps = options.eps ?? FLOAT32_EPS;
+  assertTensor('rmsNorm', x);
+  const k = normalizedShape.length;
+  const tail = x.shape.slice(x.ndim - k);
+  if (k === 0 || x.ndim < k || fmt(tail) !== fmt(normalizedShape)) {
+    throw new RangeError(`rmsNorm: input must end with dims ${fmt(normalizedShape)}, got shape ${fmt(x.shape)}`);
+  }
+  if (typeof eps !== 'number' || !(eps >= 0)) throw new RangeError(`rmsNorm: eps must be a number >= 0, got ${eps}`);
+  if (weight !== null && fmt(weight.shape) !== fmt(normalizedShape)) {
+    throw new RangeError(`rmsNorm: weight must have shape ${fmt(normalizedShape)}, got ${fmt(weight.shape)}`);
+  }
+  const axes = normalizedShape.map((_, i) => x.ndim - k + i);
+  return composite([x], () => {
+    const y = mul(x, rsqrt(add(mean(mul(x, x), axes, true), eps)));
+    return weight === null ? y : mul(y, weight);
+  });
+}
