@@ -52,7 +52,7 @@ export async function loadBuiltin(name: BuiltinName, options: ImageLoadOptions =
 }
 
 /** The URL of a built-in dataset's folder: the first layout that has it on disk, or the compiled layout's URL to fetch. */
-async function locate(folder: string): Promise<URL> {
+export async function locate(folder: string): Promise<URL> {
   const candidates = ROOTS.map((root) => new URL(`${root}${folder}/`, import.meta.url));
   if (!isNode() || candidates[0].protocol !== 'file:') return candidates[0];
   const { fs } = await nodeModules('loadBuiltin');
@@ -63,11 +63,12 @@ async function locate(folder: string): Promise<URL> {
 }
 
 /** A URL as a path (file: URLs) or as itself, for messages. */
-function where(url: URL): string {
+export function where(url: URL): string {
   return url.protocol === 'file:' ? decodeURIComponent(url.pathname) : url.href;
 }
 
-async function readAsset(url: URL): Promise<Uint8Array> {
+/** The bytes of a file under a built-in dataset's folder: read from disk, or fetched. */
+export async function readAsset(url: URL): Promise<Uint8Array> {
   if (url.protocol === 'file:') {
     const { fs } = await nodeModules('loadBuiltin');
     return fs.readFile(url);

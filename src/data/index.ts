@@ -100,3 +100,11 @@ export {
   type TokenizerOptions,
   UNK_TOKEN,
 } from './text.js';
+export {
+  type LanguageModelBatch,
+  LanguageModelBatches,
+  type LanguageModelBatchesOptions,
+  SHAKESPEARE_TRAIN_FRACTION,
+  shakespeare,
+  type TextCorpus,
+} from './text_lm.js';
