@@ -40,3 +40,6 @@ export type { AvgPool2dOptions, Pool2dOptions as MaxPool2dOptions } from './pool
 export { AdaptiveAvgPool2d, AvgPool2d, MaxPool2d } from './pooling.js';
 export type { LayerBuilder, LayerConfig } from './registry.js';
 export { layerFromConfig, layerToConfig, layerTypes, registerLayer } from './registry.js';
+export type { LSTMOptions, RecurrentInputs, RecurrentOptions, RecurrentResult, RNNOptions } from './recurrent.js';
+export { GRU, LSTM, RNN } from './recurrent.js';
+export { GRUCell, LSTMCell, RNNCell } from './recurrent_cells.js';
