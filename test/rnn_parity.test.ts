@@ -94,11 +94,7 @@ for (const device of ['cpu', 'reference']) {
         withDevice(device, () => {
           const m = build(c);
           m.loadStateDict(new Map(Object.entries(c.state).map(([k, s]) => [k, fromSpec(s)])));
-          assert.deepEqual(
-            [...m.stateDict().keys()].sort(),
-            Object.keys(c.state).sort(),
-            'state dict keys are PyTorch names',
-          );
+          assert.deepEqual([...m.stateDict().keys()].sort(), Object.keys(c.state).sort(), 'state dict keys are PyTorch names');
           const x = fromSpec(c.x, true);
           const h0 = c.h0 ? fromSpec(c.h0, true) : null;
           const c0 = c.c0 ? fromSpec(c.c0, true) : null;

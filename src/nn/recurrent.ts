@@ -121,7 +121,12 @@ abstract class RecurrentBase extends Module {
    */
   forwardState(input: Tensor, inputs: RecurrentInputs = {}): RecurrentResult {
     const name = this.layerName;
-    const x0 = inputArg(name, input, [2, 3], this.batchFirst ? '(B, T, inputSize) or (T, inputSize)' : '(T, B, inputSize) or (T, inputSize)');
+    const x0 = inputArg(
+      name,
+      input,
+      [2, 3],
+      this.batchFirst ? '(B, T, inputSize) or (T, inputSize)' : '(T, B, inputSize) or (T, inputSize)',
+    );
     if (x0.shape[x0.ndim - 1] !== this.inputSize) {
       throw new RangeError(`${name}: input must have inputSize=${this.inputSize} features in its last dim, got shape ${fmt(x0.shape)}`);
     }
@@ -173,7 +178,9 @@ abstract class RecurrentBase extends Module {
     if (value == null) return zeros(shape);
     tensorArg(name, value, arg);
     if (value.ndim !== want.length || value.shape.some((s, i) => s !== want[i])) {
-      throw new RangeError(`${name}: ${arg} must have shape ${fmt(want)} (numLayers*numDirections, ${batched ? 'B, ' : ''}size), got ${fmt(value.shape)}`);
+      throw new RangeError(
+        `${name}: ${arg} must have shape ${fmt(want)} (numLayers*numDirections, ${batched ? 'B, ' : ''}size), got ${fmt(value.shape)}`,
+      );
     }
     return batched ? value : unsqueeze(value, 1);
   }
