@@ -59,7 +59,9 @@ test('lengths: outputs zero past the end, final state taken at each sequence end
   const x1 = tensor((x.toArray() as number[][][]).slice(0, 3).map((step) => [step[1]]));
   const ref = lstm.forwardState(x1).hN.toArray() as number[][][];
   const got = hN.toArray() as number[][][];
-  ref[0][0].forEach((v, i) => assert.ok(Math.abs(v - got[0][1][i]) < 1e-6));
+  ref[0][0].forEach((v, i) => {
+    assert.ok(Math.abs(v - got[0][1][i]) < 1e-6);
+  });
 });
 
 test('dropout acts between layers in training only', () => {
