@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { gradcheck } from '../../test/helpers.js';
 import { randn, tensor } from '../index.js';
-import { cellStep, inputProjection, type RecurrentMode } from './functional/recurrent.js';
+import { cellStep, inputProjection, type RecurrentMode, recurrentLayer } from './functional/recurrent.js';
 import { GRU, GRUCell, LSTM, LSTMCell, RNN, RNNCell } from './index.js';
 
 test('LSTM shapes and PyTorch parameter names (numLayers 2, bidirectional, projSize)', () => {
@@ -94,8 +94,15 @@ test('cells: shapes, names and unbatched input', () => {
   assert.deepEqual(new RNNCell(3, 5, { nonlinearity: 'relu' }).forward(randn([4, 3]), randn([4, 5])).shape, [4, 5]);
 });
 
-for (const mode of ['RNN_TANH', 'RNN_RELU', 'LSTM', 'GRU'] as RecurrentMode[]) {
-  test(`gradcheck: one ${mode} step against finite differences`, () => {
+for (const [mode, fused] of [
+  ['RNN_TANH', false],
+  ['RNN_RELU', false],
+  ['LSTM', true],
+  ['LSTM', false],
+  ['GRU', true],
+  ['GRU', false],
+] as [RecurrentMode, boolean][]) {
+  test(`gradcheck: one ${mode} step against finite differences (${fused ? 'fused' : 'composed'})`, () => {
     const G = (mode === 'LSTM' ? 4 : mode === 'GRU' ? 3 : 1) * 3;
     const leaf = (shape: number[]) => randn(shape).mul(0.7).detach().requiresGrad_();
     const xs = [leaf([2, 4]), leaf([2, 3]), leaf([2, 3]), leaf([G, 4]), leaf([G, 3]), leaf([G]), leaf([G])];
@@ -103,7 +110,7 @@ for (const mode of ['RNN_TANH', 'RNN_RELU', 'LSTM', 'GRU'] as RecurrentMode[]) {
       `${mode} cell`,
       (x, h, c, wIh, wHh, bIh, bHh) => {
         const w = { wIh, wHh, bIh, bHh };
-        const s = cellStep(mode, inputProjection(x.reshape([1, 2, 4]), w).reshape([2, G]), { h, c }, w);
+        const s = cellStep(mode, inputProjection(x.reshape([1, 2, 4]), w).reshape([2, G]), { h, c }, w, { fused });
         return s.c ? [s.h, s.c] : [s.h];
       },
       mode === 'LSTM' ? xs : [xs[0], xs[1], xs[2].detach(), ...xs.slice(3)],
@@ -124,3 +131,41 @@ test('errors name the argument, the expected and the received shape', () => {
   assert.throws(() => new RNN(4, 6, { nonlinearity: 'gelu' as 'tanh' }), /nonlinearity must be one of 'tanh', 'relu', got/);
   assert.throws(() => new GRUCell(4, 6).forward(randn([2, 4]), randn([3, 6])), /GRUCell\(4, 6\): h must have shape \[2, 6\], got \[3, 6\]/);
 });
+
+for (const mode of ['LSTM', 'GRU'] as RecurrentMode[]) {
+  test(`${mode}: the fused cell matches the composed reference path, forward and backward, with lengths`, () => {
+    const G = (mode === 'LSTM' ? 4 : 3) * 5;
+    const leaf = (shape: number[]) => randn(shape).mul(0.5).detach().requiresGrad_();
+    const w = { wIh: leaf([G, 3]), wHh: leaf([G, 5]), bIh: leaf([G]), bHh: leaf([G]) };
+    const x = leaf([6, 4, 3]);
+    const h = leaf([4, 5]);
+    const c = leaf([4, 5]);
+    const mask = tensor(maskOf([6, 2, 5, 1], 6)).reshape([6, 4, 1]);
+    const results = [true, false].map((fused) => {
+      for (const t of [x, h, c, w.wIh, w.wHh, w.bIh, w.bHh]) t.grad = null;
+      const { output, state } = recurrentLayer(mode, x, mode === 'LSTM' ? { h, c } : { h }, w, mask, true, fused);
+      const up = randnLike(output, 7);
+      output.mul(up).sum().add(state.h.sum()).backward();
+      return [output, state.h, x.grad, h.grad, w.wIh.grad, w.wHh.grad, w.bHh.grad, mode === 'LSTM' ? c.grad : h.grad].map(
+        (t) => t?.toTypedArray() ?? new Float32Array(0),
+      );
+    });
+    results[0].forEach((a, k) => {
+      assert.equal(a.length, results[1][k].length);
+      a.forEach((v, i) => {
+        assert.ok(Math.abs(v - results[1][k][i]) <= 1e-5 + 1e-5 * Math.abs(v), `tensor ${k} element ${i}: ${v} vs ${results[1][k][i]}`);
+      });
+    });
+  });
+}
+
+function maskOf(lengths: number[], T: number): number[] {
+  const m: number[] = [];
+  for (let t = 0; t < T; t++) for (const n of lengths) m.push(t < n ? 1 : 0);
+  return m;
+}
+
+function randnLike(t: { shape: readonly number[] }, seed: number): ReturnType<typeof tensor> {
+  const n = t.shape.reduce((a, b) => a * b, 1);
+  return tensor(Array.from({ length: n }, (_, i) => Math.sin(seed * 131 + i * 0.7))).reshape([...t.shape]);
+}
