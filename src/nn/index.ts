@@ -48,5 +48,8 @@ export {
   SinusoidalPositionalEncoding,
   sinusoidalEncoding,
 } from './positional.js';
+export type { LSTMOptions, RecurrentInputs, RecurrentOptions, RecurrentResult, RNNOptions } from './recurrent.js';
+export { GRU, LSTM, RNN } from './recurrent.js';
+export { GRUCell, LSTMCell, RNNCell } from './recurrent_cells.js';
 export type { LayerBuilder, LayerConfig } from './registry.js';
 export { layerFromConfig, layerToConfig, layerTypes, registerLayer } from './registry.js';
