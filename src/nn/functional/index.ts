@@ -7,6 +7,7 @@
 // const loss = F.crossEntropy(F.linear(F.relu(x), w), labels);
 
 export * from './activation.js';
+export * from './attention.js';
 export * from './conv.js';
 export * from './dropout.js';
 export * from './embedding.js';
