@@ -1,6 +1,7 @@
 // PyTorch parity for attention: replays test/fixtures/torch_attention/{sdpa,mha}.json on every
 // backend. sdpa: scaledDotProductAttention against PyTorch 2's documented composition (torch 1.13
-// has no F.scaled_dot_product_attention), output and the gradients of q, k, v. mha: torch 1.13's
+// has no F.scaled_dot_product_attention), output and the gradients of q, k, v, through the default
+// path and through the tiled one (blockSize 2). mha: torch 1.13's
 // nn.MultiheadAttention with every mask kind, kdim/vdim, batchFirst, addBiasKv, needWeights both
 // ways: the state dict loads (strict), output, weights, and the gradients of the inputs and of every
 // parameter. Regenerate with `/usr/bin/python3 scripts/torch_attention_fixtures.py` (documents the format).
@@ -92,10 +93,14 @@ function compareValues(label: string, values: TypedArray, want: TensorSpec): voi
   }
 }
 
-function checkSdpa(c: SdpaCase): void {
+function checkSdpa(c: SdpaCase, tiled = false): void {
   const [q, k, v] = c.inputs.map((s) => fromSpec(s, true));
   const { attnMask, ...rest } = c.options;
-  const out = T.scaledDotProductAttention(q, k, v, { ...rest, attnMask: attnMask === undefined ? null : fromSpec(attnMask) });
+  const options = { ...rest, attnMask: attnMask === undefined ? null : fromSpec(attnMask) };
+  // blockSize 2: several blocks, and a short last one for odd lengths
+  const out = tiled
+    ? T.nn.functional.scaledDotProductAttentionTiled(q, k, v, { ...options, blockSize: 2 })
+    : T.scaledDotProductAttention(q, k, v, options);
   expectClose('output', out, c.out);
   out.backward(fromSpec(c.upstream));
   for (const [i, x] of [q, k, v].entries()) expectClose(`grad of ${['q', 'k', 'v'][i]}`, x.grad, c.grads[i]);
@@ -130,7 +135,8 @@ function checkMha(c: MhaCase): void {
 const DIR = fixtureDir('torch_attention');
 const REGEN = '/usr/bin/python3 scripts/torch_attention_fixtures.py';
 const suites: [string, { name: string }[], (c: never) => void][] = [
-  ['sdpa', loadCases<SdpaCase>(DIR, 'sdpa.json', REGEN), checkSdpa],
+  ['sdpa', loadCases<SdpaCase>(DIR, 'sdpa.json', REGEN), (c: SdpaCase) => checkSdpa(c)],
+  ['sdpa tiled', loadCases<SdpaCase>(DIR, 'sdpa.json', REGEN), (c: SdpaCase) => checkSdpa(c, true)],
   ['mha', loadCases<MhaCase>(DIR, 'mha.json', REGEN), checkMha],
 ];
 
