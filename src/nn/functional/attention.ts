@@ -17,10 +17,10 @@ export type { ScaledDotProductAttentionOptions } from './attention_args.js';
 
 const OP = 'scaledDotProductAttention';
 /**
- * The default takes the tiled path (attention_tiled.ts, blocks of TILE queries) past TILE queries
- * when causal (it skips the masked triangle: 3.7x faster at L = 1024 on the CPU), and from
- * TILE_SCORES scores per head otherwise (5.4x less memory at L = 1024, 18% slower; at L = 256 the
- * composition is faster). Numbers: bench/attention_paths.ts.
+ * The default takes the tiled path (attention_tiled.ts, blocks of TILE queries) from TILE_SCORES
+ * scores per head. bench/attention_paths.ts, CPU, (2, 4, L, 64), forward + backward: at L = 1024
+ * it holds 43 MiB instead of 228 (47 instead of 262 causal), 1.25x slower, and 1.5x faster causal
+ * (it skips the masked triangle); at L = 256 the composition is faster (10 ms against 14).
  */
 const TILE = 128;
 const TILE_SCORES = 512 * 512;
@@ -59,8 +59,8 @@ export function attentionWeights(q: Tensor, k: Tensor, options: ScaledDotProduct
 
 /**
  * Attention, like PyTorch 2's torch.nn.functional.scaled_dot_product_attention:
- * softmax(q k^T * scale + mask) v, on every device. Long sequences (causal past 128 queries, else
- * from 512 x 512 scores) run scaledDotProductAttentionTiled, which never holds the (L x S) scores;
+ * softmax(q k^T * scale + mask) v, on every device. Long sequences (from 512 x 512 scores, over
+ * 128 queries) run scaledDotProductAttentionTiled, which never holds the (L x S) scores;
  * shorter ones, dropout, or a float attnMask that requires grad, the plain composition
  * (scaledDotProductAttentionComposed).
  * A query row whose keys are all masked out gives NaN, as in PyTorch.
@@ -70,7 +70,7 @@ export function attentionWeights(q: Tensor, k: Tensor, options: ScaledDotProduct
  */
 export function scaledDotProductAttention(q: Tensor, k: Tensor, v: Tensor, options: ScaledDotProductAttentionOptions = {}): Tensor {
   const [L, S] = checkAttentionArgs(OP, q, k, v, options);
-  const long = options.isCausal === true ? L > TILE : L > TILE && L * S >= TILE_SCORES;
+  const long = L > TILE && L * S >= TILE_SCORES;
   if (long && (options.dropoutP ?? 0) === 0 && options.attnMask?.requiresGrad !== true) {
     return scaledDotProductAttentionTiled(q, k, v, { ...options, blockSize: TILE });
   }
