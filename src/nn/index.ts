@@ -3,6 +3,8 @@
 // architecture from JSON. Importing this registers nothing.
 
 export * from './activation.js';
+export type { MultiheadAttentionForwardOptions, MultiheadAttentionOptions } from './attention.js';
+export { MultiheadAttention } from './attention.js';
 export type { BatchNormLayerOptions } from './batchnorm.js';
 export { BatchNorm1d, BatchNorm2d } from './batchnorm.js';
 export { Sequential } from './container.js';
@@ -12,8 +14,9 @@ export { Dropout } from './dropout.js';
 export type { EmbeddingOptions } from './embedding.js';
 export { Embedding } from './embedding.js';
 export { Flatten, Unflatten } from './flatten.js';
+export type { ScaledDotProductAttentionOptions } from './functional/attention.js';
 export * as functional from './functional/index.js';
-export { adaptiveAvgPool2d, batchNorm, layerNorm, linear } from './functional/index.js';
+export { adaptiveAvgPool2d, batchNorm, layerNorm, linear, scaledDotProductAttention } from './functional/index.js';
 export type { BCEOptions, BCEWithLogitsOptions, KLDivOptions, LossOptions, NLLOptions, Reduction } from './functional/loss.js';
 export {
   binaryCrossEntropy,

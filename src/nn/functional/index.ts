@@ -7,6 +7,10 @@
 // const loss = F.crossEntropy(F.linear(F.relu(x), w), labels);
 
 export * from './activation.js';
+export type { ScaledDotProductAttentionOptions } from './attention.js';
+export { attentionWeights, causalMask, scaledDotProductAttention, scaledDotProductAttentionComposed } from './attention.js';
+export type { TiledAttentionOptions } from './attention_tiled.js';
+export { scaledDotProductAttentionTiled } from './attention_tiled.js';
 export * from './conv.js';
 export * from './dropout.js';
 export * from './embedding.js';
