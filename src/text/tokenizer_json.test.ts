@@ -16,6 +16,7 @@ test('tokenizer.json: a hand-written Hugging Face file loads and encodes by merg
   assert.deepEqual(tok.encode('wool'), [18, 5, 4]); // 'w o' merges
   assert.deepEqual(tok.encode(' wool'), [13, 5, 5, 4]); // 'Ġ w' (rank 4) before 'w o' (rank 9)
   assert.deepEqual(tok.encode('hold'), [3, 5, 4, 1]);
+  assert.deepEqual(tok.encode('wor'), [7, 14]); // 'o r' (rank 5) before the leftmost 'w o' (rank 9)
   assert.throws(() => tok.encode('<|endoftext|>', { addedTokens: false }), /byte 0x3c \('<'\)/); // plain text now
   assert.equal(tok.decode([12, 17, 0, 19]), 'hello world!<|endoftext|>');
   assert.equal(tok.decode([12, 19, 17], { skipSpecial: true }), 'hello world');
