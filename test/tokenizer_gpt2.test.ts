@@ -82,6 +82,27 @@ test('GPT-2: arbitrary Unicode (emoji, CJK, combining marks, lone surrogates) gi
     assert.deepEqual(gpt2.encode(s), oracle.encode(s, 'all'), s);
 });
 
+test('GPT-2: long pre-tokens (the heap merge path, over 48 bytes) give js-tiktoken ids', () => {
+  const letters = fc.constantFrom(...'aeinorsthlbcéü日'.split(''));
+  const word = fc.array(letters, { minLength: 49, maxLength: 400 }).map((cs) => cs.join(''));
+  fc.assert(
+    fc.property(fc.array(word, { minLength: 1, maxLength: 3 }), fc.constantFrom(' ', '', '!!'), (words, sep) => {
+      const s = words.join(sep);
+      assert.deepEqual(gpt2.encode(s), oracle.encode(s));
+    }),
+    fuzzParams(200),
+  );
+  for (const s of [
+    'a'.repeat(1000),
+    'ab'.repeat(300),
+    ' '.repeat(500),
+    '!?'.repeat(200),
+    'x'.repeat(49),
+    `${'Honorificabilitudinitatibus'.repeat(5)}`,
+  ])
+    assert.deepEqual(gpt2.encode(s), oracle.encode(s), s.slice(0, 20));
+});
+
 test('GPT-2: saved as tokenizer.json and as encoder.json + vocab.bpe, loads with the same ids', (t) => {
   const sample =
     shakespeare !== undefined

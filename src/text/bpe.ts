@@ -43,6 +43,8 @@ export interface EncodeOptions {
 
 const ID_LIMIT = 1 << 21; // pair key = left * ID_LIMIT + right stays an exact double
 const CACHE_LIMIT = 100_000;
+const LONG_WORD = 48; // bytes; longer pre-tokens merge with a heap (mergeLongWord)
+const POS_LIMIT = 2 ** 31; // heap key = rank * POS_LIMIT + position stays an exact double
 
 /**
  * GPT-2's byte-level BPE tokenizer, trainable, loadable and savable as Hugging Face `tokenizer.json`.
@@ -173,6 +175,7 @@ export class ByteLevelBPE {
           `ByteLevelBPE.encode: byte 0x${bytes[i].toString(16).padStart(2, '0')} ('${bytesToSymbols(bytes.subarray(i, i + 1))}') of ${JSON.stringify(DECODER.decode(bytes))} has no token in the vocabulary`,
         );
     }
+    if (ids.length > LONG_WORD) return this.mergeLongWord(ids);
     const rank = this.mergeRank;
     while (ids.length > 1) {
       let best = -1;
@@ -199,6 +202,43 @@ export class ByteLevelBPE {
       ids = next;
     }
     return ids;
+  }
+
+  /**
+   * The merges of a long word in O(n log n): a linked list of symbols and a heap of (rank, position)
+   * of adjacent pairs, lowest rank first, leftmost first among equals, which merges what the
+   * quadratic loop of encodeWord merges (a pair made by a merge always has a higher rank than it).
+   */
+  private mergeLongWord(ids: number[]): number[] {
+    const n = ids.length;
+    const next = new Int32Array(n);
+    const prev = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      next[i] = i + 1 < n ? i + 1 : -1;
+      prev[i] = i - 1;
+    }
+    const heap: number[] = [];
+    const push = (i: number) => {
+      const j = next[i];
+      if (i < 0 || j < 0) return;
+      const r = this.mergeRank.get(ids[i] * ID_LIMIT + ids[j]);
+      if (r !== undefined) heapPush(heap, r * POS_LIMIT + i);
+    };
+    for (let i = 0; i + 1 < n; i++) push(i);
+    while (heap.length > 0) {
+      const top = heapPop(heap);
+      const r = Math.floor(top / POS_LIMIT);
+      const i = top % POS_LIMIT;
+      const j = next[i];
+      if (ids[i] < 0 || j < 0 || this.mergeRank.get(ids[i] * ID_LIMIT + ids[j]) !== r) continue; // stale
+      ids[i] = this.mergeResult[r];
+      ids[j] = -1;
+      next[i] = next[j];
+      if (next[j] >= 0) prev[next[j]] = i;
+      push(prev[i]);
+      push(i);
+    }
+    return ids.filter((id) => id >= 0);
   }
 
   private encodeSegment(text: string, out: number[]): void {
@@ -311,6 +351,37 @@ export function parseMergeLines(lines: readonly string[], where = 'merges', firs
       throw new Error(`${where}[${first + i}] = ${JSON.stringify(line)}, expected two tokens separated by one space`);
     return [parts[0], parts[1]];
   });
+}
+
+/** Min-heap of numbers (rank * POS_LIMIT + position). */
+function heapPush(heap: number[], x: number): void {
+  let i = heap.length;
+  heap.push(x);
+  while (i > 0) {
+    const parent = (i - 1) >> 1;
+    if (heap[parent] <= x) break;
+    heap[i] = heap[parent];
+    i = parent;
+  }
+  heap[i] = x;
+}
+
+function heapPop(heap: number[]): number {
+  const top = heap[0];
+  const last = heap.pop() as number;
+  if (heap.length > 0) {
+    let i = 0;
+    for (;;) {
+      let child = 2 * i + 1;
+      if (child >= heap.length) break;
+      if (child + 1 < heap.length && heap[child + 1] < heap[child]) child++;
+      if (heap[child] >= last) break;
+      heap[i] = heap[child];
+      i = child;
+    }
+    heap[i] = last;
+  }
+  return top;
 }
 
 /** The 256 byte-level symbols, with their bytes. */
