@@ -114,6 +114,10 @@ export { crossEntropy, dropout, logSoftmax, softmax } from './ops/nn.js';
 export type { VarOptions } from './ops/reduce.js';
 export { argmax, argmin, logSumExp, max, mean, min, prod, std, sum, variance, variance as var } from './ops/reduce.js';
 export * from './optim/index.js';
+export * as text from './text/index.js';
+// tokenizers: the main ones at the top level, everything under `text` (its TokenizerJSON is Hugging Face's format,
+// not the word Tokenizer's of src/data)
+export { ByteLevelBPE, CharTokenizer, fromTokenizerJSON, toTokenizerJSON, trainByteLevelBPE } from './text/index.js';
 export * from './train/index.js';
 // the model-level saveModel(model, dir) wins over the file-level one, which stays reachable
 export { saveModel } from './train/index.js';
