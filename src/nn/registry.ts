@@ -3,6 +3,7 @@
 // layers and losses are known; a user's own layer is added explicitly with `registerLayer`.
 
 import * as act from './activation.js';
+import { MultiheadAttention } from './attention.js';
 import * as bn from './batchnorm.js';
 import { Sequential } from './container.js';
 import { Conv1d, Conv2d } from './conv.js';
@@ -12,8 +13,11 @@ import { Flatten, Unflatten } from './flatten.js';
 import { Identity, Linear } from './linear.js';
 import * as loss from './loss.js';
 import type { ConfigValues, Module } from './module.js';
-import { LayerNorm } from './normalization.js';
+import { LayerNorm, RMSNorm } from './normalization.js';
 import { AdaptiveAvgPool2d, AvgPool2d, MaxPool2d } from './pooling.js';
+import { LearnedPositionalEmbedding, RotaryEmbedding, SinusoidalPositionalEncoding } from './positional.js';
+import { GRU, LSTM, RNN } from './recurrent.js';
+import { GRUCell, LSTMCell, RNNCell } from './recurrent_cells.js';
 
 /** A serialised layer: its registered type name and its `getConfig()`. */
 export interface LayerConfig {
@@ -55,6 +59,17 @@ function table(): Map<string, Entry> {
     ['BatchNorm2d', bn.BatchNorm2d, (c) => new bn.BatchNorm2d(c.numFeatures, c)],
     ['LayerNorm', LayerNorm, (c) => new LayerNorm(c.normalizedShape, c)],
     ['Embedding', Embedding, (c) => new Embedding(c.numEmbeddings, c.embeddingDim, c)],
+    ['RMSNorm', RMSNorm, (c) => new RMSNorm(c.normalizedShape, c)],
+    ['RNN', RNN, (c) => new RNN(c.inputSize, c.hiddenSize, c)],
+    ['LSTM', LSTM, (c) => new LSTM(c.inputSize, c.hiddenSize, c)],
+    ['GRU', GRU, (c) => new GRU(c.inputSize, c.hiddenSize, c)],
+    ['RNNCell', RNNCell, (c) => new RNNCell(c.inputSize, c.hiddenSize, c)],
+    ['LSTMCell', LSTMCell, (c) => new LSTMCell(c.inputSize, c.hiddenSize, c)],
+    ['GRUCell', GRUCell, (c) => new GRUCell(c.inputSize, c.hiddenSize, c)],
+    ['MultiheadAttention', MultiheadAttention, (c) => new MultiheadAttention(c.embedDim, c.numHeads, c)],
+    ['SinusoidalPositionalEncoding', SinusoidalPositionalEncoding, (c) => new SinusoidalPositionalEncoding(c.dModel, c)],
+    ['LearnedPositionalEmbedding', LearnedPositionalEmbedding, (c) => new LearnedPositionalEmbedding(c.maxLen, c.dModel)],
+    ['RotaryEmbedding', RotaryEmbedding, (c) => new RotaryEmbedding(c.dim, c)],
     // every activation layer in activation.ts, by its class name (no list here to keep in step)
     ...Object.entries(act).map(([type, cls]): [string, ModuleClass, (c: Args) => Module] => [
       type,
