@@ -22,7 +22,8 @@ import { DEVICES, deviceReady, withDevice } from './helpers.js';
 
 const MiB = 2 ** 20;
 
-function trainLoop(steps: number, onStep: (step: number) => void): number {
+/** The seeded data and MLP parameters both training loops start from, on the default device. */
+function seededMlp() {
   manualSeed(1);
   const x = randn([32, 20]);
   const y = randint(0, 10, [32]);
@@ -31,6 +32,11 @@ function trainLoop(steps: number, onStep: (step: number) => void): number {
   const w2 = randn([64, 10]).mul(0.2).requiresGrad_();
   const b2 = randn([10]).mul(0.01).requiresGrad_();
   const params: Tensor[] = [w1, b1, w2, b2];
+  return { x, y, w1, b1, w2, b2, params };
+}
+
+function trainLoop(steps: number, onStep: (step: number) => void): number {
+  const { x, y, w1, b1, w2, b2, params } = seededMlp();
   let loss = 0;
   for (let step = 1; step <= steps; step++) {
     const h = x.matmul(w1).add(b1).relu();
@@ -54,14 +60,7 @@ function trainLoop(steps: number, onStep: (step: number) => void): number {
  * sees the step and the loss then.
  */
 async function trainLoopAsync(steps: number, every: number, onSample: (step: number, loss: number) => void): Promise<void> {
-  manualSeed(1);
-  const x = randn([32, 20]);
-  const y = randint(0, 10, [32]);
-  const w1 = randn([20, 64]).mul(0.2).requiresGrad_();
-  const b1 = randn([64]).mul(0.01).requiresGrad_();
-  const w2 = randn([64, 10]).mul(0.2).requiresGrad_();
-  const b2 = randn([10]).mul(0.01).requiresGrad_();
-  const params: Tensor[] = [w1, b1, w2, b2];
+  const { x, y, w1, b1, w2, b2, params } = seededMlp();
   for (let step = 1; step <= steps; step++) {
     const h = x.matmul(w1).add(b1).relu();
     const out = crossEntropy(h.matmul(w2).add(b2), y);
